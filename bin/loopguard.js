@@ -1,0 +1,13 @@
+#!/usr/bin/env node
+// Tiny shim: load the compiled CLI and set the exit code.
+let cli;
+try {
+  cli = await import('../dist/src/cli.js');
+} catch (err) {
+  if (err && err.code === 'ERR_MODULE_NOT_FOUND' && String(err.message).includes('dist')) {
+    process.stderr.write('loopguard: not built yet. Run `npm install` (or `npm run build`) in the loopguard folder.\n');
+    process.exit(2);
+  }
+  throw err;
+}
+process.exitCode = await cli.main(process.argv);

@@ -1,0 +1,79 @@
+import { busyWaitClock } from '../src/busy-wait.js';
+import { defineRule, type NodePath, type Node } from '../src/rule-api.js';
+
+export default defineRule({
+  id: 'blocking-call',
+  category: 'blocking',
+  severity: 'error',
+  description: 'Synchronous APIs and busy-waits that stall the event loop where it is serving work',
+  messages: {
+    syncCall: { message: '`{callee}`{alias} blocks the event loop {where}', help: 'Use {alternative}' },
+    syncReference: {
+      message: '`{callee}` is passed as a callback and blocks the event loop {where}',
+      help: 'Pass an async function instead; use {alternative}',
+    },
+    busyWait: {
+      message: 'Busy-wait loop spinning on `{clock}` blocks the event loop {where}',
+      help: "Wait without spinning: `await setTimeout(ms)` from 'node:timers/promises'",
+    },
+  },
+  docs: {
+    why:
+      'Node runs all JavaScript on one thread. While a synchronous file read, child process, key derivation or compression runs, no other request, timer or callback can make progress: one slow call adds its full duration to every request in flight. The async forms run on the libuv thread pool or the OS and let the event loop keep serving.',
+    details:
+      'Calls are matched by what they resolve to (imports, `require`, destructuring, renaming, namespaces, const aliases, `fn.call`, function references such as `paths.map(fs.readFileSync)`), never by name: a local `readFileSync` helper or `cacheSync.get()` is not flagged. A call is reported only where it runs while the process serves work: async functions; Express/Router, Koa, Fastify, Hono, hapi, Restify and `http.createServer` handlers and middleware; NestJS controller, `@Cron`/`@Interval`, interceptor and message handlers; Next.js route handlers, API routes and `getServerSideProps`; Lambda `handler` exports; BullMQ and Bull processors; event listeners (`.on`), timers, `process.nextTick` and promise callbacks. It is not reported at module top level or in functions only called from there (startup), in CLI/build scripts, config files, tests and migrations (by path or shebang; add your own with the `scripts` config key), or on worker threads. A synchronous helper called from a handler is not reported inside itself.',
+    bad: [
+      "import fs from 'node:fs';\nimport express from 'express';\nconst app = express();\napp.post('/upload', (req, res) => {\n  const data = fs.readFileSync(req.body.path);\n  res.send(data);\n});\n",
+      "const { execSync } = require('child_process');\nasync function deploy(ref) {\n  return execSync(`git checkout ${ref}`);\n}\nmodule.exports = { deploy };\n",
+      "import { pbkdf2Sync } from 'crypto';\nexport async function hashPassword(pw: string, salt: string) {\n  return pbkdf2Sync(pw, salt, 100000, 64, 'sha512');\n}\n",
+    ],
+    good: [
+      "import fs from 'node:fs';\nimport express from 'express';\nconst app = express();\napp.post('/upload', async (req, res) => {\n  const data = await fs.promises.readFile(req.body.path);\n  res.send(data);\n});\n",
+      "import fs from 'node:fs';\n// Read once at startup: fine.\nconst config = JSON.parse(fs.readFileSync('config.json', 'utf8'));\nexport default config;\n",
+      "function readFileSync(p: string) {\n  return p;\n}\nexport async function handler() {\n  return readFileSync('not the fs one');\n}\n",
+    ],
+    whenNotToUse:
+      'In CLI tools and build scripts blocking calls are fine; loopguard already skips `bin/`, `scripts/`, `tools/`, config files, tests and files with a shebang. Declare other script locations with the `scripts` config key rather than turning the rule off.',
+  },
+  create(ctx) {
+    const checkCall = (path: NodePath<any>) => {
+      const call = path.node;
+      const target = ctx.resolveCallTarget(path);
+      if (target) {
+        const match = ctx.knowledge.blocking.match(target, call);
+        if (match && ctx.isHot(path)) {
+          const where = ctx.context(path);
+          // Name the local alias when the code does not spell the API: `rfs(...)` for fs.readFileSync.
+          const written = ctx.source(call.callee).replace(/\.(call|apply)$/, '').replace(/\s+/g, '');
+          const last = match.display.split('.').pop()!;
+          const alias = !written.endsWith(last) && written.length < 60 ? ` (called as \`${written}\`)` : '';
+          ctx.report(call.callee, 'syncCall', { callee: match.display, alias, where: where.description, alternative: match.alternative }, { context: where });
+        }
+      }
+      // Function references handed to other code: paths.map(fs.readFileSync).
+      for (const arg of call.arguments as Node[]) {
+        if (arg.type !== 'Identifier' && arg.type !== 'MemberExpression') continue;
+        const ref = ctx.resolve(arg, path);
+        if (!ref || ref.kind === 'binding') continue;
+        const match = ctx.knowledge.blocking.match(ref, null);
+        if (match && ctx.isHot(path)) {
+          const where = ctx.context(path);
+          ctx.report(arg, 'syncReference', { callee: match.display, where: where.description, alternative: match.alternative }, { context: where });
+        }
+      }
+    };
+    const checkLoop = (path: NodePath<any>) => {
+      const clock = busyWaitClock(path);
+      if (!clock || !ctx.isHot(path)) return;
+      const where = ctx.context(path);
+      ctx.report(clock.at, 'busyWait', { clock: clock.name, where: where.description }, { context: where });
+    };
+    return {
+      CallExpression: checkCall,
+      OptionalCallExpression: checkCall,
+      WhileStatement: checkLoop,
+      DoWhileStatement: checkLoop,
+      ForStatement: checkLoop,
+    };
+  },
+});

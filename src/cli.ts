@@ -1,0 +1,214 @@
+// Command line: flags → options, pick a reporter, write output, exit code.
+//   0  no error-severity findings (and warnings within --max-warnings)
+//   1  error findings, or more warnings than --max-warnings
+//   2  usage or config error, or loopguard itself failed on some file
+import fs from 'node:fs';
+import path from 'node:path';
+import { Command, CommanderError, Option } from 'commander';
+import { ConfigError } from './config.js';
+import { ALL_RULE_METAS, findMeta, suggestRuleId } from './registry.js';
+import { REPORTERS } from './reporters/index.js';
+import type { RuleMeta } from './rule-api.js';
+import { runLoopguard, UsageError } from './run.js';
+import { TOOL, VERSION } from './version.js';
+
+export interface CliIO {
+  stdout: { write(s: string): unknown; isTTY?: boolean };
+  stderr: { write(s: string): unknown };
+  cwd: string;
+  env: Record<string, string | undefined>;
+}
+
+interface ScanFlags {
+  format: string;
+  outputFile?: string;
+  maxWarnings?: number;
+  quiet?: boolean;
+  color?: boolean;
+  config?: string;
+  rule?: string[];
+  ignore: boolean;
+  reportUnusedIgnores?: boolean;
+}
+
+const FORMATS = [...REPORTERS.keys()];
+
+export async function main(argv: readonly string[], io: CliIO = processIO()): Promise<number> {
+  let exitCode = 0;
+  const program = new Command('loopguard');
+  program
+    .description('Find code that stalls the Node.js event loop: blocking calls where they hurt, and more.')
+    .version(VERSION, '-v, --version', 'print the version')
+    .helpOption('-h, --help', 'show help')
+    .argument('[paths...]', 'files and directories to analyze (default: the current directory)')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(FORMATS).default('stylish'))
+    .option('-o, --output-file <path>', 'write the report to this file instead of stdout')
+    .option('--max-warnings <n>', 'exit with code 1 when there are more warnings than this', parseMaxWarnings)
+    .option('--quiet', 'report errors only (warning-level rules do not run)')
+    .option('--color', 'force colored output')
+    .option('--no-color', 'disable colored output (NO_COLOR and FORCE_COLOR are honoured too)')
+    .option('-c, --config <path>', 'use this config file (loopguard.config.json or a package.json)')
+    .option('--rule <ids...>', 'run only these rules (repeatable or comma-separated)')
+    .option('--no-ignore', 'do not apply .gitignore files or the config "ignore" patterns')
+    .option('--report-unused-ignores', 'report loopguard-ignore comments that silence nothing')
+    .showHelpAfterError('(run loopguard --help for usage)')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
+    .addHelpText(
+      'after',
+      `
+Commands:
+  loopguard rules              list rules and their default severity
+  loopguard explain <rule-id>  print a rule's documentation
+
+Exit codes: 0 no errors, 1 error findings or too many warnings, 2 usage/config error or internal failure.`,
+    )
+    .action((paths: string[], flags: ScanFlags) => {
+      exitCode = scan(paths, flags, io);
+    });
+
+  program
+    .command('rules')
+    .description('list rules and their default severity')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .exitOverride()
+    .action((flags: { format: string }) => {
+      io.stdout.write(flags.format === 'json' ? JSON.stringify(rulesJson(), null, 2) + '\n' : rulesTable());
+    });
+
+  program
+    .command('explain')
+    .description("print a rule's documentation: why it matters, what it flags, what it does not")
+    .argument('<rule-id>', 'the rule to explain')
+    .exitOverride()
+    .action((id: string) => {
+      const meta = findMeta(id);
+      if (!meta) {
+        const hint = suggestRuleId(id);
+        io.stderr.write(`loopguard: unknown rule "${id}"${hint ? ` (did you mean "${hint}"?)` : ''}. Run \`loopguard rules\` for the list.\n`);
+        exitCode = 2;
+        return;
+      }
+      io.stdout.write(explain(meta));
+    });
+
+  try {
+    await program.parseAsync([...argv], { from: 'node' });
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
+      return 2;
+    }
+    io.stderr.write(`loopguard: internal error: ${(err as Error)?.stack ?? String(err)}\n`);
+    return 2;
+  }
+  return exitCode;
+}
+
+function scan(paths: string[], flags: ScanFlags, io: CliIO): number {
+  let output;
+  try {
+    output = runLoopguard({
+      cwd: io.cwd,
+      paths,
+      configPath: flags.config,
+      onlyRules: (flags.rule ?? []).flatMap((r) => r.split(',')).map((r) => r.trim()).filter(Boolean),
+      noIgnore: !flags.ignore,
+      reportUnusedIgnores: flags.reportUnusedIgnores,
+      quiet: flags.quiet,
+    });
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      io.stderr.write(`loopguard: config error: ${err.message}\n`);
+      return 2;
+    }
+    if (err instanceof UsageError) {
+      io.stderr.write(`loopguard: ${err.message}\n`);
+      return 2;
+    }
+    io.stderr.write(`loopguard: internal error: ${(err as Error)?.stack ?? String(err)}\n`);
+    return 2;
+  }
+  const { result, rules } = output;
+  const toFile = !!flags.outputFile;
+  const color = useColor(flags.color, io, toFile);
+  const reporter = REPORTERS.get(flags.format)!;
+  const text = reporter.format(result, { cwd: io.cwd, color, rules, tool: TOOL });
+  if (toFile) {
+    const target = path.resolve(io.cwd, flags.outputFile!);
+    try {
+      fs.mkdirSync(path.dirname(target), { recursive: true });
+      fs.writeFileSync(target, text);
+    } catch (err) {
+      io.stderr.write(`loopguard: cannot write ${flags.outputFile}: ${(err as NodeJS.ErrnoException).code ?? String(err)}\n`);
+      return 2;
+    }
+    const { errorCount, warningCount, filesAnalyzed } = result.stats;
+    io.stderr.write(
+      `loopguard: ${errorCount} error(s), ${warningCount} warning(s) in ${filesAnalyzed} file(s); ${flags.format} report written to ${flags.outputFile}\n`,
+    );
+  } else {
+    io.stdout.write(text);
+  }
+  if (result.errors.length > 0) return 2;
+  if (result.stats.errorCount > 0) return 1;
+  if (flags.maxWarnings !== undefined && flags.maxWarnings >= 0 && result.stats.warningCount > flags.maxWarnings) {
+    io.stderr.write(`loopguard: too many warnings (${result.stats.warningCount}); the maximum allowed is ${flags.maxWarnings}.\n`);
+    return 1;
+  }
+  return 0;
+}
+
+function parseMaxWarnings(value: string): number {
+  if (!/^-?\d+$/.test(value) || Number(value) < -1) {
+    throw new CommanderError(2, 'loopguard.maxWarnings', `error: --max-warnings must be a whole number (or -1 for no limit), got "${value}"`);
+  }
+  return Number(value);
+}
+
+/** --color / --no-color win; then NO_COLOR, FORCE_COLOR; then whether stdout is a terminal. */
+export function useColor(flag: boolean | undefined, io: CliIO, toFile: boolean): boolean {
+  if (flag === false) return false;
+  if (flag === true) return true;
+  if (io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== '') return false;
+  const force = io.env.FORCE_COLOR;
+  if (force !== undefined) return !(force === '0' || force === 'false');
+  if (toFile) return false;
+  return !!io.stdout.isTTY && io.env.TERM !== 'dumb';
+}
+
+function rulesJson() {
+  return ALL_RULE_METAS.map((m) => ({ id: m.id, severity: m.severity, category: m.category, description: m.description }));
+}
+
+function rulesTable(): string {
+  const width = Math.max(...ALL_RULE_METAS.map((m) => m.id.length));
+  const lines = ALL_RULE_METAS.map((m) => `${m.id.padEnd(width)}  ${m.severity.padEnd(5)}  ${m.category.padEnd(11)}  ${m.description}`);
+  return [`${'rule'.padEnd(width)}  ${'level'}  ${'category'.padEnd(11)}  description`, ...lines].join('\n') + '\n';
+}
+
+function indent(text: string, by = '  '): string {
+  return text
+    .trimEnd()
+    .split('\n')
+    .map((l) => (l ? by + l : l))
+    .join('\n');
+}
+
+export function explain(meta: RuleMeta): string {
+  const parts = [`${meta.id} (default: ${meta.severity}, category: ${meta.category})`, meta.description, '', 'Why', indent(meta.docs.why)];
+  if (meta.docs.details) parts.push('', 'What it checks', indent(meta.docs.details));
+  meta.docs.bad.forEach((b, i) => parts.push('', `Flagged${meta.docs.bad.length > 1 ? ` (${i + 1})` : ''}`, indent(b, '    ')));
+  meta.docs.good.forEach((g, i) => parts.push('', `Not flagged${meta.docs.good.length > 1 ? ` (${i + 1})` : ''}`, indent(g, '    ')));
+  const options = Object.entries(meta.options ?? {});
+  if (options.length > 0) {
+    parts.push('', 'Options');
+    for (const [name, spec] of options) parts.push(`  ${name} (${spec.type}, default ${JSON.stringify(spec.default)}): ${spec.description}`);
+  }
+  if (meta.docs.whenNotToUse) parts.push('', 'When not to use it', indent(meta.docs.whenNotToUse));
+  return parts.join('\n') + '\n';
+}
+
+function processIO(): CliIO {
+  return { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(), env: process.env };
+}

@@ -1,0 +1,208 @@
+// File discovery: which files to analyze. Language-neutral except for the
+// extension list passed in. Directory walks respect .gitignore files (nested
+// ones too, and those of parent folders up to the repository root, plus
+// .git/info/exclude), the config's `ignore` patterns and the built-in skips.
+// Explicit file arguments are always analyzed: pre-commit and lint-staged pass
+// file lists and expect each one checked.
+import fs from 'node:fs';
+import path from 'node:path';
+import ignore, { type Ignore } from 'ignore';
+import type { SkippedFile } from './findings.js';
+
+/** Folders never entered during a directory walk (unless given explicitly). */
+export const DEFAULT_SKIPPED_DIRS: ReadonlySet<string> = new Set([
+  'node_modules',
+  '.git',
+  'dist',
+  'build',
+  'coverage',
+  '.next',
+  '.nuxt',
+  '.output',
+  '.svelte-kit',
+  '.turbo',
+  '.cache',
+  '.yarn',
+  '.vercel',
+  '.serverless',
+  '.aws-sam',
+]);
+
+/** Files never picked up by a directory walk: minified bundles and type declarations. */
+export const DEFAULT_SKIPPED_FILES: readonly RegExp[] = [/\.min\.[cm]?js$/, /\.d\.[cm]?ts$/, /\.d\.[^.]+\.ts$/];
+
+export interface DiscoverOptions {
+  cwd: string;
+  /** Supported extensions, with the dot. */
+  extensions: readonly string[];
+  /** False with --no-ignore: .gitignore files and config `ignore` patterns are not applied. */
+  useIgnoreFiles: boolean;
+  /** Config `ignore` patterns (gitignore syntax) and the folder they are relative to. */
+  configIgnore: { dir: string; patterns: readonly string[] };
+}
+
+export interface SourceFile {
+  abs: string;
+  /** Relative to the working directory, POSIX. */
+  file: string;
+  explicit: boolean;
+}
+
+export interface Discovery {
+  files: SourceFile[];
+  skipped: SkippedFile[];
+  /** Arguments that do not exist. */
+  missing: string[];
+  /** Directories that could not be read, with the reason. */
+  unreadable: { file: string; message: string }[];
+}
+
+interface Level {
+  dir: string;
+  ig: Ignore;
+}
+
+export function toPosixRelative(cwd: string, abs: string): string {
+  const r = path.relative(cwd, abs).split(path.sep).join('/');
+  return r === '' ? '.' : r;
+}
+
+export function discover(paths: readonly string[], opts: DiscoverOptions): Discovery {
+  const out: Discovery = { files: [], skipped: [], missing: [], unreadable: [] };
+  const seen = new Set<string>();
+  const exts = new Set(opts.extensions);
+  const configIg = opts.useIgnoreFiles && opts.configIgnore.patterns.length > 0 ? ignore().add([...opts.configIgnore.patterns]) : null;
+  const ignoredByConfig = (abs: string, isDir: boolean): boolean => {
+    if (!configIg) return false;
+    const r = path.relative(opts.configIgnore.dir, abs);
+    if (r === '' || r.startsWith('..') || path.isAbsolute(r)) return false;
+    return configIg.ignores(r.split(path.sep).join('/') + (isDir ? '/' : ''));
+  };
+  const add = (abs: string, explicit: boolean) => {
+    if (seen.has(abs)) return;
+    seen.add(abs);
+    out.files.push({ abs, file: toPosixRelative(opts.cwd, abs), explicit });
+  };
+
+  for (const arg of paths) {
+    const abs = path.resolve(opts.cwd, arg);
+    let stat: fs.Stats;
+    try {
+      stat = fs.statSync(abs);
+    } catch {
+      out.missing.push(arg);
+      continue;
+    }
+    if (stat.isFile()) {
+      if (exts.has(extname(abs))) add(abs, true);
+      else out.skipped.push({ file: toPosixRelative(opts.cwd, abs), reason: 'not a JavaScript or TypeScript file' });
+      continue;
+    }
+    if (!stat.isDirectory()) continue;
+    const levels = opts.useIgnoreFiles ? ancestorLevels(abs) : [];
+    walkDirectory(abs, levels, opts, exts, ignoredByConfig, add, out);
+  }
+  out.files.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  out.skipped.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  return out;
+}
+
+function extname(file: string): string {
+  return path.extname(file).toLowerCase();
+}
+
+function walkDirectory(
+  root: string,
+  rootLevels: Level[],
+  opts: DiscoverOptions,
+  exts: ReadonlySet<string>,
+  ignoredByConfig: (abs: string, isDir: boolean) => boolean,
+  add: (abs: string, explicit: boolean) => void,
+  out: Discovery,
+): void {
+  const stack: { dir: string; levels: Level[] }[] = [{ dir: root, levels: rootLevels }];
+  while (stack.length > 0) {
+    const { dir, levels: parentLevels } = stack.pop()!;
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch (err) {
+      out.unreadable.push({ file: toPosixRelative(opts.cwd, dir), message: `cannot read directory (${(err as NodeJS.ErrnoException).code ?? err})` });
+      continue;
+    }
+    let levels = parentLevels;
+    if (opts.useIgnoreFiles) {
+      const gi = readIgnoreFile(path.join(dir, '.gitignore'));
+      if (gi) levels = [...parentLevels, { dir, ig: gi }];
+    }
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const subdirs: string[] = [];
+    for (const e of entries) {
+      if (e.isSymbolicLink()) continue;
+      const abs = path.join(dir, e.name);
+      if (e.isDirectory()) {
+        if (DEFAULT_SKIPPED_DIRS.has(e.name)) continue;
+        if (isIgnored(levels, abs, true) || ignoredByConfig(abs, true)) continue;
+        subdirs.push(abs);
+      } else if (e.isFile()) {
+        if (!exts.has(extname(e.name))) continue;
+        if (DEFAULT_SKIPPED_FILES.some((re) => re.test(e.name))) continue;
+        if (isIgnored(levels, abs, false) || ignoredByConfig(abs, false)) continue;
+        add(abs, false);
+      }
+    }
+    for (let i = subdirs.length - 1; i >= 0; i--) stack.push({ dir: subdirs[i]!, levels });
+  }
+}
+
+function readIgnoreFile(file: string): Ignore | null {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    return null;
+  }
+  return ignore().add(text);
+}
+
+/** Ignore files that apply above a walked root: from the git root down to the root's parent. */
+function ancestorLevels(root: string): Level[] {
+  let gitRoot: string | null = null;
+  for (let dir = root; ; ) {
+    if (fs.existsSync(path.join(dir, '.git'))) {
+      gitRoot = dir;
+      break;
+    }
+    const parent = path.dirname(dir);
+    if (parent === dir) break;
+    dir = parent;
+  }
+  if (!gitRoot) return [];
+  const levels: Level[] = [];
+  const exclude = readIgnoreFile(path.join(gitRoot, '.git', 'info', 'exclude'));
+  if (exclude) levels.push({ dir: gitRoot, ig: exclude });
+  const chain: string[] = [];
+  for (let dir = path.dirname(root); dir.length >= gitRoot.length; dir = path.dirname(dir)) {
+    chain.unshift(dir);
+    if (dir === gitRoot) break;
+  }
+  if (root === gitRoot) chain.length = 0;
+  for (const dir of chain) {
+    const ig = readIgnoreFile(path.join(dir, '.gitignore'));
+    if (ig) levels.push({ dir, ig });
+  }
+  return levels;
+}
+
+/** gitignore semantics across nested files: the deepest file with an opinion wins. */
+function isIgnored(levels: readonly Level[], abs: string, isDir: boolean): boolean {
+  let ignored = false;
+  for (const { dir, ig } of levels) {
+    const r = path.relative(dir, abs);
+    if (r === '' || r.startsWith('..')) continue;
+    const t = ig.test(r.split(path.sep).join('/') + (isDir ? '/' : ''));
+    if (t.ignored) ignored = true;
+    else if (t.unignored) ignored = false;
+  }
+  return ignored;
+}

@@ -1,0 +1,86 @@
+// Language-neutral result model shared by the engine, the reporters and the
+// CLI. Plain data: it crosses worker boundaries and goes into caches as is.
+
+export type Severity = 'error' | 'warning';
+export type ConfigSeverity = 'error' | 'warn' | 'off';
+
+export interface TraceStep {
+  /** Path relative to the working directory, POSIX separators. */
+  file: string;
+  line: number;
+  column: number;
+  /** What happens at this step: "renderTemplate", "fs.readFileSync". */
+  label: string;
+}
+
+export interface Finding {
+  ruleId: string;
+  severity: Severity;
+  /** The observation, with code in backticks. */
+  message: string;
+  /** An imperative, specific fix. */
+  help: string;
+  /** Path relative to the working directory, POSIX separators. */
+  file: string;
+  /** 1-based. */
+  line: number;
+  /** 1-based, in UTF-16 code units. */
+  column: number;
+  endLine: number;
+  endColumn: number;
+  /** Where the flagged code runs, when the rule depends on it. */
+  context?: { kind: string; description: string };
+  /** A call chain from the flagged node to the root cause. */
+  trace?: TraceStep[];
+}
+
+/** A file that was not analyzed, and why (too large, binary, too deeply nested…). */
+export interface SkippedFile {
+  file: string;
+  reason: string;
+}
+
+/** A problem of the tool, not of the code: an unreadable file, an internal error. */
+export interface ToolError {
+  file: string | null;
+  message: string;
+}
+
+/** Part of a source line kept for code frames: the text from 1-based column `start`. */
+export interface ExcerptLine {
+  start: number;
+  text: string;
+}
+
+export interface RunStats {
+  filesAnalyzed: number;
+  filesSkipped: number;
+  errorCount: number;
+  warningCount: number;
+  suppressedCount: number;
+}
+
+export interface RunResult {
+  findings: Finding[];
+  errors: ToolError[];
+  skipped: SkippedFile[];
+  stats: RunStats;
+  /** Source lines around findings, per file and 1-based line, for code frames. */
+  excerpts: Record<string, Record<number, ExcerptLine>>;
+}
+
+export function compareFindings(a: Finding, b: Finding): number {
+  return (
+    cmp(a.file, b.file) ||
+    a.line - b.line ||
+    a.column - b.column ||
+    cmp(a.ruleId, b.ruleId) ||
+    cmp(a.message, b.message) ||
+    a.endLine - b.endLine ||
+    a.endColumn - b.endColumn
+  );
+}
+
+export function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

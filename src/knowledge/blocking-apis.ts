@@ -1,0 +1,234 @@
+// Knowledge table: APIs that block the event loop, why, and what to use instead.
+// Keys are binding-resolved references (`module#export.path`), never bare names,
+// so `cacheSync.get()` or a local `readFileSync` helper can never match.
+import type { Node } from '@babel/types';
+import { refKey, type Ref } from '../resolve.js';
+
+export interface BlockingApi {
+  /** Module specifier without `node:`, or `global` for globals such as `Atomics`. */
+  module: string;
+  /** Export path (`readFileSync`, `realpathSync.native`, `sync`); `*Sync` matches any name ending in Sync; '' is the module itself called. */
+  name: string;
+  /** Why it blocks (shown by `loopguard explain` and in JSON output). */
+  why: string;
+  /** What to use instead, as help text: code in backticks (`await fs.promises.readFile(...)`). */
+  alternative: string;
+  /** Only blocking for some call shapes. */
+  when?: 'no-callback';
+}
+
+const FS_MODULES = ['fs', 'fs-extra', 'graceful-fs'];
+
+// `fs` *Sync functions whose async form is not simply the name without `Sync` under fs.promises.
+const FS_ALTERNATIVES: Record<string, string> = {
+  existsSync: '`await fs.promises.access(path)` in a try/catch',
+  readSync: '`await filehandle.read(...)` (from `fs.promises.open`)',
+  writeSync: '`await filehandle.write(...)` (from `fs.promises.open`)',
+  readvSync: '`await filehandle.readv(...)`',
+  writevSync: '`await filehandle.writev(...)`',
+  closeSync: '`await filehandle.close()`',
+  fsyncSync: '`await filehandle.sync()`',
+  fdatasyncSync: '`await filehandle.datasync()`',
+  fstatSync: '`await filehandle.stat()`',
+  ftruncateSync: '`await filehandle.truncate(...)`',
+  openSync: '`await fs.promises.open(...)`',
+  globSync: '`for await (const f of fs.promises.glob(...))`',
+};
+
+// Reads whose result rarely changes: loading once at startup is often the better fix.
+const FS_READS = new Set(['readFileSync', 'readdirSync', 'existsSync', 'statSync', 'lstatSync', 'accessSync', 'realpathSync', 'readlinkSync', 'readJsonSync', 'pathExistsSync']);
+
+function fsAlternative(module: string, name: string): string {
+  const base = name.replace(/Sync$/, '');
+  const alt = module === 'fs-extra' ? `\`await fse.${base}(...)\`` : (FS_ALTERNATIVES[name] ?? `\`await fs.promises.${base}(...)\``);
+  return FS_READS.has(name) ? `${alt}, or read it once at startup` : alt;
+}
+
+const CRYPTO_SYNC = ['pbkdf2Sync', 'scryptSync', 'randomFillSync', 'generateKeyPairSync', 'generateKeySync', 'generatePrimeSync', 'checkPrimeSync', 'hkdfSync'];
+const ZLIB_SYNC = [
+  'deflateSync',
+  'inflateSync',
+  'deflateRawSync',
+  'inflateRawSync',
+  'gzipSync',
+  'gunzipSync',
+  'unzipSync',
+  'brotliCompressSync',
+  'brotliDecompressSync',
+  'zstdCompressSync',
+  'zstdDecompressSync',
+];
+
+export const BLOCKING_APIS: readonly BlockingApi[] = [
+  ...FS_MODULES.map((module) => ({
+    module,
+    name: '*Sync',
+    why: 'synchronous file-system call: the whole process waits for the disk (or a slow network mount)',
+    alternative: '', // derived per name by fsAlternative
+  })),
+  { module: 'fs', name: 'realpathSync.native', why: 'synchronous file-system call', alternative: '`await fs.promises.realpath(...)`' },
+  ...['execSync', 'execFileSync', 'spawnSync'].map((name) => ({
+    module: 'child_process',
+    name,
+    why: 'waits for the child process to exit before anything else can run',
+    alternative: `\`await promisify(child_process.${name === 'spawnSync' ? 'execFile' : name.replace(/Sync$/, '')})(...)\` or \`spawn\``,
+  })),
+  ...CRYPTO_SYNC.map((name) => ({
+    module: 'crypto',
+    name,
+    why: 'CPU-heavy cryptography on the event-loop thread',
+    alternative: `\`await promisify(crypto.${name.replace(/Sync$/, '')})(...)\`, which runs on the thread pool`,
+  })),
+  {
+    module: 'crypto',
+    name: 'randomBytes',
+    when: 'no-callback',
+    why: 'without a callback, randomBytes runs synchronously on the event-loop thread',
+    alternative: '`crypto.randomBytes(size, callback)` or `await promisify(crypto.randomBytes)(size)`',
+  },
+  {
+    module: 'crypto',
+    name: 'randomFill',
+    when: 'no-callback',
+    why: 'without a callback, randomFill cannot run on the thread pool',
+    alternative: '`crypto.randomFill(buffer, callback)` or `await promisify(crypto.randomFill)(buffer)`',
+  },
+  ...ZLIB_SYNC.map((name) => ({
+    module: 'zlib',
+    name,
+    why: 'CPU-heavy compression on the event-loop thread',
+    alternative: `\`await promisify(zlib.${name.replace(/Sync$/, '')})(...)\` or a zlib stream`,
+  })),
+  {
+    module: 'global',
+    name: 'Atomics.wait',
+    why: 'parks the thread until notified or timed out; on the main thread nothing else runs meanwhile',
+    alternative: '`await Atomics.waitAsync(...).value` or a timer',
+  },
+  ...['bcrypt', 'bcryptjs'].flatMap((module) =>
+    ['hashSync', 'compareSync', 'genSaltSync'].map((name) => ({
+      module,
+      name,
+      why: 'bcrypt is deliberately slow (tens to hundreds of milliseconds per call); the sync form runs it on the event-loop thread',
+      alternative: `\`await bcrypt.${name.replace(/Sync$/, '')}(...)\``,
+    })),
+  ),
+  {
+    module: 'sync-request',
+    name: '',
+    why: 'performs an HTTP request synchronously; the process is frozen until the response arrives',
+    alternative: '`await fetch(url, { signal: AbortSignal.timeout(ms) })`',
+  },
+  {
+    module: 'deasync',
+    name: '',
+    why: 'spins the event loop from inside a synchronous call, stalling the caller and re-entering other callbacks',
+    alternative: 'an async caller that awaits the operation',
+  },
+  ...['loopWhile', 'sleep', 'runLoopOnce'].map((name) => ({
+    module: 'deasync',
+    name,
+    why: 'spins the event loop from inside a synchronous call',
+    alternative: 'an async caller that awaits the operation (or a timer)',
+  })),
+  ...['execaSync', 'execaCommandSync', 'sync', 'commandSync', '$.sync', '$.s', 'execaNodeSync'].map((name) => ({
+    module: 'execa',
+    name,
+    why: 'waits for the child process to exit before anything else can run',
+    alternative: '`await execa(...)`',
+  })),
+  ...[
+    ['glob', 'sync'],
+    ['glob', 'globSync'],
+    ['glob', 'glob.sync'],
+    ['fast-glob', 'sync'],
+    ['fast-glob', 'globSync'],
+    ['tinyglobby', 'globSync'],
+    ['globby', 'globbySync'],
+    ['globby', 'sync'],
+  ].map(([module, name]) => ({
+    module: module!,
+    name: name!,
+    why: 'walks the directory tree synchronously',
+    alternative: `\`await ${module === 'fast-glob' ? 'fg' : module === 'globby' ? 'globby' : 'glob'}(...)\``,
+  })),
+];
+
+export interface BlockingMatch {
+  api: BlockingApi;
+  /** The alternative for this exact name (patterns derive it). */
+  alternative: string;
+  /** `fs.readFileSync` */
+  display: string;
+}
+
+export interface BlockingCatalog {
+  match(ref: Ref, call: Node | null): BlockingMatch | null;
+  readonly entries: readonly BlockingApi[];
+}
+
+export function createBlockingCatalog(extra: readonly BlockingApi[] = []): BlockingCatalog {
+  const exact = new Map<string, BlockingApi>();
+  const patterns = new Map<string, BlockingApi[]>();
+  const entries = [...BLOCKING_APIS, ...extra];
+  for (const api of entries) {
+    if (api.name.includes('*')) {
+      let arr = patterns.get(api.module);
+      if (!arr) patterns.set(api.module, (arr = []));
+      arr.push(api);
+    } else {
+      exact.set(`${api.module}#${api.name}`, api);
+    }
+  }
+  return {
+    entries,
+    match(ref, call) {
+      if (ref.kind !== 'module' && ref.kind !== 'global') return null;
+      const key = refKey(ref);
+      let api = exact.get(key);
+      const name = ref.path.join('.');
+      if (!api) {
+        const module = ref.kind === 'module' ? ref.module : 'global';
+        for (const p of patterns.get(module) ?? []) {
+          if (globMatch(p.name, name)) {
+            api = p;
+            break;
+          }
+        }
+      }
+      if (!api) return null;
+      if (api.when === 'no-callback' && (call === null || hasCallback(call))) return null;
+      const module = ref.kind === 'module' ? ref.module : '';
+      const display = module ? (name ? `${module}.${name}` : module) : name;
+      const alternative = api.alternative || (FS_MODULES.includes(api.module) ? fsAlternative(api.module, name) : '');
+      return { api, alternative, display };
+    },
+  };
+}
+
+function globMatch(pattern: string, name: string): boolean {
+  if (name.includes('.')) return false;
+  const i = pattern.indexOf('*');
+  const prefix = pattern.slice(0, i);
+  const suffix = pattern.slice(i + 1);
+  return name.length > prefix.length + suffix.length && name.startsWith(prefix) && name.endsWith(suffix);
+}
+
+/** A callback is passed when some argument is (or may be) a function: the last non-literal argument. */
+function hasCallback(call: any): boolean {
+  const args = call.arguments ?? [];
+  if (args.length === 0) return false;
+  const last = args[args.length - 1];
+  switch (last.type) {
+    case 'NumericLiteral':
+    case 'StringLiteral':
+    case 'ObjectExpression':
+    case 'ArrayExpression':
+    case 'BinaryExpression':
+    case 'TemplateLiteral':
+      return false;
+    default:
+      // randomBytes(size) has one argument; anything after the size (or buffer) may be the callback.
+      return args.length >= 2 || last.type === 'SpreadElement';
+  }
+}

@@ -1,0 +1,209 @@
+// Knowledge table: where Node code runs while the process serves work.
+// Used by src/execution-context.ts; documented in ARCHITECTURE.md and in
+// `loopguard explain blocking-call`.
+
+/** Route-registration methods of Express, Router, Koa-router, Fastify, Hono, Restify, Polka. */
+export const HTTP_METHODS: ReadonlySet<string> = new Set([
+  'get',
+  'post',
+  'put',
+  'patch',
+  'delete',
+  'del',
+  'options',
+  'head',
+  'all',
+  'search',
+]);
+
+/**
+ * Values that are an HTTP app/router/server instance, as resolved reference keys
+ * (see refKey in src/resolve.ts). Methods called on them register handlers.
+ */
+export const APP_FACTORIES: ReadonlyMap<string, string> = new Map([
+  ['express#()', 'Express'],
+  ['express#Router()', 'Express'],
+  ['new express#Router()', 'Express'],
+  ['express#express()', 'Express'],
+  ['new koa#()', 'Koa'],
+  ['new koa#Koa()', 'Koa'],
+  ['new @koa/router#()', 'Koa'],
+  ['new @koa/router#Router()', 'Koa'],
+  ['new koa-router#()', 'Koa'],
+  ['@koa/router#()', 'Koa'],
+  ['koa-router#()', 'Koa'],
+  ['fastify#()', 'Fastify'],
+  ['fastify#fastify()', 'Fastify'],
+  ['fastify#Fastify()', 'Fastify'],
+  ['new hono#Hono()', 'Hono'],
+  ['new hono/tiny#Hono()', 'Hono'],
+  ['new hono/quick#Hono()', 'Hono'],
+  ['new @hono/zod-openapi#OpenAPIHono()', 'Hono'],
+  ['restify#createServer()', 'Restify'],
+  ['polka#()', 'Polka'],
+  ['new @hapi/hapi#Server()', 'hapi'],
+  ['@hapi/hapi#server()', 'hapi'],
+  ['@hapi/hapi#Server()', 'hapi'],
+]);
+
+/** `http.createServer(handler)` and friends: the callback is the request handler. */
+export const SERVER_FACTORIES: ReadonlySet<string> = new Set([
+  'http#createServer',
+  'https#createServer',
+  'http2#createServer',
+  'http2#createSecureServer',
+]);
+
+/** Timers: [resolved key, label, repeats]. A one-shot timer set at startup is still startup. */
+export const TIMERS: ReadonlyMap<string, { label: string; repeats: boolean }> = new Map([
+  ['global#setInterval', { label: 'setInterval', repeats: true }],
+  ['timers#setInterval', { label: 'setInterval', repeats: true }],
+  ['global#setTimeout', { label: 'setTimeout', repeats: false }],
+  ['timers#setTimeout', { label: 'setTimeout', repeats: false }],
+  ['global#setImmediate', { label: 'setImmediate', repeats: false }],
+  ['timers#setImmediate', { label: 'setImmediate', repeats: false }],
+  ['global#queueMicrotask', { label: 'queueMicrotask', repeats: false }],
+  ['global#process.nextTick', { label: 'process.nextTick', repeats: false }],
+  ['process#nextTick', { label: 'process.nextTick', repeats: false }],
+]);
+
+export const PROMISE_CALLBACK_METHODS: ReadonlySet<string> = new Set(['then', 'catch', 'finally']);
+
+export const EVENT_METHODS: ReadonlySet<string> = new Set([
+  'on',
+  'once',
+  'addListener',
+  'prependListener',
+  'prependOnceListener',
+  'addEventListener',
+]);
+
+/**
+ * Events that fire at boot or shutdown, not while serving work. (SIGHUP and
+ * SIGUSR1/2 usually trigger a reload while traffic flows: they are not here.)
+ */
+export const LIFECYCLE_EVENTS: ReadonlySet<string> = new Set([
+  'exit',
+  'beforeExit',
+  'SIGINT',
+  'SIGTERM',
+  'SIGQUIT',
+  'SIGBREAK',
+  'uncaughtException',
+  'unhandledRejection',
+  'listening',
+]);
+
+/** Fastify hooks that run per request (others, such as onReady and onClose, run at boot or shutdown). */
+export const FASTIFY_REQUEST_HOOKS: ReadonlySet<string> = new Set([
+  'onRequest',
+  'preParsing',
+  'preValidation',
+  'preHandler',
+  'preSerialization',
+  'onSend',
+  'onResponse',
+  'onError',
+  'onTimeout',
+  'onRequestAbort',
+]);
+
+/** Route option keys whose function values run per request (Fastify `route({...})`, hapi `route({...})`). */
+export const ROUTE_OPTION_HANDLERS: ReadonlySet<string> = new Set([
+  'handler',
+  'preHandler',
+  'onRequest',
+  'preValidation',
+  'preParsing',
+  'preSerialization',
+  'onSend',
+  'onResponse',
+  'onError',
+  'errorHandler',
+]);
+
+/** Callbacks these call synchronously, before returning: they run in their caller's context. */
+export const SYNC_CALLBACK_METHODS: ReadonlySet<string> = new Set([
+  'map',
+  'forEach',
+  'filter',
+  'reduce',
+  'reduceRight',
+  'some',
+  'every',
+  'find',
+  'findIndex',
+  'findLast',
+  'findLastIndex',
+  'flatMap',
+  'sort',
+  'toSorted',
+]);
+
+/** Queue workers: a processor function passed to these runs per job. */
+export const QUEUE_WORKERS: ReadonlyMap<string, { label: string; processorIndex: number }> = new Map([
+  ['new bullmq#Worker()', { label: 'BullMQ processor', processorIndex: 1 }],
+  ['new bullmq-pro#WorkerPro()', { label: 'BullMQ processor', processorIndex: 1 }],
+]);
+
+/** `queue.process(fn)` receivers (Bull, Bee-Queue). */
+export const PROCESS_QUEUES: ReadonlySet<string> = new Set(['new bull#()', 'bull#()', 'new bee-queue#()', 'new bull#Queue()']);
+
+/** NestJS method decorators, by module, that make a method run per request, message or schedule. */
+export interface NestDecorator {
+  kind: 'route' | 'job' | 'handler';
+  label: string;
+}
+
+export const NEST_METHOD_DECORATORS: ReadonlyMap<string, NestDecorator> = new Map<string, NestDecorator>([
+  ...['Get', 'Post', 'Put', 'Delete', 'Patch', 'Options', 'Head', 'All', 'Search'].map(
+    (d): [string, NestDecorator] => [`@nestjs/common#${d}`, { kind: 'route', label: d.toUpperCase() }],
+  ),
+  ...['Cron', 'Interval', 'Timeout'].map((d): [string, NestDecorator] => [`@nestjs/schedule#${d}`, { kind: 'job', label: `@${d}` }]),
+  ['@nestjs/event-emitter#OnEvent', { kind: 'handler', label: '@OnEvent handler' }],
+  ['@nestjs/microservices#MessagePattern', { kind: 'handler', label: '@MessagePattern handler' }],
+  ['@nestjs/microservices#EventPattern', { kind: 'handler', label: '@EventPattern handler' }],
+  ['@nestjs/websockets#SubscribeMessage', { kind: 'handler', label: '@SubscribeMessage handler' }],
+  ['@nestjs/bull#Process', { kind: 'handler', label: 'Bull processor' }],
+  ...['Query', 'Mutation', 'Subscription', 'ResolveField', 'ResolveProperty'].map(
+    (d): [string, NestDecorator] => [`@nestjs/graphql#${d}`, { kind: 'handler', label: `GraphQL @${d} resolver` }],
+  ),
+]);
+
+/** NestJS interfaces whose method runs per request: `implements NestInterceptor` → `intercept`. */
+export const NEST_INTERFACE_METHODS: ReadonlyMap<string, string> = new Map([
+  ['NestInterceptor', 'intercept'],
+  ['CanActivate', 'canActivate'],
+  ['NestMiddleware', 'use'],
+  ['PipeTransform', 'transform'],
+  ['ExceptionFilter', 'catch'],
+]);
+
+/** NestJS class decorators whose class's `process`/`execute`/`handle` method runs per job or message. */
+export const NEST_CLASS_DECORATORS: ReadonlyMap<string, { methods: readonly string[]; label: string }> = new Map([
+  ['@nestjs/bullmq#Processor', { methods: ['process'], label: 'BullMQ processor' }],
+  ['@nestjs/cqrs#CommandHandler', { methods: ['execute'], label: 'CQRS command handler' }],
+  ['@nestjs/cqrs#QueryHandler', { methods: ['execute'], label: 'CQRS query handler' }],
+  ['@nestjs/cqrs#EventsHandler', { methods: ['handle'], label: 'CQRS event handler' }],
+]);
+
+export const NEXT_ROUTE_METHODS: ReadonlySet<string> = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']);
+
+/** Parameter names that mark a request handler or middleware: (req, res), (req, res, next), (ctx, next)… */
+export const REQUEST_PARAM_NAMES: ReadonlySet<string> = new Set(['req', 'request']);
+export const RESPONSE_PARAM_NAMES: ReadonlySet<string> = new Set(['res', 'response', 'reply']);
+
+/** TypeScript parameter types that mark a request handler. */
+export const REQUEST_TYPE_NAMES: ReadonlySet<string> = new Set([
+  'Request',
+  'FastifyRequest',
+  'NextApiRequest',
+  'NextRequest',
+  'IncomingMessage',
+  'APIGatewayProxyEvent',
+  'APIGatewayProxyEventV2',
+]);
+
+/** First parameter names that mark a Fastify plugin, `async function (fastify, opts)`, which runs at registration. */
+export const PLUGIN_PARAM_NAMES: ReadonlySet<string> = new Set(['fastify', 'instance']);
+export const PLUGIN_TYPE_NAMES: ReadonlySet<string> = new Set(['FastifyInstance', 'FastifyPluginAsync', 'FastifyPluginCallback']);

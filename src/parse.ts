@@ -1,0 +1,91 @@
+// The one place parser options live.
+import { parse, type ParserOptions, type ParserPlugin } from '@babel/parser';
+import type { File } from '@babel/types';
+
+export const SOURCE_EXTENSIONS: readonly string[] = ['.js', '.jsx', '.mjs', '.cjs', '.ts', '.tsx', '.mts', '.cts'];
+
+export interface ParseProblem {
+  message: string;
+  /** 1-based. */
+  line: number;
+  /** 1-based. */
+  column: number;
+}
+
+export type ParseOutcome =
+  | { ok: true; ast: File; /** Errors Babel recovered from; the AST is still usable. */ recovered: ParseProblem[] }
+  | { ok: false; error: ParseProblem; /** The parser ran out of stack: nesting too deep, not a syntax error. */ tooDeep: boolean };
+
+function extensionOf(filename: string): string {
+  const m = /\.[^./\\]+$/.exec(filename);
+  return m ? m[0].toLowerCase() : '';
+}
+
+function pluginsFor(ext: string): ParserPlugin[] {
+  switch (ext) {
+    case '.ts':
+    case '.mts':
+    case '.cts':
+      return ['typescript', 'decorators-legacy', 'explicitResourceManagement'];
+    case '.tsx':
+      return ['typescript', 'jsx', 'decorators-legacy', 'explicitResourceManagement'];
+    default:
+      return ['jsx', 'decorators-legacy', 'explicitResourceManagement'];
+  }
+}
+
+/**
+ * Parse with error recovery. `.mjs`/`.mts` are modules, `.cjs`/`.cts` scripts;
+ * anything else is tried as a module first and as a CommonJS script when the
+ * module parse fails (top-level `return`, `with`, legacy octal…).
+ */
+export function parseSource(source: string, filename: string): ParseOutcome {
+  const ext = extensionOf(filename);
+  const plugins = pluginsFor(ext);
+  const base: ParserOptions = {
+    errorRecovery: true,
+    plugins,
+    attachComment: false,
+    allowUndeclaredExports: true,
+  };
+  const asModule = (): ParseOutcome => attempt(source, { ...base, sourceType: 'module' });
+  const asScript = (): ParseOutcome =>
+    attempt(source, { ...base, sourceType: 'script', allowReturnOutsideFunction: true, allowNewTargetOutsideFunction: true });
+
+  if (ext === '.mjs' || ext === '.mts') return asModule();
+  if (ext === '.cjs' || ext === '.cts') return asScript();
+  const mod = asModule();
+  if (mod.ok && mod.recovered.length === 0) return mod;
+  if (!mod.ok && mod.tooDeep) return mod;
+  const script = asScript();
+  if (script.ok && script.recovered.length === 0) return script;
+  // Neither is clean: keep the attempt that got further.
+  if (mod.ok && !script.ok) return mod;
+  if (!mod.ok && script.ok) return script;
+  const a = mod.ok ? mod.recovered[0]! : mod.error;
+  const b = script.ok ? script.recovered[0]! : script.error;
+  return b.line > a.line || (b.line === a.line && b.column > a.column) ? script : mod;
+}
+
+function attempt(source: string, options: ParserOptions): ParseOutcome {
+  try {
+    const ast = parse(source, options);
+    const recovered = ((ast as any).errors ?? []).map(toProblem);
+    return { ok: true, ast, recovered };
+  } catch (err) {
+    if (err instanceof RangeError) {
+      return {
+        ok: false,
+        tooDeep: true,
+        error: { message: 'nesting too deep to parse (the parser ran out of stack)', line: 1, column: 1 },
+      };
+    }
+    return { ok: false, tooDeep: false, error: toProblem(err) };
+  }
+}
+
+function toProblem(err: any): ParseProblem {
+  const loc = err?.loc ?? { line: 1, column: 0 };
+  const message = String(err?.message ?? err).replace(/\s*\(\d+:\d+\)$/, '');
+  return { message, line: loc.line, column: loc.column + 1 };
+}

@@ -1,0 +1,53 @@
+// Human output, grouped by file. The only module that uses chalk.
+import { Chalk } from 'chalk';
+import type { Finding, RunResult } from '../findings.js';
+import { codeFrame } from './code-frame.js';
+import type { Reporter } from './types.js';
+
+export const stylish: Reporter = {
+  format(result: RunResult, ctx) {
+    const c = new Chalk({ level: ctx.color ? 1 : 0 });
+    const out: string[] = [];
+    let current: string | null = null;
+    for (const f of result.findings) {
+      if (f.file !== current) {
+        if (current !== null) out.push('');
+        current = f.file;
+        out.push(c.underline(f.file));
+      }
+      out.push(formatFinding(f, result, c));
+    }
+    if (result.findings.length > 0) out.push('');
+    for (const s of result.skipped) out.push(`${c.yellow('note')}  skipped ${s.file}: ${s.reason}`);
+    for (const e of result.errors) out.push(`${c.red('loopguard error')}  ${e.file ? `${e.file}: ` : ''}${e.message}`);
+    if (result.skipped.length > 0 || result.errors.length > 0) out.push('');
+    out.push(summary(result, c));
+    return out.join('\n') + '\n';
+  },
+};
+
+function formatFinding(f: Finding, result: RunResult, c: InstanceType<typeof Chalk>): string {
+  const sev = f.severity === 'error' ? c.red('error') : c.yellow('warning');
+  const lines = [`  ${c.dim(`${f.line}:${f.column}`)}  ${sev}  ${f.message}  ${c.dim(f.ruleId)}`];
+  if (f.trace && f.trace.length > 0) {
+    lines.push(`      ${c.dim(f.trace.map((s) => `${s.label} (${s.file}:${s.line})`).join(' → '))}`);
+  }
+  lines.push(`      ${c.cyan('help:')} ${f.help}`);
+  const frame = codeFrame(f, result.excerpts[f.file], { gutter: (s) => c.dim(s), marker: (s) => c.red(s) });
+  if (frame) lines.push(frame.split('\n').map((l) => `    ${l}`).join('\n'));
+  return lines.join('\n');
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+function summary(result: RunResult, c: InstanceType<typeof Chalk>): string {
+  const { errorCount, warningCount, filesAnalyzed, suppressedCount } = result.stats;
+  const total = errorCount + warningCount;
+  const files = `${plural(filesAnalyzed, 'file')} analyzed`;
+  const extra = suppressedCount > 0 ? `, ${suppressedCount} suppressed` : '';
+  if (total === 0) return c.green(`✔ No problems (${files}${extra})`);
+  const text = `✖ ${plural(total, 'problem')} (${plural(errorCount, 'error')}, ${plural(warningCount, 'warning')}) in ${files}${extra}`;
+  return errorCount > 0 ? c.red.bold(text) : c.yellow.bold(text);
+}

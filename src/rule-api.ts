@@ -1,0 +1,106 @@
+// What a rule is and what it may use. Rules import only this module, the
+// shared analyses and the knowledge tables; never Babel's traversal, the
+// filesystem, `process` or chalk.
+import type { Node } from '@babel/types';
+import type { ExecutionContext } from './execution-context.js';
+import type { BlockingCatalog } from './knowledge/blocking-apis.js';
+import type { Ref } from './resolve.js';
+import type { Severity, TraceStep } from './findings.js';
+import type { NodePath, Visitors } from './walk.js';
+
+export type { NodePath, Visitors, Node, Ref, ExecutionContext };
+
+export interface MessageSpec {
+  /** The observation; `{placeholders}` are filled from report data. No trailing period. */
+  message: string;
+  /** An imperative fix that does not restate the message. */
+  help: string;
+}
+
+export interface RuleDocs {
+  /** Why the pattern hurts. */
+  why: string;
+  /** Where the rule looks and what it deliberately leaves alone. */
+  details?: string;
+  /** Each yields exactly one finding of the rule (checked by test/docs.test.ts). */
+  bad: string[];
+  /** Each yields none. */
+  good: string[];
+  whenNotToUse?: string;
+}
+
+export interface OptionSpec {
+  type: 'number' | 'string' | 'boolean' | 'string[]';
+  default: unknown;
+  description: string;
+  minimum?: number;
+}
+
+export type RuleCategory = 'blocking' | 'concurrency' | 'timeouts' | 'engine';
+
+export interface RuleMeta<M extends string = string> {
+  id: string;
+  category: RuleCategory;
+  /** Default severity. */
+  severity: 'error' | 'warn';
+  /** One line, for `loopguard rules`, SARIF and the README table. */
+  description: string;
+  messages: Record<M, MessageSpec>;
+  docs: RuleDocs;
+  options?: Record<string, OptionSpec>;
+}
+
+export interface Knowledge {
+  blocking: BlockingCatalog;
+}
+
+export interface FileView {
+  /** Relative to the working directory, POSIX. */
+  path: string;
+  /** Relative to the package root (nearest package.json), POSIX. */
+  packagePath: string;
+}
+
+export interface ReportExtra {
+  /** Where the flagged code runs (kept in JSON output). */
+  context?: ExecutionContext;
+  trace?: TraceStep[];
+}
+
+export interface RuleContext<M extends string = string> {
+  readonly file: FileView;
+  readonly options: Readonly<Record<string, unknown>>;
+  readonly knowledge: Knowledge;
+  report(node: Node, messageId: M, data?: Record<string, string>, extra?: ReportExtra): void;
+  /** What `node` refers to, resolving identifiers from `scope` (binding-aware). */
+  resolve(node: Node, scope: NodePath): Ref | null;
+  /** The function a call invokes (`fn.call(...)` invokes `fn`). */
+  resolveCallTarget(callPath: NodePath): Ref | null;
+  /** Where the node runs. */
+  context(path: NodePath): ExecutionContext;
+  isHot(path: NodePath): boolean;
+  /** The source text of a node. */
+  source(node: Node): string;
+}
+
+export interface RuleModule<M extends string = string> extends RuleMeta<M> {
+  create(ctx: RuleContext<M>): Visitors;
+}
+
+/** Identity, for typing: a misspelled message id fails the type-check. */
+export function defineRule<M extends string>(rule: RuleModule<M>): RuleModule<M> {
+  return rule;
+}
+
+export function severityOf(s: 'error' | 'warn'): Severity {
+  return s === 'error' ? 'error' : 'warning';
+}
+
+/** Fill `{name}` placeholders; a missing value is an engine bug. */
+export function formatMessage(template: string, data: Record<string, string> = {}): string {
+  return template.replace(/\{(\w+)\}/g, (whole, key: string) => {
+    const v = data[key];
+    if (v === undefined) throw new Error(`message placeholder {${key}} has no value`);
+    return v;
+  });
+}

@@ -1,0 +1,224 @@
+// The pipeline: config → discover → read & analyze each file → sort → result.
+// Reporters and exit codes live in the CLI; this module has no output.
+import fs from 'node:fs';
+import path from 'node:path';
+import ignore from 'ignore';
+import { analyzeSource, type ActiveRule, type AnalyzeSettings, type FileResult } from './analyze-file.js';
+import { loadConfig, type ResolvedConfig } from './config.js';
+import { discover, toPosixRelative } from './discover.js';
+import { compareFindings, type ExcerptLine, type Finding, type RunResult, type Severity, type SkippedFile, type ToolError } from './findings.js';
+import { createBlockingCatalog } from './knowledge/blocking-apis.js';
+import { scriptFileReason } from './knowledge/script-files.js';
+import { SOURCE_EXTENSIONS } from './parse.js';
+import { ALL_RULE_METAS, CORE_RULES, RULE_IDS, RULES, suggestRuleId } from './registry.js';
+import { severityOf, type RuleMeta } from './rule-api.js';
+
+export interface RunOptions {
+  cwd: string;
+  paths: readonly string[];
+  configPath?: string;
+  /** Run only these rules (--rule). */
+  onlyRules?: readonly string[];
+  /** --no-ignore */
+  noIgnore?: boolean;
+  reportUnusedIgnores?: boolean;
+  /** Report errors only (warning-level rules do not run). */
+  quiet?: boolean;
+  /** Use this configuration instead of looking one up (tests). */
+  config?: ResolvedConfig;
+}
+
+export interface RunOutput {
+  result: RunResult;
+  /** Metadata of every rule and diagnostic that could appear, for reporters. */
+  rules: ReadonlyMap<string, RuleMeta>;
+  config: ResolvedConfig;
+}
+
+/** A problem with how loopguard was called: exit code 2. */
+export class UsageError extends Error {}
+
+const BINARY_SNIFF_BYTES = 8000;
+
+export function runLoopguard(options: RunOptions): RunOutput {
+  const cwd = options.cwd;
+  const config = options.config ?? loadConfig(cwd, options.configPath);
+  const settings = buildSettings(config, options);
+
+  const discovery = discover(options.paths.length ? options.paths : ['.'], {
+    cwd,
+    extensions: SOURCE_EXTENSIONS,
+    useIgnoreFiles: !options.noIgnore,
+    configIgnore: { dir: config.dir, patterns: config.ignore },
+  });
+  if (discovery.missing.length > 0) {
+    throw new UsageError(`No such file or directory: ${discovery.missing.join(', ')}`);
+  }
+
+  const scriptMatcher = config.scripts.length ? ignore().add(config.scripts) : null;
+  const packageRoots = new PackageRoots(cwd);
+  const findings: Finding[] = [];
+  const errors: ToolError[] = discovery.unreadable.map((u) => ({ file: u.file, message: u.message }));
+  const skipped: SkippedFile[] = [...discovery.skipped];
+  const excerpts: Record<string, Record<number, ExcerptLine>> = {};
+  let analyzed = 0;
+  let suppressed = 0;
+  const maxBytes = config.maxFileSizeKb * 1024;
+
+  for (const file of discovery.files) {
+    const read = readSource(file.abs, maxBytes, config.maxFileSizeKb);
+    if ('skip' in read) {
+      skipped.push({ file: file.file, reason: read.skip });
+      continue;
+    }
+    if ('error' in read) {
+      errors.push({ file: file.file, message: read.error });
+      continue;
+    }
+    const root = packageRoots.rootOf(path.dirname(file.abs));
+    const packagePath = toPosixRelative(root, file.abs);
+    let scriptReason = scriptFileReason(packagePath);
+    if (!scriptReason && scriptMatcher) {
+      const r = path.relative(config.dir, file.abs);
+      if (!r.startsWith('..') && !path.isAbsolute(r) && scriptMatcher.ignores(r.split(path.sep).join('/'))) {
+        scriptReason = `a script (matches "scripts" in ${config.source ?? 'the config'})`;
+      }
+    }
+    let res: FileResult;
+    try {
+      res = analyzeSource({ file: file.file, packagePath, source: read.source, scriptReason }, settings, RULE_IDS);
+    } catch (err) {
+      errors.push({ file: file.file, message: `internal error: ${(err as Error)?.stack ?? String(err)}` });
+      continue;
+    }
+    if (res.error) {
+      errors.push({ file: file.file, message: res.error });
+      continue;
+    }
+    if (res.skipped) {
+      skipped.push({ file: file.file, reason: res.skipped });
+      continue;
+    }
+    analyzed++;
+    suppressed += res.suppressed;
+    for (const f of res.findings) if (!options.quiet || f.severity === 'error') findings.push(f);
+    if (res.findings.length > 0) excerpts[file.file] = res.excerpt;
+  }
+
+  findings.sort(compareFindings);
+  skipped.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  const result: RunResult = {
+    findings,
+    errors,
+    skipped,
+    excerpts,
+    stats: {
+      filesAnalyzed: analyzed,
+      filesSkipped: skipped.length,
+      errorCount: findings.filter((f) => f.severity === 'error').length,
+      warningCount: findings.filter((f) => f.severity === 'warning').length,
+      suppressedCount: suppressed,
+    },
+  };
+  const rules = new Map<string, RuleMeta>();
+  for (const r of ALL_RULE_METAS) rules.set(r.id, r);
+  return { result, rules, config };
+}
+
+export function buildSettings(config: ResolvedConfig, options: Pick<RunOptions, 'onlyRules' | 'reportUnusedIgnores' | 'quiet'>): AnalyzeSettings {
+  let only: Set<string> | null = null;
+  if (options.onlyRules && options.onlyRules.length > 0) {
+    only = new Set();
+    for (const id of options.onlyRules) {
+      if (!RULES.some((r) => r.id === id)) {
+        const hint = suggestRuleId(id);
+        throw new UsageError(`--rule: unknown rule "${id}"${hint ? ` (did you mean "${hint}"?)` : ''}. Run \`loopguard rules\` for the list`);
+      }
+      only.add(id);
+    }
+  }
+  const rules: ActiveRule[] = [];
+  for (const rule of RULES) {
+    const setting = config.rules.get(rule.id);
+    let sev = setting?.severity ?? rule.severity;
+    if (only) {
+      if (!only.has(rule.id)) continue;
+      if (sev === 'off') sev = rule.severity;
+    }
+    if (sev === 'off') continue;
+    if (options.quiet && sev === 'warn') continue;
+    const defaults: Record<string, unknown> = {};
+    for (const [k, spec] of Object.entries(rule.options ?? {})) defaults[k] = spec.default;
+    rules.push({ rule, severity: severityOf(sev), options: setting?.options ?? defaults });
+  }
+  const coreSeverity = new Map<string, Severity>();
+  for (const meta of CORE_RULES) {
+    if (meta.id === 'unused-suppression' && !options.reportUnusedIgnores) continue;
+    const sev = config.rules.get(meta.id)?.severity ?? meta.severity;
+    if (sev === 'off' || (options.quiet && sev === 'warn')) continue;
+    coreSeverity.set(meta.id, severityOf(sev));
+  }
+  return {
+    rules,
+    knowledge: { blocking: createBlockingCatalog(config.blocking) },
+    coreSeverity,
+    reportUnusedIgnores: !!options.reportUnusedIgnores,
+  };
+}
+
+type ReadOutcome = { source: string } | { skip: string } | { error: string };
+
+function readSource(abs: string, maxBytes: number, maxKb: number): ReadOutcome {
+  let buf: Buffer;
+  try {
+    const size = fs.statSync(abs).size;
+    if (size > maxBytes) {
+      return { skip: `${formatSize(size)}, over the ${maxKb} KB limit (raise "maxFileSizeKb" in the config to analyze it)` };
+    }
+    buf = fs.readFileSync(abs);
+  } catch (err) {
+    return { error: `cannot read file (${(err as NodeJS.ErrnoException).code ?? String(err)})` };
+  }
+  const sniff = buf.subarray(0, BINARY_SNIFF_BYTES);
+  if (sniff.includes(0)) return { skip: 'binary file (contains NUL bytes)' };
+  let source = buf.toString('utf8');
+  if (source.charCodeAt(0) === 0xfeff) source = source.slice(1);
+  return { source };
+}
+
+function formatSize(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.ceil(bytes / 1024)} KB`;
+}
+
+/** Nearest ancestor directory holding a package.json, cached per directory. */
+class PackageRoots {
+  private readonly cache = new Map<string, string>();
+  /** Used when no package.json is found: the working directory. */
+  constructor(private readonly fallback: string) {}
+  rootOf(dir: string): string {
+    const hit = this.cache.get(dir);
+    if (hit) return hit;
+    const visited: string[] = [];
+    let root = dir;
+    for (let d = dir; ; ) {
+      const cached = this.cache.get(d);
+      if (cached) {
+        root = cached;
+        break;
+      }
+      visited.push(d);
+      if (fs.existsSync(path.join(d, 'package.json'))) {
+        root = d;
+        break;
+      }
+      const parent = path.dirname(d);
+      if (parent === d) {
+        root = this.fallback;
+        break;
+      }
+      d = parent;
+    }
+    for (const v of visited) this.cache.set(v, root);
+    return root;
+  }
+}

@@ -1,0 +1,129 @@
+// Fixture annotations, matched both ways: every finding needs an annotation,
+// every annotation needs a finding.
+//
+//   // expect: <rule-id>[, <rule-id>]      a finding on this line (trailing) or the next code line (own line)
+//   // expect: <rule-id> "<substring>"     …whose message contains the substring
+//   // ok: <rule-id> -- <why>              a tempting non-finding: the rule must not fire here
+//   // todo-expect: <rule-id> -- <why>     known false negative; fails once it starts passing
+//   // todo-ok: <rule-id> -- <why>         known false positive; same
+//   /* expect: <rule-id> */                the same, inside JSX
+//
+// A first-line header `// loopguard-config: {json}` gives the config for the file
+// (validated like loopguard.config.json).
+import type { Finding } from '../src/findings.js';
+
+export type AnnotationKind = 'expect' | 'ok' | 'todo-expect' | 'todo-ok';
+
+export interface Expectation {
+  kind: AnnotationKind;
+  ruleId: string;
+  substring: string | null;
+  /** Line the annotation applies to. */
+  line: number;
+  /** Line the annotation is written on. */
+  at: number;
+}
+
+const ANNOTATION = /(?:\/\/|\/\*)\s*(expect|ok|todo-expect|todo-ok):(.*?)(?:\*\/.*)?$/;
+
+export class AnnotationError extends Error {}
+
+export function parseAnnotations(file: string, source: string, knownRuleIds: ReadonlySet<string>): { expectations: Expectation[]; config: unknown } {
+  const lines = source.split(/\r\n|\r|\n/);
+  const expectations: Expectation[] = [];
+  let config: unknown = undefined;
+  const header = /^\s*\/\/\s*loopguard-config:\s*(.*)$/.exec(lines[0] ?? '');
+  if (header) {
+    try {
+      config = JSON.parse(header[1]!);
+    } catch (err) {
+      throw new AnnotationError(`${file}:1: bad loopguard-config header: ${(err as Error).message}`);
+    }
+  }
+  const pending: Omit<Expectation, 'line'>[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const text = lines[i]!;
+    const lineNo = i + 1;
+    const m = ANNOTATION.exec(text);
+    const trimmed = text.trim();
+    // Own line: the annotation is the first thing on the line (or inside `{/* */}` in JSX).
+    const indent = text.length - text.trimStart().length;
+    const ownLine = m !== null && (m.index === indent || (trimmed.startsWith('{/*') && m.index === indent + 1));
+    if (m) {
+      const kind = m[1] as AnnotationKind;
+      const items = parseItems(file, lineNo, kind, m[2]!.replace(/\*\/\s*\}?\s*$/, ''), knownRuleIds);
+      for (const item of items) {
+        if (ownLine) pending.push({ ...item, kind, at: lineNo });
+        else expectations.push({ ...item, kind, at: lineNo, line: lineNo });
+      }
+      if (ownLine) continue;
+    }
+    const isCode = trimmed !== '' && !trimmed.startsWith('//') && !(trimmed.startsWith('/*') && trimmed.endsWith('*/')) && !trimmed.startsWith('*');
+    if (isCode && pending.length > 0) {
+      for (const p of pending.splice(0)) expectations.push({ ...p, line: lineNo });
+    }
+  }
+  if (pending.length > 0) throw new AnnotationError(`${file}:${pending[0]!.at}: annotation is not followed by any code`);
+  return { expectations, config };
+}
+
+function parseItems(file: string, line: number, kind: AnnotationKind, text: string, known: ReadonlySet<string>) {
+  const body = kind === 'expect' ? text : text.split(/\s--\s/)[0]!;
+  if ((kind !== 'expect') && !/\s--\s\S/.test(text)) {
+    throw new AnnotationError(`${file}:${line}: "${kind}:" needs a reason after " -- "`);
+  }
+  const items: { ruleId: string; substring: string | null }[] = [];
+  const re = /\s*([a-z][a-z0-9-]*)(?:\s+"([^"]*)")?\s*(,|$)/gy;
+  let m: RegExpExecArray | null;
+  let consumed = 0;
+  while ((m = re.exec(body)) !== null) {
+    if (m[0] === '') break;
+    consumed = re.lastIndex;
+    const ruleId = m[1]!;
+    if (!known.has(ruleId)) throw new AnnotationError(`${file}:${line}: unknown rule id "${ruleId}" in annotation`);
+    items.push({ ruleId, substring: m[2] ?? null });
+    if (m[3] === '') break;
+  }
+  if (items.length === 0 || body.slice(consumed).trim() !== '') {
+    throw new AnnotationError(`${file}:${line}: cannot read annotation "${kind}:${text}"`);
+  }
+  return items;
+}
+
+export interface Mismatch {
+  kind: 'missing' | 'unexpected' | 'fixed-todo';
+  line: number;
+  ruleId: string;
+  detail: string;
+}
+
+/** Compare findings of `ruleIds` with the expectations. */
+export function compare(expectations: readonly Expectation[], findings: readonly Finding[], ruleIds: ReadonlySet<string>): Mismatch[] {
+  const out: Mismatch[] = [];
+  const remaining = findings.filter((f) => ruleIds.has(f.ruleId));
+  const take = (line: number, ruleId: string, substring: string | null): Finding | null => {
+    const i = remaining.findIndex((f) => f.line === line && f.ruleId === ruleId && (substring === null || f.message.includes(substring)));
+    return i >= 0 ? remaining.splice(i, 1)[0]! : null;
+  };
+  for (const e of expectations.filter((x) => x.kind === 'expect')) {
+    if (!take(e.line, e.ruleId, e.substring)) {
+      out.push({ kind: 'missing', line: e.line, ruleId: e.ruleId, detail: e.substring ? `message containing "${e.substring}"` : '' });
+    }
+  }
+  for (const e of expectations.filter((x) => x.kind === 'todo-ok')) {
+    if (!take(e.line, e.ruleId, null)) out.push({ kind: 'fixed-todo', line: e.line, ruleId: e.ruleId, detail: 'todo-ok no longer fires: remove the annotation' });
+  }
+  for (const e of expectations.filter((x) => x.kind === 'todo-expect')) {
+    const f = take(e.line, e.ruleId, null);
+    if (f) out.push({ kind: 'fixed-todo', line: e.line, ruleId: e.ruleId, detail: 'todo-expect now fires: make it an expect' });
+  }
+  for (const f of remaining) {
+    const okHere = expectations.some((e) => e.kind === 'ok' && e.line === f.line && e.ruleId === f.ruleId);
+    out.push({ kind: 'unexpected', line: f.line, ruleId: f.ruleId, detail: `${okHere ? '(marked ok) ' : ''}${f.message}` });
+  }
+  return out.sort((a, b) => a.line - b.line || (a.ruleId < b.ruleId ? -1 : 1));
+}
+
+export function formatMismatches(file: string, mismatches: readonly Mismatch[]): string {
+  return mismatches.map((m) => `${m.kind.padEnd(10)} ${file}:${m.line}  ${m.ruleId}${m.detail ? `  ${m.detail}` : ''}`).join('\n');
+}
