@@ -51,6 +51,7 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
     .option('--rule <ids...>', 'run only these rules (repeatable or comma-separated)')
     .option('--no-ignore', 'do not apply .gitignore files or the config "ignore" patterns')
     .option('--report-unused-ignores', 'report loopguard-ignore comments that silence nothing')
+    .enablePositionalOptions()
     .showHelpAfterError('(run loopguard --help for usage)')
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })

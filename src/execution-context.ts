@@ -33,6 +33,7 @@ import {
   RESPONSE_PARAM_NAMES,
   ROUTE_OPTION_HANDLERS,
   SERVER_FACTORIES,
+  STARTUP_FUNCTION_NAMES,
   SYNC_CALLBACK_METHODS,
   TIMERS,
 } from './knowledge/frameworks.js';
@@ -151,6 +152,10 @@ export class ContextAnalyzer {
 
     if (this.isStartupOnly(fnPath)) {
       return { kind: 'startup', description: `inside ${describeFunction(fnPath)}, which runs only at startup` };
+    }
+    const bare = bareName(fnPath);
+    if (bare && STARTUP_FUNCTION_NAMES.has(bare)) {
+      return { kind: 'startup', description: `inside ${describeFunction(fnPath)}, which by its name runs at startup` };
     }
     if (fn.async) return { kind: 'hot', description: `inside ${describeFunction(fnPath)}` };
     return { kind: 'helper', description: `inside ${describeFunction(fnPath)}` };
@@ -572,6 +577,15 @@ export function functionName(fnPath: NodePath): string | null {
     return parent.left.type === 'Identifier' ? parent.left.name : memberPropertyName(parent.left);
   }
   return null;
+}
+
+/** The function's own name, without its class: `startApp` for `ParseServer.startApp`. */
+function bareName(fnPath: NodePath): string | null {
+  const fn = fnPath.node as any;
+  if (fn.type === 'ClassMethod' || fn.type === 'ClassPrivateMethod' || fn.type === 'ObjectMethod') {
+    return fn.kind === 'constructor' ? null : propertyKeyName(fn);
+  }
+  return functionName(fnPath);
 }
 
 function nameSuffix(fnPath: NodePath): string {

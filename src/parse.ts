@@ -52,19 +52,33 @@ export function parseSource(source: string, filename: string): ParseOutcome {
   const asScript = (): ParseOutcome =>
     attempt(source, { ...base, sourceType: 'script', allowReturnOutsideFunction: true, allowNewTargetOutsideFunction: true });
 
-  if (ext === '.mjs' || ext === '.mts') return asModule();
-  if (ext === '.cjs' || ext === '.cts') return asScript();
-  const mod = asModule();
-  if (mod.ok && mod.recovered.length === 0) return mod;
-  if (!mod.ok && mod.tooDeep) return mod;
-  const script = asScript();
-  if (script.ok && script.recovered.length === 0) return script;
-  // Neither is clean: keep the attempt that got further.
-  if (mod.ok && !script.ok) return mod;
-  if (!mod.ok && script.ok) return script;
-  const a = mod.ok ? mod.recovered[0]! : mod.error;
-  const b = script.ok ? script.recovered[0]! : script.error;
-  return b.line > a.line || (b.line === a.line && b.column > a.column) ? script : mod;
+  const isTs = ext === '.ts' || ext === '.tsx' || ext === '.mts' || ext === '.cts';
+  const first = ext === '.cjs' || ext === '.cts' ? asScript() : asModule();
+  if (isClean(first) || (!first.ok && first.tooDeep)) return first;
+  const attempts: ParseOutcome[] = [first];
+  if (ext !== '.mjs' && ext !== '.mts' && ext !== '.cjs' && ext !== '.cts') {
+    const script = asScript();
+    if (isClean(script)) return script;
+    attempts.push(script);
+  }
+  // Flow-typed JavaScript (`// @flow`, type annotations in .js files).
+  if (!isTs) {
+    const flow = attempt(source, { ...base, plugins: ['flow', 'jsx', 'decorators-legacy'], sourceType: ext === '.cjs' ? 'script' : 'module' });
+    if (isClean(flow)) return flow;
+    attempts.push(flow);
+  }
+  // Nothing is clean: keep the attempt that got furthest.
+  return attempts.reduce((best, next) => (progress(next) > progress(best) ? next : best));
+}
+
+function isClean(o: ParseOutcome): boolean {
+  return o.ok && o.recovered.length === 0;
+}
+
+/** How far into the file an attempt got before its first error (a parse with only recovered errors ranks above a failed one). */
+function progress(o: ParseOutcome): number {
+  const p = o.ok ? o.recovered[0]! : o.error;
+  return (o.ok ? 1e12 : 0) + p.line * 1e5 + p.column;
 }
 
 function attempt(source: string, options: ParserOptions): ParseOutcome {

@@ -207,3 +207,27 @@ export const REQUEST_TYPE_NAMES: ReadonlySet<string> = new Set([
 /** First parameter names that mark a Fastify plugin, `async function (fastify, opts)`, which runs at registration. */
 export const PLUGIN_PARAM_NAMES: ReadonlySet<string> = new Set(['fastify', 'instance']);
 export const PLUGIN_TYPE_NAMES: ReadonlySet<string> = new Set(['FastifyInstance', 'FastifyPluginAsync', 'FastifyPluginCallback']);
+
+/**
+ * Function and method names that by convention run once at boot or shutdown:
+ * `main`, `bootstrap`, `startApp`, NestJS lifecycle hooks… (exact names only,
+ * so `startUpload` or `initPayment` are not caught).
+ */
+export const STARTUP_FUNCTION_NAMES: ReadonlySet<string> = new Set([
+  'main',
+  'bootstrap',
+  'boot',
+  'start',
+  'startApp',
+  'startServer',
+  'launch',
+  'init',
+  'initialize',
+  'initialise',
+  'setup',
+  'onModuleInit',
+  'onApplicationBootstrap',
+  'onModuleDestroy',
+  'beforeApplicationShutdown',
+  'onApplicationShutdown',
+]);

@@ -1,0 +1,370 @@
+// Spawns the real bin (bin/loopguard.js → dist/) on temporary projects.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ROOT } from './helpers.js';
+import { sarifProblems } from './sarif-structure.js';
+
+const BIN = path.join(ROOT, 'bin', 'loopguard.js');
+const temps: string[] = [];
+
+afterAll(() => {
+  for (const t of temps) fs.rmSync(t, { recursive: true, force: true });
+});
+
+function project(files: Record<string, string | Buffer>): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'loopguard-cli-'));
+  temps.push(dir);
+  for (const [name, content] of Object.entries(files)) {
+    const abs = path.join(dir, name);
+    fs.mkdirSync(path.dirname(abs), { recursive: true });
+    fs.writeFileSync(abs, content);
+  }
+  return dir;
+}
+
+function run(cwd: string, args: string[], env: Record<string, string> = {}) {
+  const base = { ...process.env };
+  delete base.FORCE_COLOR;
+  delete base.NO_COLOR;
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, env: { ...base, ...env }, encoding: 'utf8' });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const HANDLER = `const fs = require('fs');
+const app = require('express')();
+app.get('/a', (req, res) => {
+  res.send(fs.readFileSync('a.txt'));
+});
+`;
+const CLEAN = `const fs = require('fs');
+const config = fs.readFileSync('config.json');
+module.exports = { config };
+`;
+
+describe('exit codes', () => {
+  it('0 when there are no findings', () => {
+    const dir = project({ 'index.js': CLEAN });
+    const r = run(dir, []);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('No problems');
+  });
+
+  it('1 when there are error findings', () => {
+    const dir = project({ 'app.js': HANDLER });
+    const r = run(dir, []);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('app.js');
+    expect(r.stdout).toContain('4:12');
+    expect(r.stdout).toContain('`fs.readFileSync` blocks the event loop inside the route handler `GET /a`');
+    expect(r.stdout).toContain('help: Use `await fs.promises.readFile(...)`');
+    expect(r.stdout).toMatch(/> 4 \|\s+res\.send\(fs\.readFileSync\('a\.txt'\)\);/);
+    expect(r.stdout).toContain('1 problem (1 error, 0 warnings)');
+  });
+
+  it('1 when warnings exceed --max-warnings, 0 within it', () => {
+    const dir = project({ 'app.js': HANDLER, 'loopguard.config.json': JSON.stringify({ rules: { 'blocking-call': 'warn' } }) });
+    expect(run(dir, []).code).toBe(0);
+    expect(run(dir, ['--max-warnings', '1']).code).toBe(0);
+    const over = run(dir, ['--max-warnings', '0']);
+    expect(over.code).toBe(1);
+    expect(over.stderr).toContain('too many warnings (1)');
+  });
+
+  it('--quiet drops warnings', () => {
+    const dir = project({ 'app.js': HANDLER, 'loopguard.config.json': JSON.stringify({ rules: { 'blocking-call': 'warn' } }) });
+    const r = run(dir, ['--quiet', '--max-warnings', '0', '--format', 'json']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).findings).toEqual([]);
+  });
+
+  it('2 for usage errors', () => {
+    const dir = project({ 'index.js': CLEAN });
+    const missing = run(dir, ['nope/']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('No such file or directory: nope/');
+    const rule = run(dir, ['--rule', 'blocking-cal']);
+    expect(rule.code).toBe(2);
+    expect(rule.stderr).toContain('did you mean "blocking-call"');
+    const format = run(dir, ['--format', 'xml']);
+    expect(format.code).toBe(2);
+    expect(format.stderr).toContain('xml');
+    const flag = run(dir, ['--frobnicate']);
+    expect(flag.code).toBe(2);
+    expect(run(dir, ['--max-warnings', 'lots']).code).toBe(2);
+  });
+
+  it('--rule runs only the named rules', () => {
+    const dir = project({ 'app.js': HANDLER });
+    expect(run(dir, ['--rule', 'blocking-call']).code).toBe(1);
+  });
+});
+
+describe('formats', () => {
+  const dir = project({ 'src/app.js': HANDLER, 'src/ok.js': CLEAN });
+
+  it('json is versioned and keeps tool errors apart', () => {
+    const r = run(dir, ['--format', 'json']);
+    const out = JSON.parse(r.stdout);
+    expect(out.version).toBe(1);
+    expect(out.tool.name).toBe('loopguard');
+    expect(out.errors).toEqual([]);
+    expect(out.stats).toMatchObject({ filesAnalyzed: 2, errorCount: 1, warningCount: 0 });
+    expect(out.findings).toEqual([
+      expect.objectContaining({
+        ruleId: 'blocking-call',
+        severity: 'error',
+        file: 'src/app.js',
+        line: 4,
+        column: 12,
+        endLine: 4,
+        endColumn: 27,
+        context: { kind: 'hot', description: 'inside the route handler `GET /a`' },
+      }),
+    ]);
+  });
+
+  it('sarif follows the 2.1.0 structure with exact rule ids and relative URIs', () => {
+    const r = run(dir, ['--format', 'sarif']);
+    const log = JSON.parse(r.stdout);
+    expect(sarifProblems(log)).toEqual([]);
+    const result = log.runs[0].results[0];
+    expect(result.ruleId).toBe('blocking-call');
+    expect(result.locations[0].physicalLocation.artifactLocation.uri).toBe('src/app.js');
+    expect(result.locations[0].physicalLocation.region).toEqual({ startLine: 4, startColumn: 12, endLine: 4, endColumn: 27 });
+    const ids = log.runs[0].tool.driver.rules.map((x: any) => x.id);
+    expect(ids).toContain('blocking-call');
+    expect(ids).toContain('parse-error');
+  });
+
+  it('--output-file writes the report and keeps stdout clean', () => {
+    const r = run(dir, ['--format', 'sarif', '--output-file', 'out/loopguard.sarif']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('report written to out/loopguard.sarif');
+    expect(JSON.parse(fs.readFileSync(path.join(dir, 'out', 'loopguard.sarif'), 'utf8')).version).toBe('2.1.0');
+  });
+
+  it('is deterministic: same input, same bytes', () => {
+    const a = run(dir, ['--format', 'json']).stdout;
+    const b = run(dir, ['--format', 'json']).stdout;
+    expect(a).toBe(b);
+    expect(run(dir, ['--format', 'sarif']).stdout).toBe(run(dir, ['--format', 'sarif']).stdout);
+    expect(run(dir, []).stdout).toBe(run(dir, []).stdout);
+  });
+
+  it('colours only when asked or on a terminal', () => {
+    const ESC = '\u001b[';
+    expect(run(dir, []).stdout).not.toContain(ESC); // not a TTY
+    expect(run(dir, [], { FORCE_COLOR: '1' }).stdout).toContain(ESC);
+    expect(run(dir, ['--color']).stdout).toContain(ESC);
+    expect(run(dir, ['--no-color'], { FORCE_COLOR: '1' }).stdout).not.toContain(ESC);
+    expect(run(dir, [], { FORCE_COLOR: '1', NO_COLOR: '1' }).stdout).not.toContain(ESC);
+  });
+});
+
+describe('config', () => {
+  const bad = (config: string, file = 'loopguard.config.json') => {
+    const dir = project({ 'index.js': CLEAN, [file]: config });
+    return run(dir, []);
+  };
+
+  it('reports unknown keys, unknown rules, wrong types and bad JSON with the file and key, exit 2', () => {
+    const unknownKey = bad(JSON.stringify({ rulez: {} }));
+    expect(unknownKey.code).toBe(2);
+    expect(unknownKey.stderr).toContain('loopguard.config.json: "rulez" is not a config key');
+    const unknownRule = bad(JSON.stringify({ rules: { 'blocking-cal': 'error' } }));
+    expect(unknownRule.code).toBe(2);
+    expect(unknownRule.stderr).toContain('"rules.blocking-cal" is not a known rule (did you mean "blocking-call"?)');
+    const wrongSeverity = bad(JSON.stringify({ rules: { 'blocking-call': 'warning' } }));
+    expect(wrongSeverity.stderr).toContain('"rules.blocking-call" must be "error", "warn" or "off", got "warning"');
+    const wrongType = bad(JSON.stringify({ ignore: 'dist' }));
+    expect(wrongType.stderr).toContain('"ignore" must be an array of strings, got a string');
+    const badBlocking = bad(JSON.stringify({ blocking: [{ module: 'x' }] }));
+    expect(badBlocking.stderr).toContain('"blocking[0].export" must be a non-empty string');
+    const json = bad('{ "rules": { "blocking-call": "error", } }');
+    expect(json.code).toBe(2);
+    expect(json.stderr).toMatch(/loopguard\.config\.json: invalid JSON at line 1, column \d+/);
+  });
+
+  it('reads the "loopguard" key of package.json, found by walking up', () => {
+    const dir = project({
+      'package.json': JSON.stringify({ name: 'x', loopguard: { rules: { 'blocking-call': 'off' } } }),
+      'src/app.js': HANDLER,
+    });
+    expect(run(path.join(dir, 'src'), ['.']).code).toBe(0);
+    const broken = project({ 'package.json': JSON.stringify({ name: 'x', loopguard: { rules: 3 } }), 'a.js': CLEAN });
+    const r = run(broken, []);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('package.json#loopguard: "rules" must be an object');
+  });
+
+  it('--config points at a file; a missing one is an error', () => {
+    const dir = project({ 'app.js': HANDLER, 'conf/lg.json': JSON.stringify({ rules: { 'blocking-call': 'off' } }) });
+    expect(run(dir, ['--config', 'conf/lg.json']).code).toBe(0);
+    const r = run(dir, ['--config', 'conf/missing.json']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('conf/missing.json: config file not found');
+  });
+
+  it('"scripts" marks extra script files; "ignore" skips files', () => {
+    const dir = project({
+      'jobs/once.js': HANDLER,
+      'gen/out.js': HANDLER,
+      'loopguard.config.json': JSON.stringify({ scripts: ['jobs/'], ignore: ['gen/'] }),
+    });
+    const r = run(dir, ['--format', 'json']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).stats.filesAnalyzed).toBe(1);
+  });
+});
+
+describe('suppressions', () => {
+  it('--report-unused-ignores lists directives that silenced nothing', () => {
+    const dir = project({
+      'a.js': `const fs = require('fs');\n// loopguard-ignore-next-line blocking-call -- not needed any more\nconst x = fs.readFileSync('x');\nmodule.exports = x;\n`,
+    });
+    expect(run(dir, []).code).toBe(0);
+    const r = run(dir, ['--report-unused-ignores', '--format', 'json']);
+    const out = JSON.parse(r.stdout);
+    expect(out.findings).toEqual([expect.objectContaining({ ruleId: 'unused-suppression', line: 2, severity: 'warning' })]);
+    expect(r.code).toBe(0);
+  });
+
+  it('an unknown rule id in a directive is an error', () => {
+    const dir = project({ 'a.js': `// loopguard-ignore-next-line blocking-cal\nconst x = 1;\n` });
+    const r = run(dir, []);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('Suppression names unknown rule `blocking-cal`');
+  });
+});
+
+describe('discovery', () => {
+  it('respects nested .gitignore files; --no-ignore does not', () => {
+    const dir = project({
+      '.gitignore': 'generated/\n',
+      'src/.gitignore': 'legacy.js\n',
+      'src/app.js': CLEAN,
+      'src/legacy.js': HANDLER,
+      'generated/out.js': HANDLER,
+      'node_modules/dep/index.js': HANDLER,
+      'dist/bundle.js': HANDLER,
+      'src/vendor.min.js': HANDLER,
+      'src/types.d.ts': 'export declare function f(): void;\n',
+    });
+    fs.mkdirSync(path.join(dir, '.git'));
+    const r = run(dir, ['--format', 'json']);
+    expect(JSON.parse(r.stdout).stats.filesAnalyzed).toBe(1);
+    expect(r.code).toBe(0);
+    const all = run(dir, ['--no-ignore', '--format', 'json']);
+    expect(JSON.parse(all.stdout).findings.map((f: any) => f.file)).toEqual(['generated/out.js', 'src/legacy.js']);
+  });
+
+  it('parent .gitignore files apply when a subfolder is scanned', () => {
+    const dir = project({ '.gitignore': 'src/gen/\n', 'src/gen/x.js': HANDLER, 'src/a.js': CLEAN });
+    fs.mkdirSync(path.join(dir, '.git'));
+    expect(JSON.parse(run(dir, ['src', '--format', 'json']).stdout).stats.filesAnalyzed).toBe(1);
+  });
+
+  it('always analyzes explicit file arguments (pre-commit, lint-staged)', () => {
+    const dir = project({ '.gitignore': 'generated/\n', 'generated/out.js': HANDLER, 'README.md': '# hi\n' });
+    const r = run(dir, ['generated/out.js', 'README.md', '--format', 'json']);
+    const out = JSON.parse(r.stdout);
+    expect(out.findings).toHaveLength(1);
+    expect(out.skipped).toEqual([{ file: 'README.md', reason: 'not a JavaScript or TypeScript file' }]);
+    expect(r.code).toBe(1);
+  });
+
+  it('says so when there is nothing to analyze', () => {
+    const dir = project({ 'README.md': '# hi\n' });
+    const r = run(dir, []);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('0 files analyzed');
+  });
+});
+
+describe('bad input never stops the run', () => {
+  const big = 'export const data = [\n' + '  "0123456789012345678901234567890123456789",\n'.repeat(50_000) + '];\n';
+  const deep = 'export const x = ' + '('.repeat(20_000) + '1' + ')'.repeat(20_000) + ';\n';
+  const longChain = 'export const y = ' + Array.from({ length: 3000 }, (_, i) => `a${i}`).join(' + ') + ';\n';
+  const dir = project({
+    'a-broken.js': 'const x = ;\n',
+    'b-good.js': HANDLER,
+    'c-empty.js': '',
+    'd-binary.js': Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 0, 1, 2, 3]),
+    'e-big.js': big,
+    'f-deep.js': deep,
+    'g-chain.js': longChain,
+    'h-bom.js': '\uFEFF' + HANDLER,
+    'i-crlf.js': HANDLER.replace(/\n/g, '\r\n'),
+  });
+
+  it('reports the syntax error as parse-error and analyzes every other file', () => {
+    const r = run(dir, ['--format', 'json']);
+    expect(r.code).toBe(1);
+    const out = JSON.parse(r.stdout);
+    expect(out.errors).toEqual([]);
+    const parse = out.findings.find((f: any) => f.ruleId === 'parse-error');
+    expect(parse).toMatchObject({ file: 'a-broken.js', line: 1, column: 11, severity: 'error' });
+    expect(parse.message).toContain('Unexpected token');
+    expect(out.findings.filter((f: any) => f.ruleId === 'blocking-call').map((f: any) => [f.file, f.line])).toEqual([
+      ['b-good.js', 4],
+      ['h-bom.js', 4],
+      ['i-crlf.js', 4],
+    ]);
+    expect(out.skipped).toEqual([
+      { file: 'd-binary.js', reason: 'binary file (contains NUL bytes)' },
+      { file: 'e-big.js', reason: expect.stringMatching(/^2\.\d MB, over the 1024 KB limit/) },
+      { file: 'f-deep.js', reason: expect.stringContaining('nesting too deep') },
+    ]);
+    expect(out.stats.filesAnalyzed).toBe(6);
+  });
+
+  it('prints clear notes for skipped files in stylish output', () => {
+    const r = run(dir, []);
+    expect(r.stdout).toContain('note  skipped e-big.js: 2.');
+    expect(r.stdout).toContain('raise "maxFileSizeKb"');
+    expect(r.stdout).toContain('note  skipped f-deep.js: nesting too deep to parse');
+    expect(r.stderr).toBe('');
+  });
+
+  it('maxFileSizeKb raises the limit', () => {
+    fs.writeFileSync(path.join(dir, 'loopguard.config.json'), JSON.stringify({ maxFileSizeKb: 4096 }));
+    try {
+      const out = JSON.parse(run(dir, ['--format', 'json']).stdout);
+      expect(out.skipped.map((s: any) => s.file)).not.toContain('e-big.js');
+    } finally {
+      fs.rmSync(path.join(dir, 'loopguard.config.json'));
+    }
+  });
+});
+
+describe('subcommands', () => {
+  it('rules lists every rule with its default severity', () => {
+    const r = run(ROOT, ['rules']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/blocking-call\s+error\s+blocking/);
+    const json = JSON.parse(run(ROOT, ['rules', '--format', 'json']).stdout);
+    expect(json.find((x: any) => x.id === 'blocking-call').severity).toBe('error');
+  });
+
+  it('explain prints why, bad and good', () => {
+    const r = run(ROOT, ['explain', 'blocking-call']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Why');
+    expect(r.stdout).toContain('Flagged');
+    expect(r.stdout).toContain('Not flagged');
+    const unknown = run(ROOT, ['explain', 'blocking']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('unknown rule "blocking"');
+  });
+
+  it('--version and --help exit 0', () => {
+    expect(run(ROOT, ['--version']).stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+    const help = run(ROOT, ['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('--max-warnings');
+  });
+});
