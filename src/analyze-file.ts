@@ -5,6 +5,8 @@ import type { Node } from '@babel/types';
 import { CORE_RULES } from './core-rules.js';
 import { ContextAnalyzer } from './execution-context.js';
 import type { ExcerptLine, Finding, Severity } from './findings.js';
+import { roleFromImports } from './file-role.js';
+import type { ScriptFile } from './knowledge/script-files.js';
 import { parseSource } from './parse.js';
 import { resolveCallTarget, resolveExpression } from './resolve.js';
 import { formatMessage, type Knowledge, type RuleContext, type RuleModule } from './rule-api.js';
@@ -17,8 +19,8 @@ export interface AnalyzeInput {
   /** Relative to the package root, POSIX. */
   packagePath: string;
   source: string;
-  /** Why the file is a script (by path or config), or null. */
-  scriptReason: string | null;
+  /** Whether the file is a script (by path or config) and why, or null. */
+  script: ScriptFile | null;
 }
 
 export interface ActiveRule {
@@ -71,12 +73,15 @@ export function analyzeSource(input: AnalyzeInput, settings: AnalyzeSettings, al
   }
 
   const ast = parsed.ast;
-  const scriptReason = input.scriptReason ?? (input.source.startsWith('#!') ? 'a script with a shebang (#!)' : null);
+  const script: ScriptFile | null =
+    input.script ?? (input.source.startsWith('#!') ? { role: 'script', reason: 'a script with a shebang (#!)' } : roleFromImports(ast.program));
   const programPath = new NodePath(ast.program, null, 'program', null);
-  const contexts = new ContextAnalyzer({ packagePath: input.packagePath, scriptReason }, programPath);
+  const contexts = new ContextAnalyzer({ packagePath: input.packagePath, script }, programPath);
 
   try {
-    const visitors: Visitors[] = settings.rules.map((active) => active.rule.create(makeContext(active, input, contexts, settings.knowledge, findings)));
+    const visitors: Visitors[] = settings.rules.map((active) =>
+      active.rule.create(makeContext(active, input, script, contexts, settings.knowledge, findings)),
+    );
     traverse(ast.program, mergeVisitors(visitors), programPath);
   } catch (err) {
     if (err instanceof RangeError) {
@@ -130,13 +135,14 @@ export function analyzeSource(input: AnalyzeInput, settings: AnalyzeSettings, al
 function makeContext(
   active: ActiveRule,
   input: AnalyzeInput,
+  script: ScriptFile | null,
   contexts: ContextAnalyzer,
   knowledge: Knowledge,
   sink: Finding[],
 ): RuleContext {
   const { rule, severity } = active;
   return {
-    file: { path: input.file, packagePath: input.packagePath },
+    file: { path: input.file, packagePath: input.packagePath, role: script?.role ?? null },
     options: active.options,
     knowledge,
     report(node: Node, messageId: string, data = {}, extra = {}) {

@@ -71,10 +71,12 @@ Exit codes: 0 no errors, 1 error findings or too many warnings, 2 usage/config e
   program
     .command('rules')
     .description('list rules and their default severity')
-    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json', 'markdown']).default('text'))
     .exitOverride()
     .action((flags: { format: string }) => {
-      io.stdout.write(flags.format === 'json' ? JSON.stringify(rulesJson(), null, 2) + '\n' : rulesTable());
+      if (flags.format === 'json') io.stdout.write(JSON.stringify(rulesJson(), null, 2) + '\n');
+      else if (flags.format === 'markdown') io.stdout.write(rulesMarkdown());
+      else io.stdout.write(rulesTable());
     });
 
   program
@@ -186,6 +188,12 @@ function rulesTable(): string {
   const width = Math.max(...ALL_RULE_METAS.map((m) => m.id.length));
   const lines = ALL_RULE_METAS.map((m) => `${m.id.padEnd(width)}  ${m.severity.padEnd(5)}  ${m.category.padEnd(11)}  ${m.description}`);
   return [`${'rule'.padEnd(width)}  ${'level'}  ${'category'.padEnd(11)}  description`, ...lines].join('\n') + '\n';
+}
+
+/** The README rules table. */
+export function rulesMarkdown(): string {
+  const rows = ALL_RULE_METAS.map((r) => `| [\`${r.id}\`](#${r.id}) | ${r.severity} | ${r.category} | ${r.description} |`);
+  return ['| Rule | Default | Category | What it flags |', '| --- | --- | --- | --- |', ...rows, ''].join('\n');
 }
 
 function indent(text: string, by = '  '): string {

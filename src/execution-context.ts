@@ -37,6 +37,8 @@ import {
   SYNC_CALLBACK_METHODS,
   TIMERS,
 } from './knowledge/frameworks.js';
+import { BUNDLER_HOOKS, STARTUP_DIRS, type ScriptFile } from './knowledge/script-files.js';
+import { isReferenceIdentifier } from './dataflow.js';
 import { isCall, memberPropertyName, refKey, resolveExpression, staticString, unwrapExpression, type Ref } from './resolve.js';
 import { lookup, propertyKeyName, type Binding } from './scope.js';
 import { isFunctionNode, walkPaths, type NodePath } from './walk.js';
@@ -53,8 +55,8 @@ export interface ExecutionContext {
 export interface FileFacts {
   /** Path relative to the package root (nearest package.json), POSIX. */
   packagePath: string;
-  /** Why the whole file is a script, or null. */
-  scriptReason: string | null;
+  /** When the whole file is a script: what kind, and why. */
+  script: ScriptFile | null;
 }
 
 type Effect = 'hot' | 'deferred' | 'startup' | 'worker' | 'inherit';
@@ -62,6 +64,8 @@ interface Use {
   effect: Effect;
   description: string;
   callPath: NodePath;
+  /** For 'inherit': the callee runs the callback synchronously (map, forEach, new Promise…). */
+  synchronous?: boolean;
 }
 
 const TOP_LEVEL: ExecutionContext = { kind: 'startup', description: 'at module top level (startup)' };
@@ -72,17 +76,19 @@ export class ContextAnalyzer {
   private refIndex: Map<string, NodePath[]> | null = null;
   private workerFile: boolean | null = null;
   private readonly next: NextFileKind | null;
+  private readonly startupDir: string | null;
 
   constructor(
     private readonly facts: FileFacts,
     private readonly programPath: NodePath,
   ) {
     this.next = nextFileKind(facts.packagePath);
+    this.startupDir = facts.packagePath.split('/').slice(0, -1).find((d) => STARTUP_DIRS.has(d)) ?? null;
   }
 
   /** Where `path` runs. */
   contextOf(path: NodePath): ExecutionContext {
-    if (this.facts.scriptReason) return { kind: 'script', description: `in ${this.facts.scriptReason}` };
+    if (this.facts.script) return { kind: 'script', description: `in ${this.facts.script.reason}` };
     if (this.isWorkerFile()) return { kind: 'worker', description: 'on a worker thread' };
     let child: NodePath = path;
     for (let p = path.parentPath; p; child = p, p = p.parentPath) {
@@ -119,7 +125,7 @@ export class ContextAnalyzer {
 
   private classify(fnPath: NodePath): ExecutionContext {
     const fn = fnPath.node as any;
-    if (this.facts.scriptReason) return { kind: 'script', description: `in ${this.facts.scriptReason}` };
+    if (this.facts.script) return { kind: 'script', description: `in ${this.facts.script.reason}` };
     if (this.isWorkerFile() || insideWorkerBranch(fnPath)) return { kind: 'worker', description: 'on a worker thread' };
 
     const use = this.useOf(fnPath);
@@ -138,14 +144,19 @@ export class ContextAnalyzer {
         }
         case 'inherit': {
           const outer = this.contextOf(use.callPath);
-          if (fn.async && outer.kind === 'helper') return { kind: 'hot', description: `inside ${describeFunction(fnPath)}` };
-          return outer;
+          if (!fn.async || outer.kind === 'startup' || outer.kind === 'script' || outer.kind === 'worker') return outer;
+          // An async callback handed to other code runs on its own schedule: describe it, not its parent.
+          if (outer.kind === 'hot' && use.synchronous) return outer;
+          return { kind: 'hot', description: `inside ${describeFunction(fnPath)} passed to \`${calleeText(use.callPath.node)}\`` };
         }
       }
     }
 
     const convention = this.convention(fnPath);
     if (convention) return convention;
+
+    const hook = bundlerHook(fnPath);
+    if (hook) return { kind: 'script', description: `inside the bundler plugin hook \`${hook}\` (build time)` };
 
     // An IIFE runs where it is called.
     if (fnPath.key === 'callee' && fnPath.parentPath && isCall(fnPath.parentPath.node)) return this.contextOf(fnPath.parentPath);
@@ -154,9 +165,10 @@ export class ContextAnalyzer {
       return { kind: 'startup', description: `inside ${describeFunction(fnPath)}, which runs only at startup` };
     }
     const bare = bareName(fnPath);
-    if (bare && STARTUP_FUNCTION_NAMES.has(bare)) {
+    if (bare && (STARTUP_FUNCTION_NAMES.has(bare) || /Loader$/.test(bare))) {
       return { kind: 'startup', description: `inside ${describeFunction(fnPath)}, which by its name runs at startup` };
     }
+    if (this.startupDir) return { kind: 'startup', description: `inside ${describeFunction(fnPath)}, in ${this.startupDir}/ (runs at startup)` };
     if (fn.async) return { kind: 'hot', description: `inside ${describeFunction(fnPath)}` };
     return { kind: 'helper', description: `inside ${describeFunction(fnPath)}` };
   }
@@ -224,7 +236,7 @@ export class ContextAnalyzer {
       const timer = TIMERS.get(key);
       if (timer && index === 0) return use(timer.repeats ? 'hot' : 'deferred', `inside a ${timer.label} callback`);
       if (SERVER_FACTORIES.has(key)) return use('hot', `inside the \`${key.replace('#', '.')}\` request handler`);
-      if (key === 'global#Array.from') return use('inherit', '');
+      if (key === 'global#Array.from') return { ...use('inherit', ''), synchronous: true };
       if (key === 'workerpool#worker') return use('worker', 'on a worker thread');
     }
     if (key && isNew) {
@@ -233,7 +245,7 @@ export class ContextAnalyzer {
         const name = staticString(call.arguments[0]);
         return use('hot', `inside the ${worker.label}${name ? ` \`${name}\`` : ''}`);
       }
-      if (key === 'global#Promise') return use('inherit', '');
+      if (key === 'global#Promise') return { ...use('inherit', ''), synchronous: true };
     }
     if (callee.type !== 'MemberExpression' && callee.type !== 'OptionalMemberExpression') return use('inherit', '');
     const method = memberPropertyName(callee);
@@ -245,9 +257,9 @@ export class ContextAnalyzer {
       const event = staticString(args[0]);
       if (event && LIFECYCLE_EVENTS.has(event)) return use('startup', `inside a \`${event}\` handler (startup or shutdown)`);
       if (event === 'request') return use('hot', 'inside the HTTP `request` handler');
-      return use('hot', event ? `inside a \`${event}\` event listener` : 'inside an event listener');
+      return use('hot', event ? `inside ${article(event)} \`${event}\` event listener` : 'inside an event listener');
     }
-    if (SYNC_CALLBACK_METHODS.has(method)) return use('inherit', '');
+    if (SYNC_CALLBACK_METHODS.has(method)) return { ...use('inherit', ''), synchronous: true };
     if (method === 'listen') return use('startup', 'inside the server `listen` callback (startup)');
 
     const app = this.appKind(callee.object, callPath);
@@ -588,6 +600,46 @@ function bareName(fnPath: NodePath): string | null {
   return functionName(fnPath);
 }
 
+/** `{ name: 'my-plugin', resolveId(id) {…} }`: the hook name when the function is a bundler plugin hook. */
+function bundlerHook(fnPath: NodePath): string | null {
+  const fn = fnPath.node as any;
+  const prop = fn.type === 'ObjectMethod' ? fnPath : fnPath.parent?.type === 'ObjectProperty' && fnPath.key === 'value' ? fnPath.parentPath : null;
+  if (!prop) return null;
+  const key = propertyKeyName(prop.node);
+  if (!key || !BUNDLER_HOOKS.has(key)) return null;
+  const obj = prop.parentPath?.node as any;
+  if (obj?.type !== 'ObjectExpression') return null;
+  const hasName = obj.properties.some((p: any) => p.type === 'ObjectProperty' && propertyKeyName(p) === 'name');
+  return hasName ? key : null;
+}
+
+function article(word: string): string {
+  return /^[aeiou]/i.test(word) ? 'an' : 'a';
+}
+
+/** Short source-like text of a call's callee: `startProxyServer`, `queue.add`. */
+function calleeText(call: any): string {
+  const parts: string[] = [];
+  let c = unwrapExpression(call.callee);
+  for (let i = 0; i < 8 && c; i++) {
+    if (c.type === 'Identifier') {
+      parts.unshift(c.name);
+      break;
+    }
+    if (c.type === 'ThisExpression') {
+      parts.unshift('this');
+      break;
+    }
+    if (c.type !== 'MemberExpression' && c.type !== 'OptionalMemberExpression') {
+      parts.unshift('…');
+      break;
+    }
+    parts.unshift(memberPropertyName(c) ?? '[…]');
+    c = unwrapExpression(c.object);
+  }
+  return parts.join('.');
+}
+
 function nameSuffix(fnPath: NodePath): string {
   const name = functionName(fnPath);
   return name ? ` \`${name}\`` : '';
@@ -758,39 +810,10 @@ function insideWorkerBranch(path: NodePath): boolean {
   return false;
 }
 
-// Identifier positions that are not references.
-function isReferencePosition(path: NodePath): boolean {
-  const parent = path.parentPath?.node as any;
-  if (!parent) return false;
-  switch (parent.type) {
-    case 'MemberExpression':
-    case 'OptionalMemberExpression':
-      return path.key !== 'property' || parent.computed;
-    case 'ObjectProperty':
-    case 'ClassProperty':
-    case 'ClassMethod':
-    case 'ObjectMethod':
-    case 'ClassPrivateProperty':
-      return path.key !== 'key' || parent.computed;
-    case 'ImportSpecifier':
-    case 'ImportDefaultSpecifier':
-    case 'ImportNamespaceSpecifier':
-    case 'LabeledStatement':
-    case 'BreakStatement':
-    case 'ContinueStatement':
-    case 'MetaProperty':
-      return false;
-    case 'ExportSpecifier':
-      return path.key === 'local';
-    default:
-      return true;
-  }
-}
-
 function buildReferenceIndex(programPath: NodePath): Map<string, NodePath[]> {
   const index = new Map<string, NodePath[]>();
   walkPaths(programPath, (p) => {
-    if (p.node.type === 'Identifier' && isReferencePosition(p)) {
+    if (p.node.type === 'Identifier' && isReferenceIdentifier(p)) {
       const name = (p.node as any).name as string;
       let arr = index.get(name);
       if (!arr) index.set(name, (arr = []));

@@ -56,7 +56,12 @@ export function parseSource(source: string, filename: string): ParseOutcome {
   const first = ext === '.cjs' || ext === '.cts' ? asScript() : asModule();
   if (isClean(first) || (!first.ok && first.tooDeep)) return first;
   const attempts: ParseOutcome[] = [first];
-  if (ext !== '.mjs' && ext !== '.mts' && ext !== '.cjs' && ext !== '.cts') {
+  if (ext === '.cjs' || ext === '.cts') {
+    // Some tools (tsup, esbuild) load ESM syntax from .cjs files.
+    const mod = asModule();
+    if (isClean(mod)) return mod;
+    attempts.push(mod);
+  } else if (ext !== '.mjs' && ext !== '.mts') {
     const script = asScript();
     if (isClean(script)) return script;
     attempts.push(script);
@@ -81,10 +86,17 @@ function progress(o: ParseOutcome): number {
   return (o.ok ? 1e12 : 0) + p.line * 1e5 + p.column;
 }
 
+/**
+ * Recovered errors that are not syntax problems for our purpose: Babel's own
+ * scope checks reject redeclarations that TypeScript accepts (`declare const x`
+ * next to `import * as x`). The AST is complete either way.
+ */
+const IGNORED_RECOVERED = new Set(['VarRedeclaration']);
+
 function attempt(source: string, options: ParserOptions): ParseOutcome {
   try {
     const ast = parse(source, options);
-    const recovered = ((ast as any).errors ?? []).map(toProblem);
+    const recovered = ((ast as any).errors ?? []).filter((e: any) => !IGNORED_RECOVERED.has(e.reasonCode)).map(toProblem);
     return { ok: true, ast, recovered };
   } catch (err) {
     if (err instanceof RangeError) {

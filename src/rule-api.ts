@@ -4,6 +4,7 @@
 import type { Node } from '@babel/types';
 import type { ExecutionContext } from './execution-context.js';
 import type { BlockingCatalog } from './knowledge/blocking-apis.js';
+import type { ScriptRole } from './knowledge/script-files.js';
 import type { Ref } from './resolve.js';
 import type { Severity, TraceStep } from './findings.js';
 import type { NodePath, Visitors } from './walk.js';
@@ -59,6 +60,8 @@ export interface FileView {
   path: string;
   /** Relative to the package root (nearest package.json), POSIX. */
   packagePath: string;
+  /** 'test', 'script', 'config' or 'migration' for script files (by path, shebang or config); null for application code. */
+  role: ScriptRole | null;
 }
 
 export interface ReportExtra {

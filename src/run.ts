@@ -8,7 +8,7 @@ import { loadConfig, type ResolvedConfig } from './config.js';
 import { discover, toPosixRelative } from './discover.js';
 import { compareFindings, type ExcerptLine, type Finding, type RunResult, type Severity, type SkippedFile, type ToolError } from './findings.js';
 import { createBlockingCatalog } from './knowledge/blocking-apis.js';
-import { scriptFileReason } from './knowledge/script-files.js';
+import { classifyScriptFile, type ScriptFile } from './knowledge/script-files.js';
 import { SOURCE_EXTENSIONS } from './parse.js';
 import { ALL_RULE_METAS, CORE_RULES, RULE_IDS, RULES, suggestRuleId } from './registry.js';
 import { severityOf, type RuleMeta } from './rule-api.js';
@@ -75,18 +75,18 @@ export function runLoopguard(options: RunOptions): RunOutput {
       errors.push({ file: file.file, message: read.error });
       continue;
     }
-    const root = packageRoots.rootOf(path.dirname(file.abs));
-    const packagePath = toPosixRelative(root, file.abs);
-    let scriptReason = scriptFileReason(packagePath);
-    if (!scriptReason && scriptMatcher) {
+    const pkg = packageRoots.rootOf(path.dirname(file.abs));
+    const packagePath = toPosixRelative(pkg.dir, file.abs);
+    let script: ScriptFile | null = classifyScriptFile(packagePath, file.file, pkg.name);
+    if (!script && scriptMatcher) {
       const r = path.relative(config.dir, file.abs);
       if (!r.startsWith('..') && !path.isAbsolute(r) && scriptMatcher.ignores(r.split(path.sep).join('/'))) {
-        scriptReason = `a script (matches "scripts" in ${config.source ?? 'the config'})`;
+        script = { role: 'script', reason: `a script (matches "scripts" in ${config.source ?? 'the config'})` };
       }
     }
     let res: FileResult;
     try {
-      res = analyzeSource({ file: file.file, packagePath, source: read.source, scriptReason }, settings, RULE_IDS);
+      res = analyzeSource({ file: file.file, packagePath, source: read.source, script }, settings, RULE_IDS);
     } catch (err) {
       errors.push({ file: file.file, message: `internal error: ${(err as Error)?.stack ?? String(err)}` });
       continue;
@@ -190,16 +190,23 @@ function formatSize(bytes: number): string {
   return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.ceil(bytes / 1024)} KB`;
 }
 
+interface PackageRoot {
+  dir: string;
+  /** The package.json "name", when readable. */
+  name: string | null;
+}
+
 /** Nearest ancestor directory holding a package.json, cached per directory. */
 class PackageRoots {
-  private readonly cache = new Map<string, string>();
+  private readonly cache = new Map<string, PackageRoot>();
   /** Used when no package.json is found: the working directory. */
   constructor(private readonly fallback: string) {}
-  rootOf(dir: string): string {
+
+  rootOf(dir: string): PackageRoot {
     const hit = this.cache.get(dir);
     if (hit) return hit;
     const visited: string[] = [];
-    let root = dir;
+    let root: PackageRoot = { dir: this.fallback, name: null };
     for (let d = dir; ; ) {
       const cached = this.cache.get(d);
       if (cached) {
@@ -207,18 +214,25 @@ class PackageRoots {
         break;
       }
       visited.push(d);
-      if (fs.existsSync(path.join(d, 'package.json'))) {
-        root = d;
+      const pkgFile = path.join(d, 'package.json');
+      if (fs.existsSync(pkgFile)) {
+        root = { dir: d, name: readPackageName(pkgFile) };
         break;
       }
       const parent = path.dirname(d);
-      if (parent === d) {
-        root = this.fallback;
-        break;
-      }
+      if (parent === d) break;
       d = parent;
     }
     for (const v of visited) this.cache.set(v, root);
     return root;
+  }
+}
+
+function readPackageName(file: string): string | null {
+  try {
+    const name = JSON.parse(fs.readFileSync(file, 'utf8')).name;
+    return typeof name === 'string' ? name : null;
+  } catch {
+    return null;
   }
 }

@@ -152,3 +152,22 @@ export function isFunctionNode(node: Node): boolean {
       return false;
   }
 }
+
+/** Does some node below `root` (inclusive) satisfy `pred`? Iterative, no paths, stops at the first hit. */
+export function someNode(root: Node, pred: (node: Node) => boolean, limit = 10_000): boolean {
+  const stack: Node[] = [root];
+  let seen = 0;
+  while (stack.length > 0 && seen++ < limit) {
+    const node = stack.pop()!;
+    if (pred(node)) return true;
+    const keys = VISITOR_KEYS[node.type];
+    if (!keys) continue;
+    for (const key of keys) {
+      const value = (node as unknown as Record<string, unknown>)[key];
+      if (Array.isArray(value)) {
+        for (const c of value) if (c && typeof c.type === 'string') stack.push(c);
+      } else if (value && typeof (value as Node).type === 'string') stack.push(value as Node);
+    }
+  }
+  return false;
+}

@@ -2,7 +2,7 @@
 // every annotation needs a finding.
 //
 //   // expect: <rule-id>[, <rule-id>]      a finding on this line (trailing) or the next code line (own line)
-//   // expect: <rule-id> "<substring>"     …whose message contains the substring
+//   // expect: <rule-id> "<substring>"     …whose message or help contains the substring (an optional ` -- why` may follow)
 //   // ok: <rule-id> -- <why>              a tempting non-finding: the rule must not fire here
 //   // todo-expect: <rule-id> -- <why>     known false negative; fails once it starts passing
 //   // todo-ok: <rule-id> -- <why>         known false positive; same
@@ -68,7 +68,7 @@ export function parseAnnotations(file: string, source: string, knownRuleIds: Rea
 }
 
 function parseItems(file: string, line: number, kind: AnnotationKind, text: string, known: ReadonlySet<string>) {
-  const body = kind === 'expect' ? text : text.split(/\s--\s/)[0]!;
+  const body = text.split(/\s--\s/)[0]!;
   if ((kind !== 'expect') && !/\s--\s\S/.test(text)) {
     throw new AnnotationError(`${file}:${line}: "${kind}:" needs a reason after " -- "`);
   }
@@ -102,7 +102,7 @@ export function compare(expectations: readonly Expectation[], findings: readonly
   const out: Mismatch[] = [];
   const remaining = findings.filter((f) => ruleIds.has(f.ruleId));
   const take = (line: number, ruleId: string, substring: string | null): Finding | null => {
-    const i = remaining.findIndex((f) => f.line === line && f.ruleId === ruleId && (substring === null || f.message.includes(substring)));
+    const i = remaining.findIndex((f) => f.line === line && f.ruleId === ruleId && (substring === null || f.message.includes(substring) || f.help.includes(substring)));
     return i >= 0 ? remaining.splice(i, 1)[0]! : null;
   };
   for (const e of expectations.filter((x) => x.kind === 'expect')) {

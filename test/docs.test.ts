@@ -10,7 +10,7 @@ import { ROOT } from './helpers.js';
 function findingsFor(ruleId: string, source: string) {
   const isEngine = ALL_RULE_METAS.find((m) => m.id === ruleId)!.category === 'engine';
   const settings = buildSettings(defaultConfig(ROOT), { onlyRules: isEngine ? undefined : [ruleId], reportUnusedIgnores: true });
-  const res = analyzeSource({ file: 'src/example.ts', packagePath: 'src/example.ts', source, scriptReason: null }, settings, RULE_IDS);
+  const res = analyzeSource({ file: 'src/example.ts', packagePath: 'src/example.ts', source, script: null }, settings, RULE_IDS);
   return res.findings.filter((f) => f.ruleId === ruleId);
 }
 

@@ -15,6 +15,8 @@ export interface BlockingApi {
   alternative: string;
   /** Only blocking for some call shapes. */
   when?: 'no-callback';
+  /** Not worth reporting when the first argument is a numeric literal up to this size (bytes). */
+  cheapUpTo?: number;
 }
 
 const FS_MODULES = ['fs', 'fs-extra', 'graceful-fs'];
@@ -83,7 +85,8 @@ export const BLOCKING_APIS: readonly BlockingApi[] = [
     module: 'crypto',
     name: 'randomBytes',
     when: 'no-callback',
-    why: 'without a callback, randomBytes runs synchronously on the event-loop thread',
+    cheapUpTo: 1024,
+    why: 'without a callback, randomBytes runs synchronously on the event-loop thread (a literal size up to 1 KB takes microseconds and is not reported)',
     alternative: '`crypto.randomBytes(size, callback)` or `await promisify(crypto.randomBytes)(size)`',
   },
   {
@@ -198,6 +201,10 @@ export function createBlockingCatalog(extra: readonly BlockingApi[] = []): Block
       }
       if (!api) return null;
       if (api.when === 'no-callback' && (call === null || hasCallback(call))) return null;
+      if (api.cheapUpTo !== undefined && call) {
+        const first = (call as any).arguments?.[0];
+        if (first?.type === 'NumericLiteral' && first.value <= api.cheapUpTo) return null;
+      }
       const module = ref.kind === 'module' ? ref.module : '';
       const display = module ? (name ? `${module}.${name}` : module) : name;
       const alternative = api.alternative || (FS_MODULES.includes(api.module) ? fsAlternative(api.module, name) : '');

@@ -1,44 +1,119 @@
 // Knowledge table: files whose code runs as a script (CLI, build, config,
-// tests, migrations), never while a server serves work. Paths are relative to
-// the file's package root (the nearest directory with a package.json), in
-// POSIX form.
+// tests, migrations), never while a server serves work.
 
-/** Top-level folders of a package that hold command-line or maintenance scripts. */
+export type ScriptRole = 'test' | 'script' | 'config' | 'migration';
+
+/** A file that runs as a script, with what kind it is and why we think so. */
+export interface ScriptFile {
+  role: ScriptRole;
+  reason: string;
+}
+
+/** Folders at the top of a package or of the working tree that hold command-line or maintenance scripts. */
 export const SCRIPT_ROOT_DIRS: ReadonlySet<string> = new Set(['bin', 'scripts', 'script', 'tools']);
 
-/** Folders, at any depth, that hold tests or database migrations and seeds. */
-export const SCRIPT_ANY_DIRS: ReadonlySet<string> = new Set([
-  'test',
-  'tests',
-  '__tests__',
-  '__mocks__',
-  'spec',
-  'e2e',
-  'cypress',
-  'migrations',
-  'seeds',
-  'seeders',
-]);
+/** Folders, at any depth, that hold command-line code or scripts. */
+export const SCRIPT_ANY_DIRS: ReadonlySet<string> = new Set(['bin', 'scripts', 'cli']);
+
+/** Folders, at any depth, that hold database migrations and seeds. */
+export const MIGRATION_DIRS: ReadonlySet<string> = new Set(['migrations', 'migration', 'seeds', 'seed', 'seeders', 'seeder']);
+
+/**
+ * Folder names that hold tests: `test`, `tests`, `__tests__`, `spec`, `e2e`, `cypress`, `__mocks__`, and names built
+ * on them such as `test-utils`, `e2e-tests`, `browser-integration-tests`, `tests2`, `testing`.
+ */
+export const TEST_DIR = /^(?:__tests__|__mocks__|__fixtures__|cypress|playwright|testing|(?:tests?|specs?|e2e)(?:[-_.0-9].*)?|.*[-_.](?:tests?|specs?|e2e))$/;
 
 /** File-name patterns: tests, build/tool configuration, task runners. */
-export const SCRIPT_FILE_PATTERNS: readonly { pattern: RegExp; reason: string }[] = [
-  { pattern: /\.(test|spec|e2e-spec|e2e|bench)\.[cm]?[jt]sx?$/, reason: 'a test file' },
-  { pattern: /\.config\.[cm]?[jt]s$/, reason: 'a configuration file' },
-  { pattern: /^\.[\w-]+rc\.[cm]?js$/, reason: 'a configuration file' },
-  { pattern: /^(gulpfile|gruntfile|jakefile|knexfile)(\.[\w-]+)?\.[cm]?[jt]s$/i, reason: 'a task-runner or tool file' },
-  { pattern: /^webpack(\.[\w-]+)*\.[cm]?js$/, reason: 'a build configuration file' },
-  { pattern: /^(jest|vitest)\.(setup|global-setup|teardown)\.[cm]?[jt]s$/, reason: 'a test setup file' },
-  { pattern: /^setupTests\.[cm]?[jt]sx?$/, reason: 'a test setup file' },
+export const SCRIPT_FILE_PATTERNS: readonly { pattern: RegExp; role: ScriptRole; reason: string }[] = [
+  { pattern: /\.(test|spec|e2e-spec|e2e|bench|stories)\.[cm]?[jt]sx?$/, role: 'test', reason: 'a test file' },
+  { pattern: /^(jest|vitest|playwright)\.(setup|global-setup|teardown|global-teardown)\.[cm]?[jt]s$/, role: 'test', reason: 'a test setup file' },
+  { pattern: /^(global[-_]?setup|global[-_]?teardown|setupTests|test[-_]?setup)\.[cm]?[jt]sx?$/i, role: 'test', reason: 'a test setup file' },
+  { pattern: /\.config\.[cm]?[jt]s$/, role: 'config', reason: 'a configuration file' },
+  { pattern: /^\.[\w-]+rc\.[cm]?js$/, role: 'config', reason: 'a configuration file' },
+  { pattern: /^(gulpfile|gruntfile|jakefile|knexfile)(\.[\w-]+)?\.[cm]?[jt]s$/i, role: 'config', reason: 'a task-runner or tool file' },
+  { pattern: /^webpack(\.[\w-]+)*\.[cm]?js$/, role: 'config', reason: 'a build configuration file' },
 ];
 
-/** Why `relPath` is a script file, or null when it is application code. */
-export function scriptFileReason(relPath: string): string | null {
-  const parts = relPath.split('/');
-  const base = parts[parts.length - 1] ?? '';
-  if (parts.length > 1 && SCRIPT_ROOT_DIRS.has(parts[0]!)) return `a script under ${parts[0]}/`;
-  for (let i = 0; i < parts.length - 1; i++) {
-    if (SCRIPT_ANY_DIRS.has(parts[i]!)) return parts[i] === 'migrations' || parts[i] === 'seeds' || parts[i] === 'seeders' ? `a migration or seed under ${parts[i]}/` : `a test under ${parts[i]}/`;
+/** Package names of command-line tools, scaffolders and generators: `create-x`, `x-cli`, `x-scripts`, `x-codemod`. */
+export const CLI_PACKAGE_NAME = /(?:^|\/)(?:create-[\w.-]+|[\w.-]*-cli|cli|[\w.-]*-scripts?|[\w.-]*-codemods?|[\w.-]*-generator)$/;
+
+/**
+ * Imports that make a file a command-line program or build-time code. A module
+ * that parses argv with commander or runs a bundler plugin never serves requests.
+ */
+export const CLI_MODULES: ReadonlySet<string> = new Set([
+  'commander',
+  'yargs',
+  'yargs/yargs',
+  'inquirer',
+  '@inquirer/prompts',
+  'prompts',
+  '@clack/prompts',
+  'enquirer',
+  'cac',
+  'meow',
+  'sade',
+  'clipanion',
+  '@oclif/core',
+  'listr2',
+]);
+export const BUILD_MODULES: ReadonlySet<string> = new Set([
+  'rollup',
+  'webpack',
+  'tsup',
+  '@babel/core',
+  'typedoc',
+  'unified',
+  'unist-util-visit',
+  'gulp',
+  'grunt',
+]);
+
+/** Method names of bundler plugin objects (`{ name, resolveId() {…} }`): they run at build time. */
+export const BUNDLER_HOOKS: ReadonlySet<string> = new Set([
+  'resolveId',
+  'load',
+  'transform',
+  'buildStart',
+  'buildEnd',
+  'generateBundle',
+  'renderChunk',
+  'writeBundle',
+  'closeBundle',
+  'configResolved',
+  'configureServer',
+  'transformIndexHtml',
+  'handleHotUpdate',
+  'options',
+  'outputOptions',
+  'setup',
+]);
+
+/** Folders whose modules run at startup (the "loaders" pattern: `loaders/express.ts`). */
+export const STARTUP_DIRS: ReadonlySet<string> = new Set(['loaders', 'bootstrap', 'startup']);
+
+/**
+ * What kind of script a file is, or null when it is application code.
+ * `packagePath` is relative to the nearest package.json, `treePath` to the
+ * working directory; folder names are looked for in both, so a nested
+ * `test/package.json` does not hide the `test/` folder.
+ */
+export function classifyScriptFile(packagePath: string, treePath: string = packagePath, packageName: string | null = null): ScriptFile | null {
+  const pkg = packagePath.split('/');
+  const tree = treePath.split('/').filter((s) => s !== '..' && s !== '.');
+  const base = pkg[pkg.length - 1] ?? '';
+  const dirs = [...pkg.slice(0, -1), ...tree.slice(0, -1)];
+  for (const { pattern, role, reason } of SCRIPT_FILE_PATTERNS) if (role === 'test' && pattern.test(base)) return { role, reason };
+  for (const dir of dirs) if (TEST_DIR.test(dir)) return { role: 'test', reason: `a test under ${dir}/` };
+  for (const dir of dirs) if (MIGRATION_DIRS.has(dir)) return { role: 'migration', reason: `a migration or seed under ${dir}/` };
+  for (const first of [pkg[0], tree[0]]) {
+    if (first && first !== base && SCRIPT_ROOT_DIRS.has(first)) return { role: 'script', reason: `a script under ${first}/` };
   }
-  for (const { pattern, reason } of SCRIPT_FILE_PATTERNS) if (pattern.test(base)) return reason;
+  for (const dir of dirs) {
+    if (SCRIPT_ANY_DIRS.has(dir) || /-scripts?$/.test(dir)) return { role: 'script', reason: `a script under ${dir}/` };
+  }
+  if (packageName && CLI_PACKAGE_NAME.test(packageName)) return { role: 'script', reason: `part of the command-line package \`${packageName}\`` };
+  for (const { pattern, role, reason } of SCRIPT_FILE_PATTERNS) if (pattern.test(base)) return { role, reason };
   return null;
 }

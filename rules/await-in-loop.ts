@@ -1,0 +1,208 @@
+import { awaitedCall, callShape } from '../src/call-shape.js';
+import { canExitLoop, directAwaits, flowOf, intersects, isLoop, type Flow, type VarKey } from '../src/dataflow.js';
+import { defineRule, type NodePath, type Node } from '../src/rule-api.js';
+import { isFunctionNode } from '../src/walk.js';
+
+const LOOP_NAMES: Record<string, string> = {
+  ForStatement: 'for',
+  ForInStatement: 'for…in',
+  ForOfStatement: 'for…of',
+  WhileStatement: 'while',
+  DoWhileStatement: 'do…while',
+};
+
+export default defineRule({
+  id: 'await-in-loop',
+  category: 'concurrency',
+  severity: 'warn',
+  description: 'Awaits in loops whose iterations are independent, so they run one at a time for no reason',
+  messages: {
+    serialLoop: {
+      message: '`await` in a `{loop}` loop{over} runs the iterations one at a time, though none depends on another',
+      help: 'Run iterations with bounded concurrency: `{fix}` (p-map), or `Promise.all` over fixed-size chunks',
+    },
+  },
+  docs: {
+    why:
+      'A loop that awaits each item takes the sum of all the latencies: 200 items × 50 ms is 10 seconds. When the iterations do not depend on each other they can overlap. Use a bounded concurrency (p-map with `concurrency`, or `Promise.all` over fixed-size chunks) rather than one unbounded `Promise.all` over the whole collection, which can open thousands of sockets at once.',
+    details:
+      'Reported at the first `await` directly inside a `for`, `for…of`, `for…in`, `while` or `do…while` body (awaits in nested functions belong to those functions) when the iterations are independent. Not reported, because the serial order is the point: `for await`; pagination and cursors (a value from one response feeds the next request or the loop condition: `cursor = res.next`); accumulators that feed the next await (`prev = await f(prev)`); retry, backoff and polling loops (`while (true)`, an await in the loop condition, or any `break`/`return`/`throw` that can leave the loop, e.g. first success or search); pacing (`await sleep(ms)`, `setTimeout` promises); stream backpressure (`await once(stream, "drain")`, `await writer.write(...)`); writes through one receiver (`await tx.insert(row)`, `client.query("INSERT …")`) and migrations or seeds; loops that already batch with `Promise.all`/p-map. Test files are skipped.',
+    bad: [
+      "export async function loadAll(api: { get(id: string): Promise<unknown> }, ids: string[]) {\n  const out = [];\n  for (const id of ids) {\n    out.push(await api.get(id));\n  }\n  return out;\n}\n",
+    ],
+    good: [
+      "import pMap from 'p-map';\nexport async function loadAll(api: { get(id: string): Promise<unknown> }, ids: string[]) {\n  return pMap(ids, (id) => api.get(id), { concurrency: 8 });\n}\n",
+      "export async function allPages(api: { page(c?: string): Promise<{ items: unknown[]; next?: string }> }) {\n  const items = [];\n  let cursor: string | undefined;\n  do {\n    const res = await api.page(cursor);\n    items.push(...res.items);\n    cursor = res.next;\n  } while (cursor);\n  return items;\n}\n",
+    ],
+    whenNotToUse:
+      'When the order matters for a reason loopguard cannot see (a rate limit, an external sequence), keep the loop and add `// loopguard-ignore-next-line await-in-loop -- <why>`.',
+  },
+  create(ctx) {
+    if (ctx.file.role === 'test' || ctx.file.role === 'migration') return {};
+    const reported = new Set<Node>();
+    const check = (loopPath: NodePath<any>) => {
+      const loop = loopPath.node;
+      if (loop.type === 'ForOfStatement' && loop.await) return;
+      const bodyPath = loopPath.child(loop.body, 'body');
+      const awaits = directAwaits(bodyPath).filter((a) => a.node.type === 'AwaitExpression');
+      // An inner loop already reported its awaits; report this one only for awaits of its own.
+      const unreported = awaits.filter((a) => !reported.has(a.node));
+      if (unreported.length === 0) return;
+      // Run-forever loops (consumers, pollers) and awaits in the condition are sequential by design.
+      if (loop.type !== 'ForOfStatement' && loop.type !== 'ForInStatement') {
+        const test = loop.test;
+        if (!test || (test.type === 'BooleanLiteral' && test.value) || (test.type === 'NumericLiteral' && test.value !== 0)) return;
+        if (directAwaits(loopPath.child(test, 'test')).length > 0) return;
+        if (loop.update && directAwaits(loopPath.child(loop.update, 'update')).length > 0) return;
+      }
+      if (canExitLoop(loopPath, bodyPath)) return;
+      const calls = awaits.map((a) => awaitedCall(a)).filter((c): c is NodePath => c !== null);
+      if (calls.length === 0) return; // awaiting promises that were already started
+      for (const c of calls) {
+        const shape = callShape(c);
+        if (shape.kind === 'sleep' || shape.kind === 'barrier' || shape.kind === 'aggregate' || shape.kind === 'migration') return;
+        if (shape.kind === 'write' && shape.resourceRoot !== null) return;
+      }
+      if (iterationsDepend(loopPath, bodyPath, calls)) return;
+      for (const a of awaits) reported.add(a.node);
+      const first = unreported[0]!;
+      const over = loop.type === 'ForOfStatement' || loop.type === 'ForInStatement' ? ` over \`${short(ctx.source(loop.right))}\`` : '';
+      const item = loop.type === 'ForOfStatement' ? ctx.source(loop.left).replace(/^(const|let|var)\s+/, '') : 'item';
+      const coll = loop.type === 'ForOfStatement' ? short(ctx.source(loop.right)) : 'items';
+      ctx.report(first.node, 'serialLoop', {
+        loop: LOOP_NAMES[loop.type]!,
+        over,
+        fix: `await pMap(${coll}, async (${short(item, 30)}) => { … }, { concurrency: 8 })`,
+      });
+    };
+    return {
+      'ForStatement:exit': check,
+      'ForInStatement:exit': check,
+      'ForOfStatement:exit': check,
+      'WhileStatement:exit': check,
+      'DoWhileStatement:exit': check,
+    };
+  },
+});
+
+/**
+ * Does one iteration use what an earlier one produced? A variable declared
+ * outside the body and written from an awaited value (directly or through other
+ * statements) that the next await, the loop condition or the update reads.
+ */
+function iterationsDepend(loopPath: NodePath<any>, bodyPath: NodePath<any>, calls: NodePath[]): boolean {
+  const loop = loopPath.node;
+  const steps = simpleStatements(bodyPath);
+  const flows = steps.map((s) => ({ flow: flowOf(s), awaits: directAwaits(s).length > 0 }));
+  const control: Flow = { reads: new Set(), writes: new Set(), values: new Set() };
+  for (const key of ['test', 'update'] as const) {
+    if (!loop[key]) continue;
+    const f = flowOf(loopPath.child(loop[key], key));
+    for (const r of f.reads) control.reads.add(r);
+    for (const w of f.writes) control.writes.add(w);
+  }
+  const callFlows = calls.map((c) => flowOf(c));
+  const bodyFlows = flows.map((f) => f.flow);
+
+  // 1. Results carried over: written from an awaited value (directly or through
+  //    other statements) into a variable that outlives the iteration and is read
+  //    by the next await, the condition or the update (cursors, accumulators, queues).
+  const tainted = new Set<VarKey>();
+  for (const f of flows) if (f.awaits) for (const w of f.flow.writes) tainted.add(w);
+  propagate(bodyFlows, tainted);
+  const carried = new Set<VarKey>([...tainted].filter((k) => outlives(k, loop)));
+  if (carried.size > 0) {
+    if (intersects(control.reads, carried)) return true;
+    const reach = new Set<VarKey>(carried);
+    propagate(bodyFlows, reach);
+    if (callFlows.some((f) => intersects(f.reads, reach))) return true;
+  }
+
+  // 2. Cursors advanced by the loop itself: a page number, offset or date window
+  //    that decides when to stop and is passed to the awaited call by value
+  //    (`skip: i`, `from: currentFrom`), not merely used as an index (`items[i]`).
+  const advanced = new Set<VarKey>([...control.writes]);
+  for (const f of bodyFlows) for (const w of f.writes) advanced.add(w);
+  const cursors = new Set<VarKey>([...advanced].filter((k) => control.reads.has(k) && (outlives(k, loop) || declaredInHead(k, loop))));
+  if (cursors.size > 0) {
+    propagate(bodyFlows, cursors, true);
+    if (callFlows.some((f) => intersects(f.values, cursors))) return true;
+  }
+  return false;
+}
+
+function declaredInHead(key: VarKey, loop: any): boolean {
+  return typeof key !== 'string' && loop.type === 'ForStatement' && loop.init && key.declNode && loop.init.declarations?.includes(key.declNode);
+}
+
+/** Add to `set` what is computed from it, to a fixpoint (by value only, when asked). */
+function propagate(flows: Flow[], set: Set<VarKey>, byValue = false): void {
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const f of flows) {
+      if (!intersects(byValue ? f.values : f.reads, set)) continue;
+      for (const w of f.writes) {
+        if (!set.has(w)) {
+          set.add(w);
+          changed = true;
+        }
+      }
+    }
+  }
+}
+
+/** Declared outside the loop (or `var`, or not a local at all). */
+function outlives(key: VarKey, loop: Node): boolean {
+  if (typeof key === 'string') return true;
+  if (key.kind === 'var') return true;
+  for (let p: NodePath | null = key.scopePath; p; p = p.parentPath) if (p.node === loop) return false;
+  return true;
+}
+
+/** The leaf statements of a body (descending into blocks, branches, try and nested loops, not functions). */
+function simpleStatements(bodyPath: NodePath<any>): NodePath[] {
+  const out: NodePath[] = [];
+  const stack: NodePath<any>[] = [bodyPath];
+  while (stack.length > 0) {
+    const p = stack.pop()!;
+    const n = p.node;
+    if (isFunctionNode(n)) continue;
+    switch (n.type) {
+      case 'BlockStatement':
+        for (let i = n.body.length - 1; i >= 0; i--) stack.push(p.child(n.body[i], 'body', i));
+        break;
+      case 'IfStatement':
+        if (n.alternate) stack.push(p.child(n.alternate, 'alternate'));
+        stack.push(p.child(n.consequent, 'consequent'));
+        out.push(p.child(n.test, 'test'));
+        break;
+      case 'TryStatement':
+        if (n.finalizer) stack.push(p.child(n.finalizer, 'finalizer'));
+        if (n.handler) stack.push(p.child(n.handler, 'handler').child(n.handler.body, 'body'));
+        stack.push(p.child(n.block, 'block'));
+        break;
+      case 'LabeledStatement':
+        stack.push(p.child(n.body, 'body'));
+        break;
+      case 'SwitchStatement':
+        out.push(p.child(n.discriminant, 'discriminant'));
+        n.cases.forEach((c: Node, i: number) => {
+          const cp = p.child(c, 'cases', i);
+          (c as any).consequent.forEach((s: Node, j: number) => stack.push(cp.child(s, 'consequent', j)));
+        });
+        break;
+      default:
+        if (isLoop(n)) {
+          // A nested loop: its header and body are part of this iteration.
+          for (const key of ['init', 'test', 'update', 'left', 'right'] as const) if (n[key]) out.push(p.child(n[key], key));
+          stack.push(p.child(n.body, 'body'));
+        } else out.push(p);
+    }
+  }
+  return out;
+}
+
+function short(text: string, max = 40): string {
+  const one = text.replace(/\s+/g, ' ');
+  return one.length <= max ? one : `${one.slice(0, max - 1)}…`;
+}

@@ -1,0 +1,199 @@
+import { awaitedCall, callShape, type CallShape } from '../src/call-shape.js';
+import { directAwaits, flowOf, hasJump, intersects, mutableArguments, type VarKey } from '../src/dataflow.js';
+import { defineRule, type NodePath, type Node } from '../src/rule-api.js';
+import { transactionParam } from '../src/transactions.js';
+
+interface AwaitStep {
+  stmt: NodePath;
+  await: NodePath;
+  call: CallShape;
+  /** `const user`, `[a, b]`… for the Promise.all fix; null for a bare `await f()`. */
+  target: string | null;
+  declKind: 'const' | 'let' | 'var' | 'assign' | 'expr';
+  reads: Set<VarKey>;
+  writes: Set<VarKey>;
+}
+
+/** Statements allowed between two awaits of one run: beyond this the suggestion stops being local. */
+const MAX_BETWEEN = 4;
+
+interface Between {
+  reads: Set<VarKey>;
+  writes: Set<VarKey>;
+}
+
+export default defineRule({
+  id: 'sequential-awaits',
+  category: 'concurrency',
+  severity: 'warn',
+  description: 'Independent awaits in a row that could run concurrently',
+  messages: {
+    pair: {
+      message: '`{later}` does not depend on `{earlier}` (line {line}) but waits for it to finish',
+      help: 'Start both at once: `{fix}`',
+    },
+    run: {
+      message: '{count} independent awaits run one after another (lines {lines})',
+      help: 'Start them at once: `{fix}`',
+    },
+  },
+  docs: {
+    why:
+      'Each `await` suspends the function until its promise settles. Two awaits in a row that do not depend on each other add their latencies: a request that loads a user (40 ms) and then, independently, their orders (60 ms) takes 100 ms instead of 60. Starting both and awaiting them together with `Promise.all` cuts the wait to the slower of the two.',
+    details:
+      'Reported at the later await of a run of two or more awaits in the same block, when the later awaited call reads nothing the earlier statements wrote (names declared or assigned from the earlier result, directly or through statements in between) and nothing the earlier call could have changed (`this` after a call on `this`). Not reported: data dependencies; calls on the same receiver object (`tx.insert` then `tx.update`, `client.query` twice, `lock.acquire` then work); calls with side effects, by name or by SQL text (`create`, `save`, `delete`, `send`, `commit`, `connect`, `INSERT …`), since running them concurrently changes what happens when the first fails; pacing (`sleep`, `setTimeout` promises), `next()` in middleware, `once(emitter, …)`, `Promise.all` and other aggregates; awaits separated by any branch, loop, `try` or early exit; statements inside a `transaction(async (tx) => …)` callback that use `tx`; `await` of a value that is not a call (a promise already started). Test files are skipped; every other context is checked, startup included (slow boots are real).',
+    bad: [
+      "export async function profile(db: any, billing: any, id: string) {\n  const user = await db.users.find(id);\n  const orders = await billing.ordersFor(id);\n  return { user, orders };\n}\n",
+    ],
+    good: [
+      "export async function profile(db: any, billing: any, id: string) {\n  const [user, orders] = await Promise.all([db.users.find(id), billing.ordersFor(id)]);\n  return { user, orders };\n}\n",
+      "export async function profile(db: any, id: string) {\n  const user = await db.users.find(id);\n  const orders = await db.orders.forUser(user.accountId);\n  return { user, orders };\n}\n",
+    ],
+    whenNotToUse:
+      'When the second call must not start if the first fails and it has no side-effect name loopguard recognises, silence the line with `// loopguard-ignore-next-line sequential-awaits -- <why>`.',
+  },
+  create(ctx) {
+    if (ctx.file.role === 'test') return {};
+    const check = (blockPath: NodePath<any>, key: string, statements: readonly Node[]) => {
+      if (statements.length < 2) return;
+      const tx = transactionParam(blockPath);
+      let run: AwaitStep[] = [];
+      // Plain statements after the first await of the run, and where each member's followers start.
+      let between: Between[] = [];
+      let starts: number[] = [];
+      const finish = () => {
+        if (run.length >= 2) report(run);
+        run = [];
+        between = [];
+        starts = [];
+      };
+      statements.forEach((stmt, i) => {
+        const stmtPath = blockPath.child(stmt, key, i);
+        const step = awaitStep(stmtPath);
+        if (step) {
+          if (step.call.kind !== 'read' || (tx && step.reads.has(tx))) {
+            finish();
+            return;
+          }
+          const gap = run.length > 0 ? between.length - starts[starts.length - 1]! : 0;
+          if (run.length > 0 && (gap > MAX_BETWEEN || !run.every((earlier, k) => independent(earlier, step, between.slice(starts[k]))))) {
+            finish();
+          }
+          run.push(step);
+          starts.push(between.length);
+          return;
+        }
+        if (run.length === 0) return;
+        if (isBarrier(stmtPath)) {
+          finish();
+          return;
+        }
+        // A plain statement between awaits: remember what it reads and writes, for taint.
+        between.push(flowOf(stmtPath));
+      });
+      finish();
+    };
+
+    const report = (run: AwaitStep[]) => {
+      const second = run[1]!;
+      const fix = promiseAllFix(run);
+      if (run.length === 2) {
+        const first = run[0]!;
+        ctx.report(second.await.node, 'pair', {
+          later: short(ctx.source(second.call.node)),
+          earlier: short(ctx.source(first.call.node)),
+          line: String(first.await.node.loc!.start.line),
+          fix,
+        });
+      } else {
+        ctx.report(second.await.node, 'run', {
+          count: String(run.length),
+          lines: run.map((s) => s.await.node.loc!.start.line).join(', '),
+          fix,
+        });
+      }
+    };
+
+    const promiseAllFix = (run: AwaitStep[]): string => {
+      const calls = run.map((s) => short(ctx.source(s.call.node), 40)).join(', ');
+      const kinds = new Set(run.filter((s) => s.target !== null).map((s) => s.declKind));
+      if (kinds.size === 0) return `await Promise.all([${calls}]);`;
+      if (kinds.size > 1) return `const [...] = await Promise.all([${calls}]);`;
+      const kind = [...kinds][0]!;
+      const targets = run.map((s) => s.target ?? '').join(', ').replace(/(, )+$/, '');
+      return `${kind === 'assign' ? '' : `${kind} `}[${targets}] = await Promise.all([${calls}]);`;
+    };
+
+    const awaitStep = (stmtPath: NodePath<any>): AwaitStep | null => {
+      const stmt = stmtPath.node;
+      let awaitPath: NodePath | null = null;
+      let target: string | null = null;
+      let declKind: AwaitStep['declKind'] = 'expr';
+      if (stmt.type === 'VariableDeclaration' && stmt.declarations.length === 1) {
+        const d = stmt.declarations[0];
+        if (d.init?.type === 'AwaitExpression') {
+          const dPath = stmtPath.child(d, 'declarations', 0);
+          awaitPath = dPath.child(d.init, 'init');
+          target = ctx.source(d.id);
+          declKind = stmt.kind === 'const' ? 'const' : stmt.kind === 'let' ? 'let' : 'var';
+        }
+      } else if (stmt.type === 'ExpressionStatement') {
+        const e = stmt.expression;
+        const ePath = stmtPath.child(e, 'expression');
+        if (e.type === 'AwaitExpression') awaitPath = ePath;
+        else if (e.type === 'AssignmentExpression' && e.operator === '=' && e.right.type === 'AwaitExpression' && e.left.type !== 'MemberExpression') {
+          awaitPath = ePath.child(e.right, 'right');
+          target = ctx.source(e.left);
+          declKind = 'assign';
+        }
+      }
+      if (!awaitPath) return null;
+      const callPath = awaitedCall(awaitPath);
+      if (!callPath) return null;
+      // Nested awaits in the arguments make this a chain, not one step.
+      if (directAwaits(callPath).length > 0) return null;
+      const stmtFlow = flowOf(stmtPath);
+      const callFlow = flowOf(callPath);
+      return { stmt: stmtPath, await: awaitPath, call: callShape(callPath), target, declKind, reads: callFlow.reads, writes: stmtFlow.writes };
+    };
+
+    return {
+      BlockStatement: (p: NodePath<any>) => check(p, 'body', p.node.body),
+      Program: (p: NodePath<any>) => check(p, 'body', p.node.body),
+      StaticBlock: (p: NodePath<any>) => check(p, 'body', p.node.body),
+      SwitchCase: (p: NodePath<any>) => check(p, 'consequent', p.node.consequent),
+    };
+  },
+});
+
+/** Could `later` have started before `earlier` finished? `between` are the plain statements after `earlier`. */
+function independent(earlier: AwaitStep, later: AwaitStep, between: readonly Between[]): boolean {
+  const tainted = new Set<VarKey>(earlier.writes);
+  // A method call may change its receiver (`await doc.loadInfo()` fills `doc.sheets`)…
+  if (earlier.call.resourceRoot !== null) tainted.add(earlier.call.resourceRoot);
+  // …and a call that is not a plain read may change the objects passed to it.
+  if (!earlier.call.readOnly) for (const v of mutableArguments(earlier.call.path)) tainted.add(v);
+  for (const b of between) {
+    if (intersects(b.reads, tainted)) for (const w of b.writes) tainted.add(w);
+  }
+  if (intersects(later.reads, tainted)) return false;
+  // Same receiver object: one connection, transaction, lock, page…
+  if (earlier.call.resourceRoot !== null && earlier.call.receiver === later.call.receiver) return false;
+  return true;
+}
+
+/** Statements that end a run: branches, loops, try, labels, jumps, or awaits in any other shape. */
+function isBarrier(stmtPath: NodePath<any>): boolean {
+  const t = stmtPath.node.type;
+  if (t !== 'ExpressionStatement' && t !== 'VariableDeclaration' && t !== 'EmptyStatement' && t !== 'FunctionDeclaration' && t !== 'ClassDeclaration') {
+    return true;
+  }
+  return directAwaits(stmtPath).length > 0 || hasJump(stmtPath);
+}
+
+function short(text: string, max = 60): string {
+  const one = text.replace(/\s+/g, ' ');
+  if (one.length <= max) return one;
+  const paren = one.indexOf('(');
+  return paren > 0 && paren < max ? `${one.slice(0, paren)}(…)` : `${one.slice(0, max - 1)}…`;
+}

@@ -1,0 +1,328 @@
+// Statement-level data flow for the await rules: which bindings a piece of
+// code reads and writes (resolved through scope, so shadowed names are
+// different variables), the awaits it runs directly, and how it can leave a loop.
+import type { Node } from '@babel/types';
+import { lookup, type Binding } from './scope.js';
+import { isFunctionNode, walkPaths, type NodePath } from './walk.js';
+
+/**
+ * A variable: a resolved binding, `'this'`, `'this.<prop>'` for state reached
+ * through `this` (so `this.users` and `this.orders` are told apart), or
+ * `'global:<name>'` for undeclared names.
+ */
+export type VarKey = Binding | string;
+
+/** Methods that mutate their receiver: `list.push(x)` writes `list`. */
+const MUTATING_METHODS: ReadonlySet<string> = new Set([
+  'push',
+  'pop',
+  'shift',
+  'unshift',
+  'splice',
+  'sort',
+  'reverse',
+  'fill',
+  'copyWithin',
+  'set',
+  'add',
+  'delete',
+  'clear',
+]);
+
+export interface Flow {
+  reads: Set<VarKey>;
+  writes: Set<VarKey>;
+  /** Reads that use the value itself, not only as an index (`items[i]` reads `i` only as an index). */
+  values: Set<VarKey>;
+}
+
+function keyOf(path: NodePath, name: string): VarKey {
+  return lookup(path, name) ?? `global:${name}`;
+}
+
+/** Positions where an identifier is not a variable reference at all. */
+export function isReferenceIdentifier(path: NodePath): boolean {
+  const parent = path.parentPath?.node as any;
+  if (!parent) return false;
+  switch (parent.type) {
+    case 'MemberExpression':
+    case 'OptionalMemberExpression':
+      return path.key !== 'property' || parent.computed;
+    case 'ObjectProperty':
+      return path.key !== 'key' || parent.computed;
+    case 'ClassProperty':
+    case 'ClassMethod':
+    case 'ObjectMethod':
+    case 'ClassPrivateProperty':
+      return path.key !== 'key' || parent.computed;
+    case 'ImportSpecifier':
+    case 'ImportDefaultSpecifier':
+    case 'ImportNamespaceSpecifier':
+    case 'LabeledStatement':
+    case 'BreakStatement':
+    case 'ContinueStatement':
+    case 'MetaProperty':
+      return false;
+    case 'ExportSpecifier':
+      return path.key === 'local';
+    default:
+      return true;
+  }
+}
+
+type TargetKind = 'declare' | 'assign' | 'update' | 'param' | null;
+
+/** Is this identifier the target of a declaration, assignment or parameter (possibly inside a pattern)? */
+function targetKind(path: NodePath): TargetKind {
+  let child = path;
+  for (let p = path.parentPath; p; child = p, p = p.parentPath) {
+    const n = p.node as any;
+    switch (n.type) {
+      case 'ObjectProperty':
+        if (child.key !== 'value' || p.parentPath?.node.type !== 'ObjectPattern') return null;
+        continue;
+      case 'ObjectPattern':
+      case 'ArrayPattern':
+      case 'RestElement':
+        continue;
+      case 'AssignmentPattern':
+        if (child.key !== 'left') return null;
+        continue;
+      case 'VariableDeclarator':
+        return child.key === 'id' ? 'declare' : null;
+      case 'AssignmentExpression':
+        return child.key === 'left' ? (n.operator === '=' ? 'assign' : 'update') : null;
+      case 'UpdateExpression':
+        return 'update';
+      case 'ForOfStatement':
+      case 'ForInStatement':
+        return child.key === 'left' ? 'assign' : null;
+      case 'CatchClause':
+        return child.key === 'param' ? 'param' : null;
+      case 'TSParameterProperty':
+        return 'param';
+      default:
+        if (isFunctionNode(n)) return child.key === 'params' ? 'param' : null;
+        return null;
+    }
+  }
+  return null;
+}
+
+/** The variable a member chain or identifier is rooted at: `a.b.c` → a, `this.x.y` → 'this.x', `this` → 'this'. */
+export function rootVar(node: any, at: NodePath): VarKey | null {
+  let prev: any = null;
+  for (let i = 0; i < 64 && node; i++) {
+    switch (node.type) {
+      case 'Identifier':
+        return keyOf(at, node.name);
+      case 'ThisExpression':
+        return prev && !prev.computed && prev.property?.type === 'Identifier' ? `this.${prev.property.name}` : 'this';
+      case 'MemberExpression':
+      case 'OptionalMemberExpression':
+        prev = node;
+        node = node.object;
+        continue;
+      case 'CallExpression':
+      case 'OptionalCallExpression':
+        prev = null;
+        node = node.callee;
+        continue;
+      case 'TSAsExpression':
+      case 'TSNonNullExpression':
+      case 'TSSatisfiesExpression':
+      case 'ParenthesizedExpression':
+        node = node.expression;
+        continue;
+      default:
+        return null;
+    }
+  }
+  return null;
+}
+
+/** Names that usually hold primitives (ids, keys, paths…): passing them cannot let a callee mutate them. */
+const PRIMITIVE_NAME = /^(?:id|ids|key|keys|name|names|url|uri|path|slug|email|token|code|count|limit|offset|page|size|index|type|kind|status|locale|lang|query|q|text|value|amount|date|from|to)$|(?:Id|Ids|Key|Keys|Name|Url|Uri|Path|Token|Code|Count|Email|Slug|Type|Status)$/;
+const PRIMITIVE_TYPES = new Set(['TSStringKeyword', 'TSNumberKeyword', 'TSBooleanKeyword', 'TSBigIntKeyword', 'TSLiteralType']);
+
+/**
+ * The variables a call could change through its arguments: bare identifiers
+ * passed to it that may hold objects (not names like `id`, not literals, not
+ * parameters typed as primitives).
+ */
+export function mutableArguments(callPath: NodePath): VarKey[] {
+  const out: VarKey[] = [];
+  for (const arg of (callPath.node as any).arguments ?? []) {
+    const a = arg.type === 'SpreadElement' ? null : arg;
+    if (!a || a.type !== 'Identifier' || PRIMITIVE_NAME.test(a.name)) continue;
+    const b = lookup(callPath, a.name);
+    if (!b) continue;
+    const ann = (b.id as any).typeAnnotation?.typeAnnotation;
+    if (ann && PRIMITIVE_TYPES.has(ann.type)) continue;
+    const init = b.steps.length === 0 ? (b.init as any) : null;
+    if (init && (init.type === 'StringLiteral' || init.type === 'NumericLiteral' || init.type === 'TemplateLiteral' || init.type === 'BooleanLiteral')) continue;
+    out.push(b);
+  }
+  return out;
+}
+
+/**
+ * Reads and writes of `path`'s subtree, nested functions included (a closure
+ * that reads a variable depends on it too).
+ */
+export function flowOf(path: NodePath): Flow {
+  const reads = new Set<VarKey>();
+  const writes = new Set<VarKey>();
+  const values = new Set<VarKey>();
+  walkPaths(path, (p) => {
+    const n = p.node as any;
+    switch (n.type) {
+      case 'Identifier': {
+        if (!isReferenceIdentifier(p)) return;
+        const t = targetKind(p);
+        const key = keyOf(p, n.name);
+        if (t === 'param') return;
+        if (t === 'declare' || t === 'assign') writes.add(key);
+        else {
+          if (t === 'update') writes.add(key);
+          reads.add(key);
+          const parent = p.parentPath!.node as any;
+          const asIndex = (parent.type === 'MemberExpression' || parent.type === 'OptionalMemberExpression') && parent.computed && p.key === 'property';
+          if (!asIndex) values.add(key);
+        }
+        return;
+      }
+      case 'ThisExpression': {
+        reads.add('this');
+        values.add('this');
+        const parent = p.parentPath?.node as any;
+        if (parent && (parent.type === 'MemberExpression' || parent.type === 'OptionalMemberExpression') && p.key === 'object' && !parent.computed) {
+          reads.add(`this.${parent.property.name ?? ''}`);
+        }
+        return;
+      }
+      case 'AssignmentExpression': {
+        if (n.left.type === 'MemberExpression' || n.left.type === 'OptionalMemberExpression') {
+          const root = rootVar(n.left, p);
+          if (root) writes.add(root);
+        }
+        return;
+      }
+      case 'UpdateExpression':
+      case 'UnaryExpression': {
+        if (n.type === 'UnaryExpression' && n.operator !== 'delete') return;
+        if (n.argument.type === 'MemberExpression') {
+          const root = rootVar(n.argument, p);
+          if (root) writes.add(root);
+        }
+        return;
+      }
+      case 'CallExpression':
+      case 'OptionalCallExpression': {
+        const c = n.callee;
+        if ((c.type === 'MemberExpression' || c.type === 'OptionalMemberExpression') && !c.computed && MUTATING_METHODS.has(c.property.name)) {
+          const root = rootVar(c.object, p);
+          if (root) writes.add(root);
+        }
+        return;
+      }
+      default:
+        return;
+    }
+  });
+  return { reads, writes, values };
+}
+
+/** `await` expressions `path` runs itself: not inside nested functions (nor nested loops, unless asked). */
+export function directAwaits(path: NodePath, options: { intoLoops: boolean } = { intoLoops: true }): NodePath[] {
+  const out: NodePath[] = [];
+  walkPaths(path, (p) => {
+    const n = p.node;
+    if (p !== path && isFunctionNode(n)) return false;
+    if (!options.intoLoops && p !== path && isLoop(n)) return false;
+    if (n.type === 'AwaitExpression') out.push(p);
+    // `for await` awaits each step too.
+    if (n.type === 'ForOfStatement' && (n as any).await && p !== path) out.push(p);
+    return undefined;
+  });
+  return out;
+}
+
+export function isLoop(node: Node): boolean {
+  switch (node.type) {
+    case 'ForStatement':
+    case 'ForInStatement':
+    case 'ForOfStatement':
+    case 'WhileStatement':
+    case 'DoWhileStatement':
+      return true;
+    default:
+      return false;
+  }
+}
+
+/**
+ * Does running `body` (the body of `loop`) possibly leave the loop early:
+ * `return`, a `break` aimed at it, or a `throw` not caught inside it?
+ */
+export function canExitLoop(loop: NodePath, body: NodePath): boolean {
+  const label = loop.parentPath?.node.type === 'LabeledStatement' ? (loop.parentPath.node as any).label.name : null;
+  let exits = false;
+  walkPaths(body, (p) => {
+    const n = p.node as any;
+    if (isFunctionNode(n)) return false;
+    switch (n.type) {
+      case 'ReturnStatement':
+        exits = true;
+        return false;
+      case 'ThrowStatement':
+        if (!insideTry(p, body)) exits = true;
+        return false;
+      case 'BreakStatement':
+        if (n.label ? n.label.name === label : !insideBreakable(p, body)) exits = true;
+        return false;
+      default:
+        return undefined;
+    }
+  });
+  return exits;
+}
+
+/** Is `path` inside a try block (with a handler) that is itself inside `limit`? */
+function insideTry(path: NodePath, limit: NodePath): boolean {
+  let child = path;
+  for (let p = path.parentPath; p && p !== limit.parentPath; child = p, p = p.parentPath) {
+    if (p.node.type === 'TryStatement' && child.key === 'block' && (p.node as any).handler) return true;
+  }
+  return false;
+}
+
+/** Is an unlabelled `break` at `path` caught by a loop or switch nested inside `limit`? */
+function insideBreakable(path: NodePath, limit: NodePath): boolean {
+  for (let p = path.parentPath; p && p !== limit.parentPath; p = p.parentPath) {
+    if (p === limit) return false;
+    if (isLoop(p.node) || p.node.type === 'SwitchStatement') return true;
+  }
+  return false;
+}
+
+/** Does the subtree contain a statement that can leave the enclosing block (return, throw, break, continue)? */
+export function hasJump(path: NodePath): boolean {
+  let found = false;
+  walkPaths(path, (p) => {
+    const t = p.node.type;
+    if (isFunctionNode(p.node)) return false;
+    if (t === 'ReturnStatement' || t === 'ThrowStatement' || t === 'BreakStatement' || t === 'ContinueStatement') {
+      found = true;
+      return false;
+    }
+    return undefined;
+  });
+  return found;
+}
+
+export function intersects<T>(a: ReadonlySet<T>, b: ReadonlySet<T>): boolean {
+  const [small, large] = a.size <= b.size ? [a, b] : [b, a];
+  for (const x of small) if (large.has(x)) return true;
+  return false;
+}

@@ -1,0 +1,38 @@
+// File-level facts read from a file's own imports: a module that parses argv
+// with commander, or drives a bundler, is a script whatever folder it is in.
+import type { Node } from '@babel/types';
+import { BUILD_MODULES, CLI_MODULES, type ScriptFile } from './knowledge/script-files.js';
+import { normalizeModule, staticString, unwrapExpression } from './resolve.js';
+
+/** The modules a program imports or requires at its top level. */
+export function topLevelModules(program: Node): string[] {
+  const out: string[] = [];
+  for (const stmt of (program as any).body) {
+    if (stmt.type === 'ImportDeclaration') out.push(stmt.source.value);
+    else if (stmt.type === 'VariableDeclaration') {
+      for (const d of stmt.declarations) {
+        let init = d.init && unwrapExpression(d.init);
+        // require('x').y, require('x')()
+        while (init && (init.type === 'MemberExpression' || (init.type === 'CallExpression' && init.callee.type !== 'Identifier'))) {
+          init = unwrapExpression(init.type === 'MemberExpression' ? init.object : init.callee);
+        }
+        if (init?.type === 'CallExpression' && init.callee.type === 'Identifier' && init.callee.name === 'require') {
+          const spec = staticString(init.arguments[0]);
+          if (spec) out.push(spec);
+        }
+      }
+    }
+  }
+  return out.map(normalizeModule);
+}
+
+/** A script role implied by what the file imports, or null. */
+export function roleFromImports(program: Node): ScriptFile | null {
+  for (const mod of topLevelModules(program)) {
+    if (CLI_MODULES.has(mod)) return { role: 'script', reason: `a command-line program (it imports \`${mod}\`)` };
+    if (BUILD_MODULES.has(mod) || mod.startsWith('@rollup/') || /^(remark|rehype)-/.test(mod)) {
+      return { role: 'script', reason: `build-time code (it imports \`${mod}\`)` };
+    }
+  }
+  return null;
+}

@@ -1,0 +1,81 @@
+// Knowledge table: what a call probably does, from its name. Used by the await
+// rules to keep intentionally ordered work (writes, pacing, locks, middleware
+// chains) out of their findings. Names are split on camelCase/snake_case and
+// the first word is looked up: `createUser` → create, `find_one` → find.
+
+/** First words of calls with side effects: running them concurrently would change what happens, or in which order. */
+export const WRITE_VERBS: ReadonlySet<string> = new Set([
+  'create', 'insert', 'update', 'upsert', 'save', 'store', 'persist', 'put', 'post', 'patch',
+  'delete', 'del', 'remove', 'destroy', 'drop', 'truncate', 'purge', 'clear', 'reset', 'flush', 'erase',
+  'set', 'write', 'append', 'send', 'publish', 'emit', 'dispatch', 'enqueue', 'push', 'add', 'pop', 'shift',
+  'commit', 'rollback', 'begin', 'start', 'stop', 'close', 'open', 'connect', 'disconnect', 'end', 'quit',
+  'lock', 'unlock', 'acquire', 'release', 'mkdir', 'rm', 'rmdir', 'rename', 'copy', 'move', 'mv', 'unlink', 'link',
+  'symlink', 'chmod', 'chown', 'increment', 'decrement', 'incr', 'decr', 'exec', 'execute', 'run', 'spawn', 'fork',
+  'register', 'unregister', 'subscribe', 'unsubscribe', 'login', 'logout', 'signin', 'signout', 'signup',
+  'pay', 'charge', 'refund', 'transfer', 'migrate', 'seed', 'init', 'initialize', 'initialise', 'setup', 'install',
+  'uninstall', 'upload', 'apply', 'approve', 'reject', 'cancel', 'notify', 'mark', 'assign', 'invite', 'archive',
+  'restore', 'import', 'sync', 'deploy', 'provision', 'reserve', 'claim', 'confirm', 'accept', 'revoke', 'grant',
+  'ban', 'expire', 'invalidate', 'evict', 'touch', 'ack', 'nack', 'listen', 'bind', 'mount', 'unmount', 'attach',
+  'detach', 'kill', 'restart', 'reload', 'process', 'handle', 'trigger', 'fire', 'schedule', 'retry', 'track',
+  'log', 'record', 'broadcast', 'reply', 'respond', 'click', 'fill', 'press', 'goto', 'navigate', 'drag', 'submit',
+  'build', 'compile', 'generate', 'ensure', 'enforce', 'perform', 'modify', 'edit', 'change', 'alter', 'replace',
+  'toggle', 'enable', 'disable', 'activate', 'deactivate', 'block', 'unblock', 'follow', 'unfollow', 'like', 'unlike',
+  'vote', 'clean', 'cleanup', 'prune', 'compact', 'rotate', 'lease', 'renew', 'refresh', 'invoke', 'call',
+  'transaction', 'lpush', 'rpush', 'lpop', 'rpop', 'hset', 'hdel', 'sadd', 'srem', 'zadd', 'zrem', 'expireat', 'setex',
+  // noun forms that name the same effects: performInitialization, startRegistration…
+  'initialization', 'creation', 'deletion', 'insertion', 'registration', 'migration', 'installation', 'connection',
+  'subscription', 'cleanup',
+  // guards: they throw to stop what follows, so what follows must wait for them
+  'validate', 'validation', 'verify', 'verification', 'assert', 'authorize', 'authorization', 'authenticate',
+  'authentication', 'guard', 'require', 'check', 'ensure',
+]);
+
+/** First words of calls that only read: they do not change the objects passed to them. */
+export const READ_VERBS: ReadonlySet<string> = new Set([
+  'get', 'find', 'fetch', 'load', 'list', 'read', 'query', 'search', 'lookup', 'count', 'select', 'retrieve',
+  'resolve', 'compute', 'calculate', 'has', 'is', 'exists', 'download', 'describe', 'scan', 'head', 'stat',
+  'match', 'parse', 'format', 'to', 'as', 'collect', 'aggregate', 'filter', 'map', 'sum', 'avg', 'min', 'max',
+]);
+
+/** Calls that wait on purpose: pacing, backoff, polling intervals. */
+export const SLEEP_NAMES: ReadonlySet<string> = new Set(['sleep', 'delay', 'wait', 'pause', 'timeout', 'setTimeout', 'setImmediate', 'backoff', 'waitFor', 'nap']);
+
+/** Calls whose completion the next step must observe: middleware chains, stream backpressure. */
+export const BARRIER_NAMES: ReadonlySet<string> = new Set(['next', 'once', 'drain', 'waitForEvent', 'onIdle', 'onEmpty']);
+
+/** Resolved callees that already run things concurrently (or limit concurrency): awaiting them in sequence is batching. */
+export const AGGREGATE_CALLEES: ReadonlySet<string> = new Set([
+  'global#Promise.all',
+  'global#Promise.allSettled',
+  'global#Promise.any',
+  'global#Promise.race',
+  'p-map#',
+  'p-map#pMap',
+  'p-all#',
+  'p-props#',
+  'p-limit#',
+  'bluebird#map',
+  'bluebird#all',
+  'bluebird#props',
+  'async#mapLimit',
+  'async#eachLimit',
+  'async#parallelLimit',
+  'async#parallel',
+  'async#map',
+  'events#once',
+]);
+
+/** SQL statements that change data, for `client.query('INSERT …')` style calls. */
+export const SQL_WRITE = /^\s*(insert|update|delete|upsert|merge|replace|create|drop|alter|truncate|begin|start|commit|rollback|savepoint|set|lock|grant|revoke|copy|call|do|vacuum|refresh)\b/i;
+
+/** Callee names that suggest database migrations or seeding: ordered on purpose. */
+export const MIGRATION_NAME = /migrat|seed/i;
+
+/** `getOrCreateUser` → ['get', 'or', 'create', 'user'], `find_one` → ['find', 'one'], `$transaction` → ['transaction']. */
+export function words(name: string): string[] {
+  return (name.replace(/^[$_]+/, '').match(/[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+/g) ?? [name]).map((w) => w.toLowerCase());
+}
+
+export function firstWord(name: string): string {
+  return words(name)[0] ?? name.toLowerCase();
+}
