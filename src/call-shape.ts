@@ -54,6 +54,11 @@ export function awaitedCall(awaitPath: NodePath): NodePath | null {
   return awaitPath.child(arg, 'argument');
 }
 
+/** `./repo`, `../db`, `@/services/x`, `~/lib/y`, `#internal`: the project's own modules. */
+function isProjectModule(spec: string): boolean {
+  return spec.startsWith('.') || spec.startsWith('/') || spec.startsWith('@/') || spec.startsWith('~/') || spec.startsWith('#');
+}
+
 const SEVERITY: Record<CallKind, number> = { read: 0, write: 1, aggregate: 2, barrier: 3, sleep: 4, migration: 5 };
 const CHAIN_METHODS: ReadonlySet<string> = new Set(['then', 'catch', 'finally']);
 
@@ -92,9 +97,11 @@ function simpleShape(callPath: NodePath): CallShape {
   if (callee.type === 'MemberExpression' || callee.type === 'OptionalMemberExpression') {
     name = memberPropertyName(callee);
     receiver = text(callee.object);
+    // A package namespace (`fs.promises`, `axios`) holds no state of ours; a project module (`./repo`) is a service.
     const recvRef = resolveExpression(callee.object, callPath);
-    const isModule = recvRef !== null && (recvRef.kind === 'module' || (recvRef.kind === 'global' && recvRef.path.length <= 2));
-    if (!isModule) resourceRoot = rootVar(callee.object, callPath);
+    const isPackage =
+      recvRef !== null && ((recvRef.kind === 'module' && !isProjectModule(recvRef.module)) || (recvRef.kind === 'global' && recvRef.path.length <= 2));
+    if (!isPackage) resourceRoot = rootVar(callee.object, callPath);
   } else if (callee.type === 'Identifier') {
     name = callee.name;
   }
