@@ -2,6 +2,8 @@
 import type { RuleModule } from '../src/rule-api.js';
 import awaitInLoop from './await-in-loop.js';
 import blockingCall from './blocking-call.js';
+import missingTimeout from './missing-timeout.js';
 import sequentialAwaits from './sequential-awaits.js';
+import unboundedFanOut from './unbounded-fan-out.js';
 
-export const RULES: readonly RuleModule[] = [awaitInLoop, blockingCall, sequentialAwaits];
+export const RULES: readonly RuleModule[] = [awaitInLoop, blockingCall, missingTimeout, sequentialAwaits, unboundedFanOut];

@@ -5,7 +5,7 @@ import type { Node } from '@babel/types';
 import { CORE_RULES } from './core-rules.js';
 import { ContextAnalyzer } from './execution-context.js';
 import type { ExcerptLine, Finding, Severity } from './findings.js';
-import { roleFromImports } from './file-role.js';
+import { roleFromImports, runsInBrowser } from './file-role.js';
 import type { ScriptFile } from './knowledge/script-files.js';
 import { parseSource } from './parse.js';
 import { resolveCallTarget, resolveExpression } from './resolve.js';
@@ -46,11 +46,13 @@ export interface FileResult {
   /** Set when analysis failed inside loopguard. */
   error?: string;
   excerpt: Record<number, ExcerptLine>;
+  /** Facts this file establishes for the whole project (`axios.defaults.timeout`). */
+  facts: string[];
 }
 
 export function analyzeSource(input: AnalyzeInput, settings: AnalyzeSettings, allRuleIds: ReadonlySet<string>): FileResult {
   const findings: Finding[] = [];
-  const result: FileResult = { file: input.file, findings, suppressed: 0, excerpt: {} };
+  const result: FileResult = { file: input.file, findings, suppressed: 0, excerpt: {}, facts: [] };
   const core = (id: string, line: number, column: number, message: string, help: string) => {
     const severity = settings.coreSeverity.get(id);
     if (!severity) return;
@@ -76,11 +78,12 @@ export function analyzeSource(input: AnalyzeInput, settings: AnalyzeSettings, al
   const script: ScriptFile | null =
     input.script ?? (input.source.startsWith('#!') ? { role: 'script', reason: 'a script with a shebang (#!)' } : roleFromImports(ast.program));
   const programPath = new NodePath(ast.program, null, 'program', null);
+  const browser = runsInBrowser(ast.program);
   const contexts = new ContextAnalyzer({ packagePath: input.packagePath, script }, programPath);
 
   try {
     const visitors: Visitors[] = settings.rules.map((active) =>
-      active.rule.create(makeContext(active, input, script, contexts, settings.knowledge, findings)),
+      active.rule.create(makeContext(active, input, script, browser, contexts, settings.knowledge, findings, result.facts)),
     );
     traverse(ast.program, mergeVisitors(visitors), programPath);
   } catch (err) {
@@ -136,13 +139,15 @@ function makeContext(
   active: ActiveRule,
   input: AnalyzeInput,
   script: ScriptFile | null,
+  browser: boolean,
   contexts: ContextAnalyzer,
   knowledge: Knowledge,
   sink: Finding[],
+  facts: string[],
 ): RuleContext {
   const { rule, severity } = active;
   return {
-    file: { path: input.file, packagePath: input.packagePath, role: script?.role ?? null },
+    file: { path: input.file, packagePath: input.packagePath, role: script?.role ?? null, runsInBrowser: browser },
     options: active.options,
     knowledge,
     report(node: Node, messageId: string, data = {}, extra = {}) {
@@ -162,7 +167,11 @@ function makeContext(
       };
       if (extra.context) finding.context = { kind: extra.context.kind, description: extra.context.description };
       if (extra.trace) finding.trace = extra.trace;
+      if (extra.unlessFact) finding.unlessFact = extra.unlessFact;
       sink.push(finding);
+    },
+    recordFact(fact: string) {
+      if (!facts.includes(fact)) facts.push(fact);
     },
     resolve: (node, scope) => resolveExpression(node, scope),
     resolveCallTarget: (callPath) => resolveCallTarget(callPath),

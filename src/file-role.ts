@@ -36,3 +36,19 @@ export function roleFromImports(program: Node): ScriptFile | null {
   }
   return null;
 }
+
+/** Modules that only exist in a browser app (or that make a file a client component). */
+const BROWSER_MODULES = /^(react-dom(\/.*)?|react-native|vue|svelte(\/.*)?|@angular\/core|solid-js|preact(\/.*)?|@remix-run\/react|next\/navigation|next\/router)$/;
+
+/** Client-side code: a `'use client'` directive, React hooks, react-dom, Vue, Svelte… It runs in a browser, not in Node. */
+export function runsInBrowser(program: Node): boolean {
+  const p = program as any;
+  if ((p.directives ?? []).some((d: any) => d.value.value === 'use client')) return true;
+  for (const stmt of p.body) {
+    if (stmt.type !== 'ImportDeclaration') continue;
+    const mod = stmt.source.value as string;
+    if (BROWSER_MODULES.test(mod)) return true;
+    if (mod === 'react' && stmt.specifiers.some((s: any) => s.type === 'ImportSpecifier' && /^use[A-Z]/.test(s.imported.name ?? ''))) return true;
+  }
+  return false;
+}

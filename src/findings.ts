@@ -32,6 +32,8 @@ export interface Finding {
   context?: { kind: string; description: string };
   /** A call chain from the flagged node to the root cause. */
   trace?: TraceStep[];
+  /** Internal: the finding stands unless a file of the project records this fact. Removed before reporting. */
+  unlessFact?: string;
 }
 
 /** A file that was not analyzed, and why (too large, binary, too deeply nested…). */

@@ -62,12 +62,16 @@ export interface FileView {
   packagePath: string;
   /** 'test', 'script', 'config' or 'migration' for script files (by path, shebang or config); null for application code. */
   role: ScriptRole | null;
+  /** Client-side code ('use client', React hooks, react-dom, Vue, Svelte…): it runs in a browser, not in Node. */
+  runsInBrowser: boolean;
 }
 
 export interface ReportExtra {
   /** Where the flagged code runs (kept in JSON output). */
   context?: ExecutionContext;
   trace?: TraceStep[];
+  /** Drop the finding when some file of the project records this fact (see `recordFact`). */
+  unlessFact?: string;
 }
 
 export interface RuleContext<M extends string = string> {
@@ -84,6 +88,8 @@ export interface RuleContext<M extends string = string> {
   isHot(path: NodePath): boolean;
   /** The source text of a node. */
   source(node: Node): string;
+  /** Note a fact about this file that findings anywhere in the project may depend on (`axios.defaults.timeout`). */
+  recordFact(fact: string): void;
 }
 
 export interface RuleModule<M extends string = string> extends RuleMeta<M> {

@@ -63,6 +63,7 @@ export function runLoopguard(options: RunOptions): RunOutput {
   const excerpts: Record<string, Record<number, ExcerptLine>> = {};
   let analyzed = 0;
   let suppressed = 0;
+  const facts = new Set<string>();
   const maxBytes = config.maxFileSizeKb * 1024;
 
   for (const file of discovery.files) {
@@ -101,10 +102,18 @@ export function runLoopguard(options: RunOptions): RunOutput {
     }
     analyzed++;
     suppressed += res.suppressed;
+    for (const f of res.facts) facts.add(f);
     for (const f of res.findings) if (!options.quiet || f.severity === 'error') findings.push(f);
     if (res.findings.length > 0) excerpts[file.file] = res.excerpt;
   }
 
+  // Project phase: drop findings that a fact recorded anywhere in the project covers.
+  for (let i = findings.length - 1; i >= 0; i--) {
+    const f = findings[i]!;
+    if (f.unlessFact === undefined) continue;
+    if (facts.has(f.unlessFact)) findings.splice(i, 1);
+    else delete f.unlessFact;
+  }
   findings.sort(compareFindings);
   skipped.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   const result: RunResult = {

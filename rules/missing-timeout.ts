@@ -1,0 +1,168 @@
+import { INSTANCE_FACTORIES, SUPERAGENT_KEYS, TIMEOUT_CLIENTS, type TimeoutClient } from '../src/knowledge/http-clients.js';
+import { refKey, resolveExpression, unwrapExpression, type Ref } from '../src/resolve.js';
+import { defineRule, type NodePath } from '../src/rule-api.js';
+import { lookup } from '../src/scope.js';
+import { optionsCover, racedAgainstTimer, timeoutSetLater, type Coverage } from '../src/timeouts.js';
+import { walkPaths } from '../src/walk.js';
+
+export default defineRule({
+  id: 'missing-timeout',
+  category: 'timeouts',
+  severity: 'warn',
+  description: 'Outbound calls (HTTP, sockets, child processes) with no timeout or abort signal',
+  messages: {
+    noTimeout: { message: '`{client}` call has no timeout: {why}', help: 'Pass {fix}' },
+    instanceNoTimeout: { message: '`{client}(…)` creates an instance without a timeout: {why}', help: 'Pass {fix}' },
+    chainNoTimeout: {
+      message: '`superagent` request has no `.timeout(…)`: superagent waits forever by default',
+      help: 'Add `.timeout({ response: 5_000, deadline: 30_000 })` to the chain',
+    },
+  },
+  docs: {
+    why:
+      'A call with no deadline hangs for as long as the other side stalls: a worker, a request or a queue slot stays busy forever, and under load they pile up until the process runs out of sockets or memory. Most Node clients have no overall deadline by default: axios `timeout: 0`, got, superagent, `http.request`, `net.connect` and `child_process.exec` wait forever; `fetch` (undici) waits up to 300 s for headers and 300 s between body chunks.',
+    details:
+      'Flags, with the exact option to add: global `fetch` and `node-fetch` without `signal` (node-fetch v2 `timeout` counts); `undici` `request`/`fetch` without `signal`, `headersTimeout`/`bodyTimeout` or a `dispatcher`; `axios(...)`, `axios.get/post/…`, `axios.request` without `timeout` or `signal` (unless `axios.defaults.timeout` is set in any analyzed file); `axios.create(...)` and `got.extend(...)` without a timeout, reported once at the factory (unless `<instance>.defaults.timeout` is assigned); `got` calls without `timeout`; superagent chains without `.timeout(...)`; `http`/`https` `request`/`get` without `timeout` or `signal` and without `req.setTimeout(...)`; `net.connect`/`createConnection` and `tls.connect` without `timeout` and without `socket.setTimeout(...)`; `child_process.exec`/`execFile` (also promisified) without `timeout`. Options built elsewhere in the same function count when they can be seen; options that cannot be seen (a parameter, a spread, a helper call) are given the benefit of the doubt. A call raced against a timer (`Promise.race([call, sleep(ms)])`, `pTimeout(...)`, `withTimeout(...)`) is covered. Test files and browser code are skipped.',
+    bad: ["export async function price(sku: string) {\n  const res = await fetch(`https://pricing.example.com/${sku}`);\n  return res.json();\n}\n"],
+    good: [
+      "export async function price(sku: string) {\n  const res = await fetch(`https://pricing.example.com/${sku}`, { signal: AbortSignal.timeout(5_000) });\n  return res.json();\n}\n",
+    ],
+    whenNotToUse: 'For calls whose deadline is enforced in a way loopguard cannot see (a custom dispatcher or agent configured elsewhere), suppress the line with the reason.',
+  },
+  create(ctx) {
+    if (ctx.file.role === 'test' || ctx.file.runsInBrowser) return {};
+    const check = (path: NodePath<any>) => {
+      const call = path.node;
+      const ref = ctx.resolveCallTarget(path);
+      if (!ref) return;
+      // Calls through a configured instance: the factory call is where the timeout belongs.
+      if (ref.kind === 'call' && INSTANCE_FACTORIES.has(refKey(ref.callee))) return;
+      const key = clientKey(ref, path);
+      if (!key) return;
+      if (INSTANCE_FACTORIES.has(key)) {
+        const client = INSTANCE_FACTORIES.get(key)!;
+        if (covered(path, client) !== 'no' || instanceDefaultsSet(path)) return;
+        ctx.report(call.callee, 'instanceNoTimeout', { client: client.label, why: client.why, fix: client.fix }, { unlessFact: client.coveredByFact });
+        return;
+      }
+      if (SUPERAGENT_KEYS.has(key)) {
+        if (!chainCalls(path).includes('timeout') && !racedAgainstTimer(path)) ctx.report(call.callee, 'chainNoTimeout');
+        return;
+      }
+      const client = TIMEOUT_CLIENTS.get(key);
+      if (!client) return;
+      if (covered(path, client) !== 'no') return;
+      if (client.laterSetters && timeoutSetLater(path, client.laterSetters)) return;
+      if (racedAgainstTimer(path)) return;
+      ctx.report(call.callee, 'noTimeout', { client: client.label, why: client.why, fix: client.fix }, { unlessFact: client.coveredByFact });
+    };
+    return {
+      CallExpression: check,
+      OptionalCallExpression: check,
+      // axios.defaults.timeout = 10_000 covers default-instance calls in every file.
+      AssignmentExpression(path: NodePath<any>) {
+        const left = path.node.left;
+        if (left.type !== 'MemberExpression') return;
+        const ref = ctx.resolve(left, path);
+        if (ref?.kind === 'module' && ref.module === 'axios' && ref.path.join('.') === 'defaults.timeout') ctx.recordFact('axios.defaults.timeout');
+      },
+    };
+  },
+});
+
+/** The client a call reaches, also through `const run = promisify(exec)`. */
+function clientKey(ref: Ref, path: NodePath<any>): string | null {
+  if (ref.kind === 'module' || ref.kind === 'global') return refKey(ref);
+  const callee = unwrapExpression(path.node.callee);
+  if (ref.kind === 'call' && !ref.isNew && refKey(ref.callee) === 'util#promisify' && callee.type === 'Identifier') {
+    const b = lookup(path, callee.name);
+    const init = b?.init && unwrapExpression(b.init as any);
+    if (b && init?.type === 'CallExpression' && init.arguments[0]) return keyOf(resolveExpression(init.arguments[0], b.scopePath));
+  }
+  return null;
+}
+
+function keyOf(ref: Ref | null): string | null {
+  return ref && (ref.kind === 'module' || ref.kind === 'global') ? refKey(ref) : null;
+}
+
+/** Does some options argument set a deadline? Unknown options count as covered. */
+function covered(path: NodePath<any>, client: TimeoutClient): Coverage {
+  const args = path.node.arguments as any[];
+  const indexes = client.options === 'any' ? args.map((_, i) => i) : client.options;
+  let verdict: Coverage = 'no';
+  for (const i of indexes) {
+    const arg = args[i];
+    if (!arg) continue;
+    if (arg.type === 'SpreadElement') return 'unknown';
+    if (notOptions(arg)) continue;
+    const c = optionsCover(path.child(arg, 'arguments', i), client.covers);
+    if (c === 'yes') return 'yes';
+    if (c === 'unknown') verdict = 'unknown';
+  }
+  // fetch(request) with a Request built elsewhere may carry its own signal.
+  if (client.options !== 'any' && indexes.every((i) => !args[i]) && args[0]?.type === 'Identifier') {
+    const b = lookup(path, args[0].name);
+    const init = b?.init && unwrapExpression(b.init as any);
+    if (init?.type === 'NewExpression') return 'unknown';
+  }
+  return verdict;
+}
+
+/** Names that say an argument is a URL, a command, a port, a path or a callback, not an options object. */
+const NOT_OPTIONS_NAME = /(url|uri|href|endpoint|link|address|host|hostname|port|path|cmd|command|file|script|bin|args|argv)$|^(cb|callback|done|next|fn|handler|listener|on[A-Z]\w*)$/i;
+
+function notOptions(arg: any): boolean {
+  const a = unwrapExpression(arg);
+  switch (a.type) {
+    case 'StringLiteral':
+    case 'TemplateLiteral':
+    case 'NumericLiteral':
+    case 'ArrayExpression':
+    case 'ArrowFunctionExpression':
+    case 'FunctionExpression':
+    case 'BinaryExpression':
+      return true;
+    case 'Identifier':
+      return NOT_OPTIONS_NAME.test(a.name);
+    case 'MemberExpression':
+      return !a.computed && a.property.type === 'Identifier' && NOT_OPTIONS_NAME.test(a.property.name);
+    case 'NewExpression':
+      return a.callee.type === 'Identifier' && a.callee.name === 'URL';
+    default:
+      return false;
+  }
+}
+
+/** `const api = axios.create({...}); api.defaults.timeout = 5000;` */
+function instanceDefaultsSet(path: NodePath<any>): boolean {
+  const decl = path.parentPath?.node as any;
+  if (!decl || decl.type !== 'VariableDeclarator' || decl.id.type !== 'Identifier') return false;
+  const b = lookup(path.parentPath!, decl.id.name);
+  if (!b) return false;
+  let found = false;
+  walkPaths(b.scopePath, (p) => {
+    if (found) return false;
+    const n = p.node as any;
+    if (n.type === 'AssignmentExpression' && n.left.type === 'MemberExpression' && !n.left.computed && n.left.property.name === 'timeout') {
+      const o = n.left.object;
+      if (o.type === 'MemberExpression' && !o.computed && o.property.name === 'defaults' && o.object.type === 'Identifier' && o.object.name === b.name) found = true;
+    }
+    return undefined;
+  });
+  return found;
+}
+
+/** Method names called along a chain starting at this call: `superagent.get(u).set(h).timeout(t)` → [set, timeout]. */
+function chainCalls(path: NodePath<any>): string[] {
+  const names: string[] = [];
+  let p: NodePath = path;
+  while (p.parentPath && p.parentPath.node.type === 'MemberExpression' && p.key === 'object') {
+    const member = p.parentPath.node as any;
+    if (!member.computed) names.push(member.property.name);
+    const up = p.parentPath.parentPath;
+    if (!up || (up.node.type !== 'CallExpression' && up.node.type !== 'OptionalCallExpression')) break;
+    p = up;
+  }
+  return names;
+}

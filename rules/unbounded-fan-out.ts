@@ -1,0 +1,232 @@
+import { collectionBound, describe, limiterIn, optionIsFinite } from '../src/collections.js';
+import { isLoop } from '../src/dataflow.js';
+import { MAPPERS_WITH_CONCURRENCY, PROMISE_AGGREGATES, UNLIMITED_ASYNC } from '../src/knowledge/limiters.js';
+import { defineRule, type NodePath, type Node, type RuleContext } from '../src/rule-api.js';
+import { refKey } from '../src/resolve.js';
+import { lookup } from '../src/scope.js';
+import { isFunctionNode, walkPaths } from '../src/walk.js';
+
+type Ids = 'fanOut' | 'droppedFanOut' | 'unlimitedMapper' | 'unlimitedLimiter';
+
+/** Where the promises of an aggregate come from: a collection and the code run per item. */
+interface FanOut {
+  source: NodePath;
+  /** The callback (`.map(cb)`) or the pushed expression (`jobs.push(call())`). */
+  perItem: NodePath;
+}
+
+export default defineRule<Ids>({
+  id: 'unbounded-fan-out',
+  category: 'concurrency',
+  severity: 'warn',
+  description: 'Promise.all (and friends) over a collection of unknown size with no concurrency limit',
+  messages: {
+    fanOut: {
+      message: '`{aggregate}` starts the work for every item of `{source}` at once, with no limit on how many run together',
+      help: 'Bound the concurrency: `{fix}` (p-map), or `Promise.all` over fixed-size batches',
+    },
+    droppedFanOut: {
+      message: '`{source}.{method}(async …)` starts one promise per item at once and drops them: nothing waits for them or handles their errors',
+      help: 'Await them with bounded concurrency: `{fix}` (p-map)',
+    },
+    unlimitedMapper: {
+      message: '`{mapper}` over `{source}` runs every item at once: its `{option}` defaults to Infinity',
+      help: 'Set a finite `{option}`, for example `{fix}`',
+    },
+    unlimitedLimiter: {
+      message: '`{aggregate}` over `{source}` goes through {note}, which limits nothing',
+      help: 'Give the limiter a finite concurrency, for example `pLimit(8)` or `new PQueue({ concurrency: 8 })`',
+    },
+  },
+  docs: {
+    why:
+      '`await Promise.all(ids.map((id) => fetch(url(id))))` starts one request per id at the same moment. With ids from a request body, a database or a directory listing that can be 10,000 sockets or file descriptors (EMFILE), a connection pool drained, or a downstream service overwhelmed. Peers recommend exactly this pattern as the fix for awaiting in a loop; the fix that scales is bounded concurrency.',
+    details:
+      'Flags `Promise.all`, `allSettled`, `any` and `race` when the promises come from a collection whose size the code does not bound, through `.map(...)` (passed directly, spread, or through a variable) or through `jobs.push(call())` in a loop, with no limiter; also `coll.forEach(async …)` and an unused `coll.map(async …)`, whose promises are dropped; and p-map, p-all, Bluebird `map`, and `async.map`/`each`/`parallel` without a finite concurrency (their default is Infinity). Bounded, so not flagged: array literals; `slice(0, N)` and `slice(i, i + SIZE)` with constant sizes (chunked batches); loop variables over `chunk(...)`/`batches`; `Object.keys/values/entries` of a literal or constant object; `Array.from({ length: N })`; collections whose length is rejected above a constant (`if (ids.length > 100) throw …`); registries the program fixes (`plugins`, `providers`, `listeners`, `adapters`…); and callbacks that go through a limiter: p-limit (`limit(() => …)`), p-queue `add`, Bottleneck `schedule`, async-sema/async-mutex (`acquire`, `runExclusive`), or a semaphore, mutex or queue object by name. `pLimit(Infinity)` and a `PQueue` without `concurrency` limit nothing and are flagged. Test files are skipped.',
+    bad: [
+      "export async function loadAll(ids: string[]) {\n  return Promise.all(ids.map((id) => fetch(`https://api.example.com/items/${id}`)));\n}\n",
+    ],
+    good: [
+      "import pMap from 'p-map';\nexport async function loadAll(ids: string[]) {\n  return pMap(ids, (id) => fetch(`https://api.example.com/items/${id}`), { concurrency: 8 });\n}\n",
+      "export async function loadPair(a: string, b: string) {\n  return Promise.all([a, b].map((id) => fetch(`https://api.example.com/items/${id}`)));\n}\n",
+    ],
+    whenNotToUse: 'When the collection is small by construction in a way loopguard cannot see, suppress the line with a reason.',
+  },
+  create(ctx) {
+    if (ctx.file.role === 'test') return {};
+    const check = (path: NodePath<any>) => {
+      const call = path.node;
+      const ref = ctx.resolveCallTarget(path);
+      const key = ref && (ref.kind === 'module' || ref.kind === 'global') ? refKey(ref) : null;
+      if (key && PROMISE_AGGREGATES.has(key) && call.arguments[0]) {
+        const fan = fanOutOf(path.child(call.arguments[0], 'arguments', 0));
+        if (fan) reportFanOut(ctx, path, PROMISE_AGGREGATES.get(key)!, fan);
+        return;
+      }
+      if (key && MAPPERS_WITH_CONCURRENCY.has(key)) {
+        const m = MAPPERS_WITH_CONCURRENCY.get(key)!;
+        const input = call.arguments[m.inputIndex];
+        const opts = call.arguments[m.optionsIndex];
+        if (!input || (opts && (opts.type !== 'ObjectExpression' || optionIsFinite(opts, m.option)))) return;
+        const inputPath = path.child(input, 'arguments', m.inputIndex);
+        if (collectionBound(inputPath).bounded) return;
+        ctx.report(call.callee, 'unlimitedMapper', {
+          mapper: m.label,
+          source: describe(input),
+          option: m.option,
+          fix: `{ ${m.option}: 8 }`,
+        });
+        return;
+      }
+      if (key && UNLIMITED_ASYNC.has(key)) {
+        const input = call.arguments[0];
+        if (!input || collectionBound(path.child(input, 'arguments', 0)).bounded) return;
+        ctx.report(call.callee, 'unlimitedMapper', { mapper: key.replace('#', '.'), source: describe(input), option: 'limit', fix: `${UNLIMITED_ASYNC.get(key)}(${describe(input)}, 8, …)` });
+        return;
+      }
+      // coll.forEach(async …) and a statement `coll.map(async …);`: promises dropped.
+      const callee = call.callee;
+      if (callee.type !== 'MemberExpression' || callee.computed) return;
+      const method = callee.property.name;
+      const dropped = method === 'forEach' || (method === 'map' && path.parent?.type === 'ExpressionStatement');
+      if (!dropped || !call.arguments[0]) return;
+      const cbPath = path.child(call.arguments[0], 'arguments', 0);
+      if (!isAsyncCallback(cbPath)) return;
+      const sourcePath = path.child(callee, 'callee').child(callee.object, 'object');
+      if (collectionBound(sourcePath).bounded || limiterIn(cbPath)?.limited) return;
+      ctx.report(path.node, 'droppedFanOut', { source: describe(callee.object), method, fix: pMapFix(ctx, sourcePath, cbPath) });
+    };
+    return { CallExpression: check, OptionalCallExpression: check };
+  },
+});
+
+function reportFanOut(ctx: RuleContext<Ids>, aggPath: NodePath<any>, aggregate: string, fan: FanOut): void {
+  if (!producesPromise(fan.perItem)) return;
+  if (collectionBound(fan.source).bounded) return;
+  const limit = limiterIn(fan.perItem);
+  if (limit?.limited) return;
+  const callee = aggPath.node.callee;
+  if (limit && !limit.limited) {
+    ctx.report(callee, 'unlimitedLimiter', { aggregate, source: describe(fan.source.node), note: limit.note });
+    return;
+  }
+  ctx.report(callee, 'fanOut', { aggregate, source: describe(fan.source.node), fix: pMapFix(ctx, fan.source, fan.perItem) });
+}
+
+/** The collection and per-item code behind an aggregate's argument, when they can be seen. */
+function fanOutOf(argPath: NodePath<any>, depth = 0): FanOut | null {
+  if (depth > 4) return null;
+  let arg = argPath.node;
+  while (arg.type === 'TSAsExpression' || arg.type === 'TSNonNullExpression' || arg.type === 'ParenthesizedExpression') {
+    argPath = argPath.child(arg.expression, 'expression');
+    arg = argPath.node;
+  }
+  if (arg.type === 'CallExpression' || arg.type === 'OptionalCallExpression') {
+    const callee = arg.callee;
+    if ((callee.type === 'MemberExpression' || callee.type === 'OptionalMemberExpression') && !callee.computed) {
+      const m = callee.property.name;
+      const calleePath = argPath.child(callee, 'callee');
+      if ((m === 'map' || m === 'flatMap') && arg.arguments[0]) {
+        return { source: calleePath.child(callee.object, 'object'), perItem: argPath.child(arg.arguments[0], 'arguments', 0) };
+      }
+      if (m === 'from' && callee.object.type === 'Identifier' && callee.object.name === 'Array' && arg.arguments[1]) {
+        return { source: argPath.child(arg.arguments[0], 'arguments', 0), perItem: argPath.child(arg.arguments[1], 'arguments', 1) };
+      }
+    }
+    return null;
+  }
+  if (arg.type === 'ArrayExpression') {
+    for (const [i, el] of arg.elements.entries()) {
+      if (el?.type === 'SpreadElement') {
+        const fan = fanOutOf(argPath.child(el, 'elements', i).child(el.argument, 'argument'), depth + 1);
+        if (fan) return fan;
+      }
+    }
+    return null;
+  }
+  if (arg.type === 'Identifier') {
+    const b = lookup(argPath, arg.name);
+    if (!b || b.steps.length > 0 || !b.init) return null;
+    const init = b.init as any;
+    if (init.type === 'ArrayExpression' && init.elements.length === 0) return pushedInLoop(argPath, b);
+    return fanOutOf(b.scopePath.child(init, 'init'), depth + 1);
+  }
+  return null;
+}
+
+/** `const jobs = []; for (const x of coll) jobs.push(call(x));` — the loop's collection and the pushed call. */
+function pushedInLoop(at: NodePath<any>, binding: any): FanOut | null {
+  let fn: NodePath | null = at;
+  while (fn && !isFunctionNode(fn.node) && fn.node.type !== 'Program') fn = fn.parentPath;
+  if (!fn) return null;
+  let found: FanOut | null = null;
+  walkPaths(fn, (p) => {
+    if (found) return false;
+    const n = p.node as any;
+    if (n.type !== 'CallExpression' || n.callee.type !== 'MemberExpression' || n.callee.computed) return undefined;
+    if (n.callee.property.name !== 'push' || n.callee.object.type !== 'Identifier' || n.callee.object.name !== binding.name) return undefined;
+    if (lookup(p, binding.name) !== binding || !n.arguments[0]) return undefined;
+    const loop = p.findAncestor((a) => isLoop(a.node) || isFunctionNode(a.node));
+    if (!loop || isFunctionNode(loop.node)) return undefined;
+    const source = loopCollection(loop);
+    if (source) found = { source, perItem: p.child(n.arguments[0], 'arguments', 0) };
+    return undefined;
+  });
+  return found;
+}
+
+/** What a loop walks over: `for (x of coll)` → coll; `for (i = 0; i < coll.length; …)` → coll; a constant bound → a literal. */
+function loopCollection(loopPath: NodePath<any>): NodePath | null {
+  const loop = loopPath.node;
+  if (loop.type === 'ForOfStatement' || loop.type === 'ForInStatement') return loopPath.child(loop.right, 'right');
+  if (loop.type === 'ForStatement' && loop.test?.type === 'BinaryExpression' && ['<', '<='].includes(loop.test.operator)) {
+    const right = loop.test.right;
+    const testPath = loopPath.child(loop.test, 'test');
+    if (right.type === 'MemberExpression' && !right.computed && right.property.name === 'length') return testPath.child(right, 'right').child(right.object, 'object');
+    return null; // i < 10: bounded by a number, not a collection we track
+  }
+  return null; // while loops: not tracked
+}
+
+function isAsyncCallback(cbPath: NodePath<any>): boolean {
+  const n = cbPath.node;
+  if (isFunctionNode(n)) return !!(n as any).async;
+  if (n.type === 'Identifier') {
+    const b = lookup(cbPath, n.name);
+    const decl: any = b?.declNode;
+    const fn = decl?.type === 'VariableDeclarator' ? decl.init : decl;
+    return !!fn && isFunctionNode(fn) && !!fn.async;
+  }
+  return false;
+}
+
+/** Does running the per-item code create a promise (an async callback, or a call)? */
+function producesPromise(p: NodePath<any>): boolean {
+  const n = p.node;
+  if (isFunctionNode(n)) {
+    const fn = n as any;
+    if (fn.async) return true;
+    if (fn.body.type !== 'BlockStatement') return isCallLike(fn.body);
+    let returnsCall = false;
+    walkPaths(p.child(fn.body, 'body'), (q) => {
+      if (isFunctionNode(q.node)) return false;
+      if (q.node.type === 'ReturnStatement' && (q.node as any).argument && isCallLike((q.node as any).argument)) returnsCall = true;
+      return undefined;
+    });
+    return returnsCall;
+  }
+  if (n.type === 'Identifier' || n.type === 'MemberExpression') return true; // a function reference: ids.map(fetchUser)
+  return isCallLike(n);
+}
+
+function isCallLike(n: any): boolean {
+  while (n.type === 'TSAsExpression' || n.type === 'ParenthesizedExpression' || n.type === 'TSNonNullExpression') n = n.expression;
+  return n.type === 'CallExpression' || n.type === 'OptionalCallExpression' || n.type === 'NewExpression' || n.type === 'AwaitExpression';
+}
+
+function pMapFix(ctx: RuleContext<Ids>, source: NodePath, perItem: NodePath): string {
+  const src = describe(source.node);
+  const cbText = ctx.source(perItem.node as Node).replace(/\s+/g, ' ');
+  const cb = isFunctionNode(perItem.node) || perItem.node.type === 'Identifier' ? (cbText.length <= 50 ? cbText : 'async (item) => { … }') : `async (item) => ${cbText.length <= 40 ? cbText : '…'}`;
+  return `await pMap(${src}, ${cb}, { concurrency: 8 })`;
+}

@@ -1,0 +1,82 @@
+// Knowledge table: concurrency limiters, and the aggregates that fan out.
+// Keys are resolved references (see refKey in src/resolve.ts).
+
+/** Promise aggregates: every promise in the input is already running when they are called. */
+export const PROMISE_AGGREGATES: ReadonlyMap<string, string> = new Map([
+  ['global#Promise.all', 'Promise.all'],
+  ['global#Promise.allSettled', 'Promise.allSettled'],
+  ['global#Promise.any', 'Promise.any'],
+  ['global#Promise.race', 'Promise.race'],
+  ['bluebird#all', 'Promise.all'],
+  ['bluebird#allSettled', 'Promise.allSettled'],
+  ['bluebird#any', 'Promise.any'],
+  ['bluebird#race', 'Promise.race'],
+]);
+
+/**
+ * Mapping helpers that take a concurrency option, whose default is unlimited:
+ * [resolved key, label, index of the options argument, option name].
+ */
+export const MAPPERS_WITH_CONCURRENCY: ReadonlyMap<string, { label: string; optionsIndex: number; option: string; inputIndex: number }> = new Map([
+  ['p-map#', { label: 'p-map', optionsIndex: 2, option: 'concurrency', inputIndex: 0 }],
+  ['p-map#pMap', { label: 'p-map', optionsIndex: 2, option: 'concurrency', inputIndex: 0 }],
+  ['p-map#pMapIterable', { label: 'p-map', optionsIndex: 2, option: 'concurrency', inputIndex: 0 }],
+  ['p-all#', { label: 'p-all', optionsIndex: 1, option: 'concurrency', inputIndex: 0 }],
+  ['bluebird#map', { label: 'Bluebird map', optionsIndex: 2, option: 'concurrency', inputIndex: 0 }],
+  ['bluebird#filter', { label: 'Bluebird filter', optionsIndex: 2, option: 'concurrency', inputIndex: 0 }],
+]);
+
+/** `async` (caolan) functions without a limit; their `*Limit` forms are bounded. */
+export const UNLIMITED_ASYNC: ReadonlyMap<string, string> = new Map([
+  ['async#map', 'async.mapLimit'],
+  ['async#each', 'async.eachLimit'],
+  ['async#forEach', 'async.eachLimit'],
+  ['async#parallel', 'async.parallelLimit'],
+  ['async#mapValues', 'async.mapValuesLimit'],
+]);
+
+/**
+ * Factories of limiters: calling (or using) what they return limits concurrency.
+ * `first-arg`: the limit is the first argument (or its `concurrency`); `option`:
+ * any of `options` in the options object sets a limit (their defaults are unlimited).
+ */
+export const LIMITER_FACTORIES: ReadonlyMap<string, { label: string; concurrency: 'first-arg' | 'option'; options?: readonly string[] }> = new Map([
+  ['p-limit#', { label: 'p-limit', concurrency: 'first-arg' }],
+  ['p-limit#pLimit', { label: 'p-limit', concurrency: 'first-arg' }],
+  ['p-limit#limitFunction', { label: 'p-limit', concurrency: 'option', options: ['concurrency'] }],
+  ['new p-queue#()', { label: 'p-queue', concurrency: 'option', options: ['concurrency', 'intervalCap'] }],
+  ['new p-queue#PQueue()', { label: 'p-queue', concurrency: 'option', options: ['concurrency', 'intervalCap'] }],
+  ['new bottleneck#()', { label: 'Bottleneck', concurrency: 'option', options: ['maxConcurrent', 'minTime', 'reservoir'] }],
+  ['new async-sema#Sema()', { label: 'async-sema', concurrency: 'first-arg' }],
+  ['new async-mutex#Mutex()', { label: 'async-mutex', concurrency: 'first-arg' }],
+  ['new async-mutex#Semaphore()', { label: 'async-mutex', concurrency: 'first-arg' }],
+  ['async#queue', { label: 'async.queue', concurrency: 'first-arg' }],
+]);
+
+/** Methods of limiter objects that run (or gate) work: `queue.add(fn)`, `sem.acquire()`, `mutex.runExclusive(fn)`. */
+export const LIMITER_METHODS: ReadonlySet<string> = new Set([
+  'add',
+  'addAll',
+  'schedule',
+  'wrap',
+  'acquire',
+  'runExclusive',
+  'waitForUnlock',
+  'lock',
+  'push',
+  'removeTokens',
+  'consume',
+]);
+
+/** Receiver names that suggest a limiter when its construction cannot be seen: `sem`, `mutex`, `limiter`, `queue`. */
+export const LIMITER_RECEIVER = /(sem(aphore)?|mutex|lock|limit(er)?|throttle|bottleneck|pool|queue)$/i;
+
+/**
+ * Collection names that usually hold a small, fixed set configured at startup
+ * (plugins, providers, listeners…), not data: fanning out over them is bounded
+ * by the program, not by its input.
+ */
+export const REGISTRY_NAMES = /^(plugins?|providers?|handlers?|listeners?|adapters?|middlewares?|services?|modules?|hooks?|subscribers?|transports?|strategies|strategy|extensions?|integrations?|drivers?|connections?|clients?|servers?|stores?|caches?|workers?|pools?|loaders?|initializers?|migrators?|reporters?|exporters?|sinks?|targets?|backends?|engines?|instances?|shards?|replicas?|regions?|locales?|languages?|dependencies|deps|tasks?Definitions?)$/i;
+
+/** Array chunking helpers: each chunk they yield is bounded by their size argument. */
+export const CHUNK_FUNCTIONS = /^(chunk|chunks|chunked|batch|batches|batched|toChunks|splitEvery|partition|inChunks|inBatches)$/i;

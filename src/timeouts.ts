@@ -1,0 +1,153 @@
+// Shared analysis for deadlines: does an options object (inline, or built
+// elsewhere in the same function where it can be seen) set one of the given
+// keys; is a timeout set on the returned object later; is the call raced
+// against a timer?
+import { TIMEOUT_WRAPPER, TIMER_CALL } from './knowledge/http-clients.js';
+import { isCall, memberPropertyName, refKey, resolveExpression, unwrapExpression } from './resolve.js';
+import { lookup, propertyKeyName, type Binding } from './scope.js';
+import { isFunctionNode, someNode, walkPaths, type NodePath } from './walk.js';
+
+/** 'yes': the options set a deadline; 'no': they visibly do not; 'unknown': they cannot be seen. */
+export type Coverage = 'yes' | 'no' | 'unknown';
+
+/** A `timeout` of 0 or Infinity (or `undefined`) sets no deadline. */
+function noDeadline(value: any): boolean {
+  const v = unwrapExpression(value);
+  return (
+    (v.type === 'NumericLiteral' && v.value === 0) ||
+    (v.type === 'Identifier' && (v.name === 'Infinity' || v.name === 'undefined')) ||
+    v.type === 'NullLiteral'
+  );
+}
+
+export function optionsCover(argPath: NodePath | null, keys: readonly string[], depth = 0): Coverage {
+  if (!argPath) return 'no';
+  const node = unwrapExpression(argPath.node as any);
+  if (depth > 6) return 'unknown';
+  switch (node.type) {
+    case 'ObjectExpression': {
+      let result: Coverage = 'no';
+      for (const [i, p] of node.properties.entries()) {
+        if (p.type === 'SpreadElement') {
+          const inner = optionsCover(argPath.child(p, 'properties', i).child(p.argument, 'argument'), keys, depth + 1);
+          if (inner !== 'no') result = inner === 'yes' ? 'yes' : result === 'yes' ? 'yes' : 'unknown';
+          continue;
+        }
+        const key = p.type === 'ObjectProperty' || p.type === 'ObjectMethod' ? propertyKeyName(p) : null;
+        if (key === null && p.computed) result = result === 'yes' ? 'yes' : 'unknown';
+        if (key && keys.includes(key) && !(p.type === 'ObjectProperty' && noDeadline(p.value))) return 'yes';
+      }
+      return result;
+    }
+    case 'Identifier': {
+      const b = lookup(argPath, node.name);
+      if (!b || b.kind === 'param' || b.kind === 'import' || !b.init || b.steps.length > 0) return 'unknown';
+      if (assignsKey(b, keys)) return 'yes';
+      const init = unwrapExpression(b.init as any);
+      if (init.type === 'ObjectExpression') return optionsCover(b.scopePath.child(b.init, 'init'), keys, depth + 1);
+      return 'unknown';
+    }
+    case 'StringLiteral':
+    case 'TemplateLiteral':
+    case 'NumericLiteral':
+    case 'ArrowFunctionExpression':
+    case 'FunctionExpression':
+      return 'no';
+    default:
+      return 'unknown';
+  }
+}
+
+/** `opts.signal = …` / `opts.timeout = …` anywhere in the binding's scope. */
+function assignsKey(b: Binding, keys: readonly string[]): boolean {
+  let found = false;
+  walkPaths(b.scopePath, (p) => {
+    if (found) return false;
+    const n = p.node as any;
+    if (n.type === 'AssignmentExpression' && (n.left.type === 'MemberExpression' || n.left.type === 'OptionalMemberExpression')) {
+      const prop = memberPropertyName(n.left);
+      const obj = unwrapExpression(n.left.object);
+      if (prop && keys.includes(prop) && obj.type === 'Identifier' && obj.name === b.name && !noDeadline(n.right) && lookup(p, b.name) === b) found = true;
+    }
+    return undefined;
+  });
+  return found;
+}
+
+/** `const req = http.request(…); req.setTimeout(ms)` or `http.get(…).setTimeout(ms)`: a setter called on the result. */
+export function timeoutSetLater(callPath: NodePath, setters: readonly string[]): boolean {
+  let up = callPath;
+  while (up.parentPath && (isTransparent(up.parentPath.node) || up.parentPath.node.type === 'AwaitExpression')) up = up.parentPath;
+  const parent = up.parentPath;
+  if (!parent) return false;
+  const pn = parent.node as any;
+  // Chained: http.get(url).setTimeout(5000) (possibly after other chained calls).
+  for (let p: NodePath | null = up; p?.parentPath; p = p.parentPath.parentPath) {
+    const m = p.parentPath.node as any;
+    if ((m.type !== 'MemberExpression' && m.type !== 'OptionalMemberExpression') || p.key !== 'object') break;
+    const name = memberPropertyName(m);
+    if (name && setters.includes(name)) return true;
+    if (!p.parentPath.parentPath || !isCall(p.parentPath.parentPath.node)) break;
+  }
+  // Assigned: const req = http.request(…); … req.setTimeout(…)
+  let binding: Binding | null = null;
+  if (pn.type === 'VariableDeclarator' && up.key === 'init' && pn.id.type === 'Identifier') binding = lookup(parent, pn.id.name);
+  if (pn.type === 'AssignmentExpression' && up.key === 'right' && pn.left.type === 'Identifier') binding = lookup(parent, pn.left.name);
+  if (!binding) return false;
+  const b = binding;
+  let found = false;
+  walkPaths(b.scopePath, (p) => {
+    if (found) return false;
+    const n = p.node as any;
+    if (isCall(n) && (n.callee.type === 'MemberExpression' || n.callee.type === 'OptionalMemberExpression')) {
+      const name = memberPropertyName(n.callee);
+      const obj = unwrapExpression(n.callee.object);
+      if (name && setters.includes(name) && obj.type === 'Identifier' && obj.name === b.name && lookup(p, b.name) === b) found = true;
+    }
+    return undefined;
+  });
+  return found;
+}
+
+/**
+ * Is the call raced against a timer: `Promise.race([call, sleep(5000)])`,
+ * `pTimeout(call, { milliseconds })`, `withTimeout(call, ms)`?
+ */
+export function racedAgainstTimer(callPath: NodePath): boolean {
+  let child: NodePath = callPath;
+  for (let p = callPath.parentPath; p; child = p, p = p.parentPath) {
+    const n = p.node as any;
+    if (isFunctionNode(n) || n.type.endsWith('Statement') || n.type === 'VariableDeclarator') return false;
+    if (n.type === 'ArrayExpression') {
+      const race = p.parentPath;
+      if (race && isCall(race.node) && p.key === 'arguments') {
+        const ref = resolveExpression((race.node as any).callee, race);
+        const key = ref ? refKey(ref) : '';
+        if (key === 'global#Promise.race' || key === 'bluebird#race') {
+          if (n.elements.some((el: any, i: number) => i !== child.index && el && isTimerLike(el))) return true;
+        }
+      }
+      continue;
+    }
+    if (isCall(n) && child.key === 'arguments') {
+      const callee = unwrapExpression(n.callee);
+      const name = callee.type === 'Identifier' ? callee.name : callee.type === 'MemberExpression' ? memberPropertyName(callee) : null;
+      const ref = resolveExpression(callee, p);
+      if ((name && TIMEOUT_WRAPPER.test(name)) || (ref && ref.kind === 'module' && ref.module === 'p-timeout')) return true;
+    }
+  }
+  return false;
+}
+
+function isTimerLike(node: any): boolean {
+  return someNode(node, (n: any) => {
+    if (!isCall(n) && n.type !== 'NewExpression') return false;
+    const c = unwrapExpression(n.callee);
+    const name = c.type === 'Identifier' ? c.name : c.type === 'MemberExpression' ? memberPropertyName(c) : null;
+    return !!name && TIMER_CALL.test(name);
+  });
+}
+
+function isTransparent(node: any): boolean {
+  return node.type === 'TSAsExpression' || node.type === 'TSNonNullExpression' || node.type === 'ParenthesizedExpression' || node.type === 'TSSatisfiesExpression';
+}
