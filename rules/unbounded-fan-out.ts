@@ -42,7 +42,7 @@ export default defineRule<Ids>({
     why:
       '`await Promise.all(ids.map((id) => fetch(url(id))))` starts one request per id at the same moment. With ids from a request body, a database or a directory listing that can be 10,000 sockets or file descriptors (EMFILE), a connection pool drained, or a downstream service overwhelmed. Peers recommend exactly this pattern as the fix for awaiting in a loop; the fix that scales is bounded concurrency.',
     details:
-      'Flags `Promise.all`, `allSettled`, `any` and `race` when the promises come from a collection whose size the code does not bound, through `.map(...)` (passed directly, spread, or through a variable) or through `jobs.push(call())` in a loop, with no limiter; also `coll.forEach(async …)` and an unused `coll.map(async …)`, whose promises are dropped; and p-map, p-all, Bluebird `map`, and `async.map`/`each`/`parallel` without a finite concurrency (their default is Infinity). Bounded, so not flagged: array literals; `slice(0, N)` and `slice(i, i + SIZE)` with constant sizes (chunked batches); loop variables over `chunk(...)`/`batches`; `Object.keys/values/entries` of a literal or constant object; `Array.from({ length: N })`; collections whose length is rejected above a constant (`if (ids.length > 100) throw …`); registries the program fixes (`plugins`, `providers`, `listeners`, `adapters`…); and callbacks that go through a limiter: p-limit (`limit(() => …)`), p-queue `add`, Bottleneck `schedule`, async-sema/async-mutex (`acquire`, `runExclusive`), or a semaphore, mutex or queue object by name. `pLimit(Infinity)` and a `PQueue` without `concurrency` limit nothing and are flagged. Test files are skipped.',
+      'Flags `Promise.all`, `allSettled`, `any` and `race` when the promises come from a collection whose size the code does not bound, through `.map(...)` (passed directly, spread, or through a variable) or through `jobs.push(call())` in a loop, with no limiter; also `coll.forEach(async …)` and an unused `coll.map(async …)`, whose promises are dropped; and p-map, p-all, Bluebird `map`, and `async.map`/`each`/`parallel` without a finite concurrency (their default is Infinity). Bounded, so not flagged: array literals; `slice(0, N)` and `slice(i, i + SIZE)` with constant sizes (chunked batches); loop variables over `chunk(...)`/`batches`; `Object.keys/values/entries` of a literal or constant object; `Array.from({ length: N })`; collections whose length is rejected above a constant (`if (ids.length > 100) throw …`); registries the program fixes (`plugins`, `providers`, `listeners`, `adapters`…); and callbacks that go through a limiter: p-limit (`limit(() => …)`), p-queue `add`, Bottleneck `schedule`, async-sema/async-mutex (`acquire`, `runExclusive`), or a semaphore, mutex or queue object by name. `pLimit(Infinity)` and a `PQueue` without `concurrency` limit nothing and are flagged. Test files and browser code are skipped.',
     bad: [
       "export async function loadAll(ids: string[]) {\n  return Promise.all(ids.map((id) => fetch(`https://api.example.com/items/${id}`)));\n}\n",
     ],
@@ -53,7 +53,7 @@ export default defineRule<Ids>({
     whenNotToUse: 'When the collection is small by construction in a way loopguard cannot see, suppress the line with a reason.',
   },
   create(ctx) {
-    if (ctx.file.role === 'test') return {};
+    if (ctx.file.role === 'test' || ctx.file.runsInBrowser) return {};
     const check = (path: NodePath<any>) => {
       const call = path.node;
       const ref = ctx.resolveCallTarget(path);

@@ -2,7 +2,8 @@
 // bounded by the program (a literal, a slice of constant size, a chunk, a
 // constant table), or by its input (a request body, query results, a directory
 // listing)? And does a callback go through a limiter?
-import { CHUNK_FUNCTIONS, LIMITER_FACTORIES, LIMITER_METHODS, LIMITER_RECEIVER, REGISTRY_NAMES } from './knowledge/limiters.js';
+import { words } from './knowledge/call-verbs.js';
+import { CHUNK_FUNCTIONS, CONFIG_SEGMENTS, LIMITER_FACTORIES, LIMITER_METHODS, LIMITER_RECEIVER, REGISTRY_NAMES } from './knowledge/limiters.js';
 import { isCall, memberPropertyName, refKey, resolveExpression, unwrapExpression } from './resolve.js';
 import { lookup, propertyKeyName, type Binding } from './scope.js';
 import { isFunctionNode, walkPaths, type NodePath } from './walk.js';
@@ -26,22 +27,28 @@ export function collectionBound(exprPath: NodePath, depth = 0): Bound {
       }
       return { bounded: true, why: 'an array literal' };
     }
+    case 'LogicalExpression':
+      // `rateLimits || []`: as bounded as the left side.
+      if (node.operator === '||' || node.operator === '??') return collectionBound(exprPath.child(node.left, 'left'), depth + 1);
+      return unbounded();
     case 'Identifier': {
+      if (/^[A-Z][A-Z0-9_]+$/.test(node.name)) return { bounded: true, why: `\`${node.name}\` is a constant` };
       const b = lookup(exprPath, node.name);
       if (b && b.steps.length === 0 && b.init && (b.kind === 'const' || b.kind === 'let' || b.kind === 'var')) {
         const fromInit = collectionBound(b.scopePath.child(b.init, 'init'), depth + 1);
         if (fromInit.bounded) return fromInit;
       }
       if (b && isChunkVariable(b)) return { bounded: true, why: `a chunk of fixed size` };
-      if (REGISTRY_NAMES.test(node.name)) return { bounded: true, why: `\`${node.name}\` is a registry, fixed by the program` };
+      if (isRegistryName(node.name)) return { bounded: true, why: `\`${node.name}\` is a registry, fixed by the program` };
       if (guardedLength(exprPath, node.name)) return { bounded: true, why: 'its length is checked above' };
       return unbounded();
     }
     case 'MemberExpression':
     case 'OptionalMemberExpression': {
       const name = memberPropertyName(node);
-      if (name && REGISTRY_NAMES.test(name)) return { bounded: true, why: `\`${name}\` is a registry, fixed by the program` };
+      if (name && isRegistryName(name)) return { bounded: true, why: `\`${name}\` is a registry, fixed by the program` };
       const text = describe(node);
+      if (text.split('.').some((seg) => CONFIG_SEGMENTS.has(seg))) return { bounded: true, why: 'it comes from configuration' };
       if (guardedLength(exprPath, text)) return { bounded: true, why: 'its length is checked above' };
       return unbounded();
     }
@@ -65,7 +72,8 @@ export function collectionBound(exprPath: NodePath, depth = 0): Bound {
           const arg = node.arguments[0];
           if (arg && isConstantObject(exprPath.child(arg, 'arguments', 0), depth)) return { bounded: true, why: 'the keys of a literal object' };
           const argName = arg ? lastName(arg) : null;
-          if (argName && REGISTRY_NAMES.test(argName)) return { bounded: true, why: `\`${argName}\` is a registry, fixed by the program` };
+          if (argName && isRegistryName(argName)) return { bounded: true, why: `\`${argName}\` is a registry, fixed by the program` };
+          if (arg && describe(arg).split('.').some((seg) => CONFIG_SEGMENTS.has(seg))) return { bounded: true, why: 'it comes from configuration' };
           return unbounded();
         }
         if (key === 'global#Array.from' || key === 'global#Array.of') {
@@ -79,6 +87,9 @@ export function collectionBound(exprPath: NodePath, depth = 0): Bound {
       if (ref && refKey(ref) === 'global#Array' && node.arguments[0] && isConstantNumber(node.arguments[0], exprPath)) {
         return { bounded: true, why: 'an array of constant length' };
       }
+      // this.getDataProviderServices(): a getter of a registry.
+      const calleeName = lastName(callee);
+      if (calleeName && isRegistryName(calleeName)) return { bounded: true, why: `\`${calleeName}()\` returns a registry, fixed by the program` };
       return unbounded();
     }
     case 'ObjectExpression':
@@ -95,6 +106,12 @@ export function collectionBound(exprPath: NodePath, depth = 0): Bound {
     default:
       return unbounded();
   }
+}
+
+/** `plugins`, `dataProviderServices`, `getAdapters`: the last word of the name names a registry. */
+function isRegistryName(name: string): boolean {
+  const last = words(name).pop();
+  return REGISTRY_NAMES.test(name) || (!!last && REGISTRY_NAMES.test(last));
 }
 
 function lastName(node: any): string | null {
@@ -122,6 +139,10 @@ export function describe(node: any): string {
       return `${describe(node.callee)}(…)`;
     case 'AwaitExpression':
       return `await ${describe(node.argument)}`;
+    case 'ArrayExpression':
+      return node.elements.length === 1 && node.elements[0]?.type === 'SpreadElement' ? `[...${describe(node.elements[0].argument)}]` : '[…]';
+    case 'LogicalExpression':
+      return describe(node.left);
     default:
       return '…';
   }

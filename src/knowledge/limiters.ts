@@ -76,7 +76,10 @@ export const LIMITER_RECEIVER = /(sem(aphore)?|mutex|lock|limit(er)?|throttle|bo
  * (plugins, providers, listeners…), not data: fanning out over them is bounded
  * by the program, not by its input.
  */
-export const REGISTRY_NAMES = /^(plugins?|providers?|handlers?|listeners?|adapters?|middlewares?|services?|modules?|hooks?|subscribers?|transports?|strategies|strategy|extensions?|integrations?|drivers?|connections?|clients?|servers?|stores?|caches?|workers?|pools?|loaders?|initializers?|migrators?|reporters?|exporters?|sinks?|targets?|backends?|engines?|instances?|shards?|replicas?|regions?|locales?|languages?|dependencies|deps|tasks?Definitions?)$/i;
+export const REGISTRY_NAMES = /^(plugins?|providers?|handlers?|listeners?|adapters?|middlewares?|services?|modules?|hooks?|subscribers?|transports?|strategies|strategy|extensions?|integrations?|drivers?|stores?|caches?|pools?|loaders?|initializers?|migrators?|reporters?|exporters?|sinks?|backends?|engines?|regions?|locales?|languages?)$/i;
+
+/** Path segments that hold configuration: a list reached through them is sized by the configuration, not by input. */
+export const CONFIG_SEGMENTS: ReadonlySet<string> = new Set(['config', 'configuration', 'options', 'opts', 'settings', 'conf', 'cfg', 'env', 'defaults']);
 
 /** Array chunking helpers: each chunk they yield is bounded by their size argument. */
 export const CHUNK_FUNCTIONS = /^(chunk|chunks|chunked|batch|batches|batched|toChunks|splitEvery|partition|inChunks|inBatches)$/i;
