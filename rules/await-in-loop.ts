@@ -1,7 +1,9 @@
-import { awaitedCall, callShape } from '../src/call-shape.js';
-import { canExitLoop, directAwaits, flowOf, intersects, isLoop, type Flow, type VarKey } from '../src/dataflow.js';
+import { awaitedCall, callShape, sharedStateArgs } from '../src/call-shape.js';
+import { REGISTRY_NAMES } from '../src/knowledge/limiters.js';
+import { lookup } from '../src/scope.js';
+import { canExitLoop, directAwaits, flowOf, intersects, isLoop, rootVar, type Flow, type VarKey } from '../src/dataflow.js';
 import { defineRule, type NodePath, type Node } from '../src/rule-api.js';
-import { isFunctionNode } from '../src/walk.js';
+import { isFunctionNode, walkPaths } from '../src/walk.js';
 
 const LOOP_NAMES: Record<string, string> = {
   ForStatement: 'for',
@@ -26,7 +28,7 @@ export default defineRule({
     why:
       'A loop that awaits each item takes the sum of all the latencies: 200 items × 50 ms is 10 seconds. When the iterations do not depend on each other they can overlap. Use a bounded concurrency (p-map with `concurrency`, or `Promise.all` over fixed-size chunks) rather than one unbounded `Promise.all` over the whole collection, which can open thousands of sockets at once.',
     details:
-      'Reported at the first `await` directly inside a `for`, `for…of`, `for…in`, `while` or `do…while` body (awaits in nested functions belong to those functions) when the iterations are independent. Not reported, because the serial order is the point: `for await`; pagination and cursors (a value from one response feeds the next request or the loop condition: `cursor = res.next`); accumulators that feed the next await (`prev = await f(prev)`); retry, backoff and polling loops (`while (true)`, an await in the loop condition, or any `break`/`return`/`throw` that can leave the loop, e.g. first success or search); pacing (`await sleep(ms)`, `setTimeout` promises); stream backpressure (`await once(stream, "drain")`, `await writer.write(...)`); writes through one receiver (`await tx.insert(row)`, `client.query("INSERT …")`) and migrations or seeds; loops that already batch with `Promise.all`/p-map. Test files are skipped.',
+      'Reported at the first `await` directly inside a `for`, `for…of`, `for…in`, `while` or `do…while` body (awaits in nested functions belong to those functions) when the iterations are independent. Not reported, because the serial order is the point: `for await`; pagination and cursors (a value from one response feeds the next request or the loop condition: `cursor = res.next`); accumulators that feed the next await (`prev = await f(prev)`); retry, backoff and polling loops (`while (true)`, an await in the loop condition, or any `break`/`return`/`throw` that can leave the loop, e.g. first success or search); pacing (`await sleep(ms)`, `setTimeout` promises); stream backpressure (`await once(stream, "drain")`, `await writer.write(...)`); writes through one receiver (`await tx.insert(row)`, `client.query("INSERT …")`) or to one record (a write given the same outer id each time), and migrations or seeds; pipelines (calling the loop variable, `for (const hook of hooks) await hook(data)`, or iterating a registry of hooks, plugins, middlewares); one request, transaction or session passed to every call; state kept across iterations in a variable the body both writes and reads (a dedupe map, a `seen` set) or a shared container passed to each call; loops whose size is offset, page or date-window pagination; loops that already batch with `Promise.all`/p-map. Test and migration files are skipped.',
     bad: [
       "export async function loadAll(api: { get(id: string): Promise<unknown> }, ids: string[]) {\n  const out = [];\n  for (const id of ids) {\n    out.push(await api.get(id));\n  }\n  return out;\n}\n",
     ],
@@ -58,11 +60,20 @@ export default defineRule({
       if (canExitLoop(loopPath, bodyPath)) return;
       const calls = awaits.map((a) => awaitedCall(a)).filter((c): c is NodePath => c !== null);
       if (calls.length === 0) return; // awaiting promises that were already started
+      const loopVars = loopVariables(loopPath);
       for (const c of calls) {
         const shape = callShape(c);
         if (shape.kind === 'sleep' || shape.kind === 'barrier' || shape.kind === 'aggregate' || shape.kind === 'migration') return;
         if (shape.kind === 'write' && shape.resourceRoot !== null) return;
+        // A pipeline: calling each hook/middleware/plugin in order is the contract.
+        if (callsLoopVariable(c, loopVars)) return;
+        // One request, transaction or session threaded through every call.
+        if (sharedStateArgs(c).size > 0) return;
+        // Writes to one record each time (`associate({ id: tid, … })`), or into one shared container.
+        if (shape.kind !== 'read' && writesSameKey(c, loopPath)) return;
+        if (passesSharedContainer(c, loopPath)) return;
       }
+      if ((loop.type === 'ForOfStatement' || loop.type === 'ForInStatement') && isRegistry(loop.right)) return;
       if (iterationsDepend(loopPath, bodyPath, calls)) return;
       for (const a of awaits) reported.add(a.node);
       const first = unreported[0]!;
@@ -118,7 +129,16 @@ function iterationsDepend(loopPath: NodePath<any>, bodyPath: NodePath<any>, call
     if (callFlows.some((f) => intersects(f.reads, reach))) return true;
   }
 
-  // 2. Cursors advanced by the loop itself: a page number, offset or date window
+  // 2. State kept across iterations in a variable (a dedupe map, a cache, a `seen` set):
+  //    written by one statement of the body and read by another.
+  for (let i = 0; i < bodyFlows.length; i++) {
+    for (const w of bodyFlows[i]!.writes) {
+      if (!outlives(w, loop) || isCounter(w, bodyPath, loopPath)) continue;
+      if (bodyFlows.some((f, j) => j !== i && f.reads.has(w)) || control.reads.has(w)) return true;
+    }
+  }
+
+  // 3. Cursors advanced by the loop itself: a page number, offset or date window
   //    that decides when to stop and is passed to the awaited call by value
   //    (`skip: i`, `from: currentFrom`), not merely used as an index (`items[i]`).
   const advanced = new Set<VarKey>([...control.writes]);
@@ -205,4 +225,90 @@ function simpleStatements(bodyPath: NodePath<any>): NodePath[] {
 function short(text: string, max = 40): string {
   const one = text.replace(/\s+/g, ' ');
   return one.length <= max ? one : `${one.slice(0, max - 1)}…`;
+}
+
+/** The variables a loop declares for each iteration: `for (const [k, v] of …)` → k, v. */
+function loopVariables(loopPath: NodePath<any>): Set<VarKey> {
+  const out = new Set<VarKey>();
+  const loop = loopPath.node;
+  if ((loop.type === 'ForOfStatement' || loop.type === 'ForInStatement') && loop.left.type === 'VariableDeclaration') {
+    for (const w of flowOf(loopPath.child(loop.left, 'left')).writes) out.add(w);
+  }
+  return out;
+}
+
+/** `await hook(data)` or `await hook.run(data)` where `hook` is the loop variable. */
+function callsLoopVariable(callPath: NodePath, loopVars: Set<VarKey>): boolean {
+  const callee = (callPath.node as any).callee;
+  if (callee.type !== 'Identifier') return false;
+  const k = rootVar(callee, callPath);
+  return k !== null && loopVars.has(k);
+}
+
+/** `for (const hook of config.hooks.beforeChange)`: a registry the program fixes, run in order. */
+function isRegistry(node: any): boolean {
+  const n = node.type === 'MemberExpression' && !node.computed ? node.property.name : node.type === 'Identifier' ? node.name : null;
+  return !!n && REGISTRY_NAMES.test(n);
+}
+
+const ID_NAME = /^(id|[a-z]*Id|[a-z]*ID|key|uid|tid|pid|cid|slug)$/;
+
+/** A write given the same id every iteration (an id from outside the loop): one record, updated in turn. */
+function writesSameKey(callPath: NodePath, loopPath: NodePath<any>): boolean {
+  let same = false;
+  const visit = (node: any) => {
+    if (same || !node) return;
+    if (node.type === 'Identifier' && ID_NAME.test(node.name)) {
+      const k = rootVar(node, callPath);
+      if (k && outlives(k, loopPath.node)) same = true;
+    } else if (node.type === 'MemberExpression' && !node.computed && ID_NAME.test(node.property.name ?? '')) {
+      const k = rootVar(node, callPath);
+      if (k && outlives(k, loopPath.node)) same = true;
+    } else if (node.type === 'ObjectExpression') {
+      for (const p of node.properties) if (p.type === 'ObjectProperty') visit(p.value);
+    }
+  };
+  for (const a of (callPath.node as any).arguments ?? []) visit(a);
+  return same;
+}
+
+/** An outer `new Map()`, `new Set()`, `[]` or `{}` passed to the call: the iterations share it. */
+function passesSharedContainer(callPath: NodePath, loopPath: NodePath<any>): boolean {
+  for (const a of (callPath.node as any).arguments ?? []) {
+    if (a.type !== 'Identifier') continue;
+    const b = lookup(callPath, a.name);
+    if (!b || !b.init || !outlives(b, loopPath.node)) continue;
+    const init = b.init as any;
+    const container =
+      init.type === 'ArrayExpression' ||
+      init.type === 'ObjectExpression' ||
+      (init.type === 'NewExpression' && init.callee.type === 'Identifier' && /^(Map|Set|WeakMap|WeakSet|Array)$/.test(init.callee.name));
+    if (container) return true;
+  }
+  return false;
+}
+
+/** A counter: only ever changed by `++`, `--`, `+= n` or `-= n` (an index, not state). */
+function isCounter(key: VarKey, bodyPath: NodePath<any>, loopPath: NodePath<any>): boolean {
+  if (typeof key === 'string') return false;
+  let counter = true;
+  for (const root of [bodyPath, loopPath.node.update ? loopPath.child(loopPath.node.update, 'update') : null]) {
+    if (!root) continue;
+    walkPaths(root, (p) => {
+      const n = p.node as any;
+      if (n.type === 'UpdateExpression' && n.argument.type === 'Identifier' && lookup(p, n.argument.name) === key) return undefined;
+      if (n.type === 'AssignmentExpression' && n.left.type === 'Identifier' && lookup(p, n.left.name) === key) {
+        if (!(n.operator === '+=' || n.operator === '-=')) counter = false;
+      }
+      if (n.type === 'CallExpression' && n.callee.type === 'MemberExpression' && n.callee.object.type === 'Identifier' && lookup(p, n.callee.object.name) === key) {
+        counter = false;
+      }
+      if (n.type === 'AssignmentExpression' && n.left.type === 'MemberExpression') {
+        const r = rootVar(n.left, p);
+        if (r === key) counter = false;
+      }
+      return undefined;
+    });
+  }
+  return counter;
 }

@@ -1,4 +1,6 @@
 import { busyWaitClock } from '../src/busy-wait.js';
+import { constantValue } from '../src/constants.js';
+import { isLazyInit } from '../src/lazy-init.js';
 import { defineRule, type NodePath, type Node } from '../src/rule-api.js';
 
 export default defineRule({
@@ -21,7 +23,7 @@ export default defineRule({
     why:
       'Node runs all JavaScript on one thread. While a synchronous file read, child process, key derivation or compression runs, no other request, timer or callback can make progress: one slow call adds its full duration to every request in flight. The async forms run on the libuv thread pool or the OS and let the event loop keep serving.',
     details:
-      'Calls are matched by what they resolve to (imports, `require`, destructuring, renaming, namespaces, const aliases, `fn.call`, function references such as `paths.map(fs.readFileSync)`), never by name: a local `readFileSync` helper or `cacheSync.get()` is not flagged. A call is reported only where it runs while the process serves work: async functions; Express/Router, Koa, Fastify, Hono, hapi, Restify and `http.createServer` handlers and middleware; NestJS controller, `@Cron`/`@Interval`, interceptor and message handlers; Next.js route handlers, API routes and `getServerSideProps`; Lambda `handler` exports; BullMQ and Bull processors; event listeners (`.on`), timers, `process.nextTick` and promise callbacks. It is not reported at module top level or in functions only called from there (startup), in CLI/build scripts, config files, tests and migrations (by path or shebang; add your own with the `scripts` config key), or on worker threads. A synchronous helper called from a handler is not reported inside itself.',
+      'Calls are matched by what they resolve to (imports, `require`, destructuring, renaming, namespaces, const aliases, `fn.call`, function references such as `paths.map(fs.readFileSync)`), never by name: a local `readFileSync` helper or `cacheSync.get()` is not flagged. A call is reported only where it runs while the process serves work: async functions; Express/Router, Koa, Fastify, Hono, hapi, Restify and `http.createServer` handlers and middleware; NestJS controller, `@Cron`/`@Interval`, interceptor and message handlers; Next.js route handlers, API routes and `getServerSideProps`; Lambda `handler` exports; BullMQ and Bull processors; event listeners (`.on`), timers, `process.nextTick` and promise callbacks. It is not reported at module top level or in functions only called from there (startup), in CLI/build scripts, config files, tests and migrations (by path or shebang; add your own with the `scripts` config key), or on worker threads. A synchronous helper called from a handler is not reported inside itself. One-time lazy initialisation (`if (!cache) cache = fs.readFileSync(…)`, `cache ??= …`, `if (cached) return cached`) runs once and is not reported.',
     bad: [
       "import fs from 'node:fs';\nimport express from 'express';\nconst app = express();\napp.post('/upload', (req, res) => {\n  const data = fs.readFileSync(req.body.path);\n  res.send(data);\n});\n",
       "const { execSync } = require('child_process');\nasync function deploy(ref) {\n  return execSync(`git checkout ${ref}`);\n}\nmodule.exports = { deploy };\n",
@@ -40,8 +42,8 @@ export default defineRule({
       const call = path.node;
       const target = ctx.resolveCallTarget(path);
       if (target) {
-        const match = ctx.knowledge.blocking.match(target, call);
-        if (match && ctx.isHot(path)) {
+        const match = ctx.knowledge.blocking.match(target, call, (n) => constantValue(n, path));
+        if (match && ctx.isHot(path) && !isLazyInit(path)) {
           const where = ctx.context(path);
           // Name the local alias when the code does not spell the API: `rfs(...)` for fs.readFileSync.
           const written = ctx.source(call.callee).replace(/\.(call|apply)$/, '').replace(/\s+/g, '');
@@ -56,7 +58,7 @@ export default defineRule({
         const ref = ctx.resolve(arg, path);
         if (!ref || ref.kind === 'binding') continue;
         const match = ctx.knowledge.blocking.match(ref, null);
-        if (match && ctx.isHot(path)) {
+        if (match && ctx.isHot(path) && !isLazyInit(path)) {
           const where = ctx.context(path);
           ctx.report(arg, 'syncReference', { callee: match.display, where: where.description, alternative: match.alternative }, { context: where });
         }

@@ -1,7 +1,9 @@
-import { awaitedCall, callShape, type CallShape } from '../src/call-shape.js';
+import { awaitedCall, callShape, sharedStateArgs, type CallShape } from '../src/call-shape.js';
+import { ACQUISITION_NAMES } from '../src/knowledge/call-verbs.js';
 import { directAwaits, flowOf, hasJump, intersects, mutableArguments, type VarKey } from '../src/dataflow.js';
 import { defineRule, type NodePath, type Node } from '../src/rule-api.js';
 import { transactionParam } from '../src/transactions.js';
+import { walkPaths } from '../src/walk.js';
 
 interface AwaitStep {
   stmt: NodePath;
@@ -41,7 +43,7 @@ export default defineRule({
     why:
       'Each `await` suspends the function until its promise settles. Two awaits in a row that do not depend on each other add their latencies: a request that loads a user (40 ms) and then, independently, their orders (60 ms) takes 100 ms instead of 60. Starting both and awaiting them together with `Promise.all` cuts the wait to the slower of the two.',
     details:
-      'Reported at the later await of a run of two or more awaits in the same block, when the later awaited call reads nothing the earlier statements wrote (names declared or assigned from the earlier result, directly or through statements in between) and nothing the earlier call could have changed (`this` after a call on `this`). Not reported: data dependencies; calls on the same receiver object (`tx.insert` then `tx.update`, `client.query` twice, `lock.acquire` then work); calls with side effects, by name or by SQL text (`create`, `save`, `delete`, `send`, `commit`, `connect`, `INSERT …`), since running them concurrently changes what happens when the first fails; pacing (`sleep`, `setTimeout` promises), `next()` in middleware, `once(emitter, …)`, `Promise.all` and other aggregates; awaits separated by any branch, loop, `try` or early exit; statements inside a `transaction(async (tx) => …)` callback that use `tx`; `await` of a value that is not a call (a promise already started). Test files are skipped; every other context is checked, startup included (slow boots are real).',
+      'Reported at the later await of a run of two or more awaits in the same block, when the later awaited call reads nothing the earlier statements wrote (names declared or assigned from the earlier result, directly or through statements in between) and nothing the earlier call could have changed (`this` after a call on `this`). Not reported: data dependencies; calls on the same receiver object (`tx.insert` then `tx.update`, `client.query` twice, `lock.acquire` then work); calls with side effects, by name or by SQL text (`create`, `save`, `delete`, `send`, `commit`, `connect`, `INSERT …`), since running them concurrently changes what happens when the first fails; pacing (`sleep`, `setTimeout` promises), `next()` in middleware, `once(emitter, …)`, `Promise.all` and other aggregates; a bare `await f(x);` whose result is discarded (it runs for its effect or its throw); awaits with nothing to overlap (Next.js `headers()`/`cookies()`/`draftMode()`, `await import()`, predicates such as `isActive`, a client being acquired: `const payload = await getPayload()`); calls given the same object, or the same request/transaction/session (`req`, `tx`, `session`…); awaits separated by any branch, loop, `try` or early exit; statements inside a `transaction(async (tx) => …)` callback that use `tx`; `await` of a value that is not a call (a promise already started). Test and migration files are skipped; every other context is checked, startup included (slow boots are real).',
     bad: [
       "export async function profile(db: any, billing: any, id: string) {\n  const user = await db.users.find(id);\n  const orders = await billing.ordersFor(id);\n  return { user, orders };\n}\n",
     ],
@@ -53,10 +55,11 @@ export default defineRule({
       'When the second call must not start if the first fails and it has no side-effect name loopguard recognises, silence the line with `// loopguard-ignore-next-line sequential-awaits -- <why>`.',
   },
   create(ctx) {
-    if (ctx.file.role === 'test') return {};
+    if (ctx.file.role === 'test' || ctx.file.role === 'migration') return {};
     const check = (blockPath: NodePath<any>, key: string, statements: readonly Node[]) => {
       if (statements.length < 2) return;
       const tx = transactionParam(blockPath);
+      const receivers = methodReceivers(blockPath);
       let run: AwaitStep[] = [];
       // Plain statements after the first await of the run, and where each member's followers start.
       let between: Between[] = [];
@@ -70,8 +73,14 @@ export default defineRule({
       statements.forEach((stmt, i) => {
         const stmtPath = blockPath.child(stmt, key, i);
         const step = awaitStep(stmtPath);
+        // Nothing to overlap: a request accessor, a cached import, a predicate, a client being acquired.
+        if (step && (step.call.kind === 'cheap' || (step.target !== null && ACQUISITION_NAMES.test(step.target)) || (step.target !== null && receivers.has(step.target)))) {
+          if (run.length > 0) between.push(flowOf(stmtPath));
+          return;
+        }
         if (step) {
-          if (step.call.kind !== 'read' || (tx && step.reads.has(tx))) {
+          // A discarded result (`await f(x);`) is there for its effect or its throw: later work waits for it on purpose.
+          if (step.call.kind !== 'read' || step.declKind === 'expr' || (tx && step.reads.has(tx))) {
             finish();
             return;
           }
@@ -179,6 +188,9 @@ function independent(earlier: AwaitStep, later: AwaitStep, between: readonly Bet
   if (intersects(later.reads, tainted)) return false;
   // Same receiver object: one connection, transaction, lock, page…
   if (earlier.call.resourceRoot !== null && earlier.call.receiver === later.call.receiver) return false;
+  // The same object handed to both (a `data` both validate and trim), or one request/transaction/session.
+  if (intersects(new Set(mutableArguments(earlier.call.path)), new Set(mutableArguments(later.call.path)))) return false;
+  if (intersects(sharedStateArgs(earlier.call.path), sharedStateArgs(later.call.path))) return false;
   return true;
 }
 
@@ -189,6 +201,19 @@ function isBarrier(stmtPath: NodePath<any>): boolean {
     return true;
   }
   return directAwaits(stmtPath).length > 0 || hasJump(stmtPath);
+}
+
+/** Identifiers used as the receiver of a method call somewhere in the block: `payload` in `payload.find(…)`. */
+function methodReceivers(blockPath: NodePath<any>): Set<string> {
+  const out = new Set<string>();
+  walkPaths(blockPath, (p) => {
+    const n = p.node as any;
+    if ((n.type === 'CallExpression' || n.type === 'OptionalCallExpression') && n.callee.type === 'MemberExpression' && n.callee.object.type === 'Identifier') {
+      out.add(n.callee.object.name);
+    }
+    return undefined;
+  });
+  return out;
 }
 
 function short(text: string, max = 60): string {

@@ -66,6 +66,11 @@ export function analyzeSource(input: AnalyzeInput, settings: AnalyzeSettings, al
       result.skipped = parsed.error.message;
       return result;
     }
+    // Test suites keep deliberately broken files (parser and live-reload fixtures): a note, not an error.
+    if (input.script?.role === 'test') {
+      result.skipped = `a test file that does not parse (${parsed.error.message}, line ${parsed.error.line})`;
+      return result;
+    }
     core('parse-error', parsed.error.line, parsed.error.column, formatMessage(parseHelp.message, { reason: parsed.error.message }), parseHelp.help);
     result.excerpt = excerptFor(input.source, findings);
     return result;

@@ -2,11 +2,24 @@
 // probably does (read, write, sleep, barrier, aggregate). Shared by the await rules.
 import type { Node } from '@babel/types';
 import { rootVar, type VarKey } from './dataflow.js';
-import { AGGREGATE_CALLEES, BARRIER_NAMES, firstWord, MIGRATION_NAME, READ_VERBS, SLEEP_NAMES, SQL_WRITE, words, WRITE_VERBS } from './knowledge/call-verbs.js';
+import {
+  AGGREGATE_CALLEES,
+  BARRIER_NAMES,
+  CHEAP_CALLEES,
+  firstWord,
+  MIGRATION_NAME,
+  PREDICATE_WORDS,
+  READ_VERBS,
+  SHARED_STATE_NAMES,
+  SLEEP_NAMES,
+  SQL_WRITE,
+  words,
+  WRITE_VERBS,
+} from './knowledge/call-verbs.js';
 import { memberPropertyName, refKey, resolveExpression, staticString, unwrapExpression } from './resolve.js';
 import { someNode, walkPaths, type NodePath } from './walk.js';
 
-export type CallKind = 'read' | 'write' | 'sleep' | 'barrier' | 'aggregate' | 'migration';
+export type CallKind = 'read' | 'write' | 'sleep' | 'barrier' | 'aggregate' | 'migration' | 'cheap';
 
 export interface CallShape {
   /** The call (or `new`) expression. */
@@ -59,7 +72,7 @@ function isProjectModule(spec: string): boolean {
   return spec.startsWith('.') || spec.startsWith('/') || spec.startsWith('@/') || spec.startsWith('~/') || spec.startsWith('#');
 }
 
-const SEVERITY: Record<CallKind, number> = { read: 0, write: 1, aggregate: 2, barrier: 3, sleep: 4, migration: 5 };
+const SEVERITY: Record<CallKind, number> = { read: 0, cheap: 0, write: 1, aggregate: 2, barrier: 3, sleep: 4, migration: 5 };
 const CHAIN_METHODS: ReadonlySet<string> = new Set(['then', 'catch', 'finally']);
 
 export function callShape(callPath: NodePath): CallShape {
@@ -104,6 +117,9 @@ function simpleShape(callPath: NodePath): CallShape {
     if (!isPackage) resourceRoot = rootVar(callee.object, callPath);
   } else if (callee.type === 'Identifier') {
     name = callee.name;
+  } else if (callee.type === 'Import') {
+    // await import('x'): the module cache makes repeats free.
+    return { node: call, path: callPath, name: 'import', receiver: null, resourceRoot: null, readOnly: true, kind: 'cheap' };
   }
   const ref = resolveExpression(callee, callPath);
   const key = ref ? refKey(ref) : null;
@@ -128,6 +144,7 @@ export function hasWriteWord(name: string): boolean {
 
 function classify(call: any, name: string | null, key: string | null): CallKind {
   if (key && AGGREGATE_CALLEES.has(key)) return key === 'events#once' ? 'barrier' : 'aggregate';
+  if (key && CHEAP_CALLEES.has(key)) return 'cheap';
   if (key === 'timers/promises#setTimeout' || key === 'timers/promises#setImmediate' || key === 'timers/promises#scheduler.wait') return 'sleep';
   if (call.type === 'NewExpression') {
     // new Promise((r) => setTimeout(r, ms))
@@ -143,6 +160,7 @@ function classify(call: any, name: string | null, key: string | null): CallKind 
   if (BARRIER_NAMES.has(name)) return 'barrier';
   if (MIGRATION_NAME.test(name)) return 'migration';
   if (hasWriteWord(name)) return 'write';
+  if (PREDICATE_WORDS.has(firstWord(name))) return 'cheap';
   for (const arg of call.arguments ?? []) {
     const s = staticString(arg) ?? (arg.type === 'TemplateLiteral' ? arg.quasis[0].value.cooked : null);
     if (s && SQL_WRITE.test(s)) return 'write';
@@ -157,4 +175,26 @@ function classify(call: any, name: string | null, key: string | null): CallKind 
     }
   }
   return 'read';
+}
+
+/**
+ * Names of the request/transaction/session objects a call is given, directly
+ * or as an option (`find({ where, req })`): calls sharing one are ordered.
+ */
+export function sharedStateArgs(callPath: NodePath): Set<VarKey> {
+  const out = new Set<VarKey>();
+  const visit = (node: any) => {
+    const n = unwrapExpression(node);
+    if (n.type === 'Identifier' && SHARED_STATE_NAMES.test(n.name)) {
+      const k = rootVar(n, callPath);
+      if (k) out.add(k);
+    }
+    if (n.type === 'MemberExpression' && !n.computed && SHARED_STATE_NAMES.test(n.property.name ?? '')) {
+      const k = rootVar(n, callPath);
+      if (k) out.add(k);
+    }
+    if (n.type === 'ObjectExpression') for (const p of n.properties) if (p.type === 'ObjectProperty') visit(p.value);
+  };
+  for (const a of (callPath.node as any).arguments ?? []) visit(a);
+  return out;
 }

@@ -157,6 +157,7 @@ export class ContextAnalyzer {
 
     const hook = bundlerHook(fnPath);
     if (hook) return { kind: 'script', description: `inside the bundler plugin hook \`${hook}\` (build time)` };
+    if (exitsProcess(fnPath)) return { kind: 'script', description: `inside ${describeFunction(fnPath)}, which exits the process (command-line code)` };
 
     // An IIFE runs where it is called.
     if (fnPath.key === 'callee' && fnPath.parentPath && isCall(fnPath.parentPath.node)) return this.contextOf(fnPath.parentPath);
@@ -611,6 +612,21 @@ function bundlerHook(fnPath: NodePath): string | null {
   if (obj?.type !== 'ObjectExpression') return null;
   const hasName = obj.properties.some((p: any) => p.type === 'ObjectProperty' && propertyKeyName(p) === 'name');
   return hasName ? key : null;
+}
+
+/** Does the function's own body call `process.exit(…)`? Request handlers do not; CLI commands do. */
+function exitsProcess(fnPath: NodePath): boolean {
+  let found = false;
+  walkPaths(fnPath, (p) => {
+    if (found) return false;
+    if (p !== fnPath && isFunctionNode(p.node)) return false;
+    const n = p.node as any;
+    if (isCall(n) && n.callee.type === 'MemberExpression' && !n.callee.computed && n.callee.property.name === 'exit' && n.callee.object.type === 'Identifier' && n.callee.object.name === 'process') {
+      found = lookup(p, 'process') === null;
+    }
+    return undefined;
+  });
+  return found;
 }
 
 function article(word: string): string {

@@ -66,6 +66,11 @@ export function parseSource(source: string, filename: string): ParseOutcome {
     if (isClean(script)) return script;
     attempts.push(script);
   }
+  // Decorators on computed members (`@Type(() => X) [Enum.A]: X`) parse only with the current proposal's plugin.
+  const modern = plugins.map((p): ParserPlugin => (p === 'decorators-legacy' ? ['decorators', { allowCallParenthesized: true }] : p));
+  const decorated = attempt(source, { ...base, plugins: modern, sourceType: ext === '.cjs' || ext === '.cts' ? 'script' : 'module' });
+  if (isClean(decorated)) return decorated;
+  attempts.push(decorated);
   // Flow-typed JavaScript (`// @flow`, type annotations in .js files).
   if (!isTs) {
     const flow = attempt(source, { ...base, plugins: ['flow', 'jsx', 'decorators-legacy'], sourceType: ext === '.cjs' ? 'script' : 'module' });

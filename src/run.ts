@@ -78,7 +78,7 @@ export function runLoopguard(options: RunOptions): RunOutput {
     }
     const pkg = packageRoots.rootOf(path.dirname(file.abs));
     const packagePath = toPosixRelative(pkg.dir, file.abs);
-    let script: ScriptFile | null = classifyScriptFile(packagePath, file.file, pkg.name);
+    let script: ScriptFile | null = classifyScriptFile(packagePath, file.file, pkg.name, pkg.hasBin);
     if (!script && scriptMatcher) {
       const r = path.relative(config.dir, file.abs);
       if (!r.startsWith('..') && !path.isAbsolute(r) && scriptMatcher.ignores(r.split(path.sep).join('/'))) {
@@ -203,6 +203,8 @@ interface PackageRoot {
   dir: string;
   /** The package.json "name", when readable. */
   name: string | null;
+  /** The package ships executables (a "bin" field). */
+  hasBin: boolean;
 }
 
 /** Nearest ancestor directory holding a package.json, cached per directory. */
@@ -215,7 +217,7 @@ class PackageRoots {
     const hit = this.cache.get(dir);
     if (hit) return hit;
     const visited: string[] = [];
-    let root: PackageRoot = { dir: this.fallback, name: null };
+    let root: PackageRoot = { dir: this.fallback, name: null, hasBin: false };
     for (let d = dir; ; ) {
       const cached = this.cache.get(d);
       if (cached) {
@@ -225,7 +227,7 @@ class PackageRoots {
       visited.push(d);
       const pkgFile = path.join(d, 'package.json');
       if (fs.existsSync(pkgFile)) {
-        root = { dir: d, name: readPackageName(pkgFile) };
+        root = { dir: d, ...readPackageInfo(pkgFile) };
         break;
       }
       const parent = path.dirname(d);
@@ -237,11 +239,11 @@ class PackageRoots {
   }
 }
 
-function readPackageName(file: string): string | null {
+function readPackageInfo(file: string): { name: string | null; hasBin: boolean } {
   try {
-    const name = JSON.parse(fs.readFileSync(file, 'utf8')).name;
-    return typeof name === 'string' ? name : null;
+    const pkg = JSON.parse(fs.readFileSync(file, 'utf8'));
+    return { name: typeof pkg.name === 'string' ? pkg.name : null, hasBin: !!pkg.bin };
   } catch {
-    return null;
+    return { name: null, hasBin: false };
   }
 }

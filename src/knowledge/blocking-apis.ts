@@ -86,7 +86,7 @@ export const BLOCKING_APIS: readonly BlockingApi[] = [
     name: 'randomBytes',
     when: 'no-callback',
     cheapUpTo: 1024,
-    why: 'without a callback, randomBytes runs synchronously on the event-loop thread (a literal size up to 1 KB takes microseconds and is not reported)',
+    why: 'without a callback, randomBytes runs synchronously on the event-loop thread (a constant size up to 1 KB takes microseconds and is not reported)',
     alternative: '`crypto.randomBytes(size, callback)` or `await promisify(crypto.randomBytes)(size)`',
   },
   {
@@ -166,7 +166,8 @@ export interface BlockingMatch {
 }
 
 export interface BlockingCatalog {
-  match(ref: Ref, call: Node | null): BlockingMatch | null;
+  /** `evaluate` folds a numeric argument to a constant when it can (for size thresholds). */
+  match(ref: Ref, call: Node | null, evaluate?: (node: Node) => number | null): BlockingMatch | null;
   readonly entries: readonly BlockingApi[];
 }
 
@@ -185,7 +186,7 @@ export function createBlockingCatalog(extra: readonly BlockingApi[] = []): Block
   }
   return {
     entries,
-    match(ref, call) {
+    match(ref, call, evaluate) {
       if (ref.kind !== 'module' && ref.kind !== 'global') return null;
       const key = refKey(ref);
       let api = exact.get(key);
@@ -203,7 +204,8 @@ export function createBlockingCatalog(extra: readonly BlockingApi[] = []): Block
       if (api.when === 'no-callback' && (call === null || hasCallback(call))) return null;
       if (api.cheapUpTo !== undefined && call) {
         const first = (call as any).arguments?.[0];
-        if (first?.type === 'NumericLiteral' && first.value <= api.cheapUpTo) return null;
+        const size = first ? (first.type === 'NumericLiteral' ? first.value : (evaluate?.(first) ?? null)) : null;
+        if (size !== null && size <= api.cheapUpTo) return null;
       }
       const module = ref.kind === 'module' ? ref.module : '';
       const display = module ? (name ? `${module}.${name}` : module) : name;

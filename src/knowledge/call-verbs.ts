@@ -20,7 +20,8 @@ export const WRITE_VERBS: ReadonlySet<string> = new Set([
   'log', 'record', 'broadcast', 'reply', 'respond', 'click', 'fill', 'press', 'goto', 'navigate', 'drag', 'submit',
   'build', 'compile', 'generate', 'ensure', 'enforce', 'perform', 'modify', 'edit', 'change', 'alter', 'replace',
   'toggle', 'enable', 'disable', 'activate', 'deactivate', 'block', 'unblock', 'follow', 'unfollow', 'like', 'unlike',
-  'vote', 'clean', 'cleanup', 'prune', 'compact', 'rotate', 'lease', 'renew', 'refresh', 'invoke', 'call',
+  'vote', 'clean', 'cleanup', 'prune', 'compact', 'rotate', 'lease', 'renew', 'refresh', 'invoke', 'call', 'associate',
+  'dissociate', 'tag', 'untag', 'merge', 'rename',
   'transaction', 'lpush', 'rpush', 'lpop', 'rpop', 'hset', 'hdel', 'sadd', 'srem', 'zadd', 'zrem', 'expireat', 'setex',
   // noun forms that name the same effects: performInitialization, startRegistration…
   'initialization', 'creation', 'deletion', 'insertion', 'registration', 'migration', 'installation', 'connection',
@@ -79,3 +80,17 @@ export function words(name: string): string[] {
 export function firstWord(name: string): string {
   return words(name)[0] ?? name.toLowerCase();
 }
+
+/** Awaits with nothing to overlap: request accessors, dynamic imports (module cache), predicates. */
+export const CHEAP_CALLEES: ReadonlySet<string> = new Set([
+  'next/headers#headers',
+  'next/headers#cookies',
+  'next/headers#draftMode',
+  'next/server#connection',
+]);
+/** First words of predicates (`isActive`, `hasAccess`, `canEdit`): usually cached or in-memory checks, or guards. */
+export const PREDICATE_WORDS: ReadonlySet<string> = new Set(['is', 'has', 'can', 'should', 'must', 'needs', 'allows']);
+/** Names of the object that carries a request's transaction or session: calls that share it are ordered. */
+export const SHARED_STATE_NAMES = /^(req|request|ctx|context|tx|trx|transaction|session|t|em|entityManager|queryRunner|client)$/;
+/** Results named like a client or connection: acquired once, then used. */
+export const ACQUISITION_NAMES = /^(payload|client|connection|conn|db|database|pool|redis|prisma|browser|page|sdk|api|instance|app|server|channel|producer|consumer)$/i;

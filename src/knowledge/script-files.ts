@@ -15,8 +15,15 @@ export const SCRIPT_ROOT_DIRS: ReadonlySet<string> = new Set(['bin', 'scripts', 
 /** Folders, at any depth, that hold command-line code or scripts. */
 export const SCRIPT_ANY_DIRS: ReadonlySet<string> = new Set(['bin', 'scripts', 'cli']);
 
-/** Folders, at any depth, that hold database migrations and seeds. */
-export const MIGRATION_DIRS: ReadonlySet<string> = new Set(['migrations', 'migration', 'seeds', 'seed', 'seeders', 'seeder']);
+/** Folders, at any depth, that hold database migrations, upgrades and seeds. Any folder or file named `*migrat*` counts too. */
+export const MIGRATION_DIRS: ReadonlySet<string> = new Set(['migrations', 'migration', 'upgrades', 'seeds', 'seed', 'seeders', 'seeder']);
+const MIGRATION_NAME = /migrat/i;
+
+/** Folders of build-tool integration code (bundler plugins, dev servers). */
+export const BUILD_DIRS: ReadonlySet<string> = new Set(['vite', 'webpack', 'rollup', 'esbuild', 'babel']);
+
+/** Folders of command implementations, in packages that ship a `bin`. */
+export const COMMAND_DIRS: ReadonlySet<string> = new Set(['commands', 'cmds', 'command']);
 
 /**
  * Folder names that hold tests: `test`, `tests`, `__tests__`, `spec`, `e2e`, `cypress`, `__mocks__`, and names built
@@ -62,12 +69,17 @@ export const BUILD_MODULES: ReadonlySet<string> = new Set([
   'rollup',
   'webpack',
   'tsup',
+  'vite',
   '@babel/core',
   'typedoc',
   'unified',
   'unist-util-visit',
   'gulp',
   'grunt',
+  'nitropack',
+  '@nuxt/kit',
+  '@sveltejs/kit/vite',
+  '@vitejs/plugin-react',
 ]);
 
 /** Method names of bundler plugin objects (`{ name, resolveId() {…} }`): they run at build time. */
@@ -99,14 +111,22 @@ export const STARTUP_DIRS: ReadonlySet<string> = new Set(['loaders', 'bootstrap'
  * working directory; folder names are looked for in both, so a nested
  * `test/package.json` does not hide the `test/` folder.
  */
-export function classifyScriptFile(packagePath: string, treePath: string = packagePath, packageName: string | null = null): ScriptFile | null {
+export function classifyScriptFile(
+  packagePath: string,
+  treePath: string = packagePath,
+  packageName: string | null = null,
+  packageHasBin = false,
+): ScriptFile | null {
   const pkg = packagePath.split('/');
   const tree = treePath.split('/').filter((s) => s !== '..' && s !== '.');
   const base = pkg[pkg.length - 1] ?? '';
   const dirs = [...pkg.slice(0, -1), ...tree.slice(0, -1)];
   for (const { pattern, role, reason } of SCRIPT_FILE_PATTERNS) if (role === 'test' && pattern.test(base)) return { role, reason };
   for (const dir of dirs) if (TEST_DIR.test(dir)) return { role: 'test', reason: `a test under ${dir}/` };
-  for (const dir of dirs) if (MIGRATION_DIRS.has(dir)) return { role: 'migration', reason: `a migration or seed under ${dir}/` };
+  for (const dir of dirs) if (MIGRATION_DIRS.has(dir) || MIGRATION_NAME.test(dir)) return { role: 'migration', reason: `a migration or seed under ${dir}/` };
+  if (MIGRATION_NAME.test(base)) return { role: 'migration', reason: 'a migration file' };
+  for (const dir of dirs) if (BUILD_DIRS.has(dir)) return { role: 'script', reason: `build-tool code under ${dir}/` };
+  if (packageHasBin) for (const dir of pkg.slice(0, -1)) if (COMMAND_DIRS.has(dir)) return { role: 'script', reason: `a command of a command-line package (${dir}/)` };
   for (const first of [pkg[0], tree[0]]) {
     if (first && first !== base && SCRIPT_ROOT_DIRS.has(first)) return { role: 'script', reason: `a script under ${first}/` };
   }
