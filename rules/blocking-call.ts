@@ -18,12 +18,16 @@ export default defineRule({
       message: 'Busy-wait loop spinning on `{clock}` blocks the event loop {where}',
       help: "Wait without spinning: `await setTimeout(ms)` from 'node:timers/promises'",
     },
+    blockingChain: {
+      message: '`{callee}()` blocks the event loop {where}',
+      help: 'Make the chain async ({code} in `{last}`, awaited by its callers), or do this work once at startup',
+    },
   },
   docs: {
     why:
       'Node runs all JavaScript on one thread. While a synchronous file read, child process, key derivation or compression runs, no other request, timer or callback can make progress: one slow call adds its full duration to every request in flight. The async forms run on the libuv thread pool or the OS and let the event loop keep serving.',
     details:
-      'Calls are matched by what they resolve to (imports, `require`, destructuring, renaming, namespaces, const aliases, `fn.call`, function references such as `paths.map(fs.readFileSync)`), never by name: a local `readFileSync` helper or `cacheSync.get()` is not flagged. A call is reported only where it runs while the process serves work: async functions; Express/Router, Koa, Fastify, Hono, hapi, Restify and `http.createServer` handlers and middleware; NestJS controller, `@Cron`/`@Interval`, interceptor and message handlers; Next.js route handlers, API routes and `getServerSideProps`; Lambda `handler` exports; BullMQ and Bull processors; event listeners (`.on`), timers, `process.nextTick` and promise callbacks. It is not reported at module top level or in functions only called from there (startup), in CLI/build scripts, config files, tests and migrations (by path or shebang; add your own with the `scripts` config key), or on worker threads. A synchronous helper called from a handler is not reported inside itself. One-time lazy initialisation (`if (!cache) cache = fs.readFileSync(…)`, `cache ??= …`, `if (cached) return cached`) runs once and is not reported.',
+      'Calls are matched by what they resolve to (imports, `require`, destructuring, renaming, namespaces, const aliases, `fn.call`, function references such as `paths.map(fs.readFileSync)`), never by name: a local `readFileSync` helper or `cacheSync.get()` is not flagged. A call is reported only where it runs while the process serves work: async functions; Express/Router, Koa, Fastify, Hono, hapi, Restify and `http.createServer` handlers and middleware; NestJS controller, `@Cron`/`@Interval`, interceptor and message handlers; Next.js route handlers, API routes and `getServerSideProps`; Lambda `handler` exports; BullMQ and Bull processors; event listeners (`.on`), timers, `process.nextTick` and promise callbacks. It is not reported at module top level or in functions only called from there (startup), in CLI/build scripts, config files, tests and migrations (by path or shebang; add your own with the `scripts` config key), or on worker threads. A synchronous helper is not reported inside itself: a call to it from hot code is reported at that call, with the chain of calls down to the blocking API, across files (ESM and CommonJS imports, re-exports, tsconfig paths, workspace packages, `this.method()`, objects of functions, const aliases); helpers reached only from startup or scripts are not reported, and neither are async functions whose every caller runs at startup. One-time lazy initialisation (`if (!cache) cache = fs.readFileSync(…)`, `cache ??= …`, `if (cached) return cached`) runs once and is not reported.',
     bad: [
       "import fs from 'node:fs';\nimport express from 'express';\nconst app = express();\napp.post('/upload', (req, res) => {\n  const data = fs.readFileSync(req.body.path);\n  res.send(data);\n});\n",
       "const { execSync } = require('child_process');\nasync function deploy(ref) {\n  return execSync(`git checkout ${ref}`);\n}\nmodule.exports = { deploy };\n",
@@ -77,5 +81,19 @@ export default defineRule({
       DoWhileStatement: checkLoop,
       ForStatement: checkLoop,
     };
+  },
+  // Blocking work reached through calls, across files: reported once, at the hot call site.
+  link(ctx) {
+    for (const hot of ctx.graph.hotCallsToBlocking()) {
+      if (ctx.startupOnly.has(hot.caller.key)) continue;
+      const { site, chain } = hot;
+      const where = hot.caller.fn.context!;
+      ctx.report(
+        { file: hot.caller.file.file, line: site.line, column: site.column, endLine: site.endLine, endColumn: site.endColumn },
+        'blockingChain',
+        { callee: site.text, where: where.description, code: chain.alternative.split(', or ')[0]!, last: chain.last },
+        { context: { kind: where.kind, description: where.description }, trace: chain.steps },
+      );
+    }
   },
 });

@@ -4,13 +4,14 @@
 import type { Node } from '@babel/types';
 import { CORE_RULES } from './core-rules.js';
 import { ContextAnalyzer } from './execution-context.js';
-import type { ExcerptLine, Finding, Severity } from './findings.js';
+import type { Finding, Severity } from './findings.js';
 import { roleFromImports, runsInBrowser } from './file-role.js';
 import type { ScriptFile } from './knowledge/script-files.js';
 import { parseSource } from './parse.js';
 import { resolveCallTarget, resolveExpression } from './resolve.js';
 import { formatMessage, type Knowledge, type RuleContext, type RuleModule } from './rule-api.js';
-import { applyDirectives, parseDirectives, type CommentText } from './suppressions.js';
+import { applyDirectives, parseDirectives, type CommentText, type Directive, type DirectiveProblem } from './suppressions.js';
+import { SummaryBuilder, type FileSummary } from './summary.js';
 import { mergeVisitors, NodePath, traverse, type Visitors } from './walk.js';
 
 export interface AnalyzeInput {
@@ -35,24 +36,31 @@ export interface AnalyzeSettings {
   /** Severity of each engine diagnostic (parse-error…), absent when off. */
   coreSeverity: ReadonlyMap<string, Severity>;
   reportUnusedIgnores: boolean;
+  /** Build call-graph summaries (some active rule links). */
+  summaries: boolean;
 }
 
 export interface FileResult {
   file: string;
+  /** Findings before suppressions (those are applied after the project phase). */
   findings: Finding[];
-  suppressed: number;
+  /** The file's suppression comments. */
+  directives: Directive[];
+  /** Malformed suppression comments. */
+  directiveProblems: DirectiveProblem[];
   /** Set when the file could not be analyzed for a reason that is not a finding. */
   skipped?: string;
   /** Set when analysis failed inside loopguard. */
   error?: string;
-  excerpt: Record<number, ExcerptLine>;
   /** Facts this file establishes for the whole project (`axios.defaults.timeout`). */
   facts: string[];
+  /** Functions, calls and exports, for the call graph (when a rule links). */
+  summary?: FileSummary;
 }
 
 export function analyzeSource(input: AnalyzeInput, settings: AnalyzeSettings, allRuleIds: ReadonlySet<string>): FileResult {
   const findings: Finding[] = [];
-  const result: FileResult = { file: input.file, findings, suppressed: 0, excerpt: {}, facts: [] };
+  const result: FileResult = { file: input.file, findings, directives: [], directiveProblems: [], facts: [] };
   const core = (id: string, line: number, column: number, message: string, help: string) => {
     const severity = settings.coreSeverity.get(id);
     if (!severity) return;
@@ -72,7 +80,6 @@ export function analyzeSource(input: AnalyzeInput, settings: AnalyzeSettings, al
       return result;
     }
     core('parse-error', parsed.error.line, parsed.error.column, formatMessage(parseHelp.message, { reason: parsed.error.message }), parseHelp.help);
-    result.excerpt = excerptFor(input.source, findings);
     return result;
   }
   for (const problem of parsed.recovered.slice(0, 1)) {
@@ -86,11 +93,14 @@ export function analyzeSource(input: AnalyzeInput, settings: AnalyzeSettings, al
   const browser = runsInBrowser(ast.program);
   const contexts = new ContextAnalyzer({ packagePath: input.packagePath, script }, programPath);
 
+  const summaries = settings.summaries ? new SummaryBuilder(contexts, settings.knowledge.blocking, programPath, input.source) : null;
   try {
     const visitors: Visitors[] = settings.rules.map((active) =>
       active.rule.create(makeContext(active, input, script, browser, contexts, settings.knowledge, findings, result.facts)),
     );
+    if (summaries) visitors.push(summaries.visitors());
     traverse(ast.program, mergeVisitors(visitors), programPath);
+    if (summaries) result.summary = summaries.finish();
   } catch (err) {
     if (err instanceof RangeError) {
       result.findings.length = 0;
@@ -101,7 +111,6 @@ export function analyzeSource(input: AnalyzeInput, settings: AnalyzeSettings, al
     return result;
   }
 
-  // Suppressions.
   const comments: CommentText[] = (ast.comments ?? []).map((c: any) => ({
     text: c.value,
     line: c.loc.start.line,
@@ -109,25 +118,31 @@ export function analyzeSource(input: AnalyzeInput, settings: AnalyzeSettings, al
     endLine: c.loc.end.line,
   }));
   const { directives, problems } = parseDirectives(comments);
+  result.directives = directives;
+  result.directiveProblems = problems;
+  return result;
+}
+
+/**
+ * Apply a file's suppressions to its final findings (per-file and project
+ * ones), and report malformed, unknown and (when asked) unused directives.
+ */
+export function suppress(
+  file: string,
+  findings: readonly Finding[],
+  directives: readonly Directive[],
+  problems: readonly DirectiveProblem[],
+  settings: AnalyzeSettings,
+  allRuleIds: ReadonlySet<string>,
+): { kept: Finding[]; suppressed: number } {
   const active = new Set<string>([...settings.rules.map((r) => r.rule.id), ...settings.coreSeverity.keys()]);
   const outcome = applyDirectives(findings, directives, allRuleIds, active);
   const kept = outcome.kept;
-  result.suppressed = outcome.suppressed;
   const invalid = CORE_RULES.find((r) => r.id === 'invalid-suppression')!.messages as Record<string, { message: string; help: string }>;
   const pushCore = (id: string, spec: { message: string; help: string }, data: Record<string, string>, line: number, column: number) => {
     const severity = settings.coreSeverity.get(id);
     if (!severity) return;
-    kept.push({
-      ruleId: id,
-      severity,
-      message: formatMessage(spec.message, data),
-      help: formatMessage(spec.help, data),
-      file: input.file,
-      line,
-      column,
-      endLine: line,
-      endColumn: column,
-    });
+    kept.push({ ruleId: id, severity, message: formatMessage(spec.message, data), help: formatMessage(spec.help, data), file, line, column, endLine: line, endColumn: column });
   };
   for (const p of problems) pushCore('invalid-suppression', invalid.malformed!, { problem: p.message, fix: p.help }, p.line, p.column);
   for (const u of outcome.unknown) pushCore('invalid-suppression', invalid.unknownRule!, { ruleId: u.ruleId }, u.directive.line, u.directive.column);
@@ -135,9 +150,7 @@ export function analyzeSource(input: AnalyzeInput, settings: AnalyzeSettings, al
     const unused = CORE_RULES.find((r) => r.id === 'unused-suppression')!.messages as Record<string, { message: string; help: string }>;
     for (const u of outcome.unused) pushCore('unused-suppression', unused.unused!, { ruleId: u.ruleId }, u.directive.line, u.directive.column);
   }
-  result.findings = kept;
-  result.excerpt = excerptFor(input.source, kept);
-  return result;
+  return { kept, suppressed: outcome.suppressed };
 }
 
 function makeContext(
@@ -170,7 +183,10 @@ function makeContext(
         endLine: loc.end.line,
         endColumn: loc.end.column + 1,
       };
-      if (extra.context) finding.context = { kind: extra.context.kind, description: extra.context.description };
+      if (extra.context) {
+        finding.context = { kind: extra.context.kind, description: extra.context.description };
+        if (extra.context.weakFrame) finding.weakFrame = extra.context.weakFrame;
+      }
       if (extra.trace) finding.trace = extra.trace;
       if (extra.unlessFact) finding.unlessFact = extra.unlessFact;
       sink.push(finding);
@@ -184,27 +200,4 @@ function makeContext(
     isHot: (path) => contexts.isHot(path),
     source: (node) => input.source.slice(node.start ?? 0, node.end ?? 0),
   };
-}
-
-const LINE_BREAK = /\r\n|[\r\n\u2028\u2029]/;
-const MAX_EXCERPT = 240;
-
-/** The source lines code frames need: one before, the flagged lines (up to 3), one after. */
-function excerptFor(source: string, findings: readonly Finding[]): Record<number, ExcerptLine> {
-  if (findings.length === 0) return {};
-  const lines = source.split(LINE_BREAK);
-  const out: Record<number, ExcerptLine> = {};
-  for (const f of findings) {
-    const last = Math.min(f.endLine, f.line + 2) + 1;
-    for (let n = Math.max(1, f.line - 1); n <= Math.min(last, lines.length); n++) {
-      if (out[n]) continue;
-      const text = lines[n - 1]!;
-      if (text.length <= MAX_EXCERPT) out[n] = { start: 1, text };
-      else {
-        const start = Math.max(1, (n === f.line ? f.column : 1) - 80);
-        out[n] = { start, text: text.slice(start - 1, start - 1 + MAX_EXCERPT) };
-      }
-    }
-  }
-  return out;
 }

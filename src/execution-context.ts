@@ -49,6 +49,13 @@ export interface ExecutionContext {
   kind: ContextKind;
   /** Reads after an observation: "inside the route handler `POST /upload`". */
   description: string;
+  /**
+   * Set when the code is hot only because it is in an async function (no
+   * handler registration or framework convention says so): the `line:column`
+   * of that function. The project phase drops such findings when every caller
+   * of the function in the project runs at startup.
+   */
+  weakFrame?: string;
 }
 
 /** What the engine knows about the file before looking at its code. */
@@ -99,6 +106,13 @@ export class ContextAnalyzer {
         return { kind: 'helper', description: 'in a class field initialiser' };
       }
     }
+    return TOP_LEVEL;
+  }
+
+  /** Where module top-level code runs: startup, or script/worker for such files. */
+  moduleContext(): ExecutionContext {
+    if (this.facts.script) return { kind: 'script', description: `in ${this.facts.script.reason}` };
+    if (this.isWorkerFile()) return { kind: 'worker', description: 'on a worker thread' };
     return TOP_LEVEL;
   }
 
@@ -170,7 +184,7 @@ export class ContextAnalyzer {
       return { kind: 'startup', description: `inside ${describeFunction(fnPath)}, which by its name runs at startup` };
     }
     if (this.startupDir) return { kind: 'startup', description: `inside ${describeFunction(fnPath)}, in ${this.startupDir}/ (runs at startup)` };
-    if (fn.async) return { kind: 'hot', description: `inside ${describeFunction(fnPath)}` };
+    if (fn.async) return { kind: 'hot', description: `inside ${describeFunction(fnPath)}`, weakFrame: `${fn.loc.start.line}:${fn.loc.start.column + 1}` };
     return { kind: 'helper', description: `inside ${describeFunction(fnPath)}` };
   }
 

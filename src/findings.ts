@@ -34,6 +34,8 @@ export interface Finding {
   trace?: TraceStep[];
   /** Internal: the finding stands unless a file of the project records this fact. Removed before reporting. */
   unlessFact?: string;
+  /** Internal: hot only because it is in this async function (`line:column`); dropped if its callers all run at startup. */
+  weakFrame?: string;
 }
 
 /** A file that was not analyzed, and why (too large, binary, too deeply nested…). */

@@ -2,6 +2,7 @@
 // shared analyses and the knowledge tables; never Babel's traversal, the
 // filesystem, `process` or chalk.
 import type { Node } from '@babel/types';
+import type { CallGraph } from './call-graph.js';
 import type { ExecutionContext } from './execution-context.js';
 import type { BlockingCatalog } from './knowledge/blocking-apis.js';
 import type { ScriptRole } from './knowledge/script-files.js';
@@ -92,8 +93,28 @@ export interface RuleContext<M extends string = string> {
   recordFact(fact: string): void;
 }
 
+/** A place in the project to report at (from a call graph site). */
+export interface SiteLocation {
+  /** Relative to the working directory, POSIX. */
+  file: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+}
+
+/** What a rule's project phase gets: the linked call graph of every analyzed file. */
+export interface LinkContext<M extends string = string> {
+  readonly graph: CallGraph;
+  /** Functions hot only because they are async whose every caller runs at startup. */
+  readonly startupOnly: ReadonlySet<string>;
+  report(at: SiteLocation, messageId: M, data?: Record<string, string>, extra?: ReportExtra): void;
+}
+
 export interface RuleModule<M extends string = string> extends RuleMeta<M> {
   create(ctx: RuleContext<M>): Visitors;
+  /** Runs once per invocation, after every file: cross-file findings from the call graph. */
+  link?(ctx: LinkContext<M>): void;
 }
 
 /** Identity, for typing: a misspelled message id fails the type-check. */

@@ -3,7 +3,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import ignore from 'ignore';
-import { analyzeSource, type ActiveRule, type AnalyzeSettings, type FileResult } from './analyze-file.js';
+import { analyzeSource, suppress, type ActiveRule, type AnalyzeSettings, type FileResult } from './analyze-file.js';
+import { CallGraph } from './call-graph.js';
+import { excerptFor } from './excerpt.js';
+import { ModuleResolver, type WorkspacePackage } from './module-resolution.js';
 import { loadConfig, type ResolvedConfig } from './config.js';
 import { discover, toPosixRelative } from './discover.js';
 import { compareFindings, type ExcerptLine, type Finding, type RunResult, type Severity, type SkippedFile, type ToolError } from './findings.js';
@@ -11,7 +14,7 @@ import { createBlockingCatalog } from './knowledge/blocking-apis.js';
 import { classifyScriptFile, type ScriptFile } from './knowledge/script-files.js';
 import { SOURCE_EXTENSIONS } from './parse.js';
 import { ALL_RULE_METAS, CORE_RULES, RULE_IDS, RULES, suggestRuleId } from './registry.js';
-import { severityOf, type RuleMeta } from './rule-api.js';
+import { formatMessage, severityOf, type RuleMeta } from './rule-api.js';
 
 export interface RunOptions {
   cwd: string;
@@ -57,15 +60,12 @@ export function runLoopguard(options: RunOptions): RunOutput {
 
   const scriptMatcher = config.scripts.length ? ignore().add(config.scripts) : null;
   const packageRoots = new PackageRoots(cwd);
-  const findings: Finding[] = [];
   const errors: ToolError[] = discovery.unreadable.map((u) => ({ file: u.file, message: u.message }));
   const skipped: SkippedFile[] = [...discovery.skipped];
-  const excerpts: Record<string, Record<number, ExcerptLine>> = {};
-  let analyzed = 0;
-  let suppressed = 0;
-  const facts = new Set<string>();
+  const results: { abs: string; res: FileResult }[] = [];
   const maxBytes = config.maxFileSizeKb * 1024;
 
+  // Per-file work: read, parse, analyze, summarise.
   for (const file of discovery.files) {
     const read = readSource(file.abs, maxBytes, config.maxFileSizeKb);
     if ('skip' in read) {
@@ -92,37 +92,49 @@ export function runLoopguard(options: RunOptions): RunOutput {
       errors.push({ file: file.file, message: `internal error: ${(err as Error)?.stack ?? String(err)}` });
       continue;
     }
-    if (res.error) {
-      errors.push({ file: file.file, message: res.error });
-      continue;
-    }
-    if (res.skipped) {
-      skipped.push({ file: file.file, reason: res.skipped });
-      continue;
-    }
-    analyzed++;
-    suppressed += res.suppressed;
-    for (const f of res.facts) facts.add(f);
-    for (const f of res.findings) if (!options.quiet || f.severity === 'error') findings.push(f);
-    if (res.findings.length > 0) excerpts[file.file] = res.excerpt;
+    if (res.error) errors.push({ file: file.file, message: res.error });
+    else if (res.skipped) skipped.push({ file: file.file, reason: res.skipped });
+    else results.push({ abs: file.abs, res });
   }
 
-  // Project phase: drop findings that a fact recorded anywhere in the project covers.
-  for (let i = findings.length - 1; i >= 0; i--) {
-    const f = findings[i]!;
-    if (f.unlessFact === undefined) continue;
-    if (facts.has(f.unlessFact)) findings.splice(i, 1);
-    else delete f.unlessFact;
+  // Project phase.
+  const linked = linkProject(results, settings, packageRoots.packages());
+
+  // Suppressions, on per-file and project findings alike.
+  const findings: Finding[] = [];
+  let suppressed = 0;
+  for (const { res } of results) {
+    const own = [...res.findings, ...(linked.get(res.file) ?? [])];
+    const { kept, suppressed: n } = suppress(res.file, own, res.directives, res.directiveProblems, settings, RULE_IDS);
+    suppressed += n;
+    for (const f of kept) if (!options.quiet || f.severity === 'error') findings.push(f);
   }
   findings.sort(compareFindings);
   skipped.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+
+  // Code frames: re-read only the files that have findings.
+  const excerpts: Record<string, Record<number, ExcerptLine>> = {};
+  const absOf = new Map(results.map(({ abs, res }) => [res.file, abs]));
+  const byFile = new Map<string, Finding[]>();
+  for (const f of findings) {
+    let list = byFile.get(f.file);
+    if (!list) byFile.set(f.file, (list = []));
+    list.push(f);
+  }
+  for (const [file, list] of byFile) {
+    const abs = absOf.get(file);
+    if (!abs) continue;
+    const read = readSource(abs, Infinity, config.maxFileSizeKb);
+    if ('source' in read) excerpts[file] = excerptFor(read.source, list);
+  }
+
   const result: RunResult = {
     findings,
     errors,
     skipped,
     excerpts,
     stats: {
-      filesAnalyzed: analyzed,
+      filesAnalyzed: results.length,
       filesSkipped: skipped.length,
       errorCount: findings.filter((f) => f.severity === 'error').length,
       warningCount: findings.filter((f) => f.severity === 'warning').length,
@@ -172,7 +184,67 @@ export function buildSettings(config: ResolvedConfig, options: Pick<RunOptions, 
     knowledge: { blocking: createBlockingCatalog(config.blocking) },
     coreSeverity,
     reportUnusedIgnores: !!options.reportUnusedIgnores,
+    summaries: rules.some((r) => r.rule.link !== undefined),
   };
+}
+
+/**
+ * The project phase: facts recorded by any file cover findings elsewhere; a
+ * finding hot only because it is in an async function goes when every caller
+ * of that function runs at startup; rules with a `link` step report what the
+ * call graph shows. Per-file findings are updated in place; the returned map
+ * holds the new findings per file.
+ */
+function linkProject(results: { abs: string; res: FileResult }[], settings: AnalyzeSettings, packages: WorkspacePackage[]): Map<string, Finding[]> {
+  const facts = new Set<string>();
+  for (const { res } of results) for (const f of res.facts) facts.add(f);
+  const out = new Map<string, Finding[]>();
+  let startupOnly = new Set<string>();
+  let graph: CallGraph | null = null;
+  if (settings.summaries) {
+    const files = results.filter((r) => r.res.summary).map(({ abs, res }) => ({ abs, file: res.file, summary: res.summary! }));
+    graph = new CallGraph(files, new ModuleResolver(new Set(files.map((f) => f.abs)), packages));
+    startupOnly = graph.startupOnly();
+  }
+  for (const { abs, res } of results) {
+    res.findings = res.findings.filter((f) => {
+      if (f.unlessFact !== undefined && facts.has(f.unlessFact)) return false;
+      if (f.weakFrame !== undefined && startupOnly.has(CallGraph.key(abs, f.weakFrame))) return false;
+      delete f.unlessFact;
+      delete f.weakFrame;
+      return true;
+    });
+  }
+  if (!graph) return out;
+  for (const active of settings.rules) {
+    const rule = active.rule;
+    if (!rule.link) continue;
+    rule.link({
+      graph,
+      startupOnly,
+      report(at, messageId, data = {}, extra = {}) {
+        const spec = rule.messages[messageId];
+        if (!spec) throw new Error(`rule ${rule.id} reported unknown message id ${messageId}`);
+        const finding: Finding = {
+          ruleId: rule.id,
+          severity: active.severity,
+          message: formatMessage(spec.message, data),
+          help: formatMessage(spec.help, data),
+          file: at.file,
+          line: at.line,
+          column: at.column,
+          endLine: at.endLine,
+          endColumn: at.endColumn,
+        };
+        if (extra.context) finding.context = { kind: extra.context.kind, description: extra.context.description };
+        if (extra.trace) finding.trace = extra.trace;
+        let list = out.get(at.file);
+        if (!list) out.set(at.file, (list = []));
+        list.push(finding);
+      },
+    });
+  }
+  return out;
 }
 
 type ReadOutcome = { source: string } | { skip: string } | { error: string };
@@ -210,8 +282,14 @@ interface PackageRoot {
 /** Nearest ancestor directory holding a package.json, cached per directory. */
 class PackageRoots {
   private readonly cache = new Map<string, PackageRoot>();
+  private readonly jsons = new Map<string, WorkspacePackage>();
   /** Used when no package.json is found: the working directory. */
   constructor(private readonly fallback: string) {}
+
+  /** Every package seen (by the package.json of some analyzed file), for workspace imports. */
+  packages(): WorkspacePackage[] {
+    return [...this.jsons.values()];
+  }
 
   rootOf(dir: string): PackageRoot {
     const hit = this.cache.get(dir);
@@ -227,7 +305,9 @@ class PackageRoots {
       visited.push(d);
       const pkgFile = path.join(d, 'package.json');
       if (fs.existsSync(pkgFile)) {
-        root = { dir: d, ...readPackageInfo(pkgFile) };
+        const info = readPackageInfo(pkgFile);
+        root = { dir: d, name: info.name, hasBin: info.hasBin };
+        if (info.name && info.json) this.jsons.set(d, { dir: d, name: info.name, json: info.json });
         break;
       }
       const parent = path.dirname(d);
@@ -239,11 +319,11 @@ class PackageRoots {
   }
 }
 
-function readPackageInfo(file: string): { name: string | null; hasBin: boolean } {
+function readPackageInfo(file: string): { name: string | null; hasBin: boolean; json: any } {
   try {
     const pkg = JSON.parse(fs.readFileSync(file, 'utf8'));
-    return { name: typeof pkg.name === 'string' ? pkg.name : null, hasBin: !!pkg.bin };
+    return { name: typeof pkg.name === 'string' ? pkg.name : null, hasBin: !!pkg.bin, json: pkg };
   } catch {
-    return { name: null, hasBin: false };
+    return { name: null, hasBin: false, json: null };
   }
 }

@@ -1,0 +1,209 @@
+// The project phase's call graph: every summarised function of every file,
+// call sites resolved across files, and for each synchronous function that may
+// block, the shortest chain down to the blocking call. Multi-source BFS over
+// reverse edges: linear in the number of functions and calls, cycles and
+// recursion handled by the visited set. Async functions stop the propagation
+// (their own blocking calls are reported inside them; callers are not blocked).
+import path from 'node:path';
+import type { ModuleResolver } from './module-resolution.js';
+import { MODULE_FRAME, type CallSite, type FileSummary, type FunctionSummary } from './summary.js';
+
+export interface GraphFile {
+  abs: string;
+  /** Relative to the working directory, POSIX. */
+  file: string;
+  summary: FileSummary;
+}
+
+export interface GraphFunction {
+  key: string;
+  file: GraphFile;
+  fn: FunctionSummary;
+}
+
+export interface ChainStep {
+  file: string;
+  line: number;
+  column: number;
+  label: string;
+}
+
+export interface BlockingChain {
+  /** From the called function down to the blocking API. */
+  steps: ChainStep[];
+  api: string;
+  alternative: string;
+  /** The function that makes the blocking call. */
+  last: string;
+}
+
+export interface HotCall {
+  caller: GraphFunction;
+  site: CallSite;
+  callee: GraphFunction;
+  chain: BlockingChain;
+}
+
+export class CallGraph {
+  private readonly functions = new Map<string, GraphFunction>();
+  private readonly edges = new Map<string, { site: CallSite; to: string }[]>();
+  private readonly callers = new Map<string, { from: string; site: CallSite }[]>();
+  private readonly byAbs = new Map<string, GraphFile>();
+  private chains: Map<string, { next: string | null; site: CallSite | null }> | null = null;
+
+  constructor(
+    files: readonly GraphFile[],
+    private readonly resolver: ModuleResolver,
+  ) {
+    for (const f of files) {
+      this.byAbs.set(f.abs, f);
+      for (const fn of f.summary.functions) this.functions.set(keyOf(f.abs, fn.id), { key: keyOf(f.abs, fn.id), file: f, fn });
+    }
+    for (const g of this.functions.values()) {
+      const out: { site: CallSite; to: string }[] = [];
+      for (const site of g.fn.calls) {
+        const to = this.resolveSite(g.file, site);
+        if (!to) continue;
+        out.push({ site, to });
+        let list = this.callers.get(to);
+        if (!list) this.callers.set(to, (list = []));
+        list.push({ from: g.key, site });
+      }
+      this.edges.set(g.key, out);
+    }
+  }
+
+  private resolveSite(file: GraphFile, site: CallSite): string | null {
+    const t = site.target;
+    if (t.kind === 'local') return keyOf(file.abs, t.fn);
+    const abs = this.resolver.resolve(file.abs, t.source);
+    return abs ? this.resolveExport(abs, t.path, 0) : null;
+  }
+
+  /** The function `path` names in the exports of `abs` (following re-exports and `export *`). */
+  private resolveExport(abs: string, exportPath: readonly string[], depth: number): string | null {
+    if (depth > 16) return null;
+    const f = this.byAbs.get(abs);
+    if (!f) return null;
+    const name = exportPath[0] ?? 'default';
+    const e = f.summary.exports[name];
+    if (e) {
+      if (e.kind === 'local') return exportPath.length <= 1 ? keyOf(abs, e.fn) : null;
+      if (e.kind === 'object') {
+        const member = exportPath[1];
+        return member && exportPath.length === 2 && e.members[member] ? keyOf(abs, e.members[member]!) : null;
+      }
+      const target = this.resolver.resolve(abs, e.source);
+      if (!target) return null;
+      // export * as ns from './x' → ns.fn is x's fn; export { a as b } from './x' → b is x's a.
+      const rest = e.name === '*' ? exportPath.slice(1) : [e.name, ...exportPath.slice(1)];
+      return this.resolveExport(target, rest, depth + 1);
+    }
+    if (name === 'default') return null;
+    for (const star of f.summary.stars) {
+      const target = this.resolver.resolve(abs, star);
+      const found = target ? this.resolveExport(target, exportPath, depth + 1) : null;
+      if (found) return found;
+    }
+    return null;
+  }
+
+  /** Shortest chains: for each synchronous function that may block, the next function (or the blocking call) on the way. */
+  private computeChains(): Map<string, { next: string | null; site: CallSite | null }> {
+    if (this.chains) return this.chains;
+    const chains = new Map<string, { next: string | null; site: CallSite | null }>();
+    const queue: string[] = [];
+    for (const g of this.functions.values()) {
+      if (!g.fn.async && g.fn.blocking.length > 0 && g.fn.id !== MODULE_FRAME) {
+        chains.set(g.key, { next: null, site: null });
+        queue.push(g.key);
+      }
+    }
+    for (let i = 0; i < queue.length; i++) {
+      const key = queue[i]!;
+      for (const { from, site } of this.callers.get(key) ?? []) {
+        if (chains.has(from) || site.lazy) continue;
+        const caller = this.functions.get(from)!;
+        if (caller.fn.async || caller.fn.id === MODULE_FRAME) continue;
+        chains.set(from, { next: key, site });
+        queue.push(from);
+      }
+    }
+    this.chains = chains;
+    return chains;
+  }
+
+  /** The chain from `key` (a function that may block) to its blocking call. */
+  chainOf(key: string): BlockingChain | null {
+    const chains = this.computeChains();
+    if (!chains.has(key)) return null;
+    const steps: ChainStep[] = [];
+    let cur: string | null = key;
+    for (let guard = 0; cur && guard < 64; guard++) {
+      const g: GraphFunction = this.functions.get(cur)!;
+      steps.push({ file: g.file.file, line: g.fn.line, column: g.fn.column, label: g.fn.name });
+      const link: { next: string | null; site: CallSite | null } = chains.get(cur)!;
+      if (link.next === null) {
+        const b = g.fn.blocking[0]!;
+        steps.push({ file: g.file.file, line: b.line, column: b.column, label: b.api });
+        return { steps, api: b.api, alternative: b.alternative, last: g.fn.name };
+      }
+      cur = link.next;
+    }
+    return null;
+  }
+
+  /** Calls made in hot code to synchronous functions that may block. */
+  *hotCallsToBlocking(): Generator<HotCall> {
+    this.computeChains();
+    for (const g of this.functions.values()) {
+      if (g.fn.context?.kind !== 'hot') continue;
+      for (const { site, to } of this.edges.get(g.key) ?? []) {
+        if (site.lazy) continue;
+        const chain = this.chainOf(to);
+        if (chain) yield { caller: g, site, callee: this.functions.get(to)!, chain };
+      }
+    }
+  }
+
+  /**
+   * Functions that are hot only because they are async, yet every call to them
+   * in the project comes from startup or script code (directly or through other
+   * such functions): `loadIndexHtml()` called once from `createApp()` at boot.
+   */
+  startupOnly(): Set<string> {
+    const result = new Set<string>();
+    const weak = [...this.functions.values()].filter((g) => g.fn.context?.weak || this.callers.has(g.key));
+    for (let changed = true; changed; ) {
+      changed = false;
+      for (const g of weak) {
+        if (result.has(g.key)) continue;
+        const callers = this.callers.get(g.key) ?? [];
+        if (callers.length === 0) continue;
+        const allStartup = callers.every(({ from }) => {
+          const c = this.functions.get(from)!;
+          const kind = c.fn.context?.kind;
+          return kind === 'startup' || kind === 'script' || result.has(from);
+        });
+        if (allStartup && (g.fn.context === null || g.fn.context.weak || g.fn.context.kind !== 'hot')) {
+          result.add(g.key);
+          changed = true;
+        }
+      }
+    }
+    return result;
+  }
+
+  /** Key of a function for (file, `line:column`). */
+  static key(abs: string, id: string): string {
+    return keyOf(abs, id);
+  }
+}
+
+function keyOf(abs: string, id: string): string {
+  return `${abs}#${id}`;
+}
+
+export function toPosix(p: string): string {
+  return p.split(path.sep).join('/');
+}

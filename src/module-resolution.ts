@@ -1,0 +1,220 @@
+// Module resolution for the project phase: which analyzed file an import
+// specifier names. Relative specifiers (with extension and index probing, `.js`
+// specifiers that name `.ts` sources), tsconfig `baseUrl`/`paths`, and workspace
+// packages by their package.json `name`, `exports`, `main`. Anything else is
+// unknown: never guessed by name.
+import fs from 'node:fs';
+import path from 'node:path';
+import { SOURCE_EXTENSIONS } from './parse.js';
+
+export interface WorkspacePackage {
+  dir: string;
+  name: string;
+  json: any;
+}
+
+interface TsPaths {
+  base: string;
+  paths: [string, string[]][];
+  baseUrl: string | null;
+}
+
+const JS_TO_TS: Record<string, string[]> = {
+  '.js': ['.ts', '.tsx'],
+  '.jsx': ['.tsx'],
+  '.mjs': ['.mts'],
+  '.cjs': ['.cts'],
+};
+
+export class ModuleResolver {
+  private readonly tsconfigByDir = new Map<string, TsPaths | null>();
+  private readonly cache = new Map<string, string | null>();
+  private readonly packages = new Map<string, WorkspacePackage>();
+
+  constructor(
+    /** Absolute paths of the analyzed files. */
+    private readonly files: ReadonlySet<string>,
+    packages: readonly WorkspacePackage[],
+  ) {
+    for (const p of packages) this.packages.set(p.name, p);
+  }
+
+  /** The analyzed file `spec` names from `fromFile`, or null. */
+  resolve(fromFile: string, spec: string): string | null {
+    const dir = path.dirname(fromFile);
+    const key = `${dir}\0${spec}`;
+    const hit = this.cache.get(key);
+    if (hit !== undefined) return hit;
+    const result = this.resolveUncached(dir, spec);
+    this.cache.set(key, result);
+    return result;
+  }
+
+  private resolveUncached(dir: string, spec: string): string | null {
+    if (spec.startsWith('.') || spec.startsWith('/')) return this.probe(path.resolve(dir, spec));
+    const ts = this.tsconfigFor(dir);
+    if (ts) {
+      for (const [pattern, targets] of ts.paths) {
+        const star = pattern.indexOf('*');
+        let rest: string | null = null;
+        if (star < 0) rest = pattern === spec ? '' : null;
+        else if (spec.startsWith(pattern.slice(0, star)) && spec.endsWith(pattern.slice(star + 1)) && spec.length >= pattern.length - 1) {
+          rest = spec.slice(star, spec.length - (pattern.length - star - 1));
+        }
+        if (rest === null) continue;
+        for (const t of targets) {
+          const found = this.probe(path.resolve(ts.baseUrl ?? ts.base, t.replace('*', rest)));
+          if (found) return found;
+        }
+      }
+      if (ts.baseUrl) {
+        const found = this.probe(path.resolve(ts.baseUrl, spec));
+        if (found) return found;
+      }
+    }
+    return this.resolvePackage(spec);
+  }
+
+  /** A workspace package: `@acme/lib`, `@acme/lib/sub`. */
+  private resolvePackage(spec: string): string | null {
+    const parts = spec.split('/');
+    const name = spec.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]!;
+    const pkg = this.packages.get(name);
+    if (!pkg) return null;
+    const sub = spec.slice(name.length); // '' or '/utils'
+    const candidates: string[] = [];
+    const exp = pkg.json.exports;
+    const pick = (v: any): void => {
+      if (typeof v === 'string') candidates.push(v);
+      else if (Array.isArray(v)) v.forEach(pick);
+      else if (v && typeof v === 'object') {
+        for (const cond of ['source', 'development', 'import', 'require', 'node', 'default', 'types']) if (cond in v) pick(v[cond]);
+      }
+    };
+    if (exp !== undefined) {
+      if (typeof exp === 'string' || Array.isArray(exp) || (exp && typeof exp === 'object' && !Object.keys(exp).some((k) => k.startsWith('.')))) {
+        if (sub === '') pick(exp);
+      } else if (exp && typeof exp === 'object') {
+        const key = `.${sub}`;
+        if (key in exp) pick(exp[key]);
+        else {
+          for (const [k, v] of Object.entries(exp)) {
+            const star = k.indexOf('*');
+            if (star < 0) continue;
+            if (key.startsWith(k.slice(0, star)) && key.endsWith(k.slice(star + 1))) {
+              const rest = key.slice(star, key.length - (k.length - star - 1));
+              const before = candidates.length;
+              pick(v);
+              for (let i = before; i < candidates.length; i++) candidates[i] = candidates[i]!.replace('*', rest);
+            }
+          }
+        }
+      }
+    }
+    if (sub === '') for (const f of ['source', 'module', 'main']) if (typeof pkg.json[f] === 'string') candidates.push(pkg.json[f]);
+    candidates.push(sub ? `.${sub}` : './index', sub ? `./src${sub}` : './src/index');
+    for (const c of candidates) {
+      const abs = path.resolve(pkg.dir, c);
+      const found = this.probe(abs) ?? this.probe(toSource(pkg.dir, abs));
+      if (found) return found;
+    }
+    return null;
+  }
+
+  /** The analyzed file for a path: as is, `.js` → `.ts`, with an extension, or its index. */
+  private probe(abs: string): string | null {
+    if (this.files.has(abs)) return abs;
+    const ext = path.extname(abs);
+    for (const alt of JS_TO_TS[ext] ?? []) {
+      const swapped = abs.slice(0, -ext.length) + alt;
+      if (this.files.has(swapped)) return swapped;
+    }
+    if (abs.endsWith('.d.ts')) {
+      const src = abs.slice(0, -5) + '.ts';
+      if (this.files.has(src)) return src;
+    }
+    for (const e of SOURCE_EXTENSIONS) if (this.files.has(abs + e)) return abs + e;
+    for (const e of SOURCE_EXTENSIONS) if (this.files.has(path.join(abs, 'index' + e))) return path.join(abs, 'index' + e);
+    return null;
+  }
+
+  /** The nearest tsconfig.json (or jsconfig.json) above `dir`, with `extends` followed. */
+  private tsconfigFor(dir: string): TsPaths | null {
+    if (this.tsconfigByDir.has(dir)) return this.tsconfigByDir.get(dir)!;
+    let result: TsPaths | null = null;
+    for (const name of ['tsconfig.json', 'jsconfig.json']) {
+      const file = path.join(dir, name);
+      if (fs.existsSync(file)) {
+        result = readTsconfig(file, 0);
+        break;
+      }
+    }
+    if (result === null) {
+      const parent = path.dirname(dir);
+      if (parent !== dir) result = this.tsconfigFor(parent);
+    }
+    this.tsconfigByDir.set(dir, result);
+    return result;
+  }
+}
+
+/** `dist/lib/index.js` → `src/lib/index`, for packages whose entry points name build output. */
+function toSource(pkgDir: string, abs: string): string {
+  const rel = path.relative(pkgDir, abs).split(path.sep);
+  if (['dist', 'build', 'lib', 'out', 'esm', 'cjs'].includes(rel[0]!)) rel[0] = 'src';
+  else return abs;
+  return path.join(pkgDir, ...rel).replace(/\.(d\.ts|[cm]?js)$/, '');
+}
+
+function readTsconfig(file: string, depth: number): TsPaths | null {
+  if (depth > 5) return null;
+  let json: any;
+  try {
+    json = parseJsonc(fs.readFileSync(file, 'utf8'));
+  } catch {
+    return null;
+  }
+  const base = path.dirname(file);
+  let inherited: TsPaths | null = null;
+  const ext = typeof json.extends === 'string' ? json.extends : Array.isArray(json.extends) ? json.extends[0] : null;
+  if (typeof ext === 'string' && ext.startsWith('.')) {
+    const target = path.resolve(base, ext.endsWith('.json') ? ext : `${ext}.json`);
+    if (fs.existsSync(target)) inherited = readTsconfig(target, depth + 1);
+  }
+  const opts = json.compilerOptions ?? {};
+  const baseUrl = typeof opts.baseUrl === 'string' ? path.resolve(base, opts.baseUrl) : (inherited?.baseUrl ?? null);
+  const paths: [string, string[]][] =
+    opts.paths && typeof opts.paths === 'object'
+      ? Object.entries(opts.paths).filter((e): e is [string, string[]] => Array.isArray(e[1]))
+      : (inherited?.paths ?? []);
+  const pathsBase = opts.paths ? base : (inherited?.base ?? base);
+  if (paths.length === 0 && baseUrl === null) return inherited;
+  return { base: pathsBase, paths, baseUrl };
+}
+
+/** JSON with comments and trailing commas, as tsconfig.json allows. */
+export function parseJsonc(text: string): unknown {
+  let out = '';
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (inString) {
+      out += c;
+      if (c === '\\') out += text[++i] ?? '';
+      else if (c === '"') inString = false;
+      continue;
+    }
+    if (c === '"') {
+      inString = true;
+      out += c;
+    } else if (c === '/' && text[i + 1] === '/') {
+      while (i < text.length && text[i] !== '\n') i++;
+      out += '\n';
+    } else if (c === '/' && text[i + 1] === '*') {
+      i += 2;
+      while (i < text.length && !(text[i] === '*' && text[i + 1] === '/')) i++;
+      i++;
+    } else out += c;
+  }
+  return JSON.parse(out.replace(/,(\s*[}\]])/g, '$1'));
+}
