@@ -1,7 +1,7 @@
 // Documentation examples are executable: each `bad` example yields exactly one
 // finding of its rule, each `good` example none.
 import { describe, expect, it } from 'vitest';
-import { analyzeSource } from '../src/analyze-file.js';
+import { analyzeSource, suppress } from '../src/analyze-file.js';
 import { defaultConfig } from '../src/config.js';
 import { ALL_RULE_METAS, RULE_IDS } from '../src/registry.js';
 import { buildSettings } from '../src/run.js';
@@ -11,7 +11,8 @@ function findingsFor(ruleId: string, source: string) {
   const isEngine = ALL_RULE_METAS.find((m) => m.id === ruleId)!.category === 'engine';
   const settings = buildSettings(defaultConfig(ROOT), { onlyRules: isEngine ? undefined : [ruleId], reportUnusedIgnores: true });
   const res = analyzeSource({ file: 'src/example.ts', packagePath: 'src/example.ts', source, script: null }, settings, RULE_IDS);
-  return res.findings.filter((f) => f.ruleId === ruleId);
+  const { kept } = suppress(res.file, res.findings, res.directives, res.directiveProblems, settings, RULE_IDS);
+  return kept.filter((f) => f.ruleId === ruleId);
 }
 
 describe.each(ALL_RULE_METAS.map((m) => [m.id, m] as const))('docs of %s', (id, meta) => {
