@@ -59,7 +59,8 @@ export default defineRule({
     const check = (blockPath: NodePath<any>, key: string, statements: readonly Node[]) => {
       if (statements.length < 2) return;
       const tx = transactionParam(blockPath);
-      const receivers = methodReceivers(blockPath);
+      let receivers: Set<string> | null = null;
+      const isReceiver = (name: string) => (receivers ??= methodReceivers(blockPath)).has(name);
       let run: AwaitStep[] = [];
       // Plain statements after the first await of the run, and where each member's followers start.
       let between: Between[] = [];
@@ -74,7 +75,7 @@ export default defineRule({
         const stmtPath = blockPath.child(stmt, key, i);
         const step = awaitStep(stmtPath);
         // Nothing to overlap: a request accessor, a cached import, a predicate, a client being acquired.
-        if (step && (step.call.kind === 'cheap' || (step.target !== null && ACQUISITION_NAMES.test(step.target)) || (step.target !== null && receivers.has(step.target)))) {
+        if (step && (step.call.kind === 'cheap' || (step.target !== null && ACQUISITION_NAMES.test(step.target)) || (step.target !== null && /^[\w$]+$/.test(step.target) && isReceiver(step.target)))) {
           if (run.length > 0) between.push(flowOf(stmtPath));
           return;
         }

@@ -14,12 +14,15 @@ import { TOOL, VERSION } from './version.js';
 
 export interface CliIO {
   stdout: { write(s: string): unknown; isTTY?: boolean };
-  stderr: { write(s: string): unknown };
+  stderr: { write(s: string): unknown; isTTY?: boolean };
   cwd: string;
   env: Record<string, string | undefined>;
 }
 
 interface ScanFlags {
+  workers?: number;
+  cache: boolean;
+  cacheLocation?: string;
   format: string;
   outputFile?: string;
   maxWarnings?: number;
@@ -51,6 +54,9 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
     .option('--rule <ids...>', 'run only these rules (repeatable or comma-separated)')
     .option('--no-ignore', 'do not apply .gitignore files or the config "ignore" patterns')
     .option('--report-unused-ignores', 'report loopguard-ignore comments that silence nothing')
+    .option('--workers <n>', 'threads for per-file analysis (1 = in-process; default: all cores, small runs in-process)', parseWorkers)
+    .option('--no-cache', 'do not read or write the result cache')
+    .option('--cache-location <dir>', 'where to keep the result cache (default: node_modules/.cache/loopguard)')
     .enablePositionalOptions()
     .showHelpAfterError('(run loopguard --help for usage)')
     .exitOverride()
@@ -64,8 +70,8 @@ Commands:
 
 Exit codes: 0 no errors, 1 error findings or too many warnings, 2 usage/config error or internal failure.`,
     )
-    .action((paths: string[], flags: ScanFlags) => {
-      exitCode = scan(paths, flags, io);
+    .action(async (paths: string[], flags: ScanFlags) => {
+      exitCode = await scan(paths, flags, io);
     });
 
   program
@@ -108,10 +114,11 @@ Exit codes: 0 no errors, 1 error findings or too many warnings, 2 usage/config e
   return exitCode;
 }
 
-function scan(paths: string[], flags: ScanFlags, io: CliIO): number {
+async function scan(paths: string[], flags: ScanFlags, io: CliIO): Promise<number> {
   let output;
+  const progress = new Progress(io);
   try {
-    output = runLoopguard({
+    output = await runLoopguard({
       cwd: io.cwd,
       paths,
       configPath: flags.config,
@@ -119,8 +126,13 @@ function scan(paths: string[], flags: ScanFlags, io: CliIO): number {
       noIgnore: !flags.ignore,
       reportUnusedIgnores: flags.reportUnusedIgnores,
       quiet: flags.quiet,
+      workers: flags.workers,
+      cache: flags.cache ? path.resolve(io.cwd, flags.cacheLocation ?? defaultCacheDir(io.cwd)) : false,
+      onProgress: (done, total) => progress.update(done, total),
     });
+    progress.clear();
   } catch (err) {
+    progress.clear();
     if (err instanceof ConfigError) {
       io.stderr.write(`loopguard: config error: ${err.message}\n`);
       return 2;
@@ -160,6 +172,43 @@ function scan(paths: string[], flags: ScanFlags, io: CliIO): number {
     return 1;
   }
   return 0;
+}
+
+function parseWorkers(value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) < 1) {
+    throw new CommanderError(2, 'loopguard.workers', `error: --workers must be a whole number of at least 1, got "${value}"`);
+  }
+  return Number(value);
+}
+
+/** node_modules/.cache/loopguard next to the nearest package.json (or in the working directory). */
+function defaultCacheDir(cwd: string): string {
+  for (let dir = cwd; ; ) {
+    if (fs.existsSync(path.join(dir, 'package.json')) || fs.existsSync(path.join(dir, 'node_modules'))) return path.join(dir, 'node_modules', '.cache', 'loopguard');
+    const parent = path.dirname(dir);
+    if (parent === dir) return path.join(cwd, 'node_modules', '.cache', 'loopguard');
+    dir = parent;
+  }
+}
+
+/** "loopguard: 1234/7028 files" on a terminal's stderr, for runs longer than a second; nothing otherwise. */
+class Progress {
+  private readonly started = Date.now();
+  private shown = false;
+  private last = 0;
+  constructor(private readonly io: CliIO) {}
+  update(done: number, total: number): void {
+    if (!this.io.stderr.isTTY || this.io.env.CI) return;
+    const now = Date.now();
+    if (now - this.started < 1000 || now - this.last < 100) return;
+    this.last = now;
+    this.shown = true;
+    this.io.stderr.write(`\rloopguard: ${done}/${total} files`);
+  }
+  clear(): void {
+    if (this.shown) this.io.stderr.write('\r\u001b[2K');
+    this.shown = false;
+  }
 }
 
 function parseMaxWarnings(value: string): number {

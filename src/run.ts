@@ -3,18 +3,23 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import ignore from 'ignore';
-import { analyzeSource, suppress, type ActiveRule, type AnalyzeSettings, type FileResult } from './analyze-file.js';
+import { suppress, type AnalyzeInput, type AnalyzeSettings, type FileResult } from './analyze-file.js';
+import { ResultCache } from './cache.js';
 import { CallGraph } from './call-graph.js';
 import { excerptFor } from './excerpt.js';
 import { ModuleResolver, type WorkspacePackage } from './module-resolution.js';
 import { loadConfig, type ResolvedConfig } from './config.js';
 import { discover, toPosixRelative } from './discover.js';
-import { compareFindings, type ExcerptLine, type Finding, type RunResult, type Severity, type SkippedFile, type ToolError } from './findings.js';
-import { createBlockingCatalog } from './knowledge/blocking-apis.js';
+import { compareFindings, type ExcerptLine, type Finding, type RunResult, type SkippedFile, type ToolError } from './findings.js';
 import { classifyScriptFile, type ScriptFile } from './knowledge/script-files.js';
 import { SOURCE_EXTENSIONS } from './parse.js';
-import { ALL_RULE_METAS, CORE_RULES, RULE_IDS, RULES, suggestRuleId } from './registry.js';
-import { formatMessage, severityOf, type RuleMeta } from './rule-api.js';
+import { analyzeAll, defaultWorkerCount, MIN_FILES_FOR_WORKERS } from './pool.js';
+import { readSource } from './read-source.js';
+import { ALL_RULE_METAS, RULE_IDS } from './registry.js';
+import { formatMessage, type RuleMeta } from './rule-api.js';
+import { buildSettings, buildSettingsFromSpec, settingsKey, settingsSpec, UsageError } from './settings.js';
+
+export { buildSettings, UsageError };
 
 export interface RunOptions {
   cwd: string;
@@ -29,6 +34,12 @@ export interface RunOptions {
   quiet?: boolean;
   /** Use this configuration instead of looking one up (tests). */
   config?: ResolvedConfig;
+  /** Threads for per-file work: 1 analyzes in-process; default: the available cores (small runs stay in-process). */
+  workers?: number;
+  /** Cache directory, or false for no cache (default: no cache when this option is absent). */
+  cache?: string | false;
+  /** Called as files are analyzed: (done, total). */
+  onProgress?: (done: number, total: number) => void;
 }
 
 export interface RunOutput {
@@ -38,15 +49,11 @@ export interface RunOutput {
   config: ResolvedConfig;
 }
 
-/** A problem with how loopguard was called: exit code 2. */
-export class UsageError extends Error {}
-
-const BINARY_SNIFF_BYTES = 8000;
-
-export function runLoopguard(options: RunOptions): RunOutput {
+export async function runLoopguard(options: RunOptions): Promise<RunOutput> {
   const cwd = options.cwd;
   const config = options.config ?? loadConfig(cwd, options.configPath);
-  const settings = buildSettings(config, options);
+  const spec = settingsSpec(config, options);
+  const settings = buildSettingsFromSpec(spec);
 
   const discovery = discover(options.paths.length ? options.paths : ['.'], {
     cwd,
@@ -62,10 +69,14 @@ export function runLoopguard(options: RunOptions): RunOutput {
   const packageRoots = new PackageRoots(cwd);
   const errors: ToolError[] = discovery.unreadable.map((u) => ({ file: u.file, message: u.message }));
   const skipped: SkippedFile[] = [...discovery.skipped];
-  const results: { abs: string; res: FileResult }[] = [];
   const maxBytes = config.maxFileSizeKb * 1024;
 
-  // Per-file work: read, parse, analyze, summarise.
+  // Per-file work: read, classify, look up the cache, then analyze the rest (in threads when it pays).
+  const cache = options.cache ? ResultCache.open(options.cache) : null;
+  const key = settingsKey(spec);
+  const results: { abs: string; res: FileResult }[] = [];
+  const pending: { abs: string; input: AnalyzeInput; cacheKey: string; slot: number }[] = [];
+  const slots: ({ abs: string; res: FileResult } | null)[] = [];
   for (const file of discovery.files) {
     const read = readSource(file.abs, maxBytes, config.maxFileSizeKb);
     if ('skip' in read) {
@@ -85,17 +96,39 @@ export function runLoopguard(options: RunOptions): RunOutput {
         script = { role: 'script', reason: `a script (matches "scripts" in ${config.source ?? 'the config'})` };
       }
     }
-    let res: FileResult;
-    try {
-      res = analyzeSource({ file: file.file, packagePath, source: read.source, script }, settings, RULE_IDS);
-    } catch (err) {
-      errors.push({ file: file.file, message: `internal error: ${(err as Error)?.stack ?? String(err)}` });
-      continue;
-    }
-    if (res.error) errors.push({ file: file.file, message: res.error });
-    else if (res.skipped) skipped.push({ file: file.file, reason: res.skipped });
-    else results.push({ abs: file.abs, res });
+    const input: AnalyzeInput = { file: file.file, packagePath, source: read.source, script };
+    const cacheKey = cache ? ResultCache.key(key, read.source, { file: file.file, packagePath, script }) : '';
+    const hit = cache?.get(file.file, cacheKey);
+    slots.push(hit ? { abs: file.abs, res: hit } : null);
+    if (!hit) pending.push({ abs: file.abs, input, cacheKey, slot: slots.length - 1 });
   }
+  const threads = options.workers ?? (pending.length >= MIN_FILES_FOR_WORKERS ? defaultWorkerCount() : 1);
+  const total = pending.length;
+  const outcomes = await analyzeAll(
+    pending.map((p) => p.input),
+    settings,
+    spec,
+    Math.min(threads, Math.max(1, Math.floor(total / 2))),
+    (done) => options.onProgress?.(done, total),
+  );
+  pending.forEach((p, i) => {
+    const outcome = outcomes[i]!;
+    if ('error' in outcome) {
+      errors.push({ file: p.input.file, message: outcome.error });
+      return;
+    }
+    slots[p.slot] = { abs: p.abs, res: outcome.ok };
+    if (cache && !outcome.ok.error) cache.set(p.input.file, p.cacheKey, outcome.ok);
+  });
+  cache?.save();
+  for (const slot of slots) {
+    if (!slot) continue;
+    if (slot.res.error) errors.push({ file: slot.res.file, message: slot.res.error });
+    else if (slot.res.skipped) skipped.push({ file: slot.res.file, reason: slot.res.skipped });
+    else results.push(slot);
+  }
+  // Cached results are shared objects: the project phase must not change them.
+  for (const r of results) r.res = { ...r.res, findings: r.res.findings.map((f) => ({ ...f })) };
 
   // Project phase.
   const linked = linkProject(results, settings, packageRoots.packages());
@@ -144,48 +177,6 @@ export function runLoopguard(options: RunOptions): RunOutput {
   const rules = new Map<string, RuleMeta>();
   for (const r of ALL_RULE_METAS) rules.set(r.id, r);
   return { result, rules, config };
-}
-
-export function buildSettings(config: ResolvedConfig, options: Pick<RunOptions, 'onlyRules' | 'reportUnusedIgnores' | 'quiet'>): AnalyzeSettings {
-  let only: Set<string> | null = null;
-  if (options.onlyRules && options.onlyRules.length > 0) {
-    only = new Set();
-    for (const id of options.onlyRules) {
-      if (!RULES.some((r) => r.id === id)) {
-        const hint = suggestRuleId(id);
-        throw new UsageError(`--rule: unknown rule "${id}"${hint ? ` (did you mean "${hint}"?)` : ''}. Run \`loopguard rules\` for the list`);
-      }
-      only.add(id);
-    }
-  }
-  const rules: ActiveRule[] = [];
-  for (const rule of RULES) {
-    const setting = config.rules.get(rule.id);
-    let sev = setting?.severity ?? rule.severity;
-    if (only) {
-      if (!only.has(rule.id)) continue;
-      if (sev === 'off') sev = rule.severity;
-    }
-    if (sev === 'off') continue;
-    if (options.quiet && sev === 'warn') continue;
-    const defaults: Record<string, unknown> = {};
-    for (const [k, spec] of Object.entries(rule.options ?? {})) defaults[k] = spec.default;
-    rules.push({ rule, severity: severityOf(sev), options: setting?.options ?? defaults });
-  }
-  const coreSeverity = new Map<string, Severity>();
-  for (const meta of CORE_RULES) {
-    if (meta.id === 'unused-suppression' && !options.reportUnusedIgnores) continue;
-    const sev = config.rules.get(meta.id)?.severity ?? meta.severity;
-    if (sev === 'off' || (options.quiet && sev === 'warn')) continue;
-    coreSeverity.set(meta.id, severityOf(sev));
-  }
-  return {
-    rules,
-    knowledge: { blocking: createBlockingCatalog(config.blocking) },
-    coreSeverity,
-    reportUnusedIgnores: !!options.reportUnusedIgnores,
-    summaries: rules.some((r) => r.rule.link !== undefined),
-  };
 }
 
 /**
@@ -245,30 +236,6 @@ function linkProject(results: { abs: string; res: FileResult }[], settings: Anal
     });
   }
   return out;
-}
-
-type ReadOutcome = { source: string } | { skip: string } | { error: string };
-
-function readSource(abs: string, maxBytes: number, maxKb: number): ReadOutcome {
-  let buf: Buffer;
-  try {
-    const size = fs.statSync(abs).size;
-    if (size > maxBytes) {
-      return { skip: `${formatSize(size)}, over the ${maxKb} KB limit (raise "maxFileSizeKb" in the config to analyze it)` };
-    }
-    buf = fs.readFileSync(abs);
-  } catch (err) {
-    return { error: `cannot read file (${(err as NodeJS.ErrnoException).code ?? String(err)})` };
-  }
-  const sniff = buf.subarray(0, BINARY_SNIFF_BYTES);
-  if (sniff.includes(0)) return { skip: 'binary file (contains NUL bytes)' };
-  let source = buf.toString('utf8');
-  if (source.charCodeAt(0) === 0xfeff) source = source.slice(1);
-  return { source };
-}
-
-function formatSize(bytes: number): string {
-  return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.ceil(bytes / 1024)} KB`;
 }
 
 interface PackageRoot {

@@ -81,6 +81,17 @@ class ExitMark {
   constructor(readonly path: NodePath) {}
 }
 
+// Child keys to descend into, per node type, with type-only keys removed (computed once per type).
+const CHILD_KEYS = new Map<string, readonly string[]>();
+function childKeys(type: string): readonly string[] {
+  let keys = CHILD_KEYS.get(type);
+  if (!keys) {
+    keys = SKIPPED_TYPES.has(type) ? [] : (VISITOR_KEYS[type] ?? []).filter((k) => !SKIPPED_KEYS.has(k));
+    CHILD_KEYS.set(type, keys);
+  }
+  return keys;
+}
+
 /** Walk `root` depth-first, calling enter visitors before children and exit visitors after. */
 export function traverse(root: Node, visitors: MergedVisitors, rootPath: NodePath | null = null): void {
   const { enter, exit } = visitors;
@@ -96,17 +107,20 @@ export function traverse(root: Node, visitors: MergedVisitors, rootPath: NodePat
           if (fns) for (const fn of fns) fn(path);
         }
       : undefined,
+    exit.size > 0 ? exit : undefined,
   );
 }
 
 /**
  * Visit every node below `rootPath` (including it), iteratively. Return `false`
- * from `enter` to skip a node's children; `exit` runs after a node's children.
+ * from `enter` to skip a node's children; `exit` runs after a node's children
+ * (only for node types in `exitTypes`, when given).
  */
 export function walkPaths(
   rootPath: NodePath,
   enter: (path: NodePath) => boolean | void,
   exit?: (path: NodePath) => void,
+  exitTypes?: ReadonlyMap<string, unknown>,
 ): void {
   const stack: (NodePath | ExitMark)[] = [rootPath];
   while (stack.length > 0) {
@@ -117,14 +131,13 @@ export function walkPaths(
     }
     const path = item;
     if (enter(path) === false) continue;
-    if (exit) stack.push(new ExitMark(path));
-    if (SKIPPED_TYPES.has(path.node.type)) continue;
+    const type = path.node.type;
+    if (exit && (!exitTypes || exitTypes.has(type))) stack.push(new ExitMark(path));
+    const keys = childKeys(type);
+    if (keys.length === 0) continue;
     const node = path.node as unknown as Record<string, unknown>;
-    const keys = VISITOR_KEYS[path.node.type];
-    if (!keys) continue;
     for (let i = keys.length - 1; i >= 0; i--) {
       const key = keys[i]!;
-      if (SKIPPED_KEYS.has(key)) continue;
       const value = node[key];
       if (value == null) continue;
       if (Array.isArray(value)) {

@@ -368,3 +368,56 @@ describe('subcommands', () => {
     expect(help.stdout).toContain('--max-warnings');
   });
 });
+
+describe('workers and cache', () => {
+  const copyProject = () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'loopguard-cli-'));
+    temps.push(dir);
+    fs.cpSync(path.join(ROOT, 'fixtures', 'projects', 'call-chains'), dir, { recursive: true });
+    return dir;
+  };
+
+  it('gives the same bytes whatever the worker count', () => {
+    const dir = copyProject();
+    const one = run(dir, ['--format', 'json', '--workers', '1', '--no-cache']);
+    const two = run(dir, ['--format', 'json', '--workers', '2', '--no-cache']);
+    const three = run(dir, ['--format', 'sarif', '--workers', '3', '--no-cache']);
+    expect(one.code).toBe(1);
+    expect(two.stdout).toBe(one.stdout);
+    expect(three.stdout).toBe(run(dir, ['--format', 'sarif', '--workers', '1', '--no-cache']).stdout);
+    expect(JSON.parse(one.stdout).findings.filter((f: any) => f.trace).length).toBeGreaterThan(0);
+  });
+
+  it('caches results by content, ignores a corrupted cache, and --no-cache leaves nothing behind', () => {
+    const dir = copyProject();
+    const cold = run(dir, ['--format', 'json']);
+    const cacheFile = path.join(dir, 'node_modules', '.cache', 'loopguard', 'results.json');
+    expect(fs.existsSync(cacheFile)).toBe(true);
+    expect(run(dir, ['--format', 'json']).stdout).toBe(cold.stdout);
+    // Truncated, then garbage: ignored and rebuilt, never a crash.
+    fs.writeFileSync(cacheFile, fs.readFileSync(cacheFile, 'utf8').slice(0, 100));
+    expect(run(dir, ['--format', 'json']).stdout).toBe(cold.stdout);
+    fs.writeFileSync(cacheFile, '\u0000garbage');
+    const again = run(dir, ['--format', 'json']);
+    expect(again.stdout).toBe(cold.stdout);
+    expect(again.stderr).toBe('');
+    expect(() => JSON.parse(fs.readFileSync(cacheFile, 'utf8'))).not.toThrow();
+    // A changed file is analyzed again.
+    const page = path.join(dir, 'src', 'routes', 'pages.ts');
+    fs.writeFileSync(page, fs.readFileSync(page, 'utf8').replace("res.send(revision());", 'res.send("v1");'));
+    const changed = JSON.parse(run(dir, ['--format', 'json']).stdout);
+    expect(changed.findings.length).toBe(JSON.parse(cold.stdout).findings.length - 1);
+    const fresh = copyProject();
+    run(fresh, ['--no-cache']);
+    expect(fs.existsSync(path.join(fresh, 'node_modules'))).toBe(false);
+    run(fresh, ['--cache-location', '.lg-cache']);
+    expect(fs.existsSync(path.join(fresh, '.lg-cache', 'results.json'))).toBe(true);
+  });
+
+  it('rejects a bad --workers and prints no progress off a terminal', () => {
+    const dir = copyProject();
+    expect(run(dir, ['--workers', '0']).code).toBe(2);
+    expect(run(dir, ['--workers', 'many']).code).toBe(2);
+    expect(run(dir, ['--format', 'json']).stderr).toBe('');
+  });
+});

@@ -15,10 +15,10 @@ for (const rule of RULES) {
       expect(files.length).toBeGreaterThan(0);
     });
     for (const file of files) {
-      it(file, () => {
+      it(file, async () => {
         const source = fs.readFileSync(path.join(ROOT, file), 'utf8');
         const { expectations, config } = parseAnnotations(file, source, RULE_IDS);
-        const { result } = analyzeFixture(file, [rule.id], config);
+        const { result } = await analyzeFixture(file, [rule.id], config);
         expect(result.errors).toEqual([]);
         expect(result.skipped).toEqual([]);
         const mismatches = compare(expectations, result.findings, RULE_IDS);
