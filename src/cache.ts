@@ -47,7 +47,7 @@ export class ResultCache {
   }
 
   get(file: string, key: string): FileResult | null {
-    const e = this.entries[file];
+    const e = Object.hasOwn(this.entries, file) ? this.entries[file] : undefined;
     return e && e.key === key && e.result && Array.isArray(e.result.findings) ? e.result : null;
   }
 

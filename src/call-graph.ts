@@ -86,12 +86,13 @@ export class CallGraph {
     const f = this.byAbs.get(abs);
     if (!f) return null;
     const name = exportPath[0] ?? 'default';
-    const e = f.summary.exports[name];
+    // Own properties only: `db.hasOwnProperty(…)` must not find Object.prototype.
+    const e = Object.hasOwn(f.summary.exports, name) ? f.summary.exports[name] : undefined;
     if (e) {
       if (e.kind === 'local') return exportPath.length <= 1 ? keyOf(abs, e.fn) : null;
       if (e.kind === 'object') {
         const member = exportPath[1];
-        return member && exportPath.length === 2 && e.members[member] ? keyOf(abs, e.members[member]!) : null;
+        return member && exportPath.length === 2 && Object.hasOwn(e.members, member) ? keyOf(abs, e.members[member]!) : null;
       }
       const target = this.resolver.resolve(abs, e.source);
       if (!target) return null;

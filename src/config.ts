@@ -123,11 +123,11 @@ export function validateConfig(raw: unknown, where: string, dir: string): Resolv
   cfg.source = where;
   const obj = raw as Record<string, unknown>;
   for (const key of Object.keys(obj)) {
-    if (!(key in KEYS)) {
+    if (!Object.hasOwn(KEYS, key)) {
       fail(key, `is not a config key. Known keys: ${Object.keys(KEYS).filter((k) => k !== '$schema').join(', ')}`);
     }
   }
-  if ('rules' in obj) {
+  if (Object.hasOwn(obj, 'rules')) {
     const rules = obj.rules;
     if (!isObject(rules)) fail('rules', `must be an object mapping rule ids to severities, got ${typeName(rules)}`);
     for (const [id, value] of Object.entries(rules as Record<string, unknown>)) {
@@ -152,7 +152,7 @@ export function validateConfig(raw: unknown, where: string, dir: string): Resolv
       const resolved: Record<string, unknown> = {};
       for (const [name, spec] of Object.entries(specs)) resolved[name] = spec.default;
       for (const [name, v] of Object.entries(options as Record<string, unknown>)) {
-        const spec = specs[name];
+        const spec = Object.hasOwn(specs, name) ? specs[name] : undefined;
         if (!spec) {
           const known = Object.keys(specs);
           fail(`${key}.${name}`, `is not an option of ${id}${known.length ? ` (options: ${known.join(', ')})` : ' (it has no options)'}`);

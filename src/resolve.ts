@@ -82,11 +82,26 @@ function withPath(ref: Ref, extra: readonly string[]): Ref | null {
   return { ...ref, path: [...ref.path, ...path] } as Ref;
 }
 
+// Several rules and the summary builder resolve the same callee: remember the answer per node.
+// (The scope chain of a node is fixed, so the answer depends on the node alone.)
+const memo = new WeakMap<Node, Ref | null>();
+
 /**
  * Resolve `node`, whose identifiers are in the scope of `scopePath`
  * (usually the path of `node` itself or of an ancestor).
  */
 export function resolveExpression(node: Node, scopePath: NodePath, depth = 0): Ref | null {
+  if (depth === 0) {
+    const known = memo.get(node);
+    if (known !== undefined) return known;
+    const ref = resolveUncached(node, scopePath, 0);
+    memo.set(node, ref);
+    return ref;
+  }
+  return resolveUncached(node, scopePath, depth);
+}
+
+function resolveUncached(node: Node, scopePath: NodePath, depth: number): Ref | null {
   if (depth > MAX_DEPTH) return null;
   let n: any = unwrapExpression(node);
   // Collect a member chain iteratively: a.b.c → base `a`, props [b, c].

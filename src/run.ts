@@ -130,8 +130,13 @@ export async function runLoopguard(options: RunOptions): Promise<RunOutput> {
   // Cached results are shared objects: the project phase must not change them.
   for (const r of results) r.res = { ...r.res, findings: r.res.findings.map((f) => ({ ...f })) };
 
-  // Project phase.
-  const linked = linkProject(results, settings, packageRoots.packages());
+  // Project phase. A failure here must not lose the per-file findings.
+  let linked = new Map<string, Finding[]>();
+  try {
+    linked = linkProject(results, settings, packageRoots.packages());
+  } catch (err) {
+    errors.push({ file: null, message: `internal error in the project phase (cross-file findings are missing): ${(err as Error)?.stack ?? String(err)}` });
+  }
 
   // Suppressions, on per-file and project findings alike.
   const findings: Finding[] = [];

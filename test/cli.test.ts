@@ -421,3 +421,14 @@ describe('workers and cache', () => {
     expect(run(dir, ['--format', 'json']).stderr).toBe('');
   });
 });
+
+describe('names from Object.prototype', () => {
+  it('a config key named like a prototype property is still unknown', () => {
+    const dir = project({ 'index.js': CLEAN, 'loopguard.config.json': '{ "toString": 1 }' });
+    const r = run(dir, []);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('"toString" is not a config key');
+    const opt = project({ 'index.js': CLEAN, 'loopguard.config.json': '{ "rules": { "blocking-call": ["error", { "constructor": 1 }] } }' });
+    expect(run(opt, []).stderr).toContain('"rules.blocking-call.constructor" is not an option of blocking-call');
+  });
+});

@@ -42,7 +42,7 @@ const FS_READS = new Set(['readFileSync', 'readdirSync', 'existsSync', 'statSync
 
 function fsAlternative(module: string, name: string): string {
   const base = name.replace(/Sync$/, '');
-  const alt = module === 'fs-extra' ? `\`await fse.${base}(...)\`` : (FS_ALTERNATIVES[name] ?? `\`await fs.promises.${base}(...)\``);
+  const alt = module === 'fs-extra' ? `\`await fse.${base}(...)\`` : ((Object.hasOwn(FS_ALTERNATIVES, name) ? FS_ALTERNATIVES[name] : undefined) ?? `\`await fs.promises.${base}(...)\``);
   return FS_READS.has(name) ? `${alt}, or read it once at startup` : alt;
 }
 
