@@ -40,7 +40,7 @@ export default defineRule({
       'When the order matters for a reason loopguard cannot see (a rate limit, an external sequence), keep the loop and add `// loopguard-ignore-next-line await-in-loop -- <why>`.',
   },
   create(ctx) {
-    if (ctx.file.role === 'test' || ctx.file.role === 'migration') return {};
+    if (ctx.file.role === 'test' || ctx.file.role === 'migration' || ctx.file.role === 'script' || ctx.file.runsInBrowser) return {};
     const reported = new Set<Node>();
     const check = (loopPath: NodePath<any>) => {
       const loop = loopPath.node;
@@ -60,20 +60,11 @@ export default defineRule({
       if (canExitLoop(loopPath, bodyPath)) return;
       const calls = awaits.map((a) => awaitedCall(a)).filter((c): c is NodePath => c !== null);
       if (calls.length === 0) return; // awaiting promises that were already started
-      const loopVars = loopVariables(loopPath);
-      for (const c of calls) {
-        const shape = callShape(c);
-        if (shape.kind === 'sleep' || shape.kind === 'barrier' || shape.kind === 'aggregate' || shape.kind === 'migration') return;
-        if (shape.kind === 'write' && shape.resourceRoot !== null) return;
-        // A pipeline: calling each hook/middleware/plugin in order is the contract.
-        if (callsLoopVariable(c, loopVars)) return;
-        // One request, transaction or session threaded through every call.
-        if (sharedStateArgs(c).size > 0) return;
-        // Writes to one record each time (`associate({ id: tid, … })`), or into one shared container.
-        if (shape.kind !== 'read' && writesSameKey(c, loopPath)) return;
-        if (passesSharedContainer(c, loopPath)) return;
+      // Exemptions that come from the calls themselves also hold for enclosing loops: mark the awaits handled.
+      if (callsAreOrdered(calls, loopPath) || ((loop.type === 'ForOfStatement' || loop.type === 'ForInStatement') && isRegistry(loop.right))) {
+        for (const a of awaits) reported.add(a.node);
+        return;
       }
-      if ((loop.type === 'ForOfStatement' || loop.type === 'ForInStatement') && isRegistry(loop.right)) return;
       if (iterationsDepend(loopPath, bodyPath, calls)) return;
       for (const a of awaits) reported.add(a.node);
       const first = unreported[0]!;
@@ -227,6 +218,34 @@ function short(text: string, max = 40): string {
   return one.length <= max ? one : `${one.slice(0, max - 1)}…`;
 }
 
+/** Are these awaited calls ordered on purpose, whatever the loop does? */
+function callsAreOrdered(calls: NodePath[], loopPath: NodePath<any>): boolean {
+  const loopVars = loopVariables(loopPath);
+  for (const c of calls) {
+    const shape = callShape(c);
+    if (shape.kind === 'sleep' || shape.kind === 'barrier' || shape.kind === 'aggregate' || shape.kind === 'migration') return true;
+    if (shape.kind === 'write' && shape.resourceRoot !== null) return true;
+    // A pipeline: calling each hook/middleware/plugin in order is the contract.
+    if (callsLoopVariable(c, loopVars)) return true;
+    // A callback handed in by the caller: what it does (and in which order it must run) cannot be known.
+    if (callsParameter(c)) return true;
+    // One request, transaction or session threaded through every call.
+    if (sharedStateArgs(c).size > 0) return true;
+    // Writes to one record each time (`associate({ id: tid, … })`).
+    if (shape.kind !== 'read' && writesSameKey(c, loopPath)) return true;
+    // One object handed to every iteration (a manager, a context, a document, a cache): they share it.
+    if (passesSharedObject(c, loopPath)) return true;
+  }
+  return false;
+}
+
+function callsParameter(callPath: NodePath): boolean {
+  const callee = (callPath.node as any).callee;
+  if (callee.type !== 'Identifier') return false;
+  const b = lookup(callPath, callee.name);
+  return !!b && b.kind === 'param';
+}
+
 /** The variables a loop declares for each iteration: `for (const [k, v] of …)` → k, v. */
 function loopVariables(loopPath: NodePath<any>): Set<VarKey> {
   const out = new Set<VarKey>();
@@ -272,21 +291,35 @@ function writesSameKey(callPath: NodePath, loopPath: NodePath<any>): boolean {
   return same;
 }
 
-/** An outer `new Map()`, `new Set()`, `[]` or `{}` passed to the call: the iterations share it. */
-function passesSharedContainer(callPath: NodePath, loopPath: NodePath<any>): boolean {
-  for (const a of (callPath.node as any).arguments ?? []) {
-    if (a.type !== 'Identifier') continue;
-    const b = lookup(callPath, a.name);
-    if (!b || !b.init || !outlives(b, loopPath.node)) continue;
+/**
+ * A context or container from outside the loop handed to every call, directly
+ * or as an option (`walk(v, cache, ancestors)`, `update(row, { manager })`,
+ * `draw(pdfDoc, page)`): the iterations share and change it. Plain data values
+ * passed along (`report`, `account`) do not count.
+ */
+function passesSharedObject(callPath: NodePath, loopPath: NodePath<any>): boolean {
+  const shared = (name: string): boolean => {
+    const b = lookup(callPath, name);
+    if (!b || !outlives(b, loopPath.node) || b.kind === 'import') return false;
     const init = b.init as any;
     const container =
-      init.type === 'ArrayExpression' ||
-      init.type === 'ObjectExpression' ||
-      (init.type === 'NewExpression' && init.callee.type === 'Identifier' && /^(Map|Set|WeakMap|WeakSet|Array)$/.test(init.callee.name));
-    if (container) return true;
+      init &&
+      (init.type === 'ArrayExpression' ||
+        init.type === 'ObjectExpression' ||
+        (init.type === 'NewExpression' && init.callee.type === 'Identifier' && /^(Map|Set|WeakMap|WeakSet|Array)$/.test(init.callee.name)));
+    return container || CONTEXT_NAME.test(name);
+  };
+  for (const a of (callPath.node as any).arguments ?? []) {
+    if (a.type === 'Identifier' && shared(a.name)) return true;
+    if (a.type === 'ObjectExpression') {
+      for (const p of a.properties) if (p.type === 'ObjectProperty' && p.value.type === 'Identifier' && shared(p.value.name)) return true;
+    }
   }
   return false;
 }
+
+/** Names of objects that hold state across calls: contexts, managers, documents, caches, writers… */
+const CONTEXT_NAME = /(?:^|[a-z])(?:manager|Manager|context|Context|ctx|doc|Doc|document|Document|pdf|Pdf|cache|Cache|ancestors|seen|visited|state|State|session|Session|connection|Connection|conn|client|Client|em|repo|Repo|repository|Repository|store|Store|builder|Builder|writer|Writer|stream|Stream|zip|archive|workbook|sheet|canvas|browser|acc|accumulator|registry|Registry|graph|Graph|tree|Tree|map|Map|set|Set|index|Index)$/;
 
 /** A counter: only ever changed by `++`, `--`, `+= n` or `-= n` (an index, not state). */
 function isCounter(key: VarKey, bodyPath: NodePath<any>, loopPath: NodePath<any>): boolean {

@@ -42,6 +42,7 @@ export default defineRule({
       'In CLI tools and build scripts blocking calls are fine; loopguard already skips `bin/`, `scripts/`, `tools/`, config files, tests and files with a shebang. Declare other script locations with the `scripts` config key rather than turning the rule off.',
   },
   create(ctx) {
+    if (ctx.file.runsInBrowser) return {};
     const checkCall = (path: NodePath<any>) => {
       const call = path.node;
       const target = ctx.resolveCallTarget(path);
@@ -85,7 +86,7 @@ export default defineRule({
   // Blocking work reached through calls, across files: reported once, at the hot call site.
   link(ctx) {
     for (const hot of ctx.graph.hotCallsToBlocking()) {
-      if (ctx.startupOnly.has(hot.caller.key)) continue;
+      if (ctx.startupOnly.has(hot.caller.key) || ctx.forked.has(hot.caller.file.abs)) continue;
       const { site, chain } = hot;
       const where = hot.caller.fn.context!;
       ctx.report(

@@ -51,6 +51,8 @@ export default defineRule({
       }
       const client = TIMEOUT_CLIENTS.get(key);
       if (!client) return;
+      // fetch(new URL('./font.ttf', import.meta.url)): a bundled asset, not a network call.
+      if (key === 'global#fetch' && isBundledAsset(call.arguments[0])) return;
       if (covered(path, client) !== 'no') return;
       if (client.laterSetters && timeoutSetLater(path, client.laterSetters)) return;
       if (racedAgainstTimer(path)) return;
@@ -107,6 +109,11 @@ function covered(path: NodePath<any>, client: TimeoutClient): Coverage {
     if (init?.type === 'NewExpression') return 'unknown';
   }
   return verdict;
+}
+
+function isBundledAsset(arg: any): boolean {
+  const a = arg && unwrapExpression(arg);
+  return !!a && a.type === 'NewExpression' && a.callee.type === 'Identifier' && a.callee.name === 'URL' && a.arguments[1]?.type === 'MemberExpression' && a.arguments[1].object.type === 'MetaProperty';
 }
 
 /** Names that say an argument is a URL, a command, a port, a path or a callback, not an options object. */

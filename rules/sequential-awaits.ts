@@ -1,4 +1,4 @@
-import { awaitedCall, callShape, sharedStateArgs, type CallShape } from '../src/call-shape.js';
+import { awaitedCall, callShape, isCheapLocalCallee, sharedStateArgs, type CallShape } from '../src/call-shape.js';
 import { ACQUISITION_NAMES } from '../src/knowledge/call-verbs.js';
 import { directAwaits, flowOf, hasJump, intersects, mutableArguments, type VarKey } from '../src/dataflow.js';
 import { defineRule, type NodePath, type Node } from '../src/rule-api.js';
@@ -55,7 +55,7 @@ export default defineRule({
       'When the second call must not start if the first fails and it has no side-effect name loopguard recognises, silence the line with `// loopguard-ignore-next-line sequential-awaits -- <why>`.',
   },
   create(ctx) {
-    if (ctx.file.role === 'test' || ctx.file.role === 'migration') return {};
+    if (ctx.file.role === 'test' || ctx.file.role === 'migration' || ctx.file.runsInBrowser) return {};
     const check = (blockPath: NodePath<any>, key: string, statements: readonly Node[]) => {
       if (statements.length < 2) return;
       const tx = transactionParam(blockPath);
@@ -75,7 +75,7 @@ export default defineRule({
         const stmtPath = blockPath.child(stmt, key, i);
         const step = awaitStep(stmtPath);
         // Nothing to overlap: a request accessor, a cached import, a predicate, a client being acquired.
-        if (step && (step.call.kind === 'cheap' || (step.target !== null && ACQUISITION_NAMES.test(step.target)) || (step.target !== null && /^[\w$]+$/.test(step.target) && isReceiver(step.target)))) {
+        if (step && (step.call.kind === 'cheap' || isCheapLocalCallee(step.call.path) || (step.target !== null && ACQUISITION_NAMES.test(step.target)) || (step.target !== null && /^[\w$]+$/.test(step.target) && isReceiver(step.target)))) {
           if (run.length > 0) between.push(flowOf(stmtPath));
           return;
         }

@@ -6,7 +6,7 @@ import { refKey } from '../src/resolve.js';
 import { lookup } from '../src/scope.js';
 import { isFunctionNode, walkPaths } from '../src/walk.js';
 
-type Ids = 'fanOut' | 'droppedFanOut' | 'unlimitedMapper' | 'unlimitedLimiter';
+type Ids = 'fanOut' | 'droppedFanOut' | 'unlimitedMapper' | 'unlimitedAsync' | 'unlimitedLimiter';
 
 /** Where the promises of an aggregate come from: a collection and the code run per item. */
 interface FanOut {
@@ -33,6 +33,10 @@ export default defineRule<Ids>({
       message: '`{mapper}` over `{source}` runs every item at once: its `{option}` defaults to Infinity',
       help: 'Set a finite `{option}`, for example `{fix}`',
     },
+    unlimitedAsync: {
+      message: '`{mapper}` over `{source}` runs every task at once, with no limit',
+      help: 'Use `{fix}` instead',
+    },
     unlimitedLimiter: {
       message: '`{aggregate}` over `{source}` goes through {note}, which limits nothing',
       help: 'Give the limiter a finite concurrency, for example `pLimit(8)` or `new PQueue({ concurrency: 8 })`',
@@ -42,7 +46,7 @@ export default defineRule<Ids>({
     why:
       '`await Promise.all(ids.map((id) => fetch(url(id))))` starts one request per id at the same moment. With ids from a request body, a database or a directory listing that can be 10,000 sockets or file descriptors (EMFILE), a connection pool drained, or a downstream service overwhelmed. Peers recommend exactly this pattern as the fix for awaiting in a loop; the fix that scales is bounded concurrency.',
     details:
-      'Flags `Promise.all`, `allSettled`, `any` and `race` when the promises come from a collection whose size the code does not bound, through `.map(...)` (passed directly, spread, or through a variable) or through `jobs.push(call())` in a loop, with no limiter; also `coll.forEach(async …)` and an unused `coll.map(async …)`, whose promises are dropped; and p-map, p-all, Bluebird `map`, and `async.map`/`each`/`parallel` without a finite concurrency (their default is Infinity). Bounded, so not flagged: array literals; `slice(0, N)` and `slice(i, i + SIZE)` with constant sizes (chunked batches); loop variables over `chunk(...)`/`batches`; `Object.keys/values/entries` of a literal or constant object; `Array.from({ length: N })`; collections whose length is rejected above a constant (`if (ids.length > 100) throw …`); registries the program fixes (`plugins`, `providers`, `listeners`, `adapters`…); and callbacks that go through a limiter: p-limit (`limit(() => …)`), p-queue `add`, Bottleneck `schedule`, async-sema/async-mutex (`acquire`, `runExclusive`), or a semaphore, mutex or queue object by name. `pLimit(Infinity)` and a `PQueue` without `concurrency` limit nothing and are flagged. Test files and browser code are skipped.',
+      'Flags `Promise.all`, `allSettled`, `any` and `race` when the promises come from a collection whose size the code does not bound, through `.map(...)` (passed directly, spread, or through a variable) or through `jobs.push(call())` in a loop, with no limiter; also `coll.forEach(async …)` and an unused `coll.map(async …)`, whose promises are dropped; and p-map, p-all, Bluebird `map`, and `async.map`/`each`/`parallel` without a finite concurrency (their default is Infinity). Bounded, so not flagged: array literals; `slice(0, N)` and `slice(i, i + SIZE)` with constant sizes (chunked batches); loop variables over `chunk(...)`/`batches`; `Object.keys/values/entries` of a literal or constant object; `Array.from({ length: N })`; collections whose length is rejected above a limit (`if (ids.length > max) throw …`); query results with a `limit`/`take`/`first` (option or chained call); chunks handed to the callback of a batching helper (`async (chunk) => …`); object literals; registries the program fixes (`plugins`, `providers`, `listeners`, `adapters`…); and callbacks that go through a limiter: p-limit (`limit(() => …)`), p-queue `add`, Bottleneck `schedule`, async-sema/async-mutex (`acquire`, `runExclusive`), or a semaphore, mutex or queue object by name. `pLimit(Infinity)` and a `PQueue` without `concurrency` limit nothing and are flagged. Test files, scripts, migrations and browser code are skipped.',
     bad: [
       "export async function loadAll(ids: string[]) {\n  return Promise.all(ids.map((id) => fetch(`https://api.example.com/items/${id}`)));\n}\n",
     ],
@@ -53,7 +57,7 @@ export default defineRule<Ids>({
     whenNotToUse: 'When the collection is small by construction in a way loopguard cannot see, suppress the line with a reason.',
   },
   create(ctx) {
-    if (ctx.file.role === 'test' || ctx.file.runsInBrowser) return {};
+    if (ctx.file.role === 'test' || ctx.file.role === 'migration' || ctx.file.role === 'script' || ctx.file.runsInBrowser) return {};
     const check = (path: NodePath<any>) => {
       const call = path.node;
       const ref = ctx.resolveCallTarget(path);
@@ -81,7 +85,7 @@ export default defineRule<Ids>({
       if (key && UNLIMITED_ASYNC.has(key)) {
         const input = call.arguments[0];
         if (!input || collectionBound(path.child(input, 'arguments', 0)).bounded) return;
-        ctx.report(call.callee, 'unlimitedMapper', { mapper: key.replace('#', '.'), source: describe(input), option: 'limit', fix: `${UNLIMITED_ASYNC.get(key)}(${describe(input)}, 8, …)` });
+        ctx.report(call.callee, 'unlimitedAsync', { mapper: key.replace('#', '.'), source: describe(input), fix: `${UNLIMITED_ASYNC.get(key)}(${describe(input)}, 8, …)` });
         return;
       }
       // coll.forEach(async …) and a statement `coll.map(async …);`: promises dropped.

@@ -22,6 +22,8 @@ export interface AnalyzeInput {
   source: string;
   /** Whether the file is a script (by path or config) and why, or null. */
   script: ScriptFile | null;
+  /** Front-end code, by its package or folder (also detected from the file's own imports). */
+  browser?: boolean;
 }
 
 export interface ActiveRule {
@@ -83,6 +85,10 @@ export function analyzeSource(input: AnalyzeInput, settings: AnalyzeSettings, al
     return result;
   }
   for (const problem of parsed.recovered.slice(0, 1)) {
+    if (input.script?.role === 'test') {
+      result.skipped = `a test file that does not parse (${problem.message}, line ${problem.line})`;
+      return result;
+    }
     core('parse-error', problem.line, problem.column, formatMessage(parseHelp.message, { reason: problem.message }), parseHelp.help);
   }
 
@@ -90,7 +96,7 @@ export function analyzeSource(input: AnalyzeInput, settings: AnalyzeSettings, al
   const script: ScriptFile | null =
     input.script ?? (input.source.startsWith('#!') ? { role: 'script', reason: 'a script with a shebang (#!)' } : roleFromImports(ast.program));
   const programPath = new NodePath(ast.program, null, 'program', null);
-  const browser = runsInBrowser(ast.program);
+  const browser = !!input.browser || runsInBrowser(ast.program);
   const contexts = new ContextAnalyzer({ packagePath: input.packagePath, script }, programPath);
 
   const summaries = settings.summaries ? new SummaryBuilder(contexts, settings.knowledge.blocking, programPath, input.source) : null;

@@ -37,6 +37,20 @@ export interface BlockingChain {
   last: string;
 }
 
+/** How a function may block: through `next` (or itself), maybe only when its parameter `cond.param` is large. */
+interface ChainLink {
+  next: string | null;
+  site: CallSite | null;
+  cond: { param: number; max: number } | null;
+}
+
+/** Does calling through `site` skip a size-conditional block (a small constant size)? */
+function cheapAt(site: CallSite, cond: ChainLink['cond']): boolean {
+  if (!cond) return false;
+  const a = site.args?.[cond.param];
+  return !!a && 'const' in a && a.const <= cond.max;
+}
+
 export interface HotCall {
   caller: GraphFunction;
   site: CallSite;
@@ -49,7 +63,7 @@ export class CallGraph {
   private readonly edges = new Map<string, { site: CallSite; to: string }[]>();
   private readonly callers = new Map<string, { from: string; site: CallSite }[]>();
   private readonly byAbs = new Map<string, GraphFile>();
-  private chains: Map<string, { next: string | null; site: CallSite | null }> | null = null;
+  private chains: Map<string, ChainLink> | null = null;
 
   constructor(
     files: readonly GraphFile[],
@@ -110,23 +124,29 @@ export class CallGraph {
   }
 
   /** Shortest chains: for each synchronous function that may block, the next function (or the blocking call) on the way. */
-  private computeChains(): Map<string, { next: string | null; site: CallSite | null }> {
+  private computeChains(): Map<string, ChainLink> {
     if (this.chains) return this.chains;
-    const chains = new Map<string, { next: string | null; site: CallSite | null }>();
+    const chains = new Map<string, ChainLink>();
     const queue: string[] = [];
     for (const g of this.functions.values()) {
-      if (!g.fn.async && g.fn.blocking.length > 0 && g.fn.id !== MODULE_FRAME) {
-        chains.set(g.key, { next: null, site: null });
-        queue.push(g.key);
-      }
+      if (g.fn.async || g.fn.blocking.length === 0 || g.fn.id === MODULE_FRAME) continue;
+      // Unconditional if any blocking call is; otherwise it blocks only for large sizes passed in.
+      const unconditional = g.fn.blocking.some((b) => b.sizeParam === undefined);
+      const first = g.fn.blocking[0]!;
+      chains.set(g.key, { next: null, site: null, cond: unconditional ? null : { param: first.sizeParam!, max: first.cheapUpTo! } });
+      queue.push(g.key);
     }
     for (let i = 0; i < queue.length; i++) {
       const key = queue[i]!;
+      const link = chains.get(key)!;
       for (const { from, site } of this.callers.get(key) ?? []) {
-        if (chains.has(from) || site.lazy) continue;
+        if (chains.has(from) || site.lazy || cheapAt(site, link.cond)) continue;
         const caller = this.functions.get(from)!;
         if (caller.fn.async || caller.fn.id === MODULE_FRAME) continue;
-        chains.set(from, { next: key, site });
+        // A size passed through from the caller's own parameter keeps the chain conditional.
+        const passed = link.cond ? site.args?.[link.cond.param] : undefined;
+        const cond = link.cond && passed && 'param' in passed ? { param: passed.param, max: link.cond.max } : null;
+        chains.set(from, { next: key, site, cond });
         queue.push(from);
       }
     }
@@ -143,7 +163,7 @@ export class CallGraph {
     for (let guard = 0; cur && guard < 64; guard++) {
       const g: GraphFunction = this.functions.get(cur)!;
       steps.push({ file: g.file.file, line: g.fn.line, column: g.fn.column, label: g.fn.name });
-      const link: { next: string | null; site: CallSite | null } = chains.get(cur)!;
+      const link: ChainLink = chains.get(cur)!;
       if (link.next === null) {
         const b = g.fn.blocking[0]!;
         steps.push({ file: g.file.file, line: b.line, column: b.column, label: b.api });
@@ -160,7 +180,7 @@ export class CallGraph {
     for (const g of this.functions.values()) {
       if (g.fn.context?.kind !== 'hot') continue;
       for (const { site, to } of this.edges.get(g.key) ?? []) {
-        if (site.lazy) continue;
+        if (site.lazy || cheapAt(site, this.chains!.get(to)?.cond ?? null)) continue;
         const chain = this.chainOf(to);
         if (chain) yield { caller: g, site, callee: this.functions.get(to)!, chain };
       }
@@ -181,10 +201,11 @@ export class CallGraph {
         if (result.has(g.key)) continue;
         const callers = this.callers.get(g.key) ?? [];
         if (callers.length === 0) continue;
-        const allStartup = callers.every(({ from }) => {
+        // A call behind a lazy-initialisation guard runs once, like startup code.
+        const allStartup = callers.every(({ from, site }) => {
           const c = this.functions.get(from)!;
           const kind = c.fn.context?.kind;
-          return kind === 'startup' || kind === 'script' || result.has(from);
+          return site.lazy || kind === 'startup' || kind === 'script' || result.has(from);
         });
         if (allStartup && (g.fn.context === null || g.fn.context.weak || g.fn.context.kind !== 'hot')) {
           result.add(g.key);
@@ -193,6 +214,43 @@ export class CallGraph {
       }
     }
     return result;
+  }
+
+  /**
+   * Files that run only in child processes started with `child_process.fork`:
+   * the fork targets, and files imported only by such files. Blocking there does
+   * not stall the server's event loop.
+   */
+  forkedOnly(): Set<string> {
+    const forked = new Set<string>();
+    for (const f of this.byAbs.values()) {
+      for (const spec of f.summary.forks) {
+        const target = this.resolver.resolve(f.abs, spec);
+        if (target) forked.add(target);
+      }
+    }
+    if (forked.size === 0) return forked;
+    const importers = new Map<string, Set<string>>();
+    for (const f of this.byAbs.values()) {
+      for (const spec of f.summary.imports) {
+        const target = this.resolver.resolve(f.abs, spec);
+        if (!target || target === f.abs) continue;
+        let set = importers.get(target);
+        if (!set) importers.set(target, (set = new Set()));
+        set.add(f.abs);
+      }
+    }
+    for (let changed = true; changed; ) {
+      changed = false;
+      for (const [file, from] of importers) {
+        if (forked.has(file) || from.size === 0) continue;
+        if ([...from].every((i) => forked.has(i))) {
+          forked.add(file);
+          changed = true;
+        }
+      }
+    }
+    return forked;
   }
 
   /** Key of a function for (file, `line:column`). */

@@ -13,10 +13,12 @@ import {
   SHARED_STATE_NAMES,
   SLEEP_NAMES,
   SQL_WRITE,
+  SYNC_BUILTINS,
   words,
   WRITE_VERBS,
 } from './knowledge/call-verbs.js';
 import { memberPropertyName, refKey, resolveExpression, staticString, unwrapExpression } from './resolve.js';
+import { classMethod, functionOfRef } from './summary.js';
 import { someNode, walkPaths, type NodePath } from './walk.js';
 
 export type CallKind = 'read' | 'write' | 'sleep' | 'barrier' | 'aggregate' | 'migration' | 'cheap';
@@ -197,4 +199,31 @@ export function sharedStateArgs(callPath: NodePath): Set<VarKey> {
   };
   for (const a of (callPath.node as any).arguments ?? []) visit(a);
   return out;
+}
+
+/**
+ * The awaited callee is a function of this file that does no I/O: no await, no
+ * promise chain, only built-in calls (`async () => this.config.limits`, a sync
+ * `resolveActor` returning a string). Awaiting it costs nothing to overlap.
+ */
+export function isCheapLocalCallee(callPath: NodePath): boolean {
+  const callee = unwrapExpression((callPath.node as any).callee);
+  let fn: Node | null = null;
+  if ((callee.type === 'MemberExpression' || callee.type === 'OptionalMemberExpression') && unwrapExpression(callee.object).type === 'ThisExpression') {
+    const name = memberPropertyName(callee);
+    fn = name ? classMethod(callPath, name) : null;
+  } else {
+    const ref = resolveExpression(callee, callPath);
+    fn = ref && ref.kind === 'binding' ? functionOfRef(ref) : null;
+  }
+  if (!fn) return false;
+  const body = (fn as any).body;
+  if (!body) return false;
+  return !someNode(body, (n: any) => {
+    if (n.type === 'AwaitExpression' || n.type === 'NewExpression' || n.type === 'YieldExpression') return true;
+    if (n.type !== 'CallExpression' && n.type !== 'OptionalCallExpression') return false;
+    const c = unwrapExpression(n.callee);
+    const name = c.type === 'Identifier' ? c.name : c.type === 'MemberExpression' || c.type === 'OptionalMemberExpression' ? memberPropertyName(c) : null;
+    return !name || !SYNC_BUILTINS.has(name);
+  });
 }

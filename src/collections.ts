@@ -39,6 +39,11 @@ export function collectionBound(exprPath: NodePath, depth = 0): Bound {
         if (fromInit.bounded) return fromInit;
       }
       if (b && isChunkVariable(b)) return { bounded: true, why: `a chunk of fixed size` };
+      // batch.processArray(items, async (chunk) => …): a batching helper hands out bounded chunks.
+      if (b && b.kind === 'param' && /^(chunk|batch|page|slice|group|window|part)(s?|[A-Z_]\w*)$/.test(node.name)) {
+        return { bounded: true, why: `\`${node.name}\` is a chunk handed out by a batching helper` };
+      }
+      if (b && b.init && b.steps.length === 0 && isLimitedQuery(b.init)) return { bounded: true, why: 'it comes from a query with a limit' };
       if (isRegistryName(node.name)) return { bounded: true, why: `\`${node.name}\` is a registry, fixed by the program` };
       if (guardedLength(exprPath, node.name)) return { bounded: true, why: 'its length is checked above' };
       return unbounded();
@@ -93,8 +98,9 @@ export function collectionBound(exprPath: NodePath, depth = 0): Bound {
       return unbounded();
     }
     case 'ObjectExpression':
-      // Array.from({ length: N }, …)
+      // Array.from({ length: N }, …); an object literal (async.parallel({ a, b })) has fixed keys.
       if (arrayLengthIsConstant(node, exprPath)) return { bounded: true, why: 'an array of constant length' };
+      if (node.properties.every((p: any) => p.type !== 'SpreadElement')) return { bounded: true, why: 'an object literal' };
       return unbounded();
     case 'NewExpression': {
       const ref = resolveExpression(node.callee, exprPath);
@@ -206,6 +212,23 @@ function isConstantObject(path: NodePath, depth: number): boolean {
   return false;
 }
 
+/** `await Model.find({ …, limit: 50 })`, `await db.query(…).limit(50)`, `.take(n)`: results bounded by a limit. */
+function isLimitedQuery(init: any): boolean {
+  let n = unwrapExpression(init);
+  if (n.type === 'AwaitExpression') n = unwrapExpression(n.argument);
+  for (let i = 0; i < 12 && n && isCall(n); i++) {
+    const callee = unwrapExpression(n.callee);
+    const name = callee.type === 'MemberExpression' ? memberPropertyName(callee) : callee.type === 'Identifier' ? callee.name : null;
+    if (name && /^(limit|take|first|top|paginate)$/.test(name) && n.arguments.length > 0) return true;
+    for (const a of n.arguments) {
+      const arg = unwrapExpression(a);
+      if (arg.type === 'ObjectExpression' && arg.properties.some((p: any) => p.type === 'ObjectProperty' && /^(limit|take|first|top|perPage|pageSize|per_page|page_size|max|maxResults|size)$/.test(propertyKeyName(p) ?? ''))) return true;
+    }
+    n = callee.type === 'MemberExpression' ? unwrapExpression(callee.object) : null;
+  }
+  return false;
+}
+
 /** A loop variable over chunks: `for (const chunk of chunk(items, 10))`, `for (const batch of batches)`. */
 function isChunkVariable(b: Binding): boolean {
   const loop = b.scopePath.node as any;
@@ -234,10 +257,9 @@ function guardedLength(at: NodePath, text: string): boolean {
     const exits = (s: any): boolean =>
       s.type === 'ThrowStatement' || s.type === 'ReturnStatement' || (s.type === 'BlockStatement' && s.body.some(exits));
     if (t.type === 'BinaryExpression' && ['>', '>='].includes(t.operator) && exits(n.consequent)) {
+      // Any limit counts: `if (files.length > maxItems) throw …`.
       const left = unwrapExpression(t.left);
-      if (left.type === 'MemberExpression' && memberPropertyName(left) === 'length' && describe(left.object) === text && isConstantNumber(t.right, p)) {
-        found = true;
-      }
+      if (left.type === 'MemberExpression' && memberPropertyName(left) === 'length' && describe(left.object) === text) found = true;
     }
     return undefined;
   });

@@ -45,6 +45,8 @@ export function runsInBrowser(program: Node): boolean {
   const p = program as any;
   if ((p.directives ?? []).some((d: any) => d.value.value === 'use client')) return true;
   for (const stmt of p.body) {
+    // AMD modules (`define([...], function () {…})`) are loaded by browsers.
+    if (stmt.type === 'ExpressionStatement' && stmt.expression.type === 'CallExpression' && stmt.expression.callee.type === 'Identifier' && stmt.expression.callee.name === 'define') return true;
     if (stmt.type !== 'ImportDeclaration') continue;
     const mod = stmt.source.value as string;
     if (BROWSER_MODULES.test(mod)) return true;

@@ -108,6 +108,8 @@ export interface LinkContext<M extends string = string> {
   readonly graph: CallGraph;
   /** Functions hot only because they are async whose every caller runs at startup. */
   readonly startupOnly: ReadonlySet<string>;
+  /** Absolute paths of files that run only in forked child processes. */
+  readonly forked: ReadonlySet<string>;
   report(at: SiteLocation, messageId: M, data?: Record<string, string>, extra?: ReportExtra): void;
 }
 

@@ -11,7 +11,7 @@ import { ModuleResolver, type WorkspacePackage } from './module-resolution.js';
 import { loadConfig, type ResolvedConfig } from './config.js';
 import { discover, toPosixRelative } from './discover.js';
 import { compareFindings, type ExcerptLine, type Finding, type RunResult, type SkippedFile, type ToolError } from './findings.js';
-import { classifyScriptFile, type ScriptFile } from './knowledge/script-files.js';
+import { BROWSER_DEPENDENCIES, BROWSER_DIRS, classifyScriptFile, SERVER_DEPENDENCIES, type ScriptFile } from './knowledge/script-files.js';
 import { SOURCE_EXTENSIONS } from './parse.js';
 import { analyzeAll, defaultWorkerCount, MIN_FILES_FOR_WORKERS } from './pool.js';
 import { readSource } from './read-source.js';
@@ -96,8 +96,9 @@ export async function runLoopguard(options: RunOptions): Promise<RunOutput> {
         script = { role: 'script', reason: `a script (matches "scripts" in ${config.source ?? 'the config'})` };
       }
     }
-    const input: AnalyzeInput = { file: file.file, packagePath, source: read.source, script };
-    const cacheKey = cache ? ResultCache.key(key, read.source, { file: file.file, packagePath, script }) : '';
+    const browser = pkg.browser || file.file.split('/').slice(0, -1).some((d) => BROWSER_DIRS.has(d));
+    const input: AnalyzeInput = { file: file.file, packagePath, source: read.source, script, browser };
+    const cacheKey = cache ? ResultCache.key(key, read.source, { file: file.file, packagePath, script, browser }) : '';
     const hit = cache?.get(file.file, cacheKey);
     slots.push(hit ? { abs: file.abs, res: hit } : null);
     if (!hit) pending.push({ abs: file.abs, input, cacheKey, slot: slots.length - 1 });
@@ -196,14 +197,18 @@ function linkProject(results: { abs: string; res: FileResult }[], settings: Anal
   for (const { res } of results) for (const f of res.facts) facts.add(f);
   const out = new Map<string, Finding[]>();
   let startupOnly = new Set<string>();
+  let forked = new Set<string>();
   let graph: CallGraph | null = null;
   if (settings.summaries) {
     const files = results.filter((r) => r.res.summary).map(({ abs, res }) => ({ abs, file: res.file, summary: res.summary! }));
     graph = new CallGraph(files, new ModuleResolver(new Set(files.map((f) => f.abs)), packages));
     startupOnly = graph.startupOnly();
+    forked = graph.forkedOnly();
   }
   for (const { abs, res } of results) {
     res.findings = res.findings.filter((f) => {
+      // Where-it-runs findings do not apply to code that only runs in a forked child process.
+      if (f.context !== undefined && forked.has(abs)) return false;
       if (f.unlessFact !== undefined && facts.has(f.unlessFact)) return false;
       if (f.weakFrame !== undefined && startupOnly.has(CallGraph.key(abs, f.weakFrame))) return false;
       delete f.unlessFact;
@@ -218,6 +223,7 @@ function linkProject(results: { abs: string; res: FileResult }[], settings: Anal
     rule.link({
       graph,
       startupOnly,
+      forked,
       report(at, messageId, data = {}, extra = {}) {
         const spec = rule.messages[messageId];
         if (!spec) throw new Error(`rule ${rule.id} reported unknown message id ${messageId}`);
@@ -249,6 +255,8 @@ interface PackageRoot {
   name: string | null;
   /** The package ships executables (a "bin" field). */
   hasBin: boolean;
+  /** A front-end package: browser framework dependencies and no server framework. */
+  browser: boolean;
 }
 
 /** Nearest ancestor directory holding a package.json, cached per directory. */
@@ -267,7 +275,7 @@ class PackageRoots {
     const hit = this.cache.get(dir);
     if (hit) return hit;
     const visited: string[] = [];
-    let root: PackageRoot = { dir: this.fallback, name: null, hasBin: false };
+    let root: PackageRoot = { dir: this.fallback, name: null, hasBin: false, browser: false };
     for (let d = dir; ; ) {
       const cached = this.cache.get(d);
       if (cached) {
@@ -278,7 +286,7 @@ class PackageRoots {
       const pkgFile = path.join(d, 'package.json');
       if (fs.existsSync(pkgFile)) {
         const info = readPackageInfo(pkgFile);
-        root = { dir: d, name: info.name, hasBin: info.hasBin };
+        root = { dir: d, name: info.name, hasBin: info.hasBin, browser: isBrowserPackage(info.json) };
         if (info.name && info.json) this.jsons.set(d, { dir: d, name: info.name, json: info.json });
         break;
       }
@@ -289,6 +297,12 @@ class PackageRoots {
     for (const v of visited) this.cache.set(v, root);
     return root;
   }
+}
+
+function isBrowserPackage(json: any): boolean {
+  if (!json) return false;
+  const deps = { ...json.dependencies, ...json.devDependencies, ...json.peerDependencies };
+  return BROWSER_DEPENDENCIES.some((d) => d in deps) && !SERVER_DEPENDENCIES.some((d) => d in deps);
 }
 
 function readPackageInfo(file: string): { name: string | null; hasBin: boolean; json: any } {

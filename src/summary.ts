@@ -26,6 +26,8 @@ export interface CallSite {
   text: string;
   /** Inside a lazy-initialisation guard: runs once. */
   lazy: boolean;
+  /** Per argument: a constant number, or the index of a parameter of the caller passed through (for size thresholds). */
+  args?: ({ const: number } | { param: number } | null)[];
 }
 
 export interface BlockingSite {
@@ -34,6 +36,9 @@ export interface BlockingSite {
   alternative: string;
   line: number;
   column: number;
+  /** Blocks only when the function's parameter at this index exceeds `cheapUpTo` (`randomBytes(size)`). */
+  sizeParam?: number;
+  cheapUpTo?: number;
 }
 
 export interface FunctionSummary {
@@ -57,6 +62,10 @@ export type ExportTarget =
 
 export interface FileSummary {
   functions: FunctionSummary[];
+  /** Every module the file imports or requires (specifiers as written). */
+  imports: string[];
+  /** Files it starts as child processes with `child_process.fork` (specifiers relative to the file). */
+  forks: string[];
   /** Export name ('default' for the default export) → what it is. */
   exports: Record<string, ExportTarget>;
   /** `export * from '…'` sources. */
@@ -77,6 +86,8 @@ export const MODULE_FRAME = '0:0';
 
 export class SummaryBuilder {
   private readonly frames: (Frame | null)[] = [];
+  private readonly imports = new Set<string>();
+  private readonly forks: string[] = [];
   private readonly functions = new Map<string, FunctionSummary>();
   private readonly framePaths = new Map<string, NodePath>();
   private readonly moduleFrame: FunctionSummary = {
@@ -125,6 +136,16 @@ export class SummaryBuilder {
       },
       CallExpression: (path: NodePath) => this.onCall(path),
       OptionalCallExpression: (path: NodePath) => this.onCall(path),
+      ImportDeclaration: (path: NodePath) => {
+        this.imports.add((path.node as any).source.value);
+      },
+      ExportNamedDeclaration: (path: NodePath) => {
+        const src = (path.node as any).source;
+        if (src) this.imports.add(src.value);
+      },
+      ExportAllDeclaration: (path: NodePath) => {
+        this.imports.add((path.node as any).source.value);
+      },
     };
   }
 
@@ -136,10 +157,23 @@ export class SummaryBuilder {
       const match = this.catalog.match(ref, call, (n) => constantValue(n, path));
       if (match) {
         if (isLazyInit(path)) return;
-        frame.summary.blocking.push({ api: match.display, alternative: match.alternative, line: call.loc.start.line, column: call.loc.start.column + 1 });
+        const site: BlockingSite = { api: match.display, alternative: match.alternative, line: call.loc.start.line, column: call.loc.start.column + 1 };
+        // randomBytes(size) with `size` a parameter: whether it blocks depends on the callers.
+        const sizeParam = match.api.cheapUpTo !== undefined ? paramIndex(call.arguments[0], path, frame.path) : null;
+        if (sizeParam !== null) {
+          site.sizeParam = sizeParam;
+          site.cheapUpTo = match.api.cheapUpTo;
+        }
+        frame.summary.blocking.push(site);
         return;
       }
+      if (ref.kind === 'module' && ref.module === 'child_process' && ref.path[0] === 'fork') {
+        const spec = forkTarget(call.arguments[0]);
+        if (spec) this.forks.push(spec);
+      }
     }
+    const req = requireSpec(call);
+    if (req) this.imports.add(req);
     // paths.map(fs.readFileSync): a blocking function handed to a synchronous caller.
     for (const arg of call.arguments) {
       if (arg.type !== 'Identifier' && arg.type !== 'MemberExpression') continue;
@@ -149,7 +183,7 @@ export class SummaryBuilder {
     }
     const target = this.targetOf(path, ref);
     if (!target) return;
-    frame.summary.calls.push({
+    const site: CallSite = {
       target,
       line: call.loc.start.line,
       column: call.loc.start.column + 1,
@@ -157,7 +191,16 @@ export class SummaryBuilder {
       endColumn: call.callee.loc.end.column + 1,
       text: this.source.slice(call.callee.start, call.callee.end).replace(/\s+/g, ''),
       lazy: isLazyInit(path),
+    };
+    // Constant and passed-through arguments, for size thresholds down the chain.
+    const args = (call.arguments as any[]).slice(0, 4).map((a): NonNullable<CallSite['args']>[number] => {
+      const c = constantValue(a, path);
+      if (c !== null) return { const: c };
+      const pi = paramIndex(a, path, frame.path);
+      return pi !== null ? { param: pi } : null;
     });
+    if (args.some((a) => a !== null)) site.args = args;
+    frame.summary.calls.push(site);
   }
 
   /** Resolve a callee to a function of this file, or to a path into another module. */
@@ -196,8 +239,38 @@ export class SummaryBuilder {
       functions.push(s);
     }
     const { exports, stars } = exportsOf(this.programPath);
-    return { functions, exports, stars };
+    return { functions, exports, stars, imports: [...this.imports].sort(), forks: this.forks };
   }
+}
+
+/** When `node` is a parameter of the function at `fnPath`: its index. */
+function paramIndex(node: any, at: NodePath, fnPath: NodePath): number | null {
+  if (!node || node.type !== 'Identifier' || !isFunctionNode(fnPath.node)) return null;
+  const b = lookup(at, node.name);
+  if (!b || b.kind !== 'param' || b.declNode !== fnPath.node) return null;
+  const i = (fnPath.node as any).params.findIndex((p: any) => p === b.id || (p.type === 'AssignmentPattern' && p.left === b.id));
+  return i >= 0 ? i : null;
+}
+
+/** `fork('./send.js')`, `fork(path.join(__dirname, 'send.js'))`, `fork(new URL('./send.js', import.meta.url))`: the file, relative. */
+function forkTarget(arg: any): string | null {
+  if (!arg) return null;
+  const a = unwrapExpression(arg);
+  const lit = staticString(a);
+  if (lit !== null) return lit.startsWith('.') ? lit : `./${lit}`;
+  if (isCall(a) && a.arguments.length >= 2) {
+    const [first, ...rest] = a.arguments;
+    const f = unwrapExpression(first);
+    if (f.type === 'Identifier' && f.name === '__dirname') {
+      const parts = rest.map(staticString);
+      if (parts.every((p: string | null) => p !== null)) return './' + parts.join('/');
+    }
+  }
+  if (a.type === 'NewExpression' && a.callee.type === 'Identifier' && a.callee.name === 'URL') {
+    const lit2 = staticString(a.arguments[0]);
+    if (lit2) return lit2.startsWith('.') ? lit2 : `./${lit2}`;
+  }
+  return null;
 }
 
 /** Bare specifiers are packages (workspace packages may resolve); node builtins never hold project functions. */
@@ -223,7 +296,7 @@ function runsInline(path: NodePath): boolean {
 }
 
 /** The method `name` of the class enclosing `path` (methods and arrow-function fields). */
-function classMethod(path: NodePath, name: string): Node | null {
+export function classMethod(path: NodePath, name: string): Node | null {
   const cls = path.findAncestor((p) => p.node.type === 'ClassBody');
   if (!cls) return null;
   for (const m of (cls.node as any).body) {
@@ -363,5 +436,6 @@ function cjsTarget(left: any, scope: NodePath): string | null {
 function requireSpec(node: any): string | null {
   const n = unwrapExpression(node);
   if (isCall(n) && n.callee.type === 'Identifier' && n.callee.name === 'require') return staticString(n.arguments[0]);
+  if (isCall(n) && n.callee.type === 'Import') return staticString(n.arguments[0]);
   return null;
 }

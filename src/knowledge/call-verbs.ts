@@ -87,6 +87,23 @@ export const CHEAP_CALLEES: ReadonlySet<string> = new Set([
   'next/headers#cookies',
   'next/headers#draftMode',
   'next/server#connection',
+  'next-intl/server#getTranslations',
+  'next-intl/server#getLocale',
+  'next-intl/server#getMessages',
+  'next-intl/server#getNow',
+  'next-intl/server#getTimeZone',
+  'next-intl/server#getFormatter',
+]);
+
+/** Built-in methods and functions that never do I/O: a local function that calls only these has nothing to await. */
+export const SYNC_BUILTINS: ReadonlySet<string> = new Set([
+  'startsWith', 'endsWith', 'includes', 'indexOf', 'lastIndexOf', 'split', 'join', 'replace', 'replaceAll', 'trim',
+  'trimStart', 'trimEnd', 'toLowerCase', 'toUpperCase', 'slice', 'substring', 'substr', 'map', 'filter', 'reduce',
+  'find', 'findIndex', 'some', 'every', 'concat', 'keys', 'values', 'entries', 'assign', 'parse', 'stringify', 'push',
+  'pop', 'shift', 'unshift', 'sort', 'reverse', 'get', 'has', 'set', 'add', 'delete', 'toString', 'String', 'Number',
+  'Boolean', 'isArray', 'from', 'of', 'parseInt', 'parseFloat', 'encodeURIComponent', 'decodeURIComponent', 'test',
+  'exec', 'match', 'matchAll', 'padStart', 'padEnd', 'repeat', 'charAt', 'charCodeAt', 'at', 'flat', 'flatMap', 'fill',
+  'forEach', 'toFixed', 'resolve', 'freeze', 'isInteger', 'isNaN', 'max', 'min', 'floor', 'ceil', 'round', 'abs',
 ]);
 /** First words of predicates (`isActive`, `hasAccess`, `canEdit`): usually cached or in-memory checks, or guards. */
 export const PREDICATE_WORDS: ReadonlySet<string> = new Set(['is', 'has', 'can', 'should', 'must', 'needs', 'allows']);

@@ -19,8 +19,36 @@ export const SCRIPT_ANY_DIRS: ReadonlySet<string> = new Set(['bin', 'scripts', '
 export const MIGRATION_DIRS: ReadonlySet<string> = new Set(['migrations', 'migration', 'upgrades', 'seeds', 'seed', 'seeders', 'seeder']);
 const MIGRATION_NAME = /migrat/i;
 
-/** Folders of build-tool integration code (bundler plugins, dev servers). */
-export const BUILD_DIRS: ReadonlySet<string> = new Set(['vite', 'webpack', 'rollup', 'esbuild', 'babel']);
+/** Folders of build-tool integration code (bundler plugins, dev servers) and of configuration, read at startup or build. */
+export const BUILD_DIRS: ReadonlySet<string> = new Set(['vite', 'webpack', 'rollup', 'esbuild', 'babel', 'config', 'configs']);
+
+/** One-off scripts named by timestamp: `20210716000000-backfill-revisions.ts`. */
+const TIMESTAMPED = /^\d{8,}[-_]/;
+
+/** Folders of front-end code served to browsers. */
+export const BROWSER_DIRS: ReadonlySet<string> = new Set(['public', 'frontend', 'static']);
+
+/** Dependencies of browser apps, and of servers (a package with one of the first and none of the second is a front end). */
+export const BROWSER_DEPENDENCIES: readonly string[] = ['react-dom', 'vue', 'svelte', '@angular/core', 'solid-js', 'preact', 'react-scripts', 'react-native', '@vitejs/plugin-react', 'jquery'];
+export const SERVER_DEPENDENCIES: readonly string[] = [
+  'express',
+  'fastify',
+  'koa',
+  'hono',
+  '@nestjs/core',
+  'next',
+  'nuxt',
+  '@sveltejs/kit',
+  '@remix-run/node',
+  '@react-router/node',
+  'astro',
+  '@hapi/hapi',
+  'restify',
+  'bullmq',
+  'payload',
+  'graphql-yoga',
+  '@apollo/server',
+];
 
 /** Folders of command implementations, in packages that ship a `bin`. */
 export const COMMAND_DIRS: ReadonlySet<string> = new Set(['commands', 'cmds', 'command']);
@@ -29,7 +57,7 @@ export const COMMAND_DIRS: ReadonlySet<string> = new Set(['commands', 'cmds', 'c
  * Folder names that hold tests: `test`, `tests`, `__tests__`, `spec`, `e2e`, `cypress`, `__mocks__`, and names built
  * on them such as `test-utils`, `e2e-tests`, `browser-integration-tests`, `tests2`, `testing`.
  */
-export const TEST_DIR = /^(?:__tests__|__mocks__|__fixtures__|cypress|playwright|testing|(?:tests?|specs?|e2e)(?:[-_.0-9].*)?|.*[-_.](?:tests?|specs?|e2e))$/;
+export const TEST_DIR = /^(?:__tests__|__mocks__|__fixtures__|cypress|playwright|testing)$|(?:^|[-_.])(?:tests?|specs?|e2e)(?:[-_.0-9]|$)/;
 
 /** File-name patterns: tests, build/tool configuration, task runners. */
 export const SCRIPT_FILE_PATTERNS: readonly { pattern: RegExp; role: ScriptRole; reason: string }[] = [
@@ -124,8 +152,8 @@ export function classifyScriptFile(
   for (const { pattern, role, reason } of SCRIPT_FILE_PATTERNS) if (role === 'test' && pattern.test(base)) return { role, reason };
   for (const dir of dirs) if (TEST_DIR.test(dir)) return { role: 'test', reason: `a test under ${dir}/` };
   for (const dir of dirs) if (MIGRATION_DIRS.has(dir) || MIGRATION_NAME.test(dir)) return { role: 'migration', reason: `a migration or seed under ${dir}/` };
-  if (MIGRATION_NAME.test(base)) return { role: 'migration', reason: 'a migration file' };
-  for (const dir of dirs) if (BUILD_DIRS.has(dir)) return { role: 'script', reason: `build-tool code under ${dir}/` };
+  if (MIGRATION_NAME.test(base) || TIMESTAMPED.test(base)) return { role: 'migration', reason: 'a migration or one-off script' };
+  for (const dir of dirs) if (BUILD_DIRS.has(dir)) return { role: 'script', reason: dir.startsWith('config') ? `configuration code under ${dir}/` : `build-tool code under ${dir}/` };
   if (packageHasBin) for (const dir of pkg.slice(0, -1)) if (COMMAND_DIRS.has(dir)) return { role: 'script', reason: `a command of a command-line package (${dir}/)` };
   for (const first of [pkg[0], tree[0]]) {
     if (first && first !== base && SCRIPT_ROOT_DIRS.has(first)) return { role: 'script', reason: `a script under ${first}/` };
