@@ -1,4 +1,4 @@
-import { collectionBound, describe, limiterIn, optionIsFinite } from '../src/collections.js';
+import { collectionBound, collectionOrigin, describe, heavyWork, limiterIn, optionIsFinite } from '../src/collections.js';
 import { isLoop } from '../src/dataflow.js';
 import { MAPPERS_WITH_CONCURRENCY, PROMISE_AGGREGATES, UNLIMITED_ASYNC } from '../src/knowledge/limiters.js';
 import { defineRule, type NodePath, type Node, type RuleContext } from '../src/rule-api.js';
@@ -22,7 +22,7 @@ export default defineRule<Ids>({
   description: 'Promise.all (and friends) over a collection of unknown size with no concurrency limit',
   messages: {
     fanOut: {
-      message: '`{aggregate}` starts the work for every item of `{source}` at once, with no limit on how many run together',
+      message: '`{aggregate}` starts {work} for every item of `{source}`{origin} at once, with no limit on how many run together',
       help: 'Bound the concurrency: `{fix}` (p-map), or `Promise.all` over fixed-size batches',
     },
     droppedFanOut: {
@@ -46,7 +46,7 @@ export default defineRule<Ids>({
     why:
       '`await Promise.all(ids.map((id) => fetch(url(id))))` starts one request per id at the same moment. With ids from a request body, a database or a directory listing that can be 10,000 sockets or file descriptors (EMFILE), a connection pool drained, or a downstream service overwhelmed. Peers recommend exactly this pattern as the fix for awaiting in a loop; the fix that scales is bounded concurrency.',
     details:
-      'Flags `Promise.all`, `allSettled`, `any` and `race` when the promises come from a collection whose size the code does not bound, through `.map(...)` (passed directly, spread, or through a variable) or through `jobs.push(call())` in a loop, with no limiter; also `coll.forEach(async …)` and an unused `coll.map(async …)`, whose promises are dropped; and p-map, p-all, Bluebird `map`, and `async.map`/`each`/`parallel` without a finite concurrency (their default is Infinity). Bounded, so not flagged: array literals; `slice(0, N)` and `slice(i, i + SIZE)` with constant sizes (chunked batches); loop variables over `chunk(...)`/`batches`; `Object.keys/values/entries` of a literal or constant object; `Array.from({ length: N })`; collections whose length is rejected above a limit (`if (ids.length > max) throw …`); query results with a `limit`/`take`/`first` (option or chained call); chunks handed to the callback of a batching helper (`async (chunk) => …`); object literals; registries the program fixes (`plugins`, `providers`, `listeners`, `adapters`…); and callbacks that go through a limiter: p-limit (`limit(() => …)`), p-queue `add`, Bottleneck `schedule`, async-sema/async-mutex (`acquire`, `runExclusive`), or a semaphore, mutex or queue object by name. `pLimit(Infinity)` and a `PQueue` without `concurrency` limit nothing and are flagged. Test files, scripts, migrations and browser code are skipped.',
+      'Flags `Promise.all`, `allSettled`, `any` and `race` when the promises come from a collection whose size the code does not bound and the fan-out exhausts something: the per-item work takes a socket, a file descriptor or a process (`fetch`, axios, got, undici, http, `fs`, `child_process`, execa, cloud SDKs, nodemailer…), or the collection is sized by the outside world (request input such as `req.body.ids`, a directory listing, a query or API result without a limit); database calls over ids passed in by the caller queue in the driver\u2019s connection pool and are not reported. Promises come through `.map(...)` (passed directly, spread, or through a variable) or through `jobs.push(call())` in a loop, with no limiter; also `coll.forEach(async …)` and an unused `coll.map(async …)`, whose promises are dropped; and p-map, p-all, Bluebird `map`, and `async.map`/`each`/`parallel` without a finite concurrency (their default is Infinity). Bounded, so not flagged: array literals; `slice(0, N)` and `slice(i, i + SIZE)` with constant sizes (chunked batches); loop variables over `chunk(...)`/`batches`; `Object.keys/values/entries` of a literal or constant object; `Array.from({ length: N })`; collections whose length is rejected above a limit (`if (ids.length > max) throw …`); query results with a `limit`/`take`/`first` (option or chained call); chunks handed to the callback of a batching helper (`async (chunk) => …`); object literals; registries the program fixes (`plugins`, `providers`, `listeners`, `adapters`…); and callbacks that go through a limiter: p-limit (`limit(() => …)`), p-queue `add`, Bottleneck `schedule`, async-sema/async-mutex (`acquire`, `runExclusive`), or a semaphore, mutex or queue object by name. `pLimit(Infinity)` and a `PQueue` without `concurrency` limit nothing and are flagged. Test files, scripts, migrations and browser code are skipped.',
     bad: [
       "export async function loadAll(ids: string[]) {\n  return Promise.all(ids.map((id) => fetch(`https://api.example.com/items/${id}`)));\n}\n",
     ],
@@ -85,6 +85,8 @@ export default defineRule<Ids>({
       if (key && UNLIMITED_ASYNC.has(key)) {
         const input = call.arguments[0];
         if (!input || collectionBound(path.child(input, 'arguments', 0)).bounded) return;
+        const iteratee = call.arguments[1];
+        if (!fanOutDanger({ source: path.child(input, 'arguments', 0), perItem: iteratee ? path.child(iteratee, 'arguments', 1) : path.child(input, 'arguments', 0) })) return;
         ctx.report(call.callee, 'unlimitedAsync', { mapper: key.replace('#', '.'), source: describe(input), fix: `${UNLIMITED_ASYNC.get(key)}(${describe(input)}, 8, …)` });
         return;
       }
@@ -114,7 +116,24 @@ function reportFanOut(ctx: RuleContext<Ids>, aggPath: NodePath<any>, aggregate: 
     ctx.report(callee, 'unlimitedLimiter', { aggregate, source: describe(fan.source.node), note: limit.note });
     return;
   }
-  ctx.report(callee, 'fanOut', { aggregate, source: describe(fan.source.node), fix: pMapFix(ctx, fan.source, fan.perItem) });
+  const danger = fanOutDanger(fan);
+  if (!danger) return;
+  ctx.report(callee, 'fanOut', { aggregate, source: describe(fan.source.node), fix: pMapFix(ctx, fan.source, fan.perItem), ...danger });
+}
+
+/**
+ * Is this fan-out one that exhausts something? Work that takes a socket, a file
+ * descriptor or a process per item, or a collection sized by the outside world
+ * (request input, a directory listing, a query without a limit). Database calls
+ * on ids the caller passes in queue in the driver's pool: not reported.
+ */
+function fanOutDanger(fan: FanOut): { work: string; origin: string } | null {
+  const work = heavyWork(fan.perItem);
+  const origin = collectionOrigin(fan.source);
+  const from = origin === 'input' ? ' (request input)' : origin === 'listing' ? ' (a directory listing)' : origin === 'query' ? ' (a query result)' : '';
+  if (work) return { work: `a \`${work}\` call`, origin: from };
+  if (origin === 'input' || origin === 'listing' || origin === 'query') return { work: 'the work', origin: from };
+  return null;
 }
 
 /** The collection and per-item code behind an aggregate's argument, when they can be seen. */

@@ -3,8 +3,20 @@
 // constant table), or by its input (a request body, query results, a directory
 // listing)? And does a callback go through a limiter?
 import { words } from './knowledge/call-verbs.js';
-import { CHUNK_FUNCTIONS, CONFIG_SEGMENTS, LIMITER_FACTORIES, LIMITER_METHODS, LIMITER_RECEIVER, REGISTRY_NAMES } from './knowledge/limiters.js';
-import { isCall, memberPropertyName, refKey, resolveExpression, unwrapExpression } from './resolve.js';
+import {
+  CHUNK_FUNCTIONS,
+  CONFIG_SEGMENTS,
+  HEAVY_WORK_MODULES,
+  INPUT_ROOTS,
+  INPUT_SEGMENTS,
+  LIMITER_FACTORIES,
+  LIMITER_METHODS,
+  LIMITER_RECEIVER,
+  LISTING_CALLS,
+  REGISTRY_NAMES,
+} from './knowledge/limiters.js';
+import { isCall, memberPropertyName, refKey, resolveExpression, unwrapExpression, type Ref } from './resolve.js';
+import { functionOfRef } from './summary.js';
 import { lookup, propertyKeyName, type Binding } from './scope.js';
 import { isFunctionNode, walkPaths, type NodePath } from './walk.js';
 
@@ -358,4 +370,99 @@ export function optionIsFinite(obj: any, option: string): boolean {
     else if (p.type === 'ObjectProperty' && propertyKeyName(p) === option) finite = !isInfinity(p.value);
   }
   return finite;
+}
+
+export type Origin = 'input' | 'listing' | 'query' | 'param' | 'unknown';
+
+/**
+ * Where a collection comes from, as far as the function shows: request input
+ * (`req.body.ids`), a directory listing (`await readdir(dir)`), an awaited query
+ * or API result, a parameter (the caller decides), or unknown.
+ */
+export function collectionOrigin(sourcePath: NodePath, depth = 0): Origin {
+  if (depth > 6) return 'unknown';
+  const n = unwrapExpression(sourcePath.node as any);
+  switch (n?.type) {
+    case 'MemberExpression':
+    case 'OptionalMemberExpression': {
+      const segs = describe(n).split('.');
+      if (INPUT_ROOTS.test(segs[0] ?? '') && segs.slice(1).some((s) => INPUT_SEGMENTS.has(s))) return 'input';
+      return 'unknown';
+    }
+    case 'Identifier': {
+      const b = lookup(sourcePath, n.name);
+      if (!b) return 'unknown';
+      if (b.kind === 'param') return 'param';
+      if (!b.init) return 'unknown';
+      const init = unwrapExpression(b.init as any);
+      // const { ids } = req.body
+      if (b.steps.length > 0) {
+        const segs = [...describe(init).split('.'), ...b.steps.map((s) => ('prop' in s ? s.prop : '*'))];
+        if (INPUT_ROOTS.test(segs[0] ?? '') && segs.slice(1).some((s) => INPUT_SEGMENTS.has(s))) return 'input';
+      }
+      return collectionOrigin(b.scopePath.child(b.init, 'init'), depth + 1);
+    }
+    case 'AwaitExpression': {
+      const arg = unwrapExpression(n.argument);
+      if (!isCall(arg)) return 'unknown';
+      const callee = unwrapExpression(arg.callee);
+      const name = callee.type === 'Identifier' ? callee.name : callee.type === 'MemberExpression' ? memberPropertyName(callee) : null;
+      return name && LISTING_CALLS.test(name) ? 'listing' : 'query';
+    }
+    case 'CallExpression':
+    case 'OptionalCallExpression': {
+      // items.filter(…), Object.keys(x), Array.from(set): as the collection they start from.
+      const callee = unwrapExpression(n.callee);
+      const base =
+        callee.type === 'MemberExpression' && (callee.object.type === 'Identifier' && (callee.object.name === 'Object' || callee.object.name === 'Array'))
+          ? n.arguments[0] && sourcePath.child(n.arguments[0], 'arguments', 0)
+          : callee.type === 'MemberExpression' || callee.type === 'OptionalMemberExpression'
+            ? sourcePath.child(n.callee, 'callee').child(callee.object, 'object')
+            : null;
+      return base ? collectionOrigin(base, depth + 1) : 'unknown';
+    }
+    default:
+      return 'unknown';
+  }
+}
+
+/**
+ * What scarce resource the per-item work takes, when it visibly does: a socket
+ * (`fetch`, axios, got, an SDK), a file descriptor (`fs`), a process. Returns a
+ * label for the message, or null.
+ */
+export function heavyWork(perItemPath: NodePath, depth = 0): string | null {
+  const node = perItemPath.node as any;
+  // ids.map(fetchUser): look at the function itself.
+  if (node.type === 'Identifier' || node.type === 'MemberExpression') {
+    const ref = resolveExpression(node, perItemPath);
+    if (!ref) return null;
+    const label = heavyRef(ref);
+    if (label || ref.kind !== 'binding' || depth > 2) return label;
+    const fn = functionOfRef(ref);
+    return fn ? heavyWork(perItemPath.child(fn, 'value'), depth + 1) : null;
+  }
+  let found: string | null = null;
+  walkPaths(perItemPath, (p) => {
+    if (found) return false;
+    const n = p.node as any;
+    if (isCall(n) || n.type === 'NewExpression') {
+      const ref = resolveExpression(n.callee, p);
+      if (ref) found = heavyRef(ref);
+    }
+    return undefined;
+  });
+  return found;
+}
+
+function heavyRef(ref: Ref): string | null {
+  if (ref.kind === 'global') return ref.path[0] === 'fetch' && ref.path.length === 1 ? 'fetch' : null;
+  if (ref.kind === 'module') {
+    const m = ref.module;
+    if (HEAVY_WORK_MODULES.some((h) => (h.endsWith('/') ? m.startsWith(h) : m === h || m.startsWith(`${h}/`)))) return [m, ...ref.path].join('.');
+    return null;
+  }
+  // Calls through client instances: axios.create(…).get(…), got.extend(…)(…).
+  if (ref.kind === 'call') return heavyRef(ref.callee);
+  return null;
 }

@@ -76,10 +76,57 @@ export const LIMITER_RECEIVER = /(sem(aphore)?|mutex|lock|limit(er)?|throttle|bo
  * (plugins, providers, listeners…), not data: fanning out over them is bounded
  * by the program, not by its input.
  */
-export const REGISTRY_NAMES = /^(plugins?|providers?|handlers?|listeners?|adapters?|middlewares?|services?|modules?|hooks?|subscribers?|transports?|strategies|strategy|extensions?|integrations?|drivers?|stores?|caches?|pools?|loaders?|initializers?|migrators?|reporters?|exporters?|sinks?|backends?|engines?|regions?|locales?|languages?)$/i;
+export const REGISTRY_NAMES = /^(plugins?|providers?|handlers?|listeners?|callbacks?|adapters?|middlewares?|services?|modules?|hooks?|subscribers?|transports?|strategies|strategy|extensions?|integrations?|drivers?|stores?|caches?|pools?|loaders?|initializers?|migrators?|reporters?|exporters?|sinks?|backends?|engines?|regions?|locales?|languages?)$/i;
 
 /** Path segments that hold configuration: a list reached through them is sized by the configuration, not by input. */
 export const CONFIG_SEGMENTS: ReadonlySet<string> = new Set(['config', 'configuration', 'options', 'opts', 'settings', 'conf', 'cfg', 'env', 'defaults']);
 
 /** Array chunking helpers: each chunk they yield is bounded by their size argument. */
 export const CHUNK_FUNCTIONS = /^(chunk|chunks|chunked|batch|batches|batched|toChunks|splitEvery|partition|inChunks|inBatches)$/i;
+
+/**
+ * Work that takes a scarce resource per item: sockets (HTTP clients, SDKs),
+ * file descriptors, processes, the thread pool. Fanning out such work
+ * without a limit exhausts them; database calls instead queue in the
+ * driver's connection pool. Module names, or prefixes ending in `/`.
+ */
+export const HEAVY_WORK_MODULES: readonly string[] = [
+  'fs',
+  'fs/promises',
+  'fs-extra',
+  'graceful-fs',
+  'child_process',
+  'execa',
+  'http',
+  'https',
+  'http2',
+  'net',
+  'tls',
+  'dns',
+  'node-fetch',
+  'undici',
+  'axios',
+  'got',
+  'superagent',
+  'request',
+  'ky',
+  'needle',
+  'cross-fetch',
+  'isomorphic-fetch',
+  'puppeteer',
+  'playwright',
+  'sharp',
+  'nodemailer',
+  'stripe',
+  'twilio',
+  'googleapis',
+  'aws-sdk',
+  '@aws-sdk/',
+  '@google-cloud/',
+  '@azure/',
+];
+
+/** Where a collection's size comes from the outside world: request input, a directory listing. */
+export const INPUT_ROOTS = /^(req|request|ctx|context|event|c)$/;
+export const INPUT_SEGMENTS: ReadonlySet<string> = new Set(['body', 'query', 'params', 'Records', 'files', 'payload']);
+export const LISTING_CALLS = /^(readdir|readdirSync|glob|globby|fg|fastGlob|walk|walkDir|scandir|listFiles|listObjects|listObjectsV2|listDir)$/;
