@@ -2,8 +2,9 @@
 // traversal, apply suppressions. Input and output are plain data so this can
 // run in a worker and be cached.
 import type { Node } from '@babel/types';
+import { createHash } from 'node:crypto';
 import { CORE_RULES } from './core-rules.js';
-import { ContextAnalyzer } from './execution-context.js';
+import { ContextAnalyzer, describeFunction, functionName } from './execution-context.js';
 import type { Finding, Severity } from './findings.js';
 import { roleFromImports, runsInBrowser } from './file-role.js';
 import type { ScriptFile } from './knowledge/script-files.js';
@@ -12,7 +13,7 @@ import { resolveCallTarget, resolveExpression } from './resolve.js';
 import { formatMessage, type Knowledge, type RuleContext, type RuleModule } from './rule-api.js';
 import { applyDirectives, parseDirectives, type CommentText, type Directive, type DirectiveProblem } from './suppressions.js';
 import { SummaryBuilder, type FileSummary } from './summary.js';
-import { mergeVisitors, NodePath, traverse, type Visitors } from './walk.js';
+import { isFunctionNode, mergeVisitors, NodePath, traverse, walkPaths, type Visitors } from './walk.js';
 
 export interface AnalyzeInput {
   /** Relative to the working directory, POSIX. */
@@ -100,13 +101,15 @@ export function analyzeSource(input: AnalyzeInput, settings: AnalyzeSettings, al
   const contexts = new ContextAnalyzer({ packagePath: input.packagePath, script }, programPath);
 
   const summaries = settings.summaries ? new SummaryBuilder(contexts, settings.knowledge.blocking, programPath, input.source) : null;
+  const flagged = new Map<Finding, Node>();
   try {
     const visitors: Visitors[] = settings.rules.map((active) =>
-      active.rule.create(makeContext(active, input, script, browser, contexts, settings.knowledge, findings, result.facts)),
+      active.rule.create(makeContext(active, input, script, browser, contexts, settings.knowledge, findings, result.facts, flagged)),
     );
     if (summaries) visitors.push(summaries.visitors());
     traverse(ast.program, mergeVisitors(visitors), programPath);
     if (summaries) result.summary = summaries.finish();
+    if (flagged.size > 0) fingerprintFindings(input, programPath, flagged);
   } catch (err) {
     if (err instanceof RangeError) {
       result.findings.length = 0;
@@ -159,6 +162,35 @@ export function suppress(
   return { kept, suppressed: outcome.suppressed };
 }
 
+/** Give each finding a fingerprint that survives line shifts (see Finding.fingerprint). */
+function fingerprintFindings(input: AnalyzeInput, programPath: NodePath, flagged: Map<Finding, Node>): void {
+  // Functions with their ranges, to find the innermost one around each finding.
+  const fns: { start: number; end: number; name: string }[] = [];
+  walkPaths(programPath, (p) => {
+    if (isFunctionNode(p.node)) fns.push({ start: p.node.start!, end: p.node.end!, name: functionName(p) ?? describeFunction(p) });
+  });
+  const seen = new Map<string, number>();
+  for (const [finding, node] of flagged) {
+    let name = '(module)';
+    let best = Infinity;
+    for (const f of fns) {
+      if (f.start <= node.start! && node.end! <= f.end && f.end - f.start < best) {
+        best = f.end - f.start;
+        name = f.name;
+      }
+    }
+    const text = input.source.slice(node.start!, node.end!).replace(/\s+/g, ' ').slice(0, 500);
+    const base = fingerprint(finding.ruleId, input.file, name, text);
+    const n = seen.get(base) ?? 0;
+    seen.set(base, n + 1);
+    finding.fingerprint = n === 0 ? base : fingerprint(base, String(n));
+  }
+}
+
+export function fingerprint(...parts: string[]): string {
+  return createHash('sha256').update(parts.join('\0')).digest('hex').slice(0, 16);
+}
+
 function makeContext(
   active: ActiveRule,
   input: AnalyzeInput,
@@ -168,6 +200,7 @@ function makeContext(
   knowledge: Knowledge,
   sink: Finding[],
   facts: string[],
+  flagged: Map<Finding, Node>,
 ): RuleContext {
   const { rule, severity } = active;
   return {
@@ -196,6 +229,7 @@ function makeContext(
       if (extra.trace) finding.trace = extra.trace;
       if (extra.unlessFact) finding.unlessFact = extra.unlessFact;
       sink.push(finding);
+      flagged.set(finding, node);
     },
     recordFact(fact: string) {
       if (!facts.includes(fact)) facts.push(fact);

@@ -32,6 +32,12 @@ export interface Finding {
   context?: { kind: string; description: string };
   /** A call chain from the flagged node to the root cause. */
   trace?: TraceStep[];
+  /**
+   * Stable across line shifts: a hash of the rule, the file, the enclosing
+   * function's name and the flagged code's normalised text (plus an occurrence
+   * number when the same code is flagged twice in one function).
+   */
+  fingerprint?: string;
   /** Internal: the finding stands unless a file of the project records this fact. Removed before reporting. */
   unlessFact?: string;
   /** Internal: hot only because it is in this async function (`line:column`); dropped if its callers all run at startup. */

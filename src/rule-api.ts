@@ -73,6 +73,8 @@ export interface ReportExtra {
   trace?: TraceStep[];
   /** Drop the finding when some file of the project records this fact (see `recordFact`). */
   unlessFact?: string;
+  /** For project findings: what identifies the finding across line shifts (fingerprints). */
+  key?: string;
 }
 
 export interface RuleContext<M extends string = string> {

@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import ignore from 'ignore';
-import { suppress, type AnalyzeInput, type AnalyzeSettings, type FileResult } from './analyze-file.js';
+import { fingerprint, suppress, type AnalyzeInput, type AnalyzeSettings, type FileResult } from './analyze-file.js';
 import { ResultCache } from './cache.js';
 import { CallGraph } from './call-graph.js';
 import { excerptFor } from './excerpt.js';
@@ -146,6 +146,8 @@ export async function runLoopguard(options: RunOptions): Promise<RunOutput> {
     const own = [...res.findings, ...(linked.get(res.file) ?? [])];
     const { kept, suppressed: n } = suppress(res.file, own, res.directives, res.directiveProblems, settings, RULE_IDS);
     suppressed += n;
+    // Engine diagnostics (parse errors, suppression problems): identified by their message.
+    for (const f of kept) f.fingerprint ??= fingerprint(f.ruleId, f.file, f.message);
     for (const f of kept) if (!options.quiet || f.severity === 'error') findings.push(f);
   }
   findings.sort(compareFindings);
@@ -240,6 +242,7 @@ function linkProject(results: { abs: string; res: FileResult }[], settings: Anal
         };
         if (extra.context) finding.context = { kind: extra.context.kind, description: extra.context.description };
         if (extra.trace) finding.trace = extra.trace;
+        finding.fingerprint = fingerprint(rule.id, at.file, extra.key ?? finding.message);
         let list = out.get(at.file);
         if (!list) out.set(at.file, (list = []));
         list.push(finding);

@@ -8,7 +8,7 @@ import type { Severity } from './findings.js';
 import { createBlockingCatalog } from './knowledge/blocking-apis.js';
 import { CORE_RULES, RULES, suggestRuleId } from './registry.js';
 import { severityOf } from './rule-api.js';
-import { VERSION } from './version.js';
+import { BUILD_ID } from './version.js';
 
 /** A problem with how loopguard was called: exit code 2. */
 export class UsageError extends Error {}
@@ -34,9 +34,9 @@ export function settingsSpec(config: ResolvedConfig, options: SettingsOptions): 
   };
 }
 
-/** Changes whenever an analysis result could change: the loopguard version and the settings. */
+/** Changes whenever an analysis result could change: loopguard's own code and the settings. */
 export function settingsKey(spec: SettingsSpec): string {
-  return createHash('sha256').update(VERSION).update('\0').update(JSON.stringify(spec)).digest('hex').slice(0, 32);
+  return createHash('sha256').update(BUILD_ID).update('\0').update(JSON.stringify(spec)).digest('hex').slice(0, 32);
 }
 
 export function buildSettingsFromSpec(spec: SettingsSpec): AnalyzeSettings {

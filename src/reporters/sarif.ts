@@ -57,6 +57,8 @@ function result(f: Finding, ruleIndex: number): Sarif.Result {
     locations: [location(f.file, f.line, f.column, f.endLine, f.endColumn)],
     properties: { help: f.help, ...(f.context ? { context: f.context.description, contextKind: f.context.kind } : {}) },
   };
+  // Lets code scanning track a result across commits, whatever lines move around it.
+  if (f.fingerprint) r.partialFingerprints = { 'loopguardFingerprint/v1': f.fingerprint };
   if (f.trace && f.trace.length > 0) {
     r.relatedLocations = f.trace.map((s, i) => ({ id: i + 1, ...location(s.file, s.line, s.column, s.line, s.column + 1, s.label) }));
     r.codeFlows = [
