@@ -180,7 +180,7 @@ function fingerprintFindings(input: AnalyzeInput, programPath: NodePath, flagged
       }
     }
     const text = input.source.slice(node.start!, node.end!).replace(/\s+/g, ' ').slice(0, 500);
-    const base = fingerprint(finding.ruleId, input.file, name, text);
+    const base = fingerprint(finding.ruleId, name, text);
     const n = seen.get(base) ?? 0;
     seen.set(base, n + 1);
     finding.fingerprint = n === 0 ? base : fingerprint(base, String(n));

@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
+import { DEFAULT_BASELINE } from './baseline.js';
 import { ConfigError } from './config.js';
 import { ALL_RULE_METAS, findMeta, suggestRuleId } from './registry.js';
 import { REPORTERS } from './reporters/index.js';
@@ -20,6 +21,10 @@ export interface CliIO {
 }
 
 interface ScanFlags {
+  since?: string;
+  baseline?: string | true;
+  writeBaseline?: string | true;
+  failOn: 'error' | 'warning' | 'none';
   workers?: number;
   cache: boolean;
   cacheLocation?: string;
@@ -47,6 +52,10 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
     .addOption(new Option('-f, --format <format>', 'output format').choices(FORMATS).default('stylish'))
     .option('-o, --output-file <path>', 'write the report to this file instead of stdout')
     .option('--max-warnings <n>', 'exit with code 1 when there are more warnings than this', parseMaxWarnings)
+    .addOption(new Option('--fail-on <level>', 'exit with code 1 on findings of at least this severity').choices(['error', 'warning', 'none']).default('error'))
+    .option('--since <git-ref>', 'report only files changed since this ref, plus untracked ones (the whole project is still analyzed)')
+    .option('--baseline [file]', `report only findings not in this baseline (default: ${DEFAULT_BASELINE} at the project root)`)
+    .addOption(new Option('--write-baseline [file]', `record the current findings as the baseline (default: ${DEFAULT_BASELINE} at the project root)`).conflicts(['since', 'baseline']))
     .option('--quiet', 'report errors only (warning-level rules do not run)')
     .option('--color', 'force colored output')
     .option('--no-color', 'disable colored output (NO_COLOR and FORCE_COLOR are honoured too)')
@@ -68,7 +77,8 @@ Commands:
   loopguard rules              list rules and their default severity
   loopguard explain <rule-id>  print a rule's documentation
 
-Exit codes: 0 no errors, 1 error findings or too many warnings, 2 usage/config error or internal failure.`,
+Exit codes: 0 no errors, 1 findings at or above --fail-on (default: error) or too many warnings,
+2 usage/config error or internal failure.`,
     )
     .action(async (paths: string[], flags: ScanFlags) => {
       exitCode = await scan(paths, flags, io);
@@ -127,6 +137,9 @@ async function scan(paths: string[], flags: ScanFlags, io: CliIO): Promise<numbe
       reportUnusedIgnores: flags.reportUnusedIgnores,
       quiet: flags.quiet,
       workers: flags.workers,
+      since: flags.since,
+      baseline: flags.baseline,
+      writeBaseline: flags.writeBaseline,
       cache: flags.cache ? path.resolve(io.cwd, flags.cacheLocation ?? defaultCacheDir(io.cwd)) : false,
       onProgress: (done, total) => progress.update(done, total),
     });
@@ -166,9 +179,12 @@ async function scan(paths: string[], flags: ScanFlags, io: CliIO): Promise<numbe
     io.stdout.write(text);
   }
   if (result.errors.length > 0) return 2;
-  if (result.stats.errorCount > 0) return 1;
-  if (flags.maxWarnings !== undefined && flags.maxWarnings >= 0 && result.stats.warningCount > flags.maxWarnings) {
-    io.stderr.write(`loopguard: too many warnings (${result.stats.warningCount}); the maximum allowed is ${flags.maxWarnings}.\n`);
+  if (flags.writeBaseline) return 0;
+  const { errorCount, warningCount } = result.stats;
+  if (flags.failOn !== 'none' && errorCount > 0) return 1;
+  if (flags.failOn === 'warning' && warningCount > 0) return 1;
+  if (flags.maxWarnings !== undefined && flags.maxWarnings >= 0 && warningCount > flags.maxWarnings) {
+    io.stderr.write(`loopguard: too many warnings (${warningCount}); the maximum allowed is ${flags.maxWarnings}.\n`);
     return 1;
   }
   return 0;

@@ -24,6 +24,8 @@ export interface ResolvedConfig {
   scripts: string[];
   blocking: BlockingApi[];
   maxFileSizeKb: number;
+  /** A baseline file (relative to `dir`): report only findings not in it. */
+  baseline: string | null;
 }
 
 export const CONFIG_FILE = 'loopguard.config.json';
@@ -36,12 +38,13 @@ const KEYS: Record<string, string> = {
   scripts: 'gitignore-style patterns of files that are scripts (CLI, build, one-off jobs), relative to the config file',
   blocking: 'extra blocking APIs: [{ "module": "legacy-db", "export": "querySync", "alternative": "await db.query(...)" }]',
   maxFileSizeKb: `files larger than this are skipped with a note (default ${DEFAULT_MAX_FILE_SIZE_KB})`,
+  baseline: 'a baseline file (relative to the config file): report only findings not recorded in it',
 };
 
 export class ConfigError extends Error {}
 
 export function defaultConfig(cwd: string): ResolvedConfig {
-  return { source: null, dir: cwd, rules: new Map(), ignore: [], scripts: [], blocking: [], maxFileSizeKb: DEFAULT_MAX_FILE_SIZE_KB };
+  return { source: null, dir: cwd, rules: new Map(), ignore: [], scripts: [], blocking: [], maxFileSizeKb: DEFAULT_MAX_FILE_SIZE_KB, baseline: null };
 }
 
 /** Find and load the configuration. Throws ConfigError with a message naming the file and key. */
@@ -173,6 +176,11 @@ export function validateConfig(raw: unknown, where: string, dir: string): Resolv
     const v = obj.maxFileSizeKb;
     if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) fail('maxFileSizeKb', `must be a positive integer, got ${JSON.stringify(v)}`);
     cfg.maxFileSizeKb = v as number;
+  }
+  if ('baseline' in obj) {
+    const v = obj.baseline;
+    if (typeof v !== 'string' || v.trim() === '') fail('baseline', `must be a file path, got ${JSON.stringify(v)}`);
+    cfg.baseline = v as string;
   }
   if ('blocking' in obj) {
     const v = obj.blocking;

@@ -33,9 +33,10 @@ export interface Finding {
   /** A call chain from the flagged node to the root cause. */
   trace?: TraceStep[];
   /**
-   * Stable across line shifts: a hash of the rule, the file, the enclosing
-   * function's name and the flagged code's normalised text (plus an occurrence
-   * number when the same code is flagged twice in one function).
+   * Stable across line shifts: a hash of the rule, the enclosing function's
+   * name and the flagged code's normalised text (plus an occurrence number when
+   * the same code is flagged twice in one function). It leaves out the file
+   * path, which depends on the working directory: pair it with `file`.
    */
   fingerprint?: string;
   /** Internal: the finding stands unless a file of the project records this fact. Removed before reporting. */
@@ -70,8 +71,21 @@ export interface RunStats {
   suppressedCount: number;
 }
 
+export interface BaselineReport {
+  /** The baseline file, relative to the working directory. */
+  file: string;
+  /** Set when the run wrote the baseline: how many findings it recorded. */
+  written?: number;
+  /** Findings the baseline already held (not reported). */
+  matched: number;
+  /** Baseline entries that no longer occur. */
+  gone: { ruleId: string; file: string; line: number; message: string; fingerprint: string }[];
+}
+
 export interface RunResult {
   findings: Finding[];
+  /** When a baseline was applied or written. */
+  baseline?: BaselineReport;
   errors: ToolError[];
   skipped: SkippedFile[];
   stats: RunStats;

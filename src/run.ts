@@ -4,9 +4,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import ignore from 'ignore';
 import { fingerprint, suppress, type AnalyzeInput, type AnalyzeSettings, type FileResult } from './analyze-file.js';
+import { applyBaseline, DEFAULT_BASELINE, readBaseline, writeBaseline } from './baseline.js';
 import { ResultCache } from './cache.js';
 import { CallGraph } from './call-graph.js';
 import { excerptFor } from './excerpt.js';
+import { changedSince } from './git.js';
 import { ModuleResolver, type WorkspacePackage } from './module-resolution.js';
 import { loadConfig, type ResolvedConfig } from './config.js';
 import { discover, toPosixRelative } from './discover.js';
@@ -40,6 +42,12 @@ export interface RunOptions {
   cache?: string | false;
   /** Called as files are analyzed: (done, total). */
   onProgress?: (done: number, total: number) => void;
+  /** Report only findings in files changed since this git ref (the whole project is still analyzed). */
+  since?: string;
+  /** Report only findings not in this baseline file (`true`: the default location). */
+  baseline?: string | true;
+  /** Record the findings in this baseline file (`true`: the default location) instead of filtering. */
+  writeBaseline?: string | true;
 }
 
 export interface RunOutput {
@@ -147,17 +155,44 @@ export async function runLoopguard(options: RunOptions): Promise<RunOutput> {
     const { kept, suppressed: n } = suppress(res.file, own, res.directives, res.directiveProblems, settings, RULE_IDS);
     suppressed += n;
     // Engine diagnostics (parse errors, suppression problems): identified by their message.
-    for (const f of kept) f.fingerprint ??= fingerprint(f.ruleId, f.file, f.message);
+    for (const f of kept) f.fingerprint ??= fingerprint(f.ruleId, f.message);
     for (const f of kept) if (!options.quiet || f.severity === 'error') findings.push(f);
   }
   findings.sort(compareFindings);
   skipped.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
 
+  // --since: the whole project was analyzed (for cross-file findings); report only the changed files.
+  let reported = findings;
+  let reportedSkipped = skipped;
+  let inScope: (file: string) => boolean = () => true;
+  if (options.since) {
+    const changed = changedSince(cwd, options.since);
+    inScope = (file) => changed.has(path.resolve(cwd, file));
+    reported = findings.filter((f) => inScope(f.file));
+    reportedSkipped = skipped.filter((sk) => inScope(sk.file));
+  }
+
+  // Baselines.
+  let baseline: RunResult['baseline'];
+  if (options.writeBaseline) {
+    const { abs, shown } = baselinePath(options.writeBaseline, cwd, config);
+    const count = writeBaseline(abs, reported, cwd);
+    baseline = { file: shown, written: count, matched: 0, gone: [] };
+  } else {
+    const chosen = options.baseline ?? (config.baseline ? path.resolve(config.dir, config.baseline) : undefined);
+    if (chosen) {
+      const { abs, shown } = baselinePath(chosen, cwd, config);
+      const applied = applyBaseline(reported, readBaseline(abs, shown, cwd), shown);
+      reported = applied.kept;
+      baseline = { ...applied.outcome, gone: applied.outcome.gone.filter((e) => inScope(e.file)) };
+    }
+  }
+
   // Code frames: re-read only the files that have findings.
   const excerpts: Record<string, Record<number, ExcerptLine>> = {};
   const absOf = new Map(results.map(({ abs, res }) => [res.file, abs]));
   const byFile = new Map<string, Finding[]>();
-  for (const f of findings) {
+  for (const f of reported) {
     let list = byFile.get(f.file);
     if (!list) byFile.set(f.file, (list = []));
     list.push(f);
@@ -170,21 +205,41 @@ export async function runLoopguard(options: RunOptions): Promise<RunOutput> {
   }
 
   const result: RunResult = {
-    findings,
+    findings: reported,
     errors,
-    skipped,
+    skipped: reportedSkipped,
     excerpts,
     stats: {
       filesAnalyzed: results.length,
-      filesSkipped: skipped.length,
-      errorCount: findings.filter((f) => f.severity === 'error').length,
-      warningCount: findings.filter((f) => f.severity === 'warning').length,
+      filesSkipped: reportedSkipped.length,
+      errorCount: reported.filter((f) => f.severity === 'error').length,
+      warningCount: reported.filter((f) => f.severity === 'warning').length,
       suppressedCount: suppressed,
     },
   };
+  if (baseline) result.baseline = baseline;
   const rules = new Map<string, RuleMeta>();
   for (const r of ALL_RULE_METAS) rules.set(r.id, r);
   return { result, rules, config };
+}
+
+/** A baseline location: as given (relative to the working directory), or the default at the project root. */
+function baselinePath(given: string | true, cwd: string, config: ResolvedConfig): { abs: string; shown: string } {
+  if (given !== true) return { abs: path.resolve(cwd, given), shown: toPosixRelative(cwd, path.resolve(cwd, given)) };
+  let root = config.source ? config.dir : cwd;
+  if (!config.source) {
+    for (let d = cwd; ; ) {
+      if (fs.existsSync(path.join(d, '.git'))) {
+        root = d;
+        break;
+      }
+      const parent = path.dirname(d);
+      if (parent === d) break;
+      d = parent;
+    }
+  }
+  const abs = path.join(root, DEFAULT_BASELINE);
+  return { abs, shown: toPosixRelative(cwd, abs) };
 }
 
 /**
@@ -242,7 +297,7 @@ function linkProject(results: { abs: string; res: FileResult }[], settings: Anal
         };
         if (extra.context) finding.context = { kind: extra.context.kind, description: extra.context.description };
         if (extra.trace) finding.trace = extra.trace;
-        finding.fingerprint = fingerprint(rule.id, at.file, extra.key ?? finding.message);
+        finding.fingerprint = fingerprint(rule.id, extra.key ?? finding.message);
         let list = out.get(at.file);
         if (!list) out.set(at.file, (list = []));
         list.push(finding);

@@ -1,4 +1,5 @@
 // Reporter registry: one file per format.
+import { github } from './github.js';
 import { json } from './json.js';
 import { sarif } from './sarif.js';
 import { stylish } from './stylish.js';
@@ -10,4 +11,5 @@ export const REPORTERS: ReadonlyMap<string, Reporter> = new Map([
   ['stylish', stylish],
   ['json', json],
   ['sarif', sarif],
+  ['github', github],
 ]);

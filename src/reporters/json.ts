@@ -26,6 +26,7 @@ export const json: Reporter = {
       errors: result.errors,
       skipped: result.skipped,
       stats: result.stats,
+      ...(result.baseline ? { baseline: result.baseline } : {}),
     };
     return JSON.stringify(report, null, 2) + '\n';
   },

@@ -48,7 +48,7 @@ function location(file: string, line: number, column: number, endLine: number, e
   return loc;
 }
 
-function result(f: Finding, ruleIndex: number): Sarif.Result {
+function result(f: Finding, ruleIndex: number, baseline: boolean): Sarif.Result {
   const r: Sarif.Result = {
     ruleId: f.ruleId,
     ruleIndex,
@@ -59,6 +59,7 @@ function result(f: Finding, ruleIndex: number): Sarif.Result {
   };
   // Lets code scanning track a result across commits, whatever lines move around it.
   if (f.fingerprint) r.partialFingerprints = { 'loopguardFingerprint/v1': f.fingerprint };
+  if (baseline) r.baselineState = 'new';
   if (f.trace && f.trace.length > 0) {
     r.relatedLocations = f.trace.map((s, i) => ({ id: i + 1, ...location(s.file, s.line, s.column, s.line, s.column + 1, s.label) }));
     r.codeFlows = [
@@ -110,7 +111,7 @@ export const sarif: Reporter = {
           },
           invocations: [{ executionSuccessful: res.errors.length === 0, toolExecutionNotifications: notifications }],
           columnKind: 'utf16CodeUnits',
-          results: res.findings.map((f) => result(f, index.get(f.ruleId) ?? -1)),
+          results: res.findings.map((f) => result(f, index.get(f.ruleId) ?? -1, !!res.baseline && res.baseline.written === undefined)),
         },
       ],
     };

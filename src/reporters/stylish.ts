@@ -21,6 +21,18 @@ export const stylish: Reporter = {
     for (const s of result.skipped) out.push(`${c.yellow('note')}  skipped ${s.file}: ${s.reason}`);
     for (const e of result.errors) out.push(`${c.red('loopguard error')}  ${e.file ? `${e.file}: ` : ''}${e.message}`);
     if (result.skipped.length > 0 || result.errors.length > 0) out.push('');
+    const b = result.baseline;
+    if (b && b.written !== undefined) {
+      out.push(c.green(`✔ Baseline written to ${b.file}: ${b.written} finding${b.written === 1 ? '' : 's'} recorded`));
+      return out.join('\n') + '\n';
+    }
+    if (b) {
+      out.push(c.dim(`${b.matched} finding${b.matched === 1 ? '' : 's'} already in the baseline ${b.file}`));
+      if (b.gone.length > 0) {
+        out.push(`${b.gone.length} baseline entr${b.gone.length === 1 ? 'y' : 'ies'} no longer found (fixed, or the code changed); refresh with --write-baseline:`);
+        for (const g of b.gone) out.push(`  ${g.file}:${g.line}  ${g.ruleId}  ${c.dim(g.message)}`);
+      }
+    }
     out.push(summary(result, c));
     return out.join('\n') + '\n';
   },
