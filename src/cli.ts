@@ -2,13 +2,16 @@
 //   0  no error-severity findings (and warnings within --max-warnings)
 //   1  error findings, or more warnings than --max-warnings
 //   2  usage or config error, or loopguard itself failed on some file
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { DEFAULT_BASELINE } from './baseline.js';
 import { ConfigError } from './config.js';
 import { ALL_RULE_METAS, findMeta, suggestRuleId } from './registry.js';
 import { REPORTERS } from './reporters/index.js';
+import { rebaseResult } from './reporters/rebase.js';
 import type { RuleMeta } from './rule-api.js';
 import { runLoopguard, UsageError } from './run.js';
 import { TOOL, VERSION } from './version.js';
@@ -73,10 +76,6 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
     .addHelpText(
       'after',
       `
-Commands:
-  loopguard rules              list rules and their default severity
-  loopguard explain <rule-id>  print a rule's documentation
-
 Exit codes: 0 no errors, 1 findings at or above --fail-on (default: error) or too many warnings,
 2 usage/config error or internal failure.`,
     )
@@ -161,7 +160,10 @@ async function scan(paths: string[], flags: ScanFlags, io: CliIO): Promise<numbe
   const toFile = !!flags.outputFile;
   const color = useColor(flags.color, io, toFile);
   const reporter = REPORTERS.get(flags.format)!;
-  const text = reporter.format(result, { cwd: io.cwd, color, rules, tool: TOOL });
+  // Under GitHub Actions, annotations and SARIF paths are resolved against the checkout.
+  const workspace = io.env.GITHUB_ACTIONS === 'true' ? io.env.GITHUB_WORKSPACE : undefined;
+  const shown = workspace && (flags.format === 'github' || flags.format === 'sarif') ? rebaseResult(result, io.cwd, workspace) : result;
+  const text = reporter.format(shown, { cwd: io.cwd, color, rules, tool: TOOL });
   if (toFile) {
     const target = path.resolve(io.cwd, flags.outputFile!);
     try {
@@ -202,7 +204,8 @@ function defaultCacheDir(cwd: string): string {
   for (let dir = cwd; ; ) {
     if (fs.existsSync(path.join(dir, 'package.json')) || fs.existsSync(path.join(dir, 'node_modules'))) return path.join(dir, 'node_modules', '.cache', 'loopguard');
     const parent = path.dirname(dir);
-    if (parent === dir) return path.join(cwd, 'node_modules', '.cache', 'loopguard');
+    // Not a Node project (a pre-commit hook in another repository, say): never create node_modules there.
+    if (parent === dir) return path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'loopguard', createHash('sha256').update(cwd).digest('hex').slice(0, 12));
     dir = parent;
   }
 }

@@ -18,6 +18,7 @@ afterAll(() => {
 function run(cwd: string, args: string[]) {
   const env = { ...process.env };
   delete env.FORCE_COLOR;
+  delete env.GITHUB_ACTIONS; // these tests may themselves run under GitHub Actions
   const r = spawnSync(process.execPath, [BIN, ...args, '--no-cache'], { cwd, env, encoding: 'utf8' });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
@@ -162,11 +163,52 @@ describe('GitHub', () => {
     expect(escapeProperty('a:b,c%')).toBe('a%3Ab%2Cc%25');
   });
 
+  it('points annotations and SARIF at checkout paths when run from a subdirectory', () => {
+    const dir = repo({ 'packages/api/a.js': handler('/a') });
+    const cwd = path.join(dir, 'packages', 'api');
+    const env = { ...process.env, GITHUB_ACTIONS: 'true', GITHUB_WORKSPACE: dir };
+    const gh = spawnSync(process.execPath, [BIN, '--no-cache', '--format', 'github'], { cwd, env, encoding: 'utf8' });
+    expect(gh.stdout).toMatch(/^::error file=packages\/api\/a\.js,line=4,/m);
+    const sarif = spawnSync(process.execPath, [BIN, '--no-cache', '--format', 'sarif'], { cwd, env, encoding: 'utf8' });
+    expect(JSON.parse(sarif.stdout).runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri).toBe('packages/api/a.js');
+    // Outside GitHub Actions, paths stay relative to the working directory.
+    expect(run(cwd, ['--format', 'github']).stdout).toMatch(/^::error file=a\.js,/m);
+  });
+
   it('ships an action with inputs for paths, format and fail-on', () => {
     const action = YAML.parse(fs.readFileSync(path.join(ROOT, 'action.yml'), 'utf8'));
     expect(Object.keys(action.inputs)).toEqual(expect.arrayContaining(['paths', 'format', 'fail-on']));
     expect(action.runs.using).toBe('composite');
     expect(action.runs.steps.at(-1).run).toContain('bin/loopguard.js');
+  });
+
+  it("the action's shell steps work as GitHub runs them (bash -eo pipefail, inputs in env)", () => {
+    const action = YAML.parse(fs.readFileSync(path.join(ROOT, 'action.yml'), 'utf8'));
+    const dir = repo({ 'src/a.js': handler('/a'), 'src/b c.js': handler('/b') });
+    const outputs = path.join(dir, '.github-output');
+    const step = (name: string, inputs: Record<string, string>) => {
+      const s = action.runs.steps.find((x: any) => x.name === name);
+      const env: Record<string, string> = { ...(process.env as Record<string, string>), GITHUB_OUTPUT: outputs, GITHUB_ACTION_PATH: ROOT };
+      delete env.FORCE_COLOR;
+      for (const [k, v] of Object.entries(s.env ?? {})) {
+        const input = /^\$\{\{ inputs\.([\w-]+) \}\}$/.exec(String(v))![1];
+        env[k] = inputs[input] ?? action.inputs[input].default;
+      }
+      return spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', s.run], { cwd: dir, env, encoding: 'utf8' });
+    };
+    expect(step('Check Node.js', {}).status).toBe(0);
+    expect(fs.readFileSync(outputs, 'utf8')).toContain('ok=true'); // this Node qualifies: the job's node is left alone
+    const annotated = step('Run loopguard', { paths: 'src', args: '--no-cache' });
+    expect(annotated.status).toBe(1);
+    expect(annotated.stdout.split('\n').filter((l) => l.startsWith('::error file=src/'))).toHaveLength(2);
+    const sarif = step('Run loopguard', { format: 'sarif', 'output-file': 'out.sarif', 'fail-on': 'none', args: '--no-cache' });
+    expect(sarif.status).toBe(0);
+    expect(JSON.parse(fs.readFileSync(path.join(dir, 'out.sarif'), 'utf8')).runs[0].results).toHaveLength(2);
+    git(dir, 'add', '-A');
+    git(dir, 'commit', '-q', '-m', 'more');
+    write(dir, { 'src/b c.js': handler('/b2') });
+    const since = step('Run loopguard', { since: 'HEAD', args: '--no-cache --format json' });
+    expect(JSON.parse(since.stdout).findings.map((f: any) => f.file)).toEqual(['src/b c.js']);
   });
 });
 
@@ -179,5 +221,20 @@ describe('pre-commit', () => {
     expect(hook).toMatchObject({ id: 'loopguard', language: 'node', pass_filenames: true });
     expect(Object.keys(pkg.bin)).toContain(hook.entry);
     expect(hook.types_or).toEqual(expect.arrayContaining(['javascript', 'jsx', 'ts', 'tsx']));
+    const changed = hooks.find((h: any) => h.id === 'loopguard-changed');
+    expect(changed).toMatchObject({ language: 'node', pass_filenames: false, entry: 'loopguard --since HEAD' });
+    for (const h of hooks) expect(Object.keys(h)).toEqual(expect.arrayContaining(['id', 'name', 'entry', 'language']));
+  });
+
+  it('a hook in a repository that is not a Node project creates no node_modules there', () => {
+    const dir = repo({ 'tool.js': handler('/t') });
+    const cacheHome = fs.mkdtempSync(path.join(os.tmpdir(), 'loopguard-xdg-'));
+    temps.push(cacheHome);
+    const env = { ...process.env, XDG_CACHE_HOME: cacheHome };
+    const r = spawnSync(process.execPath, [BIN, 'tool.js'], { cwd: dir, env, encoding: 'utf8' });
+    expect(r.status).toBe(1);
+    expect(fs.existsSync(path.join(dir, 'node_modules'))).toBe(false);
+    expect(fs.readdirSync(path.join(cacheHome, 'loopguard'))).toHaveLength(1);
+    expect(git(dir, 'status', '--porcelain')).toBe('');
   });
 });

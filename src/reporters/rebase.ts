@@ -1,0 +1,21 @@
+// Paths in a result are relative to the working directory. GitHub resolves
+// annotation and SARIF paths against the repository checkout, so a run from a
+// subdirectory (`working-directory: packages/api`) would point at the wrong
+// files: rebase them onto the checkout when running under GitHub Actions.
+import path from 'node:path';
+import type { RunResult } from '../findings.js';
+
+export function rebaseResult(result: RunResult, cwd: string, base: string): RunResult {
+  const rel = path.relative(base, cwd);
+  if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) return result; // same place, or cwd outside the checkout
+  const prefix = rel.split(path.sep).join('/');
+  const move = (file: string) => path.posix.normalize(`${prefix}/${file}`);
+  return {
+    ...result,
+    findings: result.findings.map((f) => ({ ...f, file: move(f.file), ...(f.trace ? { trace: f.trace.map((s) => ({ ...s, file: move(s.file) })) } : {}) })),
+    skipped: result.skipped.map((s) => ({ ...s, file: move(s.file) })),
+    errors: result.errors.map((e) => (e.file ? { ...e, file: move(e.file) } : e)),
+    excerpts: Object.fromEntries(Object.entries(result.excerpts).map(([file, lines]) => [move(file), lines])),
+    ...(result.baseline ? { baseline: { ...result.baseline, gone: result.baseline.gone.map((g) => ({ ...g, file: move(g.file) })) } } : {}),
+  };
+}
