@@ -31,7 +31,7 @@ export interface ResolvedConfig {
 export const CONFIG_FILE = 'loopguard.config.json';
 export const DEFAULT_MAX_FILE_SIZE_KB = 1024;
 
-const KEYS: Record<string, string> = {
+export const CONFIG_KEYS: Readonly<Record<string, string>> = {
   $schema: 'a JSON schema URL (ignored)',
   rules: 'rule severities: { "blocking-call": "error" | "warn" | "off" | ["warn", { options }] }',
   ignore: 'gitignore-style patterns of files not to analyze, relative to the config file',
@@ -126,8 +126,8 @@ export function validateConfig(raw: unknown, where: string, dir: string): Resolv
   cfg.source = where;
   const obj = raw as Record<string, unknown>;
   for (const key of Object.keys(obj)) {
-    if (!Object.hasOwn(KEYS, key)) {
-      fail(key, `is not a config key. Known keys: ${Object.keys(KEYS).filter((k) => k !== '$schema').join(', ')}`);
+    if (!Object.hasOwn(CONFIG_KEYS, key)) {
+      fail(key, `is not a config key. Known keys: ${Object.keys(CONFIG_KEYS).filter((k) => k !== '$schema').join(', ')}`);
     }
   }
   if (Object.hasOwn(obj, 'rules')) {

@@ -3,7 +3,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RULES } from '../rules/index.js';
-import { rulesMarkdown } from '../src/cli.js';
+import { main, rulesMarkdown } from '../src/cli.js';
+import { CONFIG_KEYS } from '../src/config.js';
 import { ALL_RULE_METAS, RULE_IDS } from '../src/registry.js';
 import { parseAnnotations } from './annotations.js';
 import { ROOT, sourceFilesUnder } from './helpers.js';
@@ -54,5 +55,17 @@ describe('README', () => {
     const m = /<!-- rules:start -->\n([\s\S]*?)<!-- rules:end -->/.exec(readme);
     expect(m, 'README.md needs a <!-- rules:start --> … <!-- rules:end --> table').not.toBeNull();
     expect(m![1], 'regenerate with `loopguard rules --format markdown`').toBe(rulesMarkdown());
+  });
+
+  it('CLI reference documents every flag --help lists, and every config key', async () => {
+    const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    const table = readme.slice(readme.indexOf('## CLI reference'), readme.indexOf('## Exit codes'));
+    let help = '';
+    await main(['node', 'loopguard', '--help'], { stdout: { write: (s: string) => (help += s) }, stderr: { write: () => true }, cwd: ROOT, env: {} });
+    const flags = [...new Set(help.match(/--[a-z][a-z-]+/g))].filter((f) => f !== '--help');
+    expect(flags.length).toBeGreaterThan(15);
+    for (const flag of flags) expect(table, `README CLI reference lacks ${flag}`).toMatch(new RegExp(`[\`,] ?${flag}(?![a-z-])`));
+    const config = readme.slice(readme.indexOf('## Configuration'), readme.indexOf('## Suppressing'));
+    for (const key of Object.keys(CONFIG_KEYS).filter((k) => k !== '$schema')) expect(config, `README config reference lacks ${key}`).toContain('| `' + key + '` |');
   });
 });
