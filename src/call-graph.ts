@@ -45,6 +45,9 @@ interface ChainLink {
 }
 
 /** Does calling through `site` skip a size-conditional block (a small constant size)? */
+/** The pseudo call site of an inline callback within its enclosing function. */
+const INLINE_SITE: CallSite = { target: { kind: 'local', fn: '' }, line: 0, column: 0, endLine: 0, endColumn: 0, text: '', lazy: false };
+
 function cheapAt(site: CallSite, cond: ChainLink['cond']): boolean {
   if (!cond) return false;
   const a = site.args?.[cond.param];
@@ -191,21 +194,30 @@ export class CallGraph {
    * Functions that are hot only because they are async, yet every call to them
    * in the project comes from startup or script code (directly or through other
    * such functions): `loadIndexHtml()` called once from `createApp()` at boot.
+   * Callers in `coldFiles` (files that run only in forked children) count as
+   * such code too, so a module shared by the server and its forked child is
+   * judged function by function.
    */
-  startupOnly(): Set<string> {
+  startupOnly(coldFiles: ReadonlySet<string> = new Set()): Set<string> {
     const result = new Set<string>();
     const weak = [...this.functions.values()].filter((g) => g.fn.context?.weak || this.callers.has(g.key));
     for (let changed = true; changed; ) {
       changed = false;
       for (const g of weak) {
         if (result.has(g.key)) continue;
-        const callers = this.callers.get(g.key) ?? [];
+        // Test callers count with scripts: a function only tests call has no known caller that serves work.
+        let callers = this.callers.get(g.key) ?? [];
+        // An inline callback nobody calls by name runs within the function it is written in.
+        if (callers.length === 0 && g.fn.enclosing && g.fn.context?.weak) {
+          const outer = keyOf(g.file.abs, g.fn.enclosing);
+          if (this.functions.has(outer)) callers = [{ from: outer, site: INLINE_SITE }];
+        }
         if (callers.length === 0) continue;
         // A call behind a lazy-initialisation guard runs once, like startup code.
         const allStartup = callers.every(({ from, site }) => {
           const c = this.functions.get(from)!;
           const kind = c.fn.context?.kind;
-          return site.lazy || kind === 'startup' || kind === 'script' || result.has(from);
+          return site.lazy || kind === 'startup' || kind === 'script' || result.has(from) || coldFiles.has(c.file.abs);
         });
         if (allStartup && (g.fn.context === null || g.fn.context.weak || g.fn.context.kind !== 'hot')) {
           result.add(g.key);

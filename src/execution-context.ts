@@ -161,7 +161,9 @@ export class ContextAnalyzer {
           if (!fn.async || outer.kind === 'startup' || outer.kind === 'script' || outer.kind === 'worker') return outer;
           // An async callback handed to other code runs on its own schedule: describe it, not its parent.
           if (outer.kind === 'hot' && use.synchronous) return outer;
-          return { kind: 'hot', description: `inside ${describeFunction(fnPath)} passed to \`${calleeText(use.callPath.node)}\`` };
+          const described = { kind: 'hot' as const, description: `inside ${describeFunction(fnPath)} passed to \`${calleeText(use.callPath.node)}\`` };
+          // Hot only because the function it is written in is async: as weak as that (the project phase may find it startup-only).
+          return outer.weakFrame !== undefined ? { ...described, weakFrame: `${fn.loc.start.line}:${fn.loc.start.column + 1}` } : described;
         }
       }
     }
@@ -171,7 +173,7 @@ export class ContextAnalyzer {
 
     const hook = bundlerHook(fnPath);
     if (hook) return { kind: 'script', description: `inside the bundler plugin hook \`${hook}\` (build time)` };
-    if (exitsProcess(fnPath)) return { kind: 'script', description: `inside ${describeFunction(fnPath)}, which exits the process (command-line code)` };
+    if (exitsProcess(fnPath)) return { kind: 'script', description: `inside ${describeFunction(fnPath)}, which exits the process or changes its directory (command-line code)` };
 
     // An IIFE runs where it is called.
     if (fnPath.key === 'callee' && fnPath.parentPath && isCall(fnPath.parentPath.node)) return this.contextOf(fnPath.parentPath);
@@ -635,7 +637,8 @@ function exitsProcess(fnPath: NodePath): boolean {
     if (found) return false;
     if (p !== fnPath && isFunctionNode(p.node)) return false;
     const n = p.node as any;
-    if (isCall(n) && n.callee.type === 'MemberExpression' && !n.callee.computed && n.callee.property.name === 'exit' && n.callee.object.type === 'Identifier' && n.callee.object.name === 'process') {
+    // process.exit(), or process.chdir(): a server never changes its working directory while serving.
+    if (isCall(n) && n.callee.type === 'MemberExpression' && !n.callee.computed && (n.callee.property.name === 'exit' || n.callee.property.name === 'chdir') && n.callee.object.type === 'Identifier' && n.callee.object.name === 'process') {
       found = lookup(p, 'process') === null;
     }
     return undefined;

@@ -38,7 +38,7 @@ export function roleFromImports(program: Node): ScriptFile | null {
 }
 
 /** Modules that only exist in a browser app (or that make a file a client component). */
-const BROWSER_MODULES = /^(react-dom(\/.*)?|react-native|vue|svelte(\/.*)?|@angular\/core|solid-js|preact(\/.*)?|@remix-run\/react|next\/navigation|next\/router)$/;
+const BROWSER_MODULES = /^(react-dom(\/.*)?|react-native|vue|svelte(\/.*)?|@angular\/core|solid-js|preact(\/.*)?|@remix-run\/react|next\/navigation|next\/router|prosemirror-view|@codemirror\/view|monaco-editor)$/;
 
 /** Client-side code: a `'use client'` directive, React hooks, react-dom, Vue, Svelte… It runs in a browser, not in Node. */
 export function runsInBrowser(program: Node): boolean {

@@ -44,25 +44,55 @@ function outlivesCall(v: VarKey, fn: NodePath): boolean {
   return true;
 }
 
-/** Is `path` only reached the first time around, by a lazy-initialisation guard? */
+/**
+ * Is `path` only reached the first time around, by a lazy-initialisation guard?
+ * Inline callbacks whose result feeds the guarded assignment count too:
+ * `signer = await pick(kind).with('hsm', async () => await createSigner()).run()`
+ * after `if (signer) return signer`. Callbacks that can run again later (timers,
+ * listeners) do not: their result never feeds an awaited value or a promise.
+ */
 export function isLazyInit(path: NodePath): boolean {
   let child = path;
+  let viaCallback = false;
+  let assigned: VarKey | null = null;
   for (let p = path.parentPath; p; child = p, p = p.parentPath) {
     const n = p.node as any;
-    if (isFunctionNode(n)) return earlyReturnGuard(path, p);
-    // x ??= …, x ||= …
-    if (n.type === 'AssignmentExpression' && (n.operator === '??=' || n.operator === '||=') && child.key === 'right') {
+    if (isFunctionNode(n)) {
+      if (earlyReturnGuard(path, p, viaCallback ? assigned : undefined)) return true;
+      if (isInlineCallback(p)) {
+        viaCallback = true;
+        continue;
+      }
+      return false;
+    }
+    if (n.type === 'AssignmentExpression' && child.key === 'right') {
+      if (viaCallback && !feedsValue(n.right)) return false;
       const v = rootVar(n.left, p);
-      if (v && outlivesCall(v, enclosingFunction(p) ?? p)) return true;
+      // x ??= …, x ||= …
+      if ((n.operator === '??=' || n.operator === '||=') && v && outlivesCall(v, enclosingFunction(p) ?? p)) return true;
+      if (n.operator === '=' && v) assigned = v;
     }
     // if (!x) { x = … }
     if (n.type === 'IfStatement' && child.key === 'consequent') {
       const v = guardedVar(n.test, p, false);
       const fn = enclosingFunction(p);
-      if (v && fn && outlivesCall(v, fn) && assigns(child, v)) return true;
+      if (v && fn && outlivesCall(v, fn) && (viaCallback ? assigned === v : assigns(child, v))) return true;
     }
   }
   return false;
+}
+
+/** A function written inline as an argument: `.with('x', async () => …)`, `new Promise((resolve) => …)`. */
+function isInlineCallback(fn: NodePath): boolean {
+  const parent = fn.parentPath?.node as any;
+  return !!parent && (parent.type === 'CallExpression' || parent.type === 'OptionalCallExpression' || parent.type === 'NewExpression') && fn.key === 'arguments';
+}
+
+/** The assigned value is computed once from the callback: an awaited result, or a promise. */
+function feedsValue(right: any): boolean {
+  const r = unwrapExpression(right);
+  if (r.type === 'AwaitExpression') return true;
+  return r.type === 'NewExpression' && r.callee.type === 'Identifier' && r.callee.name === 'Promise';
 }
 
 function enclosingFunction(path: NodePath): NodePath | null {
@@ -70,7 +100,8 @@ function enclosingFunction(path: NodePath): NodePath | null {
 }
 
 /** `if (cached) return cached; … cached = <here>` at the top of the function. */
-function earlyReturnGuard(path: NodePath, fn: NodePath): boolean {
+function earlyReturnGuard(path: NodePath, fn: NodePath, only?: VarKey | null): boolean {
+  if (only === null) return false;
   const body = (fn.node as any).body;
   if (body?.type !== 'BlockStatement') return false;
   const line = path.node.loc?.start.line ?? 0;
@@ -82,7 +113,7 @@ function earlyReturnGuard(path: NodePath, fn: NodePath): boolean {
     if (cons.type !== 'ReturnStatement') continue;
     const sp = bodyPath.child(stmt, 'body', i);
     const v = guardedVar(stmt.test, sp, true);
-    if (v && outlivesCall(v, fn) && assigns(bodyPath, v)) return true;
+    if (v && (only === undefined || v === only) && outlivesCall(v, fn) && assigns(bodyPath, v)) return true;
   }
   return false;
 }

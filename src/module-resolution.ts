@@ -51,7 +51,10 @@ export class ModuleResolver {
   }
 
   private resolveUncached(dir: string, spec: string): string | null {
-    if (spec.startsWith('.') || spec.startsWith('/')) return this.probe(path.resolve(dir, spec));
+    if (spec.startsWith('.') || spec.startsWith('/')) {
+      const abs = path.resolve(dir, spec);
+      return this.probe(abs) ?? this.probeBuildOutput(abs);
+    }
     const ts = this.tsconfigFor(dir);
     if (ts) {
       for (const [pattern, targets] of ts.paths) {
@@ -138,6 +141,21 @@ export class ModuleResolver {
     return null;
   }
 
+  /**
+   * A relative import of build output that is not analyzed (`bin.js` importing
+   * `./dist/stdio.js`): the source it was built from, `src/stdio.ts`, if analyzed.
+   */
+  private probeBuildOutput(abs: string): string | null {
+    const parts = abs.split(path.sep);
+    for (let i = parts.length - 2; i > 0; i--) {
+      if (!BUILD_DIRS.includes(parts[i]!)) continue;
+      const mapped = [...parts.slice(0, i), 'src', ...parts.slice(i + 1)].join(path.sep).replace(/\.(d\.ts|[cm]?js)$/, '');
+      const found = this.probe(mapped);
+      if (found) return found;
+    }
+    return null;
+  }
+
   /** The nearest tsconfig.json (or jsconfig.json) above `dir`, with `extends` followed. */
   private tsconfigFor(dir: string): TsPaths | null {
     if (this.tsconfigByDir.has(dir)) return this.tsconfigByDir.get(dir)!;
@@ -158,10 +176,12 @@ export class ModuleResolver {
   }
 }
 
+const BUILD_DIRS = ['dist', 'build', 'lib', 'out', 'esm', 'cjs'];
+
 /** `dist/lib/index.js` → `src/lib/index`, for packages whose entry points name build output. */
 function toSource(pkgDir: string, abs: string): string {
   const rel = path.relative(pkgDir, abs).split(path.sep);
-  if (['dist', 'build', 'lib', 'out', 'esm', 'cjs'].includes(rel[0]!)) rel[0] = 'src';
+  if (BUILD_DIRS.includes(rel[0]!)) rel[0] = 'src';
   else return abs;
   return path.join(pkgDir, ...rel).replace(/\.(d\.ts|[cm]?js)$/, '');
 }

@@ -259,8 +259,8 @@ function linkProject(results: { abs: string; res: FileResult }[], settings: Anal
   if (settings.summaries) {
     const files = results.filter((r) => r.res.summary).map(({ abs, res }) => ({ abs, file: res.file, summary: res.summary! }));
     graph = new CallGraph(files, new ModuleResolver(new Set(files.map((f) => f.abs)), packages));
-    startupOnly = graph.startupOnly();
     forked = graph.forkedOnly();
+    startupOnly = graph.startupOnly(forked);
   }
   for (const { abs, res } of results) {
     res.findings = res.findings.filter((f) => {
@@ -360,7 +360,9 @@ class PackageRoots {
 function isBrowserPackage(json: any): boolean {
   if (!json) return false;
   const deps = { ...json.dependencies, ...json.devDependencies, ...json.peerDependencies };
-  return BROWSER_DEPENDENCIES.some((d) => d in deps) && !SERVER_DEPENDENCIES.some((d) => d in deps);
+  // A component library lists `next` as a peer (and dev) dependency; an app that serves with it, as a dependency.
+  const serves = (d: string) => (d === 'next' ? Object.hasOwn(json.dependencies ?? {}, d) : d in deps);
+  return BROWSER_DEPENDENCIES.some((d) => d in deps) && !SERVER_DEPENDENCIES.some(serves);
 }
 
 function readPackageInfo(file: string): { name: string | null; hasBin: boolean; json: any } {

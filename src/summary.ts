@@ -53,6 +53,11 @@ export interface FunctionSummary {
   context: { kind: ContextKind; description: string; weak: boolean } | null;
   blocking: BlockingSite[];
   calls: CallSite[];
+  /**
+   * For a function written inline as an argument (`withSpan('x', async () => …)`):
+   * the id of the function it is written in, which it most likely runs within.
+   */
+  enclosing?: string;
 }
 
 export type ExportTarget =
@@ -127,6 +132,10 @@ export class SummaryBuilder {
           blocking: [],
           calls: [],
         };
+        const parent = path.parentPath?.node as any;
+        if (path.key === 'arguments' && parent && (parent.type === 'CallExpression' || parent.type === 'OptionalCallExpression' || parent.type === 'NewExpression')) {
+          summary.enclosing = this.frames.length > 0 ? this.frames[this.frames.length - 1]!.summary.id : MODULE_FRAME;
+        }
         this.functions.set(summary.id, summary);
         this.framePaths.set(summary.id, path);
         this.frames.push({ summary, path });
@@ -159,10 +168,10 @@ export class SummaryBuilder {
         if (isLazyInit(path)) return;
         const site: BlockingSite = { api: match.display, alternative: match.alternative, line: call.loc.start.line, column: call.loc.start.column + 1 };
         // randomBytes(size) with `size` a parameter: whether it blocks depends on the callers.
-        const sizeParam = match.api.cheapUpTo !== undefined ? paramIndex(call.arguments[0], path, frame.path) : null;
-        if (sizeParam !== null) {
-          site.sizeParam = sizeParam;
-          site.cheapUpTo = match.api.cheapUpTo;
+        const sized = match.api.cheapUpTo !== undefined ? scaledParam(call.arguments[0], path, frame.path) : null;
+        if (sized !== null) {
+          site.sizeParam = sized.index;
+          site.cheapUpTo = Math.floor(match.api.cheapUpTo! / sized.factor);
         }
         frame.summary.blocking.push(site);
         return;
@@ -189,7 +198,7 @@ export class SummaryBuilder {
       column: call.loc.start.column + 1,
       endLine: call.callee.loc.end.line,
       endColumn: call.callee.loc.end.column + 1,
-      text: this.source.slice(call.callee.start, call.callee.end).replace(/\s+/g, ''),
+      text: this.source.slice(call.callee.start, call.callee.end).replace(/\s+/g, ' ').replace(/ ?([.()[\]?!]) ?/g, '$1'),
       lazy: isLazyInit(path),
     };
     // Constant and passed-through arguments, for size thresholds down the chain.
@@ -212,6 +221,21 @@ export class SummaryBuilder {
       const fn = name ? classMethod(path, name) : null;
       return fn ? { kind: 'local', fn: functionId(fn) } : null;
     }
+    // instance.method(): the instance made with `new C()` here, in a const, or in a field (`this.store = new Store()`,
+    // `constructor(private readonly users: UsersService)`), and C a class of this file or an import.
+    if ((callee.type === 'MemberExpression' || callee.type === 'OptionalMemberExpression') && !callee.computed) {
+      const method = callee.property.type === 'Identifier' ? callee.property.name : null;
+      const cls = method ? instanceClass(unwrapExpression(callee.object), path) : null;
+      if (cls && method) {
+        if (cls.kind === 'local') {
+          const m = methodOfClass(cls.node, method);
+          return m ? { kind: 'local', fn: functionId(m) } : null;
+        }
+        // A module's default export (ESM `export default`, CommonJS `module.exports =`) is named `default`.
+        const at = cls.path.length === 0 ? ['default'] : cls.path;
+        return isPackageOrProject(cls.source) ? { kind: 'module', source: cls.source, path: [...at, method] } : null;
+      }
+    }
     if (!ref) return null;
     if (ref.kind === 'module') return isPackageOrProject(ref.module) ? { kind: 'module', source: ref.module, path: [...ref.path] } : null;
     if (ref.kind === 'binding') {
@@ -229,10 +253,20 @@ export class SummaryBuilder {
       this.moduleFrame.blocking = []; // top-level blocking calls are startup work, not a chain
       functions.push(this.moduleFrame);
     }
+    // Functions that call nothing and block nothing can never be part of a chain,
+    // unless an inline callback of theirs takes its context from them.
+    const kept = [...this.functions.values()].filter((s) => s.calls.length > 0 || s.blocking.length > 0);
+    const enclosing = new Set<string>();
+    for (const s of kept) if (s.enclosing) enclosing.add(s.enclosing);
+    if (enclosing.has(MODULE_FRAME) && this.moduleFrame.calls.length === 0) {
+      const ctx = this.contexts.moduleContext();
+      this.moduleFrame.context = { kind: ctx.kind, description: ctx.description, weak: false };
+      this.moduleFrame.blocking = [];
+      functions.push(this.moduleFrame);
+    }
     for (const s of this.functions.values()) {
-      // Functions that call nothing and block nothing can never be part of a chain.
-      if (s.calls.length === 0 && s.blocking.length === 0) continue;
-      if (s.calls.length > 0) {
+      if (s.calls.length === 0 && s.blocking.length === 0 && !enclosing.has(s.id)) continue;
+      if (s.calls.length > 0 || enclosing.has(s.id)) {
         const ctx = this.contexts.frameContext(this.framePaths.get(s.id)!);
         s.context = { kind: ctx.kind, description: ctx.description, weak: ctx.weakFrame !== undefined };
       }
@@ -250,6 +284,35 @@ function paramIndex(node: any, at: NodePath, fnPath: NodePath): number | null {
   if (!b || b.kind !== 'param' || b.declNode !== fnPath.node) return null;
   const i = (fnPath.node as any).params.findIndex((p: any) => p === b.id || (p.type === 'AssignmentPattern' && p.left === b.id));
   return i >= 0 ? i : null;
+}
+
+/**
+ * A size computed from one parameter by a constant factor: `size`, `size / 2`,
+ * `size * 4`, `Math.ceil(size / 2)`, `size >> 1`. The bytes are `param * factor`.
+ */
+function scaledParam(node: any, at: NodePath, fnPath: NodePath): { index: number; factor: number } | null {
+  if (!node) return null;
+  const n = unwrapExpression(node);
+  const direct = paramIndex(n, at, fnPath);
+  if (direct !== null) return { index: direct, factor: 1 };
+  if (n.type === 'CallExpression' && n.arguments.length === 1 && n.callee.type === 'MemberExpression' && n.callee.object.type === 'Identifier' && n.callee.object.name === 'Math' && !n.callee.computed && ['ceil', 'floor', 'round', 'trunc'].includes(n.callee.property.name)) {
+    const inner = scaledParam(n.arguments[0], at, fnPath);
+    // Rounding up adds at most one byte: negligible next to the threshold.
+    return inner;
+  }
+  if (n.type !== 'BinaryExpression') return null;
+  const num = (x: any) => (unwrapExpression(x).type === 'NumericLiteral' ? (unwrapExpression(x).value as number) : null);
+  const left = paramIndex(unwrapExpression(n.left), at, fnPath);
+  const k = num(n.right);
+  if (left !== null && k !== null && k > 0) {
+    if (n.operator === '/') return { index: left, factor: 1 / k };
+    if (n.operator === '*') return { index: left, factor: k };
+    if (n.operator === '>>' && k < 31) return { index: left, factor: 1 / 2 ** k };
+  }
+  const right = paramIndex(unwrapExpression(n.right), at, fnPath);
+  const k2 = num(n.left);
+  if (right !== null && k2 !== null && k2 > 0 && n.operator === '*') return { index: right, factor: k2 };
+  return null;
 }
 
 /** `fork('./send.js')`, `fork(path.join(__dirname, 'send.js'))`, `fork(new URL('./send.js', import.meta.url))`: the file, relative. */
@@ -308,6 +371,117 @@ export function classMethod(path: NodePath, name: string): Node | null {
   return null;
 }
 
+type ClassRef = { kind: 'local'; node: any } | { kind: 'module'; source: string; path: string[] };
+
+/** The class an expression names: a class of this file, or an imported or required one. */
+function classOf(expr: any, at: NodePath): ClassRef | null {
+  const e = unwrapExpression(expr);
+  if (e.type === 'ClassExpression') return { kind: 'local', node: e };
+  if (e.type !== 'Identifier' && e.type !== 'MemberExpression') return null;
+  if (e.type === 'Identifier') {
+    const b = lookup(at, e.name);
+    if (b?.kind === 'class') return { kind: 'local', node: b.declNode };
+  }
+  const r = resolveExpression(e, at);
+  if (r?.kind === 'module') return { kind: 'module', source: r.module, path: [...r.path] };
+  if (r?.kind === 'binding' && r.path.length === 0 && (r.binding.kind === 'const' || r.binding.kind === 'let' || r.binding.kind === 'var') && r.binding.init && r.binding.steps.length === 0) {
+    const init = unwrapExpression(r.binding.init as any);
+    if (init.type === 'ClassExpression') return { kind: 'local', node: init };
+  }
+  return null;
+}
+
+/** `new C(…)`, with C a class we can name. */
+function classOfNew(expr: any, at: NodePath): ClassRef | null {
+  const e = unwrapExpression(expr);
+  return e.type === 'NewExpression' ? classOf(e.callee, at) : null;
+}
+
+/** The class of the object a method is called on, when the code says it plainly. */
+function instanceClass(obj: any, at: NodePath): ClassRef | null {
+  if (obj.type === 'NewExpression') return classOfNew(obj, at);
+  if (obj.type === 'Identifier') {
+    const b = lookup(at, obj.name);
+    if (!b) return null;
+    if ((b.kind === 'const' || b.kind === 'let' || b.kind === 'var') && b.init && b.steps.length === 0) return classOfNew(b.init, b.scopePath);
+    return null;
+  }
+  // this.field, set in the class to `new C()` only, or declared as a constructor parameter property of type C.
+  if ((obj.type === 'MemberExpression' || obj.type === 'OptionalMemberExpression') && !obj.computed && unwrapExpression(obj.object).type === 'ThisExpression') {
+    const field = obj.property.type === 'PrivateName' ? `#${obj.property.id.name}` : obj.property.type === 'Identifier' ? obj.property.name : null;
+    const body = at.findAncestor((p) => p.node.type === 'ClassBody');
+    return field && body ? fieldClass(body, field) : null;
+  }
+  return null;
+}
+
+function fieldClass(body: NodePath, field: string): ClassRef | null {
+  let found: ClassRef | null = null;
+  let conflict = false;
+  const note = (c: ClassRef | null) => {
+    if (!c) conflict = true;
+    else if (!found) found = c;
+    else if (!sameClass(found, c)) conflict = true;
+  };
+  for (const m of (body.node as any).body) {
+    const key = m.key?.type === 'PrivateName' ? `#${m.key.id.name}` : propertyKeyName(m);
+    if ((m.type === 'ClassProperty' || m.type === 'ClassPrivateProperty') && key === field) {
+      if (m.value) note(classOfNew(m.value, body));
+      else if (m.typeAnnotation) note(typeClass(m.typeAnnotation, body));
+    }
+    if (m.type === 'ClassMethod' && m.kind === 'constructor') {
+      for (const p of m.params) {
+        if (p.type === 'TSParameterProperty' && p.parameter.type === 'Identifier' && p.parameter.name === field) note(typeClass(p.parameter.typeAnnotation, body));
+      }
+    }
+  }
+  // Assignments anywhere in the class: every one must be `new` of the same class.
+  walkNodes(body.node, (n) => {
+    if (n.type === 'AssignmentExpression' && (n.left.type === 'MemberExpression' || n.left.type === 'OptionalMemberExpression') && n.left.object.type === 'ThisExpression') {
+      const k = n.left.property.type === 'PrivateName' ? `#${n.left.property.id.name}` : !n.left.computed && n.left.property.type === 'Identifier' ? n.left.property.name : null;
+      if (k === field) note(classOfNew(n.right, body));
+    }
+  });
+  return conflict ? null : found;
+}
+
+function typeClass(annotation: any, at: NodePath): ClassRef | null {
+  const t = annotation?.type === 'TSTypeAnnotation' ? annotation.typeAnnotation : null;
+  if (!t || t.type !== 'TSTypeReference' || t.typeParameters || t.typeName.type !== 'Identifier') return null;
+  return classOf(t.typeName, at);
+}
+
+function sameClass(a: ClassRef, b: ClassRef): boolean {
+  if (a.kind === 'local' && b.kind === 'local') return a.node === b.node;
+  if (a.kind === 'module' && b.kind === 'module') return a.source === b.source && a.path.join('.') === b.path.join('.');
+  return false;
+}
+
+/** A method of a class node, by name (instance or static). */
+function methodOfClass(cls: any, name: string): Node | null {
+  for (const m of cls.body?.body ?? []) {
+    if (m.type === 'ClassMethod' && m.kind === 'method' && propertyKeyName(m) === name) return m;
+    if (m.type === 'ClassProperty' && propertyKeyName(m) === name && m.value && isFunctionNode(unwrapExpression(m.value))) return unwrapExpression(m.value);
+  }
+  return null;
+}
+
+/** Every node below `root`, iteratively, not entering nested classes. */
+function walkNodes(root: any, visit: (n: any) => void): void {
+  const stack: any[] = [root];
+  while (stack.length > 0) {
+    const n = stack.pop();
+    visit(n);
+    for (const k of Object.keys(n)) {
+      if (k === 'loc' || k === 'leadingComments' || k === 'trailingComments' || k === 'innerComments') continue;
+      const v = n[k];
+      if (Array.isArray(v)) {
+        for (const c of v) if (c && typeof c.type === 'string' && c.type !== 'ClassBody') stack.push(c);
+      } else if (v && typeof v.type === 'string' && v.type !== 'ClassBody') stack.push(v);
+    }
+  }
+}
+
 /** The function a local binding (or a member of a local object of functions) refers to. */
 export function functionOfRef(ref: Ref, depth = 0): Node | null {
   if (ref.kind !== 'binding' || depth > 8) return null;
@@ -353,9 +527,11 @@ function exportsOf(programPath: NodePath): { exports: Record<string, ExportTarge
   const local = (node: any, scope: NodePath): ExportTarget | null => {
     const n = unwrapExpression(node);
     if (isFunctionNode(n)) return { kind: 'local', fn: functionId(n) };
+    if (n.type === 'ClassDeclaration' || n.type === 'ClassExpression') return classExport(n);
     if (n.type === 'Identifier') {
       const b = lookup(scope, n.name);
       if (!b) return null;
+      if (b.kind === 'class') return classExport(b.declNode);
       if (b.kind === 'import' && b.importSource) return { kind: 'reexport', source: b.importSource, name: b.importName === '*' ? '*' : b.importName! };
       const fn = functionOfBinding(b, 0);
       if (fn && isFunctionNode(unwrapExpression(fn as any))) return { kind: 'local', fn: functionId(unwrapExpression(fn as any)) };
@@ -366,6 +542,15 @@ function exportsOf(programPath: NodePath): { exports: Record<string, ExportTarge
     }
     if (n.type === 'ObjectExpression') return objectExport(n, scope);
     return null;
+  };
+  // A class: its methods by name, so `new Store().flush()` and `Store.create()` in other files find them.
+  const classExport = (cls: any): ExportTarget => {
+    const members: Record<string, string> = {};
+    for (const m of cls.body?.body ?? []) {
+      const key = m.type === 'ClassMethod' && m.kind === 'method' ? propertyKeyName(m) : null;
+      if (key && !Object.hasOwn(members, key)) members[key] = functionId(m);
+    }
+    return { kind: 'object', members };
   };
   const objectExport = (obj: any, scope: NodePath): ExportTarget => {
     const members: Record<string, string> = {};
@@ -381,6 +566,7 @@ function exportsOf(programPath: NodePath): { exports: Record<string, ExportTarge
     if (stmt.type === 'ExportNamedDeclaration') {
       const d = stmt.declaration;
       if (d?.type === 'FunctionDeclaration' && d.id) exports[d.id.name] = { kind: 'local', fn: functionId(d) };
+      if (d?.type === 'ClassDeclaration' && d.id) exports[d.id.name] = classExport(d);
       if (d?.type === 'VariableDeclaration') {
         for (const decl of d.declarations) {
           if (decl.id.type === 'Identifier' && decl.init) {
