@@ -11,7 +11,7 @@ import { constantValue } from './constants.js';
 import { isLazyInit } from './lazy-init.js';
 import { isCall, memberPropertyName, resolveBinding, resolveCallTarget, resolveExpression, staticString, unwrapExpression, type Ref } from './resolve.js';
 import { lookup, propertyKeyName, type Binding } from './scope.js';
-import { isFunctionNode, type NodePath, type Visitors } from './walk.js';
+import { isFunctionNode, walkPaths, type NodePath, type Visitors } from './walk.js';
 
 /** Where a call goes: a function of this file, or a path into another module. */
 export type CallTarget = { kind: 'local'; fn: string } | { kind: 'module'; source: string; path: string[] };
@@ -415,7 +415,17 @@ function instanceClass(obj: any, at: NodePath): ClassRef | null {
   return null;
 }
 
+const fieldClasses = new WeakMap<object, Map<string, ClassRef | null>>();
+
+/** The class a `this.field` holds, memoised per class body (classes with many `this.x.y()` calls stay linear). */
 function fieldClass(body: NodePath, field: string): ClassRef | null {
+  let byField = fieldClasses.get(body.node);
+  if (!byField) fieldClasses.set(body.node, (byField = new Map()));
+  if (!byField.has(field)) byField.set(field, computeFieldClass(body, field));
+  return byField.get(field)!;
+}
+
+function computeFieldClass(body: NodePath, field: string): ClassRef | null {
   let found: ClassRef | null = null;
   let conflict = false;
   const note = (c: ClassRef | null) => {
@@ -436,11 +446,14 @@ function fieldClass(body: NodePath, field: string): ClassRef | null {
     }
   }
   // Assignments anywhere in the class: every one must be `new` of the same class.
-  walkNodes(body.node, (n) => {
+  walkPaths(body, (p) => {
+    const n = p.node as any;
+    if (p !== body && n.type === 'ClassBody') return false; // a nested class has its own fields
     if (n.type === 'AssignmentExpression' && (n.left.type === 'MemberExpression' || n.left.type === 'OptionalMemberExpression') && n.left.object.type === 'ThisExpression') {
       const k = n.left.property.type === 'PrivateName' ? `#${n.left.property.id.name}` : !n.left.computed && n.left.property.type === 'Identifier' ? n.left.property.name : null;
       if (k === field) note(classOfNew(n.right, body));
     }
+    return undefined;
   });
   return conflict ? null : found;
 }
@@ -464,22 +477,6 @@ function methodOfClass(cls: any, name: string): Node | null {
     if (m.type === 'ClassProperty' && propertyKeyName(m) === name && m.value && isFunctionNode(unwrapExpression(m.value))) return unwrapExpression(m.value);
   }
   return null;
-}
-
-/** Every node below `root`, iteratively, not entering nested classes. */
-function walkNodes(root: any, visit: (n: any) => void): void {
-  const stack: any[] = [root];
-  while (stack.length > 0) {
-    const n = stack.pop();
-    visit(n);
-    for (const k of Object.keys(n)) {
-      if (k === 'loc' || k === 'leadingComments' || k === 'trailingComments' || k === 'innerComments') continue;
-      const v = n[k];
-      if (Array.isArray(v)) {
-        for (const c of v) if (c && typeof c.type === 'string' && c.type !== 'ClassBody') stack.push(c);
-      } else if (v && typeof v.type === 'string' && v.type !== 'ClassBody') stack.push(v);
-    }
-  }
 }
 
 /** The function a local binding (or a member of a local object of functions) refers to. */
