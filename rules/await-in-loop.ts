@@ -1,7 +1,8 @@
-import { awaitedCall, callShape, sharedStateArgs } from '../src/call-shape.js';
+import { awaitedCall, calleeMutatesArgument, callShape, capturedState, isCheapLocalCallee, sharedStateArgs } from '../src/call-shape.js';
+import { DB_HANDLE_NAMES, firstWord, PREDICATE_WORDS, READ_VERBS, WRITE_VERBS, words } from '../src/knowledge/call-verbs.js';
 import { REGISTRY_NAMES } from '../src/knowledge/limiters.js';
 import { lookup } from '../src/scope.js';
-import { canExitLoop, directAwaits, flowOf, intersects, isLoop, rootVar, type Flow, type VarKey } from '../src/dataflow.js';
+import { canExitLoop, directAwaits, flowOf, intersects, isLoop, mergedInto, rootVar, type Flow, type VarKey } from '../src/dataflow.js';
 import { defineRule, type NodePath, type Node } from '../src/rule-api.js';
 import { isFunctionNode, walkPaths } from '../src/walk.js';
 
@@ -28,7 +29,7 @@ export default defineRule({
     why:
       'A loop that awaits each item takes the sum of all the latencies: 200 items × 50 ms is 10 seconds. When the iterations do not depend on each other they can overlap. Use a bounded concurrency (p-map with `concurrency`, or `Promise.all` over fixed-size chunks) rather than one unbounded `Promise.all` over the whole collection, which can open thousands of sockets at once.',
     details:
-      'Reported at the first `await` directly inside a `for`, `for…of`, `for…in`, `while` or `do…while` body (awaits in nested functions belong to those functions) when the iterations are independent. Not reported, because the serial order is the point: `for await`; pagination and cursors (a value from one response feeds the next request or the loop condition: `cursor = res.next`); accumulators that feed the next await (`prev = await f(prev)`); retry, backoff and polling loops (`while (true)`, an await in the loop condition, or any `break`/`return`/`throw` that can leave the loop, e.g. first success or search); pacing (`await sleep(ms)`, `setTimeout` promises); stream backpressure (`await once(stream, "drain")`, `await writer.write(...)`); writes through one receiver (`await tx.insert(row)`, `client.query("INSERT …")`) or to one record (a write given the same outer id each time), and migrations or seeds; pipelines (calling the loop variable, `for (const hook of hooks) await hook(data)`, or iterating a registry of hooks, plugins, middlewares); one request, transaction or session passed to every call; state kept across iterations in a variable the body both writes and reads (a dedupe map, a `seen` set) or a shared container passed to each call; loops whose size is offset, page or date-window pagination; loops that already batch with `Promise.all`/p-map. Test and migration files are skipped.',
+      'Reported at the first `await` directly inside a `for`, `for…of`, `for…in`, `while` or `do…while` body (awaits in nested functions belong to those functions) when the iterations are independent. Not reported, because the serial order is the point: `for await`; pagination and cursors (a value from one response feeds the next request or the loop condition: `cursor = res.next`); accumulators that feed the next await (`prev = await f(prev)`); retry, backoff and polling loops (`while (true)`, an await in the loop condition, or any `break`/`return`/`throw` that can leave the loop, e.g. first success or search); pacing (`await sleep(ms)`, `setTimeout` promises); stream backpressure (`await once(stream, "drain")`, `await writer.write(...)`) and results fed straight into a sink from outside the loop (`zip.addBuffer(await read(file))`, one item in memory at a time); writes through one receiver (`await tx.insert(row)`, `client.query("INSERT …")`, a builder chain such as `db("t").update(…).where(…)`, `sequelize.query("DROP …")` through the app\'s database handle, `api.request(url, "POST", body)`) or to one record (a write given the same outer id each time); quota and budget calls (`limiter.consume(key)`: a rejection must stop the rest); migrations, data upgrades (`upgrade…`, `backfill…`) and seeds; pipelines (calling the loop variable or a function it carries, `for (const hook of hooks) await hook(data)`, `await step.handler(input)`, or iterating a registry of hooks, plugins, middlewares); one request, transaction or session passed to every call (directly, as an option, in an options object, spread from a context `{ ...ctx }`, or through the closure of a local function the loop calls, `copy(child)` writing with `ctx.transaction`); state shared across iterations: a variable the body both writes and reads (a dedupe map, a `seen` set), a memo a local callee checks and fills, a shared container passed to each call, an outer object a local callee changes (`merge(translations, file)` doing `Object.assign(translations, …)`), or results merged into an outer object (`Object.assign(config, await load(file))`, `config = { ...config, ...part }`), where later iterations override earlier ones; loops whose size is offset, page or date-window pagination; loops that already batch with `Promise.all`/p-map or iterate chunks (`for (const group of chunk(ids, 50))`); awaits of local functions that do no I/O; loops that run once at startup (module top level, loaders, functions only called from there); loops the team already judged, under an ESLint `no-await-in-loop` suppression (`// eslint-disable-next-line no-await-in-loop` or `eslint-disable-line` on an await of the loop, or a `/* eslint-disable no-await-in-loop */` block inside the loop, directly above it or in the file header; a bare `eslint-disable-next-line` counts too). Test, migration, seed (`seed*.ts`) and CI (`ci/`, `.github/`) files are skipped.',
     bad: [
       "export async function loadAll(api: { get(id: string): Promise<unknown> }, ids: string[]) {\n  const out = [];\n  for (const id of ids) {\n    out.push(await api.get(id));\n  }\n  return out;\n}\n",
     ],
@@ -37,11 +38,13 @@ export default defineRule({
       "export async function allPages(api: { page(c?: string): Promise<{ items: unknown[]; next?: string }> }) {\n  const items = [];\n  let cursor: string | undefined;\n  do {\n    const res = await api.page(cursor);\n    items.push(...res.items);\n    cursor = res.next;\n  } while (cursor);\n  return items;\n}\n",
     ],
     whenNotToUse:
-      'When the order matters for a reason loopguard cannot see (a rate limit, an external sequence), keep the loop and add `// loopguard-ignore-next-line await-in-loop -- <why>`.',
+      'When the order matters for a reason loopguard cannot see (a rate limit, an external sequence), keep the loop and add `// loopguard-ignore-next-line await-in-loop -- <why>` (an existing `// eslint-disable-next-line no-await-in-loop` on the await is honoured as the same judgement).',
   },
   create(ctx) {
     if (ctx.file.role === 'test' || ctx.file.role === 'migration' || ctx.file.role === 'script' || ctx.file.runsInBrowser) return {};
+    if (isSeedOrCiFile(ctx.file.path) || isSeedOrCiFile(ctx.file.packagePath)) return {};
     const reported = new Set<Node>();
+    let eslint: EslintDirectives | null = null;
     const check = (loopPath: NodePath<any>) => {
       const loop = loopPath.node;
       if (loop.type === 'ForOfStatement' && loop.await) return;
@@ -60,12 +63,27 @@ export default defineRule({
       if (canExitLoop(loopPath, bodyPath)) return;
       const calls = awaits.map((a) => awaitedCall(a)).filter((c): c is NodePath => c !== null);
       if (calls.length === 0) return; // awaiting promises that were already started
+      // The team already judged the loop: an ESLint `no-await-in-loop` suppression on it. It holds for enclosing loops too.
+      eslint ??= eslintDirectives(ctx.source(programOf(loopPath).node));
+      if (unreported.some((a) => eslint!.allows(a.node.loc!.start.line, loop))) {
+        for (const a of awaits) reported.add(a.node);
+        return;
+      }
       // Exemptions that come from the calls themselves also hold for enclosing loops: mark the awaits handled.
-      if (callsAreOrdered(calls, loopPath) || ((loop.type === 'ForOfStatement' || loop.type === 'ForInStatement') && isRegistry(loop.right))) {
+      const overCollection = loop.type === 'ForOfStatement' || loop.type === 'ForInStatement';
+      if (
+        callsAreOrdered(calls, loopPath) ||
+        awaits.some((a) => feedsSink(a, loopPath)) ||
+        // Nothing to overlap: local functions that do no I/O (`await computeTotal(links)`).
+        calls.every((c) => isCheapLocalCallee(c)) ||
+        (overCollection && (isRegistry(loop.right) || isChunked(loop.right)))
+      ) {
         for (const a of awaits) reported.add(a.node);
         return;
       }
       if (iterationsDepend(loopPath, bodyPath, calls)) return;
+      // Runs once, at startup (a loader, a boot sequence): the order is usually the point, and the cost is paid once.
+      if (ctx.context(loopPath).kind === 'startup') return;
       for (const a of awaits) reported.add(a.node);
       const first = unreported[0]!;
       const over = loop.type === 'ForOfStatement' || loop.type === 'ForInStatement' ? ` over \`${short(ctx.source(loop.right))}\`` : '';
@@ -96,7 +114,7 @@ function iterationsDepend(loopPath: NodePath<any>, bodyPath: NodePath<any>, call
   const loop = loopPath.node;
   const steps = simpleStatements(bodyPath);
   const flows = steps.map((s) => ({ flow: flowOf(s), awaits: directAwaits(s).length > 0 }));
-  const control: Flow = { reads: new Set(), writes: new Set(), values: new Set() };
+  const control: Flow = { reads: new Set(), writes: new Set(), values: new Set(), mutates: new Set() };
   for (const key of ['test', 'update'] as const) {
     if (!loop[key]) continue;
     const f = flowOf(loopPath.child(loop[key], key));
@@ -129,7 +147,16 @@ function iterationsDepend(loopPath: NodePath<any>, bodyPath: NodePath<any>, call
     }
   }
 
-  // 3. Cursors advanced by the loop itself: a page number, offset or date window
+  // 3. Results merged into an object that outlives the loop (`Object.assign(translations, await load(lang))`,
+  //    `config = { ...config, ...(await read(file)) }`): later iterations override earlier ones, so the order decides
+  //    which values win.
+  for (let i = 0; i < steps.length; i++) {
+    const merged = mergedInto(steps[i]!).filter((k) => outlives(k, loop));
+    if (merged.length === 0) continue;
+    if (flows[i]!.awaits || intersects(bodyFlows[i]!.reads, tainted)) return true;
+  }
+
+  // 4. Cursors advanced by the loop itself: a page number, offset or date window
   //    that decides when to stop and is passed to the awaited call by value
   //    (`skip: i`, `from: currentFrom`), not merely used as an index (`items[i]`).
   const advanced = new Set<VarKey>([...control.writes]);
@@ -224,9 +251,11 @@ function callsAreOrdered(calls: NodePath[], loopPath: NodePath<any>): boolean {
   for (const c of calls) {
     const shape = callShape(c);
     if (shape.kind === 'sleep' || shape.kind === 'barrier' || shape.kind === 'aggregate' || shape.kind === 'migration') return true;
-    if (shape.kind === 'write' && shape.resourceRoot !== null) return true;
+    if (shape.kind === 'write' && (shape.resourceRoot !== null || throughDbHandle(c))) return true;
     // A pipeline: calling each hook/middleware/plugin in order is the contract.
     if (callsLoopVariable(c, loopVars)) return true;
+    // Calling a function the item carries (`hook.value(data)`, `step.handler(ctx)`, `message.active(data)`): a pipeline too.
+    if (callsLoopVariableField(c, loopVars)) return true;
     // A callback handed in by the caller: what it does (and in which order it must run) cannot be known.
     if (callsParameter(c)) return true;
     // One request, transaction or session threaded through every call.
@@ -235,8 +264,191 @@ function callsAreOrdered(calls: NodePath[], loopPath: NodePath<any>): boolean {
     if (shape.kind !== 'read' && writesSameKey(c, loopPath)) return true;
     // One object handed to every iteration (a manager, a context, a document, a cache): they share it.
     if (passesSharedObject(c, loopPath)) return true;
+    // An object from outside the loop given to a local function that changes it (`merge(translations, file)`
+    // doing `Object.assign(translations, …)`): each call builds on the last.
+    if (mutatesOuterArgument(c, loopPath)) return true;
+    // A local function that works inside the request's transaction or context through its closure
+    // (`duplicate(child)` calling `create(ctx, …)`), or that fills a memo it also consults: iterations share it.
+    const captured = capturedState(c);
+    if ([...captured.shared, ...captured.memo].some((k) => outlives(k, loopPath.node))) return true;
   }
   return false;
+}
+
+/** `loadInto(translations, file)` where the local `loadInto` changes its first argument and `translations` outlives the loop. */
+function mutatesOuterArgument(callPath: NodePath, loopPath: NodePath<any>): boolean {
+  const args: any[] = (callPath.node as any).arguments ?? [];
+  return args.some((a, i) => {
+    if (a.type !== 'Identifier') return false;
+    const b = lookup(callPath, a.name);
+    return !!b && b.kind !== 'import' && outlives(b, loopPath.node) && calleeMutatesArgument(callPath, i);
+  });
+}
+
+/**
+ * `await item.handler(x)`: a function stored on the loop variable, named like a
+ * value rather than a method (`value`, `fn`, `handler`, `active`), not
+ * `item.getPrice()` or `queue.count()`.
+ */
+function callsLoopVariableField(callPath: NodePath, loopVars: Set<VarKey>): boolean {
+  const callee = (callPath.node as any).callee;
+  if (callee.type !== 'MemberExpression' && callee.type !== 'OptionalMemberExpression') return false;
+  if (callee.computed || callee.property.type !== 'Identifier') return false;
+  const k = rootVar(callee.object, callPath);
+  if (k === null || !loopVars.has(k)) return false;
+  const name = callee.property.name as string;
+  const ws = words(name);
+  const first = firstWord(name);
+  return !READ_VERBS.has(first) && !PREDICATE_WORDS.has(first) && !ws.some((w) => WRITE_VERBS.has(w)) && !/^(to|as|then|catch|finally|call|apply|bind)/.test(name);
+}
+
+/** `sequelize.query('DROP …')`, `prisma.$transaction(…)`: a write through the app's imported database handle. */
+function throughDbHandle(callPath: NodePath): boolean {
+  let n = (callPath.node as any).callee;
+  while (n && (n.type === 'MemberExpression' || n.type === 'OptionalMemberExpression' || n.type === 'CallExpression')) n = n.type === 'CallExpression' ? n.callee : n.object;
+  if (!n || n.type !== 'Identifier' || !DB_HANDLE_NAMES.test(n.name)) return false;
+  const b = lookup(callPath, n.name);
+  return b === null || b.kind === 'import' || (b.kind === 'const' && (b.init as any)?.type === 'CallExpression');
+}
+
+/** `for (const group of chunk(queue, 50))`, `for (const batch of batches)`: each iteration is already a batch. */
+function isChunked(node: any): boolean {
+  if (node.type === 'CallExpression' || node.type === 'OptionalCallExpression') {
+    const c = node.callee;
+    const name = c.type === 'Identifier' ? c.name : c.type === 'MemberExpression' && !c.computed ? c.property.name : null;
+    // chunk(list, n), _.chunk, chunkArray, splitIntoChunks, toBatches
+    return typeof name === 'string' && words(name).some((w) => /^(chunk|chunks|chunked|batches|batched)$/.test(w));
+  }
+  const name = node.type === 'Identifier' ? node.name : node.type === 'MemberExpression' && !node.computed ? node.property.name : null;
+  if (typeof name !== 'string') return false;
+  const ws = words(name);
+  return /^(chunks|batches)$/.test(ws[ws.length - 1] ?? '');
+}
+
+/** Objects that take results in order and hold them (an archive, a writer, a hash): feeding one is sequential on purpose. */
+const SINK_NAME = /(?:^|[a-z_])(?:zip|Zip|archive|Archive|tar|Tar|writer|Writer|stream|Stream|sink|Sink|encoder|Encoder|hash|Hash|hasher|workbook|Workbook|sheet|Sheet|pdf|Pdf|PDF|canvas|Canvas|socket|Socket|zipFile|bundle|Bundle)$/;
+
+/**
+ * `zip.addBuffer(await read(file), name)`, `hash.update(await load(part))`: the result goes
+ * straight into a sink from outside the loop, in order, one item in memory at a time.
+ */
+function feedsSink(awaitPath: NodePath, loopPath: NodePath<any>): boolean {
+  let p: NodePath = awaitPath;
+  while (p.parentPath && (p.parentPath.node.type === 'TSAsExpression' || p.parentPath.node.type === 'TSNonNullExpression' || p.parentPath.node.type === 'ParenthesizedExpression')) p = p.parentPath;
+  const call = p.parentPath?.node as any;
+  if (!call || (call.type !== 'CallExpression' && call.type !== 'OptionalCallExpression') || p.key !== 'arguments') return false;
+  const callee = call.callee;
+  if (callee.type !== 'MemberExpression' && callee.type !== 'OptionalMemberExpression') return false;
+  let obj = callee.object;
+  while (obj.type === 'MemberExpression' && !obj.computed && !SINK_NAME.test(obj.property.name ?? '')) obj = obj.object;
+  const name = obj.type === 'Identifier' ? obj.name : obj.type === 'MemberExpression' && !obj.computed ? obj.property.name : null;
+  if (!name || !SINK_NAME.test(name)) return false;
+  const k = rootVar(obj, p);
+  return k !== null && outlives(k, loopPath.node);
+}
+
+function programOf(path: NodePath): NodePath {
+  let p = path;
+  while (p.parentPath) p = p.parentPath;
+  return p;
+}
+
+/** Seed scripts (`seed-data.ts`, `seeds.js`) and CI scripts (`ci/`, `.github/`) run once, by hand or in a pipeline. */
+function isSeedOrCiFile(path: string): boolean {
+  const parts = path.split('/');
+  if (/^(ci|\.github|\.circleci|\.buildkite)$/.test(parts[0] ?? '')) return true;
+  const base = (parts[parts.length - 1] ?? '').replace(/\.[^.]*$/, '');
+  return words(base).some((w) => /^seed(s|er|ers|ing)?$/.test(w));
+}
+
+interface EslintDirectives {
+  /** Is ESLint's `no-await-in-loop` switched off for the await on `line` of `loop` by a comment aimed at it? */
+  allows(line: number, loop: Node): boolean;
+}
+
+const ESLINT_DIRECTIVE = /^\s*eslint-(disable-next-line|disable-line|disable|enable)(?=\s|$)([^]*)$/;
+
+/**
+ * ESLint suppressions of `no-await-in-loop` (or of every rule): `// eslint-disable-next-line`
+ * above the await, `// eslint-disable-line` on it, or a `/* eslint-disable … *\/` block comment
+ * inside the loop before the await, right above the loop, or at the top of the file (until a
+ * matching `eslint-enable`). A block comment further up the file is not a judgement of this loop.
+ */
+function eslintDirectives(text: string): EslintDirectives {
+  const lineStarts = [0];
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) lineStarts.push(i + 1);
+  const lineOf = (offset: number) => {
+    let lo = 0;
+    let hi = lineStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (lineStarts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo + 1;
+  };
+  const lines = new Set<number>();
+  const blocks: { kind: 'disable' | 'enable'; line: number; endLine: number; offset: number }[] = [];
+  // Line comments are matched from the directive itself, so a `//` inside a string earlier on the line
+  // (`'http://…'`) cannot swallow it.
+  const comment = /\/\/[ \t]*eslint-[^\n]*|\/\*[^]*?\*\//g;
+  for (let m = comment.exec(text); m; m = comment.exec(text)) {
+    const raw = m[0];
+    const isBlock = raw.startsWith('/*');
+    const body = isBlock ? raw.slice(2, -2) : raw.slice(2);
+    const d = ESLINT_DIRECTIVE.exec(body.replace(/^\s*\*?/, ''));
+    if (!d) continue;
+    const rules = d[2]!.split(/\s--\s|\s--$/)[0]!.split(/[\s,]+/).filter(Boolean);
+    if (rules.length > 0 && !rules.some((r) => /(^|\/)no-await-in-loop$/.test(r))) continue;
+    const line = lineOf(m.index);
+    const endLine = lineOf(m.index + raw.length - 1);
+    if (d[1] === 'disable-next-line') lines.add(endLine + 1);
+    else if (d[1] === 'disable-line') lines.add(line);
+    else if (isBlock) blocks.push({ kind: d[1] === 'disable' ? 'disable' : 'enable', line, endLine, offset: m.index });
+  }
+  // Comments before the first line of code are the file's header.
+  const headerEnd = codeStart(text);
+  return {
+    allows(line, loop) {
+      if (lines.has(line)) return true;
+      const loopStart = loop.start!;
+      const loopLine = loop.loc!.start.line;
+      let on = false;
+      for (const b of blocks) {
+        if (b.line > line) break;
+        if (b.kind === 'enable') {
+          on = false;
+          continue;
+        }
+        const inLoop = b.offset >= loopStart && b.line <= line;
+        const aboveLoop = b.endLine < loopLine && onlyCommentsBetween(text, lineStarts, b.endLine, loopLine);
+        const header = b.offset < headerEnd;
+        if (inLoop || aboveLoop || header) on = true;
+      }
+      return on;
+    },
+  };
+}
+
+/** Offset of the first character of code (not comment, not whitespace, not a shebang). */
+function codeStart(text: string): number {
+  const re = /\s+|\/\/[^\n]*|\/\*[^]*?\*\/|^#![^\n]*/y;
+  let i = 0;
+  for (;;) {
+    re.lastIndex = i;
+    const m = re.exec(text);
+    if (!m || m[0].length === 0) return i;
+    i += m[0].length;
+  }
+}
+
+/** Are the lines strictly between `from` and `to` (1-based) blank or comments? */
+function onlyCommentsBetween(text: string, lineStarts: number[], from: number, to: number): boolean {
+  for (let l = from + 1; l < to; l++) {
+    const t = text.slice(lineStarts[l - 1]!, lineStarts[l] ?? text.length).trim();
+    if (t !== '' && !t.startsWith('//') && !t.startsWith('/*') && !t.startsWith('*')) return false;
+  }
+  return true;
 }
 
 function callsParameter(callPath: NodePath): boolean {

@@ -1,9 +1,10 @@
-import { awaitedCall, callShape, isCheapLocalCallee, sharedStateArgs, type CallShape } from '../src/call-shape.js';
-import { ACQUISITION_NAMES } from '../src/knowledge/call-verbs.js';
-import { directAwaits, flowOf, hasJump, intersects, mutableArguments, type VarKey } from '../src/dataflow.js';
+import { awaitedCall, callShape, isCheapAggregate, isCheapLocalCallee, sharedStateArgs, thisStateTouchedBy, type CallShape } from '../src/call-shape.js';
+import { ACQUISITION_NAMES, firstWord, GUARD_VERBS } from '../src/knowledge/call-verbs.js';
+import { directAwaits, flowOf, hasJump, intersects, isReferenceIdentifier, mutableArguments, type VarKey } from '../src/dataflow.js';
 import { defineRule, type NodePath, type Node } from '../src/rule-api.js';
+import { lookup } from '../src/scope.js';
 import { transactionParam } from '../src/transactions.js';
-import { walkPaths } from '../src/walk.js';
+import { isFunctionNode, walkPaths } from '../src/walk.js';
 
 interface AwaitStep {
   stmt: NodePath;
@@ -22,6 +23,8 @@ const MAX_BETWEEN = 4;
 interface Between {
   reads: Set<VarKey>;
   writes: Set<VarKey>;
+  /** A check that throws to stop what follows (`validateOwner(doc, user)`). */
+  guard?: boolean;
 }
 
 export default defineRule({
@@ -43,7 +46,7 @@ export default defineRule({
     why:
       'Each `await` suspends the function until its promise settles. Two awaits in a row that do not depend on each other add their latencies: a request that loads a user (40 ms) and then, independently, their orders (60 ms) takes 100 ms instead of 60. Starting both and awaiting them together with `Promise.all` cuts the wait to the slower of the two.',
     details:
-      'Reported at the later await of a run of two or more awaits in the same block, when the later awaited call reads nothing the earlier statements wrote (names declared or assigned from the earlier result, directly or through statements in between) and nothing the earlier call could have changed (`this` after a call on `this`). Not reported: data dependencies; calls on the same receiver object (`tx.insert` then `tx.update`, `client.query` twice, `lock.acquire` then work); calls with side effects, by name or by SQL text (`create`, `save`, `delete`, `send`, `commit`, `connect`, `INSERT …`), since running them concurrently changes what happens when the first fails; pacing (`sleep`, `setTimeout` promises), `next()` in middleware, `once(emitter, …)`, `Promise.all` and other aggregates; a bare `await f(x);` whose result is discarded (it runs for its effect or its throw); awaits with nothing to overlap (Next.js `headers()`/`cookies()`/`draftMode()`, `await import()`, predicates such as `isActive`, a client being acquired: `const payload = await getPayload()`); calls given the same object, or the same request/transaction/session (`req`, `tx`, `session`…); awaits separated by any branch, loop, `try` or early exit; statements inside a `transaction(async (tx) => …)` callback that use `tx`; `await` of a value that is not a call (a promise already started). Test and migration files are skipped; every other context is checked, startup included (slow boots are real).',
+      'Reported at the later await of a run of two or more awaits in the same block, when the later awaited call reads nothing the earlier statements wrote (names declared or assigned from the earlier result, directly or through statements in between) and nothing the earlier call could have changed (its receiver; for `this.method()`, a method of the same class, the `this.<field>` state the method assigns or goes through; `this` as a whole when that cannot be told). Not reported: data dependencies; calls on the same receiver object (`tx.insert` then `tx.update`, `client.query` twice, `lock.acquire` then work); calls with side effects, by name or by SQL text (`create`, `save`, `delete`, `send`, `commit`, `connect`, `consume`, `INSERT …`), since running them concurrently changes what happens when the first fails; pacing (`sleep`, `setTimeout` promises), `next()` in middleware, `once(emitter, …)`, `Promise.all` and other aggregates; a bare `await f(x);` whose result is discarded, or a declared result nobody reads (`const _project = await getProject(id)`, or a name never used): it runs for its effect or its throw, an existence guard; a check of the earlier result between the two (`authorize(user, "read", doc)`, `assertOwner(doc)`, `validate…(result)`), which must pass before the later call starts; awaits with nothing to overlap (Next.js `headers()`/`cookies()`/`draftMode()`, `await import()`, predicates such as `isActive`, local functions that do no I/O, aggregates such as `promiseParallel({ a: syncFn() })` over values that are already there, a client being acquired: `const payload = await getPayload()`); calls given the same object, or the same request/transaction/session (`req`, `tx`, `session`…, also in an options object or spread from a context); awaits separated by any branch, loop, `try` or early exit; statements inside a `transaction(async (tx) => …)` callback that use `tx`; `await` of a value that is not a call (a promise already started). Test and migration files are skipped; every other context is checked, startup included (slow boots are real).',
     bad: [
       "export async function profile(db: any, billing: any, id: string) {\n  const user = await db.users.find(id);\n  const orders = await billing.ordersFor(id);\n  return { user, orders };\n}\n",
     ],
@@ -75,13 +78,21 @@ export default defineRule({
         const stmtPath = blockPath.child(stmt, key, i);
         const step = awaitStep(stmtPath);
         // Nothing to overlap: a request accessor, a cached import, a predicate, a client being acquired.
-        if (step && (step.call.kind === 'cheap' || isCheapLocalCallee(step.call.path) || (step.target !== null && ACQUISITION_NAMES.test(step.target)) || (step.target !== null && /^[\w$]+$/.test(step.target) && isReceiver(step.target)))) {
+        if (
+          step &&
+          (step.call.kind === 'cheap' ||
+            isCheapLocalCallee(step.call.path) ||
+            isCheapAggregate(step.call.path) ||
+            (step.target !== null && ACQUISITION_NAMES.test(step.target)) ||
+            (step.target !== null && /^[\w$]+$/.test(step.target) && isReceiver(step.target)))
+        ) {
           if (run.length > 0) between.push(flowOf(stmtPath));
           return;
         }
         if (step) {
-          // A discarded result (`await f(x);`) is there for its effect or its throw: later work waits for it on purpose.
-          if (step.call.kind !== 'read' || step.declKind === 'expr' || (tx && step.reads.has(tx))) {
+          // A discarded result (`await f(x);`, or a name never used: `const _project = await get(id)`) is there
+          // for its effect or its throw: later work waits for it on purpose.
+          if (step.call.kind !== 'read' || step.declKind === 'expr' || (tx && step.reads.has(tx)) || resultUnused(step)) {
             finish();
             return;
           }
@@ -99,7 +110,7 @@ export default defineRule({
           return;
         }
         // A plain statement between awaits: remember what it reads and writes, for taint.
-        between.push(flowOf(stmtPath));
+        between.push({ ...flowOf(stmtPath), guard: isGuard(stmtPath.node) });
       });
       finish();
     };
@@ -110,8 +121,8 @@ export default defineRule({
       if (run.length === 2) {
         const first = run[0]!;
         ctx.report(second.await.node, 'pair', {
-          later: short(ctx.source(second.call.node)),
-          earlier: short(ctx.source(first.call.node)),
+          later: quote(second.call.node),
+          earlier: quote(first.call.node),
           line: String(first.await.node.loc!.start.line),
           fix,
         });
@@ -125,13 +136,24 @@ export default defineRule({
     };
 
     const promiseAllFix = (run: AwaitStep[]): string => {
-      const calls = run.map((s) => short(ctx.source(s.call.node), 40)).join(', ');
+      const calls = run.map((s) => quote(s.call.node, 40)).join(', ');
       const kinds = new Set(run.filter((s) => s.target !== null).map((s) => s.declKind));
       if (kinds.size === 0) return `await Promise.all([${calls}]);`;
       if (kinds.size > 1) return `const [...] = await Promise.all([${calls}]);`;
       const kind = [...kinds][0]!;
       const targets = run.map((s) => s.target ?? '').join(', ').replace(/(, )+$/, '');
       return `${kind === 'assign' ? '' : `${kind} `}[${targets}] = await Promise.all([${calls}]);`;
+    };
+
+    /** A call quoted for a message: an inline function as `(async () => …)()`, long text cut at a token boundary. */
+    const quote = (node: Node, max = 60): string => {
+      const callee = (node as any).callee;
+      const fn = callee && unwrap(callee);
+      if (fn && isFunctionNode(fn)) {
+        const head = `${fn.async ? 'async ' : ''}${fn.type === 'ArrowFunctionExpression' ? '() =>' : 'function ()'}`;
+        return `(${head} …)(${(node as any).arguments.length > 0 ? '…' : ''})`;
+      }
+      return short(ctx.source(node), max);
     };
 
     const awaitStep = (stmtPath: NodePath<any>): AwaitStep | null => {
@@ -180,19 +202,39 @@ export default defineRule({
 function independent(earlier: AwaitStep, later: AwaitStep, between: readonly Between[]): boolean {
   const tainted = new Set<VarKey>(earlier.writes);
   // A method call may change its receiver (`await doc.loadInfo()` fills `doc.sheets`)…
-  if (earlier.call.resourceRoot !== null) tainted.add(earlier.call.resourceRoot);
+  if (earlier.call.resourceRoot === 'this') {
+    // …though a method of this class shows what it touches: `this.getUsers()` reading through `this.store`
+    // leaves `this.groups` alone.
+    const touched = thisStateTouchedBy(earlier.call.path);
+    if (touched === null) tainted.add('this');
+    else for (const k of touched) tainted.add(k);
+  } else if (earlier.call.resourceRoot !== null) tainted.add(earlier.call.resourceRoot);
   // …and a call that is not a plain read may change the objects passed to it.
   if (!earlier.call.readOnly) for (const v of mutableArguments(earlier.call.path)) tainted.add(v);
   for (const b of between) {
-    if (intersects(b.reads, tainted)) for (const w of b.writes) tainted.add(w);
+    if (!intersects(b.reads, tainted)) continue;
+    // A check of the earlier result (`validateOwner(field, project)`): what follows must not start before it passes.
+    if (b.guard) return false;
+    for (const w of b.writes) tainted.add(w);
   }
   if (intersects(later.reads, tainted)) return false;
   // Same receiver object: one connection, transaction, lock, page…
   if (earlier.call.resourceRoot !== null && earlier.call.receiver === later.call.receiver) return false;
+  if (later.call.resourceRoot !== null && tainted.has(later.call.resourceRoot)) return false;
   // The same object handed to both (a `data` both validate and trim), or one request/transaction/session.
   if (intersects(new Set(mutableArguments(earlier.call.path)), new Set(mutableArguments(later.call.path)))) return false;
   if (intersects(sharedStateArgs(earlier.call.path), sharedStateArgs(later.call.path))) return false;
   return true;
+}
+
+/** `validateX(a);`, `this.assertOwner(doc);`, `invariant(x, '…');`: a statement that only runs a guard. */
+function isGuard(stmt: any): boolean {
+  if (stmt.type !== 'ExpressionStatement') return false;
+  const e = unwrap(stmt.expression);
+  if (e.type !== 'CallExpression' && e.type !== 'OptionalCallExpression') return false;
+  const c = unwrap(e.callee);
+  const name = c.type === 'Identifier' ? c.name : (c.type === 'MemberExpression' || c.type === 'OptionalMemberExpression') && !c.computed ? c.property.name : null;
+  return typeof name === 'string' && GUARD_VERBS.has(firstWord(name));
 }
 
 /** Statements that end a run: branches, loops, try, labels, jumps, or awaits in any other shape. */
@@ -221,5 +263,57 @@ function short(text: string, max = 60): string {
   const one = text.replace(/\s+/g, ' ');
   if (one.length <= max) return one;
   const paren = one.indexOf('(');
-  return paren > 0 && paren < max ? `${one.slice(0, paren)}(…)` : `${one.slice(0, max - 1)}…`;
+  if (paren > 0 && paren < max) return `${one.slice(0, paren)}(…)`;
+  // A long member chain: keep where it starts and the method it calls (`db.….findForUser(…)`).
+  const callee = paren > 0 ? one.slice(0, paren) : '';
+  const parts = /^[\w$.?]+$/.test(callee) ? callee.split('.') : [];
+  if (parts.length > 2) {
+    const kept = `${parts[0]}.….${parts[parts.length - 1]}(…)`;
+    if (kept.length <= max) return kept;
+  }
+  // Otherwise cut where a token ends, not inside a name.
+  let cut = max - 1;
+  while (cut > 0 && /[\w$]/.test(one[cut - 1]!) && /[\w$]/.test(one[cut]!)) cut--;
+  if (cut < max / 3) cut = max - 1;
+  return `${one.slice(0, cut).trimEnd()}…`;
+}
+
+function unwrap(node: any): any {
+  while (node && (node.type === 'ParenthesizedExpression' || node.type === 'TSAsExpression' || node.type === 'TSNonNullExpression')) node = node.expression;
+  return node;
+}
+
+/**
+ * A declared result nobody reads: `const _project = await getProject(id)` (a
+ * `_` name says so), or a name with no reference in its scope. The call is a
+ * guard (it throws when the project does not exist), not a value to wait for.
+ */
+function resultUnused(step: AwaitStep): boolean {
+  if (step.declKind !== 'const' && step.declKind !== 'let' && step.declKind !== 'var') return false;
+  const decl = step.stmt.node as any;
+  const id = decl.declarations[0].id;
+  const names: string[] = [];
+  const collect = (n: any) => {
+    if (!n) return;
+    if (n.type === 'Identifier') names.push(n.name);
+    else if (n.type === 'ObjectPattern') for (const p of n.properties) collect(p.type === 'RestElement' ? p.argument : p.value);
+    else if (n.type === 'ArrayPattern') for (const e of n.elements) collect(e?.type === 'RestElement' ? e.argument : e);
+    else if (n.type === 'AssignmentPattern') collect(n.left);
+  };
+  collect(id);
+  if (names.length === 0) return false;
+  if (names.every((n) => n.startsWith('_'))) return true;
+  const bindings = names.map((n) => lookup(step.stmt, n)).filter((b) => b !== null);
+  if (bindings.length !== names.length) return false;
+  const scope = bindings[0]!.scopePath;
+  let used = false;
+  walkPaths(scope, (p) => {
+    if (used) return false;
+    const n = p.node as any;
+    if (n.type !== 'Identifier' || n === id || !names.includes(n.name) || !isReferenceIdentifier(p)) return undefined;
+    const b = lookup(p, n.name);
+    if (b && bindings.includes(b) && b.id !== n) used = true;
+    return undefined;
+  });
+  return !used;
 }

@@ -1,10 +1,12 @@
 // What an awaited call looks like: its name, its receiver, and what it
 // probably does (read, write, sleep, barrier, aggregate). Shared by the await rules.
 import type { Node } from '@babel/types';
-import { rootVar, type VarKey } from './dataflow.js';
+import { flowOf, rootVar, type VarKey } from './dataflow.js';
 import {
   AGGREGATE_CALLEES,
   BARRIER_NAMES,
+  BUILDER_WRITE_STEPS,
+  HTTP_WRITE_METHOD,
   CHEAP_CALLEES,
   firstWord,
   MIGRATION_NAME,
@@ -18,8 +20,9 @@ import {
   WRITE_VERBS,
 } from './knowledge/call-verbs.js';
 import { memberPropertyName, refKey, resolveExpression, staticString, unwrapExpression } from './resolve.js';
+import { lookup, type Binding } from './scope.js';
 import { classMethod, functionOfRef } from './summary.js';
-import { someNode, walkPaths, type NodePath } from './walk.js';
+import { isFunctionNode, someNode, walkPaths, type NodePath } from './walk.js';
 
 export type CallKind = 'read' | 'write' | 'sleep' | 'barrier' | 'aggregate' | 'migration' | 'cheap';
 
@@ -91,6 +94,21 @@ export function callShape(callPath: NodePath): CallShape {
     basePath = calleePath.child(obj, 'object');
   }
   const shape = simpleShape(basePath);
+  // A query-builder chain is as much a write as any step in it: `db('t').update({…}).where(…).whereIn(…)`.
+  if (SEVERITY[shape.kind] < SEVERITY.write) {
+    let inner: any = unwrapExpression((basePath.node as any).callee);
+    for (let i = 0; i < 32 && inner && (inner.type === 'MemberExpression' || inner.type === 'OptionalMemberExpression'); i++) {
+      const obj = unwrapExpression(inner.object);
+      if (obj.type !== 'CallExpression' && obj.type !== 'OptionalCallExpression') break;
+      const c = unwrapExpression(obj.callee);
+      const step = c.type === 'MemberExpression' || c.type === 'OptionalMemberExpression' ? memberPropertyName(c) : null;
+      if (step && BUILDER_WRITE_STEPS.has(step)) {
+        shape.kind = 'write';
+        break;
+      }
+      inner = c;
+    }
+  }
   for (const cb of callbacks) {
     walkPaths(cb, (p) => {
       const n: any = p.node;
@@ -166,6 +184,8 @@ function classify(call: any, name: string | null, key: string | null): CallKind 
   for (const arg of call.arguments ?? []) {
     const s = staticString(arg) ?? (arg.type === 'TemplateLiteral' ? arg.quasis[0].value.cooked : null);
     if (s && SQL_WRITE.test(s)) return 'write';
+    // request('/batch', 'POST', body)
+    if (s && HTTP_WRITE_METHOD.test(s)) return 'write';
     // fetch(url, { method: 'POST' }), axios({ method: 'post' })
     if (arg.type === 'ObjectExpression') {
       for (const p of arg.properties) {
@@ -185,19 +205,29 @@ function classify(call: any, name: string | null, key: string | null): CallKind 
  */
 export function sharedStateArgs(callPath: NodePath): Set<VarKey> {
   const out = new Set<VarKey>();
-  const visit = (node: any) => {
+  const visit = (node: any, at: NodePath, depth: number) => {
     const n = unwrapExpression(node);
     if (n.type === 'Identifier' && SHARED_STATE_NAMES.test(n.name)) {
-      const k = rootVar(n, callPath);
+      const k = rootVar(n, at);
       if (k) out.add(k);
+    } else if (n.type === 'Identifier' && depth === 0) {
+      // `const opts = { transaction: t }` … `find(x, opts)`: the options object carries it.
+      const b = lookup(at, n.name);
+      if (b && b.kind === 'const' && b.steps.length === 0 && (b.init as any)?.type === 'ObjectExpression') visit(b.init, b.scopePath, depth + 1);
     }
     if (n.type === 'MemberExpression' && !n.computed && SHARED_STATE_NAMES.test(n.property.name ?? '')) {
-      const k = rootVar(n, callPath);
+      const k = rootVar(n, at);
       if (k) out.add(k);
     }
-    if (n.type === 'ObjectExpression') for (const p of n.properties) if (p.type === 'ObjectProperty') visit(p.value);
+    if (n.type === 'ObjectExpression') {
+      for (const p of n.properties) {
+        if (p.type === 'ObjectProperty') visit(p.value, at, depth);
+        // `{ ...ctx, limit }` hands over everything `ctx` carries.
+        else if (p.type === 'SpreadElement') visit(p.argument, at, depth);
+      }
+    }
   };
-  for (const a of (callPath.node as any).arguments ?? []) visit(a);
+  for (const a of (callPath.node as any).arguments ?? []) visit(a, callPath, 0);
   return out;
 }
 
@@ -207,15 +237,7 @@ export function sharedStateArgs(callPath: NodePath): Set<VarKey> {
  * `resolveActor` returning a string). Awaiting it costs nothing to overlap.
  */
 export function isCheapLocalCallee(callPath: NodePath): boolean {
-  const callee = unwrapExpression((callPath.node as any).callee);
-  let fn: Node | null = null;
-  if ((callee.type === 'MemberExpression' || callee.type === 'OptionalMemberExpression') && unwrapExpression(callee.object).type === 'ThisExpression') {
-    const name = memberPropertyName(callee);
-    fn = name ? classMethod(callPath, name) : null;
-  } else {
-    const ref = resolveExpression(callee, callPath);
-    fn = ref && ref.kind === 'binding' ? functionOfRef(ref) : null;
-  }
+  const fn = localFunctionNode(callPath);
   if (!fn) return false;
   const body = (fn as any).body;
   if (!body) return false;
@@ -226,4 +248,293 @@ export function isCheapLocalCallee(callPath: NodePath): boolean {
     const name = c.type === 'Identifier' ? c.name : c.type === 'MemberExpression' || c.type === 'OptionalMemberExpression' ? memberPropertyName(c) : null;
     return !name || !SYNC_BUILTINS.has(name);
   });
+}
+
+/** The function of this file a call invokes, as a node: `helper()`, `this.method()`, `helpers.load()`, `Module.fn()` after `Module.fn = …`. */
+function localFunctionNode(callPath: NodePath): Node | null {
+  return localFunction(callPath)?.node ?? null;
+}
+
+interface LocalFunction {
+  node: Node;
+  /** An ancestor of `node` to find its path from. */
+  from: NodePath;
+}
+
+function localFunction(callPath: NodePath): LocalFunction | null {
+  const call = callPath.node as any;
+  if (call.type !== 'CallExpression' && call.type !== 'OptionalCallExpression') return null;
+  const callee = unwrapExpression(call.callee);
+  if ((callee.type === 'MemberExpression' || callee.type === 'OptionalMemberExpression') && unwrapExpression(callee.object).type === 'ThisExpression') {
+    const name = memberPropertyName(callee);
+    const fn = name ? classMethod(callPath, name) : null;
+    const cls = fn ? callPath.findAncestor((p) => p.node.type === 'ClassBody') : null;
+    return fn && cls ? { node: fn, from: cls } : null;
+  }
+  const ref = resolveExpression(callee, callPath);
+  if (ref && ref.kind === 'binding') {
+    const fn = functionOfRef(ref);
+    if (fn) return { node: fn, from: ref.binding.scopePath };
+  }
+  // `const Things = module.exports; Things.load = async function …`, `exports.load = …`: a function assigned to a member at the top level.
+  if ((callee.type === 'MemberExpression' || callee.type === 'OptionalMemberExpression') && !callee.computed) {
+    const name = memberPropertyName(callee);
+    const obj = unwrapExpression(callee.object);
+    if (!name || obj.type !== 'Identifier') return null;
+    let program: NodePath = callPath;
+    while (program.parentPath) program = program.parentPath;
+    const owner = lookup(callPath, obj.name);
+    let found: Node | null = null;
+    for (const stmt of (program.node as any).body ?? []) {
+      const e = stmt.type === 'ExpressionStatement' ? stmt.expression : null;
+      if (!e || e.type !== 'AssignmentExpression' || e.operator !== '=') continue;
+      const left = e.left;
+      if (left.type !== 'MemberExpression' || left.computed || left.object.type !== 'Identifier' || memberPropertyName(left) !== name) continue;
+      if (left.object.name !== obj.name || lookup(program, obj.name) !== owner) continue;
+      const right = unwrapExpression(e.right);
+      if (!isFunctionNode(right)) return null;
+      if (found) return null; // assigned twice: not one function
+      found = right;
+    }
+    return found ? { node: found, from: program } : null;
+  }
+  return null;
+}
+
+const pathCache = new WeakMap<Node, NodePath>();
+const calleeCache = new WeakMap<Node, NodePath | null>();
+
+/** The path of `target` below `from`, found by source ranges. */
+function pathTo(from: NodePath, target: Node): NodePath | null {
+  const cached = pathCache.get(target);
+  if (cached) return cached;
+  let found: NodePath | null = null;
+  walkPaths(from, (p) => {
+    if (found) return false;
+    const n = p.node;
+    if (n === target) {
+      found = p;
+      return false;
+    }
+    if (n.start == null || n.end == null || target.start == null || target.end == null) return undefined;
+    return n.start <= target.start && target.end <= n.end ? undefined : false;
+  });
+  if (found) pathCache.set(target, found);
+  return found;
+}
+
+/** The path of the function of this file a call invokes, or null. */
+export function localCalleePath(callPath: NodePath): NodePath | null {
+  const cached = calleeCache.get(callPath.node);
+  if (cached !== undefined) return cached;
+  const fn = localFunction(callPath);
+  const out = fn ? pathTo(fn.from, fn.node) : null;
+  calleeCache.set(callPath.node, out);
+  return out;
+}
+
+/** The parameter binding that receives argument `index` of a call to `fnPath`, or null (destructured, rest…). */
+function paramFor(fnPath: NodePath, index: number): Binding | null {
+  const params = (fnPath.node as any).params ?? [];
+  let p = params[index];
+  if (!p) return null;
+  if (p.type === 'TSParameterProperty') p = p.parameter;
+  if (p.type === 'AssignmentPattern') p = p.left;
+  if (p.type !== 'Identifier') return null;
+  const b = lookup(fnPath, p.name);
+  return b && b.kind === 'param' ? b : null;
+}
+
+function bodyPath(fnPath: NodePath): NodePath | null {
+  const body = (fnPath.node as any).body;
+  return body ? fnPath.child(body, 'body') : null;
+}
+
+/**
+ * Does the function a call invokes (a function of this file) change the object
+ * passed as argument `index`: `Object.assign(param, …)`, `param.x = …`,
+ * `param.push(…)`, or by handing it to another local function that does?
+ */
+export function calleeMutatesArgument(callPath: NodePath, index: number, depth = 0): boolean {
+  if (depth > 2) return false;
+  const fnPath = localCalleePath(callPath);
+  if (!fnPath) return false;
+  const param = paramFor(fnPath, index);
+  const body = param ? bodyPath(fnPath) : null;
+  if (!param || !body) return false;
+  if (flowOf(body).mutates.has(param)) return true;
+  let passed = false;
+  walkPaths(body, (p) => {
+    if (passed) return false;
+    const n = p.node as any;
+    if (n.type !== 'CallExpression' && n.type !== 'OptionalCallExpression') return undefined;
+    (n.arguments ?? []).forEach((a: any, i: number) => {
+      if (!passed && a.type === 'Identifier' && lookup(p, a.name) === param && calleeMutatesArgument(p, i, depth + 1)) passed = true;
+    });
+    return undefined;
+  });
+  return passed;
+}
+
+/** Is `key` declared outside the function at `fnPath`? */
+function declaredOutside(key: VarKey, fnPath: NodePath): boolean {
+  if (typeof key === 'string') return false;
+  for (let p: NodePath | null = key.scopePath; p; p = p.parentPath) if (p.node === fnPath.node) return false;
+  return true;
+}
+
+/** Is the binding a local of some function (not module state, which outlives any one call)? */
+function functionLocal(key: VarKey): key is Binding {
+  if (typeof key === 'string') return false;
+  return isFunctionNode(key.scopePath.node) || key.scopePath.findAncestor((p) => isFunctionNode(p.node)) !== null;
+}
+
+/**
+ * Variables of enclosing functions that the function a call invokes shares with
+ * every other call to it, through its closure (up to two local calls deep):
+ * - a request/transaction/session it passes on (`find(id, { transaction: ctx.transaction })`);
+ * - state it both changes and consults (a memo map checked and then filled).
+ */
+export function capturedState(callPath: NodePath): { shared: Set<VarKey>; memo: Set<VarKey> } {
+  const shared = new Set<VarKey>();
+  const memo = new Set<VarKey>();
+  const seen = new Set<Node>();
+  const visit = (cp: NodePath, depth: number) => {
+    const fnPath = localCalleePath(cp);
+    if (!fnPath || seen.has(fnPath.node)) return;
+    seen.add(fnPath.node);
+    const body = bodyPath(fnPath);
+    if (!body) return;
+    const mutated = new Set<VarKey>();
+    const consulted = new Set<VarKey>();
+    walkPaths(body, (p) => {
+      const n = p.node as any;
+      if (n.type === 'CallExpression' || n.type === 'OptionalCallExpression') {
+        for (const k of sharedStateArgs(p)) if (declaredOutside(k, fnPath) && functionLocal(k)) shared.add(k);
+        if (depth < 2) visit(p, depth + 1);
+        const c = n.callee;
+        // `memo.has(k)`, `memo.get(k)`: consulted; `memo.set(k, v)`: changed.
+        if ((c.type === 'MemberExpression' || c.type === 'OptionalMemberExpression') && !c.computed && c.object.type === 'Identifier') {
+          const k = lookup(p, c.object.name);
+          if (k && declaredOutside(k, fnPath) && functionLocal(k)) (/^(has|get|includes)$/.test(c.property.name) ? consulted : /^(set|add|push)$/.test(c.property.name) ? mutated : null)?.add(k);
+        }
+      }
+      // `if (!(k in memo))`, `memo[k] ??= …`, `memo[k] = v`
+      if (n.type === 'BinaryExpression' && n.operator === 'in' && n.right.type === 'Identifier') {
+        const k = lookup(p, n.right.name);
+        if (k && declaredOutside(k, fnPath) && functionLocal(k)) consulted.add(k);
+      }
+      if (n.type === 'MemberExpression' && n.computed && n.object.type === 'Identifier') {
+        const k = lookup(p, n.object.name);
+        if (k && declaredOutside(k, fnPath) && functionLocal(k)) {
+          const parent = p.parentPath?.node as any;
+          const assigned = parent?.type === 'AssignmentExpression' && p.key === 'left';
+          if (!assigned || parent.operator !== '=') consulted.add(k);
+          if (assigned) mutated.add(k);
+        }
+      }
+      return undefined;
+    });
+    for (const k of mutated) if (consulted.has(k)) memo.add(k);
+  };
+  visit(callPath, 0);
+  return { shared, memo };
+}
+
+const touchedCache = new WeakMap<Node, Set<string> | null>();
+
+/**
+ * What a call to a method of this class (`this.load(id)`) can change or hold on
+ * `this`: the `this.<field>` it assigns or mutates and the `this.<field>` objects
+ * it calls methods on, through other methods of the class up to two deep. Null
+ * when it cannot be told (not a method of this class, or it calls one that is not).
+ */
+export function thisStateTouchedBy(callPath: NodePath, depth = 0): Set<string> | null {
+  if (depth === 0) {
+    const cached = touchedCache.get(callPath.node);
+    if (cached !== undefined) return cached;
+    const out = thisStateTouched(callPath, 0);
+    touchedCache.set(callPath.node, out);
+    return out;
+  }
+  return thisStateTouched(callPath, depth);
+}
+
+function thisStateTouched(callPath: NodePath, depth: number): Set<string> | null {
+  const callee = unwrapExpression((callPath.node as any).callee);
+  if ((callee.type !== 'MemberExpression' && callee.type !== 'OptionalMemberExpression') || unwrapExpression(callee.object).type !== 'ThisExpression') return null;
+  const fnPath = localCalleePath(callPath);
+  const body = fnPath ? bodyPath(fnPath) : null;
+  if (!body || depth > 2) return null;
+  const out = new Set<string>();
+  for (const k of flowOf(body).mutates) if (typeof k === 'string' && k.startsWith('this')) out.add(k);
+  let unknown = false;
+  walkPaths(body, (p) => {
+    if (unknown) return false;
+    const n = p.node as any;
+    if (n.type !== 'CallExpression' && n.type !== 'OptionalCallExpression') return undefined;
+    const c = unwrapExpression(n.callee);
+    if (c.type !== 'MemberExpression' && c.type !== 'OptionalMemberExpression') return undefined;
+    const obj = unwrapExpression(c.object);
+    if (obj.type === 'ThisExpression') {
+      const inner = thisStateTouched(p, depth + 1);
+      if (inner === null) unknown = true;
+      else for (const k of inner) out.add(k);
+      return undefined;
+    }
+    const root = rootVar(obj, p);
+    if (typeof root === 'string' && root.startsWith('this.')) out.add(root);
+    return undefined;
+  });
+  return unknown ? null : out;
+}
+
+const AGGREGATE_NAME = /^(?:promise)?(?:all|allSettled|props|parallel|series)$|Parallel$|^parallel/i;
+const BUILTIN_OBJECTS: ReadonlySet<string> = new Set(['Array', 'Object', 'JSON', 'Math', 'Number', 'String']);
+
+/**
+ * `await promiseParallel({ users: list.userKeys(), groups: list.groupKeys() })`: an
+ * aggregate over values that are already there or come from functions of this
+ * file that do no I/O. Nothing runs that could overlap with anything else.
+ */
+export function isCheapAggregate(callPath: NodePath): boolean {
+  const call = callPath.node as any;
+  const callee = unwrapExpression(call.callee);
+  const name = callee.type === 'Identifier' ? callee.name : callee.type === 'MemberExpression' || callee.type === 'OptionalMemberExpression' ? memberPropertyName(callee) : null;
+  const ref = resolveExpression(callee, callPath);
+  const key = ref ? refKey(ref) : null;
+  if (!(name && AGGREGATE_NAME.test(name)) && !(key && AGGREGATE_CALLEES.has(key))) return false;
+  if (call.arguments.length !== 1) return false;
+  const arg = call.arguments[0];
+  const argPath = callPath.child(arg, 'arguments', 0);
+  const entries: NodePath[] =
+    arg.type === 'ArrayExpression'
+      ? arg.elements.map((e: any, i: number) => argPath.child(e, 'elements', i))
+      : arg.type === 'ObjectExpression'
+        ? arg.properties.map((p: any, i: number) => (p.type === 'ObjectProperty' ? argPath.child(p, 'properties', i).child(p.value, 'value') : null))
+        : [];
+  return entries.length > 0 && entries.every((e) => e !== null && e.node !== null && cheapValue(e));
+}
+
+function cheapValue(path: NodePath): boolean {
+  let cheap = true;
+  walkPaths(path, (p) => {
+    if (!cheap) return false;
+    const n = p.node as any;
+    if (isFunctionNode(n)) return false;
+    if (n.type === 'AwaitExpression' || n.type === 'NewExpression' || n.type === 'YieldExpression' || n.type === 'TaggedTemplateExpression') cheap = false;
+    if (n.type === 'CallExpression' || n.type === 'OptionalCallExpression') {
+      const c = unwrapExpression(n.callee);
+      const builtin =
+        (c.type === 'MemberExpression' || c.type === 'OptionalMemberExpression') &&
+        c.object.type === 'Identifier' &&
+        BUILTIN_OBJECTS.has(c.object.name) &&
+        lookup(p, c.object.name) === null &&
+        SYNC_BUILTINS.has(memberPropertyName(c) ?? '');
+      if (!builtin && !isCheapLocalCallee(p)) cheap = false;
+      // A local cheap function's own arguments are checked below; a builtin's too.
+    }
+    return cheap ? undefined : false;
+  });
+  return cheap;
 }

@@ -34,6 +34,48 @@ export interface Flow {
   writes: Set<VarKey>;
   /** Reads that use the value itself, not only as an index (`items[i]` reads `i` only as an index). */
   values: Set<VarKey>;
+  /** Writes that change an object rather than rebind a name: `o.x = 1`, `list.push(x)`, `Object.assign(o, …)`. */
+  mutates: Set<VarKey>;
+}
+
+/** Helpers that copy into their first argument: `Object.assign(target, …)`, `_.merge(target, …)`. */
+const MERGE_METHODS: ReadonlySet<string> = new Set(['assign', 'merge', 'mergeWith', 'extend', 'defaults', 'defaultsDeep', 'assignIn']);
+/** Helpers that write one property of their first argument: `Object.defineProperty(t, k, …)`, `_.set(t, path, v)`. */
+const SET_METHODS: ReadonlySet<string> = new Set(['defineProperty', 'defineProperties', 'set']);
+const MERGE_OWNERS: ReadonlySet<string> = new Set(['Object', 'Reflect', '_', 'lodash']);
+
+/**
+ * The object a call copies into, when it is a merge helper: `Object.assign(t, …)`,
+ * `_.merge(t, …)`, or `merge(t, …)` imported from lodash; with `settersToo`, also
+ * helpers that set one property (`Object.defineProperty(t, …)`, `_.set(t, …)`).
+ */
+export function mergeTarget(call: any, at: NodePath, options: { settersToo: boolean } = { settersToo: false }): any | null {
+  const target = call.arguments?.[0];
+  if (!target || target.type === 'SpreadElement') return null;
+  const c = call.callee;
+  if ((c.type === 'MemberExpression' || c.type === 'OptionalMemberExpression') && !c.computed && c.object.type === 'Identifier') {
+    const name = c.property.name;
+    if (!MERGE_OWNERS.has(c.object.name) || !(MERGE_METHODS.has(name) || (options.settersToo && SET_METHODS.has(name)))) return null;
+    // Only the global Object/Reflect, or lodash (`_` bound to an import or require of lodash, or a global).
+    const b = lookup(at, c.object.name);
+    if (b && !isLodash(b)) return null;
+    return target;
+  }
+  if (c.type === 'Identifier' && MERGE_METHODS.has(c.name)) {
+    const b = lookup(at, c.name);
+    return b && isLodash(b) ? target : null;
+  }
+  return null;
+}
+
+function isLodash(b: Binding): boolean {
+  const source = b.importSource ?? requireSource(b.init);
+  return !!source && /^lodash(?:-es)?(?:\/|$)|^lodash\./.test(source);
+}
+
+function requireSource(init: any): string | null {
+  if (init?.type === 'CallExpression' && init.callee.type === 'Identifier' && init.callee.name === 'require' && init.arguments[0]?.type === 'StringLiteral') return init.arguments[0].value;
+  return null;
 }
 
 function keyOf(path: NodePath, name: string): VarKey {
@@ -174,6 +216,14 @@ export function flowOf(path: NodePath): Flow {
   const reads = new Set<VarKey>();
   const writes = new Set<VarKey>();
   const values = new Set<VarKey>();
+  const mutates = new Set<VarKey>();
+  const mutate = (node: any, at: NodePath) => {
+    const root = rootVar(node, at);
+    if (root) {
+      writes.add(root);
+      mutates.add(root);
+    }
+  };
   walkPaths(path, (p) => {
     const n = p.node as any;
     switch (n.type) {
@@ -202,35 +252,59 @@ export function flowOf(path: NodePath): Flow {
         return;
       }
       case 'AssignmentExpression': {
-        if (n.left.type === 'MemberExpression' || n.left.type === 'OptionalMemberExpression') {
-          const root = rootVar(n.left, p);
-          if (root) writes.add(root);
-        }
+        if (n.left.type === 'MemberExpression' || n.left.type === 'OptionalMemberExpression') mutate(n.left, p);
         return;
       }
       case 'UpdateExpression':
       case 'UnaryExpression': {
         if (n.type === 'UnaryExpression' && n.operator !== 'delete') return;
-        if (n.argument.type === 'MemberExpression') {
-          const root = rootVar(n.argument, p);
-          if (root) writes.add(root);
-        }
+        if (n.argument.type === 'MemberExpression') mutate(n.argument, p);
         return;
       }
       case 'CallExpression':
       case 'OptionalCallExpression': {
         const c = n.callee;
-        if ((c.type === 'MemberExpression' || c.type === 'OptionalMemberExpression') && !c.computed && MUTATING_METHODS.has(c.property.name)) {
-          const root = rootVar(c.object, p);
-          if (root) writes.add(root);
-        }
+        if ((c.type === 'MemberExpression' || c.type === 'OptionalMemberExpression') && !c.computed && MUTATING_METHODS.has(c.property.name)) mutate(c.object, p);
+        const target = mergeTarget(n, p, { settersToo: true });
+        if (target) mutate(target, p);
         return;
       }
       default:
         return;
     }
   });
-  return { reads, writes, values };
+  return { reads, writes, values, mutates };
+}
+
+/**
+ * Variables a statement merges into, so that what it writes depends on the order
+ * of the statements that run it: `Object.assign(out, x)`, `_.merge(out, x)`,
+ * `out = { ...out, ...x }`, `out = Object.assign({}, out, x)`.
+ */
+export function mergedInto(path: NodePath): VarKey[] {
+  const out: VarKey[] = [];
+  walkPaths(path, (p) => {
+    const n = p.node as any;
+    if (p !== path && isFunctionNode(n)) return false;
+    if (n.type === 'CallExpression' || n.type === 'OptionalCallExpression') {
+      const target = mergeTarget(n, p);
+      // `Object.assign({}, a, b)` builds a new object: merging into a literal changes nothing outside.
+      if (target && target.type !== 'ObjectExpression' && target.type !== 'ArrayExpression') {
+        const k = rootVar(target, p);
+        if (k) out.push(k);
+      }
+    }
+    if (n.type === 'AssignmentExpression' && n.operator === '=' && n.left.type === 'Identifier') {
+      const k = keyOf(p, n.left.name);
+      const r = n.right;
+      const spreads = r.type === 'ObjectExpression' && r.properties.some((q: any) => q.type === 'SpreadElement' && q.argument.type === 'Identifier' && keyOf(p, q.argument.name) === k);
+      const assigns =
+        (r.type === 'CallExpression' && mergeTarget(r, p)?.type === 'ObjectExpression' && r.arguments.slice(1).some((a: any) => a.type === 'Identifier' && keyOf(p, a.name) === k));
+      if (spreads || assigns) out.push(k);
+    }
+    return undefined;
+  });
+  return out;
 }
 
 /** `await` expressions `path` runs itself: not inside nested functions (nor nested loops, unless asked). */

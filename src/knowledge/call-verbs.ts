@@ -22,6 +22,8 @@ export const WRITE_VERBS: ReadonlySet<string> = new Set([
   'toggle', 'enable', 'disable', 'activate', 'deactivate', 'block', 'unblock', 'follow', 'unfollow', 'like', 'unlike',
   'vote', 'clean', 'cleanup', 'prune', 'compact', 'rotate', 'lease', 'renew', 'refresh', 'invoke', 'call', 'associate',
   'dissociate', 'tag', 'untag', 'merge', 'rename',
+  // quotas, budgets and balances: each call uses up something, so a failure must stop the ones after it
+  'consume', 'spend', 'deduct', 'debit', 'redeem', 'withdraw', 'allocate', 'penalize', 'penalise', 'reward',
   'transaction', 'lpush', 'rpush', 'lpop', 'rpop', 'hset', 'hdel', 'sadd', 'srem', 'zadd', 'zrem', 'expireat', 'setex',
   // noun forms that name the same effects: performInitialization, startRegistration…
   'initialization', 'creation', 'deletion', 'insertion', 'registration', 'migration', 'installation', 'connection',
@@ -29,6 +31,12 @@ export const WRITE_VERBS: ReadonlySet<string> = new Set([
   // guards: they throw to stop what follows, so what follows must wait for them
   'validate', 'validation', 'verify', 'verification', 'assert', 'authorize', 'authorization', 'authenticate',
   'authentication', 'guard', 'require', 'check', 'ensure',
+]);
+
+/** First words of guards: calls that throw to stop what follows (`validateX(user)`, `assertOwner(doc)`, `invariant(x)`). */
+export const GUARD_VERBS: ReadonlySet<string> = new Set([
+  'validate', 'verify', 'assert', 'authorize', 'authenticate', 'guard', 'require', 'check', 'ensure', 'enforce',
+  'invariant', 'throw', 'deny', 'forbid', 'expect', 'must',
 ]);
 
 /** First words of calls that only read: they do not change the objects passed to them. */
@@ -69,8 +77,8 @@ export const AGGREGATE_CALLEES: ReadonlySet<string> = new Set([
 /** SQL statements that change data, for `client.query('INSERT …')` style calls. */
 export const SQL_WRITE = /^\s*(insert|update|delete|upsert|merge|replace|create|drop|alter|truncate|begin|start|commit|rollback|savepoint|set|lock|grant|revoke|copy|call|do|vacuum|refresh)\b/i;
 
-/** Callee names that suggest database migrations or seeding: ordered on purpose. */
-export const MIGRATION_NAME = /migrat|seed/i;
+/** Callee names that suggest database migrations, data upgrades, backfills or seeding: ordered on purpose. */
+export const MIGRATION_NAME = /migrat|seed|^upgrade|^backfill/i;
 
 /** `getOrCreateUser` → ['get', 'or', 'create', 'user'], `find_one` → ['find', 'one'], `$transaction` → ['transaction']. */
 export function words(name: string): string[] {
@@ -111,3 +119,12 @@ export const PREDICATE_WORDS: ReadonlySet<string> = new Set(['is', 'has', 'can',
 export const SHARED_STATE_NAMES = /^(req|request|ctx|context|tx|trx|transaction|session|t|em|entityManager|queryRunner|client)$/;
 /** Results named like a client or connection: acquired once, then used. */
 export const ACQUISITION_NAMES = /^(payload|client|connection|conn|db|database|pool|redis|prisma|browser|page|sdk|api|instance|app|server|channel|producer|consumer)$/i;
+/** Query-builder steps that make the whole chain a write: `db('t').update({…}).where(…)`, `insertInto('t').values(…)`. */
+export const BUILDER_WRITE_STEPS: ReadonlySet<string> = new Set([
+  'insert', 'update', 'delete', 'del', 'upsert', 'increment', 'decrement', 'truncate', 'insertInto', 'updateTable',
+  'deleteFrom', 'replaceInto', 'merge', 'onConflict', 'onDuplicateKeyUpdate',
+]);
+/** HTTP methods given positionally (`request(url, 'POST', body)`) that change something on the server. */
+export const HTTP_WRITE_METHOD = /^(POST|PUT|PATCH|DELETE)$/;
+/** Names of imported database handles: writes through one are writes through one connection pool, in order. */
+export const DB_HANDLE_NAMES = /^(sequelize|knex|db|database|pool|redis|prisma|mongoose|sql|pg|mysql|dataSource|connection|conn|em|entityManager|queryRunner|kysely|drizzle)$/i;
