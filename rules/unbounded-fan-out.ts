@@ -1,4 +1,4 @@
-import { collectionBound, collectionOrigin, describe, heavyWork, limiterIn, optionIsFinite } from '../src/collections.js';
+import { collectionBound, collectionOrigin, describe, describeQueryOrigin, heavyWork, limiterIn, optionIsFinite, perItemIO, runsInTransaction, type OriginTrace } from '../src/collections.js';
 import { isLoop } from '../src/dataflow.js';
 import { MAPPERS_WITH_CONCURRENCY, PROMISE_AGGREGATES, UNLIMITED_ASYNC } from '../src/knowledge/limiters.js';
 import { defineRule, type NodePath, type Node, type RuleContext } from '../src/rule-api.js';
@@ -13,6 +13,8 @@ interface FanOut {
   source: NodePath;
   /** The callback (`.map(cb)`) or the pushed expression (`jobs.push(call())`). */
   perItem: NodePath;
+  /** The variable the promises went through, when the collection is a long chain: `tasks` for `const tasks = a.filter(…).map(…)`. */
+  name?: string;
 }
 
 export default defineRule<Ids>({
@@ -44,9 +46,9 @@ export default defineRule<Ids>({
   },
   docs: {
     why:
-      '`await Promise.all(ids.map((id) => fetch(url(id))))` starts one request per id at the same moment. With ids from a request body, a database or a directory listing that can be 10,000 sockets or file descriptors (EMFILE), a connection pool drained, or a downstream service overwhelmed. Peers recommend exactly this pattern as the fix for awaiting in a loop; the fix that scales is bounded concurrency.',
+      '`await Promise.all(ids.map((id) => fetch(url(id))))` starts one request per id at the same moment. With 10,000 ids from a request body or a directory listing that is 10,000 sockets or file descriptors (EMFILE), a flooded thread pool, or a downstream service overwhelmed. Peers recommend exactly this pattern as the fix for awaiting in a loop; the fix that scales is bounded concurrency.',
     details:
-      'Flags `Promise.all`, `allSettled`, `any` and `race` when the promises come from a collection whose size the code does not bound and the fan-out exhausts something: the per-item work takes a socket, a file descriptor or a process (`fetch`, axios, got, undici, http, `fs`, `child_process`, execa, cloud SDKs, nodemailer…), or the collection is sized by the outside world (request input such as `req.body.ids`, a directory listing, a query or API result without a limit); database calls over ids passed in by the caller queue in the driver\u2019s connection pool and are not reported. Promises come through `.map(...)` (passed directly, spread, or through a variable) or through `jobs.push(call())` in a loop, with no limiter; also `coll.forEach(async …)` and an unused `coll.map(async …)`, whose promises are dropped; and p-map, p-all, Bluebird `map`, and `async.map`/`each`/`parallel` without a finite concurrency (their default is Infinity). Bounded, so not flagged: array literals; `slice(0, N)` and `slice(i, i + SIZE)` with constant sizes (chunked batches); loop variables over `chunk(...)`/`batches`; `Object.keys/values/entries` of a literal or constant object; `Array.from({ length: N })`; collections whose length is rejected above a limit (`if (ids.length > max) throw …`); query results with a `limit`/`take`/`first` (option or chained call); chunks handed to the callback of a batching helper (`async (chunk) => …`); object literals; registries the program fixes (`plugins`, `providers`, `listeners`, `adapters`…); and callbacks that go through a limiter: p-limit (`limit(() => …)`), p-queue `add`, Bottleneck `schedule`, async-sema/async-mutex (`acquire`, `runExclusive`), or a semaphore, mutex or queue object by name. `pLimit(Infinity)` and a `PQueue` without `concurrency` limit nothing and are flagged. Test files, scripts, migrations and browser code are skipped.',
+      'Flags `Promise.all`, `allSettled`, `any` and `race` when the promises come from a collection whose size the code does not bound and the fan-out exhausts something: the per-item work takes a socket, a file descriptor or a process (`fetch`, axios, got, undici, http, `fs`, `child_process`, execa, cloud SDKs, nodemailer…), whatever the collection; or the collection is sized by the outside world (request input such as `req.body.ids`, a tRPC `input` or a `@Body()` parameter; a directory listing, also through a helper of the file that returns one) and the per-item work does any I/O, outside a transaction. A collection that merely came from an awaited call (a database or service result), or ids the caller passes in, is not reported for database or service work per item: those calls queue in the driver\u2019s connection pool. In-memory work per item (built-ins, formatting, parsing, translation, pure helpers) is never reported. Derived lists keep their origin and bound: `ids.filter(…)`, `await Promise.all(ids.map(f))`, reads of one record per key (`db.getObjects(keys)`, `findAll({ where: { id: ids } })`), and a `let` is judged by the values that reach the use. Promises come through `.map(...)` (passed directly, spread, or through a variable) or through `jobs.push(call())` in a loop, with no limiter; also `coll.forEach(async …)` and an unused `coll.map(async …)`, whose promises are dropped (when the callback does any I/O); and p-map, p-all, Bluebird `map`, and `async.map`/`each`/`parallel` without a finite concurrency (their default is Infinity). Bounded, so not flagged: array literals; `slice(0, N)`, `slice(i, i + n)` and page windows `slice((page - 1) * perPage, page * perPage)`; ranged reads with a constant window (`getSortedSetRange(key, 0, 49)`, `lrange(key, 0, 49)`; a stop of -1 is unbounded); loop variables over `chunk(...)`/`batches`; `Object.keys/values/entries` of a literal or constant object; `Array.from({ length: N })`, `Array(Math.min(n, N)).fill()`; lists filtered against a fixed list; collections whose length is rejected above a limit (`if (ids.length > max) throw …`); query results with a `limit`/`take`/`first` (option or chained call); results of helpers that only return bounded lists; class fields only ever assigned bounded lists; chunks handed to the callback of a batching helper (`async (chunk) => …`); object literals; registries the program fixes (`plugins`, `providers`, `listeners`, `adapters`…); and callbacks that go through a limiter: p-limit (`limit(() => …)`), p-queue `add`, Bottleneck `schedule`, async-sema/async-mutex (`acquire`, `runExclusive`), or a semaphore, mutex or queue object by name. `pLimit(Infinity)` and a `PQueue` without `concurrency` limit nothing and are flagged. Test files, scripts, migrations and browser code are skipped.',
     bad: [
       "export async function loadAll(ids: string[]) {\n  return Promise.all(ids.map((id) => fetch(`https://api.example.com/items/${id}`)));\n}\n",
     ],
@@ -86,7 +88,7 @@ export default defineRule<Ids>({
         const input = call.arguments[0];
         if (!input || collectionBound(path.child(input, 'arguments', 0)).bounded) return;
         const iteratee = call.arguments[1];
-        if (!fanOutDanger({ source: path.child(input, 'arguments', 0), perItem: iteratee ? path.child(iteratee, 'arguments', 1) : path.child(input, 'arguments', 0) })) return;
+        if (!fanOutDanger(path, { source: path.child(input, 'arguments', 0), perItem: iteratee ? path.child(iteratee, 'arguments', 1) : path.child(input, 'arguments', 0) })) return;
         ctx.report(call.callee, 'unlimitedAsync', { mapper: key.replace('#', '.'), source: describe(input), fix: `${UNLIMITED_ASYNC.get(key)}(${describe(input)}, 8, …)` });
         return;
       }
@@ -100,6 +102,8 @@ export default defineRule<Ids>({
       if (!isAsyncCallback(cbPath)) return;
       const sourcePath = path.child(callee, 'callee').child(callee.object, 'object');
       if (collectionBound(sourcePath).bounded || limiterIn(cbPath)?.limited) return;
+      // items.forEach(async (x) => { x.label = format(x); }): nothing runs concurrently that could exhaust anything.
+      if (!perItemIO(cbPath)) return;
       ctx.report(path.node, 'droppedFanOut', { source: describe(callee.object), method, fix: pMapFix(ctx, sourcePath, cbPath) });
     };
     return { CallExpression: check, OptionalCallExpression: check };
@@ -113,27 +117,35 @@ function reportFanOut(ctx: RuleContext<Ids>, aggPath: NodePath<any>, aggregate: 
   if (limit?.limited) return;
   const callee = aggPath.node.callee;
   if (limit && !limit.limited) {
-    ctx.report(callee, 'unlimitedLimiter', { aggregate, source: describe(fan.source.node), note: limit.note });
+    ctx.report(callee, 'unlimitedLimiter', { aggregate, source: fan.name ?? describe(fan.source.node), note: limit.note });
     return;
   }
-  const danger = fanOutDanger(fan);
+  const danger = fanOutDanger(aggPath, fan);
   if (!danger) return;
-  ctx.report(callee, 'fanOut', { aggregate, source: describe(fan.source.node), fix: pMapFix(ctx, fan.source, fan.perItem), ...danger });
+  ctx.report(callee, 'fanOut', { aggregate, source: fan.name ?? describe(fan.source.node), fix: pMapFix(ctx, fan.source, fan.perItem), ...danger });
 }
+
+const ORIGIN_LABELS: Record<string, string> = { input: ' (request input)', listing: ' (a directory listing)' };
 
 /**
  * Is this fan-out one that exhausts something? Work that takes a socket, a file
- * descriptor or a process per item, or a collection sized by the outside world
- * (request input, a directory listing, a query without a limit). Database calls
- * on ids the caller passes in queue in the driver's pool: not reported.
+ * descriptor or a process per item, whatever the collection; or, over a
+ * collection sized by the outside world (request input, a directory listing),
+ * per-item work that does any I/O (a query, a service call), unless it all runs
+ * in one transaction. Database calls over query results or ids the caller
+ * passes in queue in the driver's pool, and in-memory work exhausts nothing:
+ * not reported.
  */
-function fanOutDanger(fan: FanOut): { work: string; origin: string } | null {
-  const work = heavyWork(fan.perItem);
-  const origin = collectionOrigin(fan.source);
-  const from = origin === 'input' ? ' (request input)' : origin === 'listing' ? ' (a directory listing)' : origin === 'query' ? ' (a query result)' : '';
-  if (work) return { work: `a \`${work}\` call`, origin: from };
-  if (origin === 'input' || origin === 'listing' || origin === 'query') return { work: 'the work', origin: from };
-  return null;
+function fanOutDanger(aggPath: NodePath, fan: FanOut): { work: string; origin: string } | null {
+  const trace: OriginTrace = {};
+  const origin = collectionOrigin(fan.source, 0, trace);
+  const from = origin === 'query' ? ` (${describeQueryOrigin(trace)})` : (ORIGIN_LABELS[origin] ?? '');
+  const heavy = heavyWork(fan.perItem);
+  if (heavy) return { work: `a \`${heavy}\` call`, origin: from };
+  if (origin !== 'input' && origin !== 'listing') return null;
+  if (runsInTransaction(aggPath, fan.perItem)) return null;
+  const io = perItemIO(fan.perItem);
+  return io ? { work: `a \`${io}\` call`, origin: from } : null;
 }
 
 /** The collection and per-item code behind an aggregate's argument, when they can be seen. */
@@ -172,9 +184,17 @@ function fanOutOf(argPath: NodePath<any>, depth = 0): FanOut | null {
     if (!b || b.steps.length > 0 || !b.init) return null;
     const init = b.init as any;
     if (init.type === 'ArrayExpression' && init.elements.length === 0) return pushedInLoop(argPath, b);
-    return fanOutOf(b.scopePath.child(init, 'init'), depth + 1);
+    const fan = fanOutOf(b.scopePath.child(init, 'init'), depth + 1);
+    // `const tasks = addons.filter(…).filter(…).map(…)`: name the collection as the code did.
+    if (fan && !fan.name && isLongChain(describe(fan.source.node))) fan.name = arg.name;
+    return fan;
   }
   return null;
+}
+
+/** `a.filter(…).filter(…)`, or a long text: the code's own variable reads better. */
+function isLongChain(text: string): boolean {
+  return (text.match(/\(/g) ?? []).length >= 2 || text.length > 40;
 }
 
 /** `const jobs = []; for (const x of coll) jobs.push(call(x));` — the loop's collection and the pushed call. */

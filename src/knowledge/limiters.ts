@@ -129,4 +129,59 @@ export const HEAVY_WORK_MODULES: readonly string[] = [
 /** Where a collection's size comes from the outside world: request input, a directory listing. */
 export const INPUT_ROOTS = /^(req|request|ctx|context|event|c)$/;
 export const INPUT_SEGMENTS: ReadonlySet<string> = new Set(['body', 'query', 'params', 'Records', 'files', 'payload']);
-export const LISTING_CALLS = /^(readdir|readdirSync|glob|globby|fg|fastGlob|walk|walkDir|scandir|listFiles|listObjects|listObjectsV2|listDir)$/;
+export const LISTING_CALLS = /^(readdir|readdirSync|opendir|opendirSync|glob|globby|fg|fastGlob|walk|walkDir|scandir|listFiles|listObjects|listObjectsV2|listDir)$/;
+
+/**
+ * Ranged reads whose positional arguments are `(start, stop)` or `(start, count)`:
+ * `getSortedSetRange(key, 0, 49)`, `lrange(key, 0, 49)`, `zrevrange(key, 0, 9)`. A
+ * constant window bounds the result (a negative stop means "to the end").
+ */
+export const RANGE_CALL = /range/i;
+
+/**
+ * Reads that fetch one record per key: `db.getObjects(keys)`, `getUsersFields(uids, …)`,
+ * `findAll({ where: { id: ids } })`. Their result is as long as the key array. First words.
+ */
+export const MULTI_GET_VERBS: ReadonlySet<string> = new Set(['get', 'find', 'fetch', 'load', 'read', 'mget', 'hmget', 'select', 'lookup', 'retrieve']);
+/** Multi-key reads whose result is not one record per key (unions, ranges, searches, subtrees). */
+export const NOT_PER_KEY = /range|union|intersect|search|scan|children|descendants|tree|recursive|count|card|score/i;
+/** Names of key arrays: `ids`, `uids`, `memberIds`, `keys`, `cacheKeys`. */
+export const KEY_ARRAY_NAME = /(ids|keys)$/i;
+/** Primary-key fields in a `where` clause: `where: { id: ids }` selects at most one row per id. */
+export const PRIMARY_KEY_FIELDS: ReadonlySet<string> = new Set(['id', '_id', 'uuid', 'key']);
+
+/** Parameter decorators that bind request input (NestJS, routing-controllers): `@Body() dto`. */
+export const INPUT_DECORATORS: ReadonlySet<string> = new Set(['Body', 'Query', 'Param', 'Params', 'QueryParams', 'BodyParam', 'UploadedFiles']);
+/** tRPC procedure resolvers: `.input(schema).mutation(({ input }) => …)`. */
+export const RESOLVER_METHODS: ReadonlySet<string> = new Set(['query', 'mutation', 'subscription']);
+
+/**
+ * First words of calls that work in memory: formatting, parsing, translation from
+ * a loaded catalog, pure transforms. Per-item work made only of these exhausts nothing.
+ */
+export const IN_MEMORY_VERBS: ReadonlySet<string> = new Set([
+  'format', 'parse', 'stringify', 'serialize', 'deserialize', 'sanitize', 'escape', 'unescape', 'normalize',
+  'transform', 'translate', 'localize', 'to', 'as', 'pick', 'omit', 'clone', 'compare', 'sort', 'slugify', 'encode',
+  'decode', 'strip', 'trim', 'pluralize', 'capitalize', 'camelize', 'humanize', 'join', 'split', 'concat', 'min', 'max',
+  'sum', 'round', 'floor', 'ceil', 'random', 'uuid', 'nanoid',
+]);
+/** Packages whose functions run in memory (paths, URLs, utilities, dates, validation). */
+export const IN_MEMORY_MODULES: readonly string[] = [
+  'path', 'url', 'util', 'querystring', 'string_decoder', 'buffer', 'assert', 'events', 'lodash', 'lodash/', 'lodash-es',
+  'underscore', 'ramda', 'date-fns', 'dayjs', 'moment', 'luxon', 'validator', 'zod', 'joi', 'yup', 'semver', 'uuid',
+  'nanoid', 'slugify', 'he', 'xss', 'sanitize-html', 'dompurify', 'marked', 'mime', 'mime-types', 'qs', 'deepmerge',
+];
+/**
+ * Array, string, number and date methods: in memory. (On an imported module, the array-callback
+ * ones count only with a callback: a module's own `filter('read', ids)` may query.)
+ */
+export const IN_MEMORY_METHODS: ReadonlySet<string> = new Set([
+  'map', 'filter', 'reduce', 'reduceRight', 'some', 'every', 'forEach', 'flat', 'flatMap', 'slice', 'concat', 'join',
+  'split', 'includes', 'indexOf', 'lastIndexOf', 'push', 'pop', 'shift', 'unshift', 'sort', 'reverse', 'fill', 'at',
+  'startsWith', 'endsWith', 'trim', 'trimStart', 'trimEnd', 'toLowerCase', 'toUpperCase', 'replace', 'replaceAll',
+  'substring', 'substr', 'padStart', 'padEnd', 'repeat', 'charAt', 'charCodeAt', 'match', 'matchAll', 'test',
+  'toString', 'toFixed', 'toISOString', 'toJSON', 'getTime', 'valueOf', 'localeCompare', 'normalize', 'toLocaleString',
+  'toLocaleDateString', 'toDateString', 'then', 'catch', 'finally', 'bind', 'call', 'apply',
+]);
+/** Names of a transaction handle (or an object that carries one): work through it runs on one connection. */
+export const TRANSACTION_NAMES = /^(tx|trx|transaction|dbTransaction|queryRunner|entityManager)$/;
