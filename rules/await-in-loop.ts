@@ -42,7 +42,6 @@ export default defineRule({
   },
   create(ctx) {
     if (ctx.file.role === 'test' || ctx.file.role === 'migration' || ctx.file.role === 'script' || ctx.file.runsInBrowser) return {};
-    if (isSeedOrCiFile(ctx.file.path) || isSeedOrCiFile(ctx.file.packagePath)) return {};
     const reported = new Set<Node>();
     let eslint: EslintDirectives | null = null;
     const check = (loopPath: NodePath<any>) => {
@@ -351,14 +350,6 @@ function programOf(path: NodePath): NodePath {
   let p = path;
   while (p.parentPath) p = p.parentPath;
   return p;
-}
-
-/** Seed scripts (`seed-data.ts`, `seeds.js`) and CI scripts (`ci/`, `.github/`) run once, by hand or in a pipeline. */
-function isSeedOrCiFile(path: string): boolean {
-  const parts = path.split('/');
-  if (/^(ci|\.github|\.circleci|\.buildkite)$/.test(parts[0] ?? '')) return true;
-  const base = (parts[parts.length - 1] ?? '').replace(/\.[^.]*$/, '');
-  return words(base).some((w) => /^seed(s|er|ers|ing)?$/.test(w));
 }
 
 interface EslintDirectives {

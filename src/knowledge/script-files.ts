@@ -9,8 +9,11 @@ export interface ScriptFile {
   reason: string;
 }
 
+/** Folders at the top of a package or of the working tree that hold continuous-integration code. */
+export const CI_DIRS: ReadonlySet<string> = new Set(['ci', '.github', '.circleci', '.buildkite', '.gitlab']);
+
 /** Folders at the top of a package or of the working tree that hold command-line or maintenance scripts. */
-export const SCRIPT_ROOT_DIRS: ReadonlySet<string> = new Set(['bin', 'scripts', 'script', 'tools']);
+export const SCRIPT_ROOT_DIRS: ReadonlySet<string> = new Set(['bin', 'scripts', 'script', 'tools', ...CI_DIRS]);
 
 /** Folders, at any depth, that hold command-line code or scripts. */
 export const SCRIPT_ANY_DIRS: ReadonlySet<string> = new Set(['bin', 'scripts', 'cli']);
@@ -18,6 +21,8 @@ export const SCRIPT_ANY_DIRS: ReadonlySet<string> = new Set(['bin', 'scripts', '
 /** Folders, at any depth, that hold database migrations, upgrades and seeds. Any folder or file named `*migrat*` counts too. */
 export const MIGRATION_DIRS: ReadonlySet<string> = new Set(['migrations', 'migration', 'upgrades', 'seeds', 'seed', 'seeders', 'seeder']);
 const MIGRATION_NAME = /migrat/i;
+/** Seed scripts by file name: `seed.ts`, `seed-data.ts`, `seedUsers.js`, `db.seeds.ts`. */
+const SEED_FILE = /(?:^|[-_.])seed(?:s|er|ers|ing)?(?=[-_.A-Z]|$)|^seed(?=[A-Z])/;
 
 /** Folders of build-tool integration code (bundler plugins, dev servers) and of configuration, read at startup or build. */
 export const BUILD_DIRS: ReadonlySet<string> = new Set(['vite', 'webpack', 'rollup', 'esbuild', 'babel', 'config', 'configs']);
@@ -153,6 +158,7 @@ export function classifyScriptFile(
   for (const dir of dirs) if (TEST_DIR.test(dir)) return { role: 'test', reason: `a test under ${dir}/` };
   for (const dir of dirs) if (MIGRATION_DIRS.has(dir) || MIGRATION_NAME.test(dir)) return { role: 'migration', reason: `a migration or seed under ${dir}/` };
   if (MIGRATION_NAME.test(base) || TIMESTAMPED.test(base)) return { role: 'migration', reason: 'a migration or one-off script' };
+  if (SEED_FILE.test(base.replace(/\.[^.]*$/, ''))) return { role: 'migration', reason: 'a seed script' };
   for (const dir of dirs) if (BUILD_DIRS.has(dir)) return { role: 'script', reason: dir.startsWith('config') ? `configuration code under ${dir}/` : `build-tool code under ${dir}/` };
   if (packageHasBin) for (const dir of pkg.slice(0, -1)) if (COMMAND_DIRS.has(dir)) return { role: 'script', reason: `a command of a command-line package (${dir}/)` };
   for (const first of [pkg[0], tree[0]]) {
