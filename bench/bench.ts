@@ -83,7 +83,13 @@ function eslintRun(eslintDir: string, corpus: string, repeat: number): Measure |
     config,
     `import n from 'eslint-plugin-n';\nimport tsParser from '@typescript-eslint/parser';\nexport default [\n  { files: ['**/*.{js,mjs,cjs,jsx}'], languageOptions: { ecmaVersion: 'latest', sourceType: 'module', parserOptions: { ecmaFeatures: { jsx: true } } }, plugins: { n }, rules: { 'no-await-in-loop': 'warn', 'n/no-sync': 'warn' } },\n  { files: ['**/*.{ts,mts,cts,tsx}'], languageOptions: { parser: tsParser }, plugins: { n }, rules: { 'no-await-in-loop': 'warn', 'n/no-sync': 'warn' } },\n];\n`,
   );
-  return measure(process.execPath, [bin, '--config', config, '--no-warn-ignored', '--format', 'json', '-o', os.devNull, '.'], corpus, repeat);
+  try {
+    return measure(process.execPath, [bin, '--config', config, '--no-warn-ignored', '--format', 'json', '-o', os.devNull, '.'], corpus, repeat);
+  } catch (err) {
+    const reason = String((err as Error).message).split('\n').find((l) => l.startsWith('Error:') && !l.includes(' failed: ')) ?? 'it failed';
+    console.error(`ESLint skipped: ${reason.trim()}`);
+    return null;
+  }
 }
 
 function row(label: string, m: Measure, files: number, floor: number): Record<string, string | number> {

@@ -13,7 +13,7 @@ export const parseError: RuleMeta<'syntax'> = {
   },
   docs: {
     why: 'A file the parser rejects is invisible to every rule. Reporting it as an error keeps a broken or unsupported file from silently passing CI.',
-    details: 'Files are parsed with @babel/parser: TypeScript syntax for .ts/.tsx/.mts/.cts, JSX for .js/.jsx/.tsx, legacy decorators everywhere. Files are tried as ES modules first and as CommonJS scripts second. Flow-typed JavaScript is not supported.',
+    details: 'Files are parsed with @babel/parser: TypeScript syntax for .ts/.tsx/.mts/.cts, JSX for .js/.jsx/.tsx, legacy decorators everywhere. Files are tried as ES modules first, as CommonJS scripts second, with the current decorators proposal next, and for JavaScript files with Flow syntax last; when none parses cleanly, the attempt that gets furthest is reported.',
     bad: ['const total = ;\n'],
     good: ['const total = 0;\n'],
   },

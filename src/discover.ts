@@ -198,9 +198,12 @@ function ancestorLevels(root: string): Level[] {
 function isIgnored(levels: readonly Level[], abs: string, isDir: boolean): boolean {
   let ignored = false;
   for (const { dir, ig } of levels) {
-    const r = path.relative(dir, abs);
-    if (r === '' || r.startsWith('..')) continue;
-    const t = ig.test(r.split(path.sep).join('/') + (isDir ? '/' : ''));
+    // Walked paths sit below their levels' folders: a prefix slice is path.relative without its cost.
+    const prefix = dir.endsWith(path.sep) ? dir : dir + path.sep;
+    if (!abs.startsWith(prefix) || abs.length === prefix.length) continue;
+    let r = abs.slice(prefix.length);
+    if (path.sep !== '/') r = r.split(path.sep).join('/');
+    const t = ig.test(isDir ? r + '/' : r);
     if (t.ignored) ignored = true;
     else if (t.unignored) ignored = false;
   }

@@ -1,6 +1,15 @@
 // The one place parser options live.
-import { parse, type ParserOptions, type ParserPlugin } from '@babel/parser';
+import { createRequire } from 'node:module';
+import type { ParserOptions, ParserPlugin } from '@babel/parser';
 import type { File } from '@babel/types';
+
+// Loaded on first use: a run whose files all come from the cache never needs the parser.
+const require = createRequire(import.meta.url);
+let parser: typeof import('@babel/parser') | null = null;
+function parse(source: string, options: ParserOptions): File {
+  parser ??= require('@babel/parser') as typeof import('@babel/parser');
+  return parser.parse(source, options) as File;
+}
 
 export const SOURCE_EXTENSIONS: readonly string[] = ['.js', '.jsx', '.mjs', '.cjs', '.ts', '.tsx', '.mts', '.cts'];
 

@@ -8,7 +8,14 @@
 // lazily instead (src/scope.ts), only for the few names a rule asks about.
 //
 // The walk is iterative, so deeply nested input cannot overflow the stack here.
-import { VISITOR_KEYS, FLIPPED_ALIAS_KEYS } from '@babel/types';
+import { createRequire } from 'node:module';
+
+// @babel/types is loaded on first use (about 40 ms): a run whose files all come from the cache never walks an AST.
+const require = createRequire(import.meta.url);
+let babelTypes: { VISITOR_KEYS: Record<string, string[]>; FLIPPED_ALIAS_KEYS: Record<string, string[]> } | null = null;
+function tables(): NonNullable<typeof babelTypes> {
+  return (babelTypes ??= require('@babel/types') as NonNullable<typeof babelTypes>);
+}
 import type { Node } from '@babel/types';
 
 export type { Node };
@@ -57,6 +64,7 @@ export function mergeVisitors(list: readonly Visitors[]): MergedVisitors {
       if (!fn) continue;
       const isExit = rawKey.endsWith(':exit');
       const key = isExit ? rawKey.slice(0, -5) : rawKey;
+      const { VISITOR_KEYS, FLIPPED_ALIAS_KEYS } = tables();
       const types = FLIPPED_ALIAS_KEYS[key] ?? [key];
       if (!FLIPPED_ALIAS_KEYS[key] && !VISITOR_KEYS[key]) {
         throw new Error(`unknown node type or alias in visitor: ${rawKey}`);
@@ -86,7 +94,7 @@ const CHILD_KEYS = new Map<string, readonly string[]>();
 function childKeys(type: string): readonly string[] {
   let keys = CHILD_KEYS.get(type);
   if (!keys) {
-    keys = SKIPPED_TYPES.has(type) ? [] : (VISITOR_KEYS[type] ?? []).filter((k) => !SKIPPED_KEYS.has(k));
+    keys = SKIPPED_TYPES.has(type) ? [] : (tables().VISITOR_KEYS[type] ?? []).filter((k) => !SKIPPED_KEYS.has(k));
     CHILD_KEYS.set(type, keys);
   }
   return keys;
@@ -183,7 +191,7 @@ export function someNode(root: Node, pred: (node: Node) => boolean, limit = 10_0
   while (stack.length > 0 && seen++ < limit) {
     const node = stack.pop()!;
     if (pred(node)) return true;
-    const keys = VISITOR_KEYS[node.type];
+    const keys = tables().VISITOR_KEYS[node.type];
     if (!keys) continue;
     for (const key of keys) {
       const value = (node as unknown as Record<string, unknown>)[key];
