@@ -213,6 +213,15 @@ export function mutableArguments(callPath: NodePath): VarKey[] {
  * that reads a variable depends on it too).
  */
 export function flowOf(path: NodePath): Flow {
+  // A node's flow depends only on its subtree and where it sits: computed once (callers never change it).
+  let flow = flows.get(path.node);
+  if (!flow) flows.set(path.node, (flow = computeFlow(path)));
+  return flow;
+}
+
+const flows = new WeakMap<object, Flow>();
+
+function computeFlow(path: NodePath): Flow {
   const reads = new Set<VarKey>();
   const writes = new Set<VarKey>();
   const values = new Set<VarKey>();
