@@ -1,7 +1,7 @@
 // Parallel per-file analysis. The main thread hands out batches of files on
-// demand to worker threads and takes batches itself between messages; results
-// land by task index, so the output is the same whatever the worker count.
-// A worker that dies has its tasks redone in the main thread.
+// demand to N worker threads; results land by task index, so the output is the
+// same whatever the worker count. A worker that dies has its tasks handed to the
+// others, or redone in the main thread when none is left.
 import { availableParallelism } from 'node:os';
 import { setImmediate as yieldToEvents } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
@@ -28,6 +28,13 @@ export function analyzeOne(input: AnalyzeInput, settings: AnalyzeSettings): Task
 }
 
 const WORKER_FILE = new URL('./worker.js', import.meta.url);
+
+/**
+ * A worker holds one batch at a time: a small old generation keeps its heap (and
+ * the process's peak RSS) from growing with parsing garbage; a larger young
+ * generation means fewer scavenges.
+ */
+const WORKER_LIMITS = { maxYoungGenerationSizeMb: 64, maxOldGenerationSizeMb: 256 };
 
 /** Worker threads need the compiled worker; when running from TypeScript sources (tests), stay in-process. */
 function workersAvailable(): boolean {
@@ -86,8 +93,8 @@ export async function analyzeAll(
         w.worker.postMessage({ id, inputs: batch.map((i) => inputs[i]) });
       }
     };
-    for (let t = 0; t < threads - 1; t++) {
-      const worker = new Worker(WORKER_FILE, { workerData: { spec }, resourceLimits: { maxYoungGenerationSizeMb: 64 } });
+    for (let t = 0; t < threads; t++) {
+      const worker = new Worker(WORKER_FILE, { workerData: { spec }, resourceLimits: WORKER_LIMITS });
       const w = { worker, inFlight: new Map<number, number[]>(), alive: true };
       workers.push(w);
       worker.on('message', (msg: { id: number; results: TaskOutcome[] }) => {
@@ -102,19 +109,21 @@ export async function analyzeAll(
       const fail = () => {
         if (!w.alive) return;
         w.alive = false;
-        // Redo what the worker had in hand, here.
+        // Hand what the worker had to the others (or, with none left, to the main thread).
         for (const batch of w.inFlight.values()) queue.unshift(batch);
         w.inFlight.clear();
+        for (const other of workers) feed(other);
         poke();
       };
       worker.on('error', fail);
       worker.on('exit', fail);
       feed(w);
     }
-    // The main thread takes batches too, yielding between them so worker results keep flowing.
+    // The main thread coordinates; it analyzes only when no worker is left (they all died), so its heap holds
+    // results, not the garbage of parsing.
     void (async () => {
       while (!finished) {
-        const batch = queue.shift();
+        const batch = workers.some((w) => w.alive) ? undefined : queue.shift();
         if (batch) {
           runInline(batch);
           maybeFinish();
