@@ -1,4 +1,4 @@
-import { collectionBound, collectionOrigin, describe, describeQueryOrigin, heavyWork, limiterIn, optionIsFinite, perItemIO, runsInTransaction, type OriginTrace } from '../src/collections.js';
+import { collectionBound, collectionOrigin, describe, describeQueryOrigin, heavyWork, isDescriptorWork, limiterIn, optionIsFinite, perItemIO, runsInTransaction, type OriginTrace } from '../src/collections.js';
 import { isLoop } from '../src/dataflow.js';
 import { MAPPERS_WITH_CONCURRENCY, PROMISE_AGGREGATES, UNLIMITED_ASYNC } from '../src/knowledge/limiters.js';
 import { defineRule, type NodePath, type Node, type RuleContext } from '../src/rule-api.js';
@@ -6,7 +6,7 @@ import { refKey } from '../src/resolve.js';
 import { lookup } from '../src/scope.js';
 import { isFunctionNode, walkPaths } from '../src/walk.js';
 
-type Ids = 'fanOut' | 'droppedFanOut' | 'unlimitedMapper' | 'unlimitedAsync' | 'unlimitedLimiter';
+type Ids = 'fanOut' | 'droppedFanOut' | 'droppedFanOutCaught' | 'unlimitedMapper' | 'unlimitedAsync' | 'unlimitedLimiter';
 
 /** Where the promises of an aggregate come from: a collection and the code run per item. */
 interface FanOut {
@@ -31,6 +31,10 @@ export default defineRule<Ids>({
       message: '`{source}.{method}(async …)` starts one promise per item at once and drops them: nothing waits for them or handles their errors',
       help: 'Await them with bounded concurrency: `{fix}` (p-map)',
     },
+    droppedFanOutCaught: {
+      message: '`{source}.{method}(async …)` starts one promise per item at once and drops them: nothing waits for them or limits how many run',
+      help: 'Await them with bounded concurrency: `{fix}` (p-map)',
+    },
     unlimitedMapper: {
       message: '`{mapper}` over `{source}` runs every item at once: its `{option}` defaults to Infinity',
       help: 'Set a finite `{option}`, for example `{fix}`',
@@ -48,7 +52,7 @@ export default defineRule<Ids>({
     why:
       '`await Promise.all(ids.map((id) => fetch(url(id))))` starts one request per id at the same moment. With 10,000 ids from a request body or a directory listing that is 10,000 sockets or file descriptors (EMFILE), a flooded thread pool, or a downstream service overwhelmed. Peers recommend exactly this pattern as the fix for awaiting in a loop; the fix that scales is bounded concurrency.',
     details:
-      'Flags `Promise.all`, `allSettled`, `any` and `race` when the promises come from a collection whose size the code does not bound and the fan-out exhausts something: the per-item work takes a socket, a file descriptor or a process (`fetch`, axios, got, undici, http, `fs`, `child_process`, execa, cloud SDKs, nodemailer…), whatever the collection; or the collection is sized by the outside world (request input such as `req.body.ids`, a tRPC `input` or a `@Body()` parameter; a directory listing, also through a helper of the file that returns one) and the per-item work does any I/O, outside a transaction. A collection that merely came from an awaited call (a database or service result), or ids the caller passes in, is not reported for database or service work per item: those calls queue in the driver\u2019s connection pool. In-memory work per item (built-ins, formatting, parsing, translation, pure helpers) is never reported. Derived lists keep their origin and bound: `ids.filter(…)`, `await Promise.all(ids.map(f))`, reads of one record per key (`db.getObjects(keys)`, `findAll({ where: { id: ids } })`), and a `let` is judged by the values that reach the use. Promises come through `.map(...)` (passed directly, spread, or through a variable) or through `jobs.push(call())` in a loop, with no limiter; also `coll.forEach(async …)` and an unused `coll.map(async …)`, whose promises are dropped (when the callback does any I/O); and p-map, p-all, Bluebird `map`, and `async.map`/`each`/`parallel` without a finite concurrency (their default is Infinity). Bounded, so not flagged: array literals; `slice(0, N)`, `slice(i, i + n)` and page windows `slice((page - 1) * perPage, page * perPage)`; ranged reads with a constant window (`getSortedSetRange(key, 0, 49)`, `lrange(key, 0, 49)`; a stop of -1 is unbounded); loop variables over `chunk(...)`/`batches`; `Object.keys/values/entries` of a literal or constant object; `Array.from({ length: N })`, `Array(Math.min(n, N)).fill()`; lists filtered against a fixed list; collections whose length is rejected above a limit (`if (ids.length > max) throw …`); query results with a `limit`/`take`/`first` (option or chained call); results of helpers that only return bounded lists; class fields only ever assigned bounded lists; chunks handed to the callback of a batching helper (`async (chunk) => …`); object literals; registries the program fixes (`plugins`, `providers`, `listeners`, `adapters`…); and callbacks that go through a limiter: p-limit (`limit(() => …)`), p-queue `add`, Bottleneck `schedule`, async-sema/async-mutex (`acquire`, `runExclusive`), or a semaphore, mutex or queue object by name. `pLimit(Infinity)` and a `PQueue` without `concurrency` limit nothing and are flagged. Test files, scripts, migrations and browser code are skipped.',
+      'Flags `Promise.all`, `allSettled`, `any` and `race` when the promises come from a collection whose size the code does not bound and the fan-out exhausts something: the per-item work takes a socket or a process (`fetch`, axios, got, undici, http, net, `child_process`, execa, cloud SDKs, nodemailer…), whatever the collection; or it holds a file descriptor (`fs` `open`/`readFile`/`writeFile`/`appendFile`/`copyFile`/`cp`/streams; not `stat`, `unlink` or `rm`, which queue in the thread pool, nor fs-extra and graceful-fs, which queue on EMFILE) over a collection sized by the outside world (request input, a directory listing); or the collection is request input (`req.body.ids`, a tRPC `input`, a `@Body()` parameter) and the per-item work does any I/O, outside a transaction. A collection that merely came from an awaited call (a database or service result), or ids the caller passes in, is not reported for database or service work per item: those calls queue in the driver\u2019s connection pool. In-memory work per item (built-ins, formatting, parsing, translation, pure helpers) is never reported. Derived lists keep their origin and bound: `ids.filter(…)`, `await Promise.all(ids.map(f))`, reads of one record per key (`db.getObjects(keys)`, `findAll({ where: { id: ids } })`), and a `let` is judged by the values that reach the use. Promises come through `.map(...)` (passed directly, spread, or through a variable) or through `jobs.push(call())` in a loop, with no limiter; also `coll.forEach(async …)` and an unused `coll.map(async …)`, whose promises are dropped (when the callback does any I/O); and p-map, p-all, Bluebird `map`, and `async.map`/`each`/`parallel` without a finite concurrency (their default is Infinity). Bounded, so not flagged: array literals; `slice(0, N)`, `slice(i, i + n)` and page windows `slice((page - 1) * perPage, page * perPage)`; ranged reads with a constant window (`getSortedSetRange(key, 0, 49)`, `lrange(key, 0, 49)`; a stop of -1 is unbounded); loop variables over `chunk(...)`/`batches`; `Object.keys/values/entries` of a literal or constant object; `Array.from({ length: N })`, `Array(Math.min(n, N)).fill()`; lists filtered against a fixed list; collections whose length is rejected above a limit (`if (ids.length > max) throw …`); query results with a `limit`/`take`/`first` (option or chained call); results of helpers that only return bounded lists; class fields only ever assigned bounded lists; chunks handed to the callback of a batching helper (`async (chunk) => …`); object literals; registries the program fixes (`plugins`, `providers`, `listeners`, `adapters`…); and callbacks that go through a limiter: p-limit (`limit(() => …)`), p-queue `add`, Bottleneck `schedule`, async-sema/async-mutex (`acquire`, `runExclusive`), or a semaphore, mutex or queue object by name. `pLimit(Infinity)` and a `PQueue` without `concurrency` limit nothing and are flagged. Test files, scripts, migrations and browser code are skipped.',
     bad: [
       "export async function loadAll(ids: string[]) {\n  return Promise.all(ids.map((id) => fetch(`https://api.example.com/items/${id}`)));\n}\n",
     ],
@@ -104,7 +108,7 @@ export default defineRule<Ids>({
       if (collectionBound(sourcePath).bounded || limiterIn(cbPath)?.limited) return;
       // items.forEach(async (x) => { x.label = format(x); }): nothing runs concurrently that could exhaust anything.
       if (!perItemIO(cbPath)) return;
-      ctx.report(path.node, 'droppedFanOut', { source: describe(callee.object), method, fix: pMapFix(ctx, sourcePath, cbPath) });
+      ctx.report(path.node, catchesAll(cbPath.node) ? 'droppedFanOutCaught' : 'droppedFanOut', { source: describe(callee.object), method, fix: pMapFix(ctx, sourcePath, cbPath) });
     };
     return { CallExpression: check, OptionalCallExpression: check };
   },
@@ -128,21 +132,27 @@ function reportFanOut(ctx: RuleContext<Ids>, aggPath: NodePath<any>, aggregate: 
 const ORIGIN_LABELS: Record<string, string> = { input: ' (request input)', listing: ' (a directory listing)' };
 
 /**
- * Is this fan-out one that exhausts something? Work that takes a socket, a file
- * descriptor or a process per item, whatever the collection; or, over a
- * collection sized by the outside world (request input, a directory listing),
- * per-item work that does any I/O (a query, a service call), unless it all runs
- * in one transaction. Database calls over query results or ids the caller
- * passes in queue in the driver's pool, and in-memory work exhausts nothing:
- * not reported.
+ * Is this fan-out one that exhausts something? Work that takes a socket or a
+ * process per item, whatever the collection; a file descriptor per item, over a
+ * collection sized by the outside world (request input, a directory listing);
+ * or, over request input, per-item work that does any I/O (a query, a service
+ * call), unless it all runs in one transaction. Database calls over query
+ * results, listings or ids the caller passes in queue in the driver's pool,
+ * `stat`/`unlink` in the thread pool, and in-memory work exhausts nothing: not
+ * reported.
  */
 function fanOutDanger(aggPath: NodePath, fan: FanOut): { work: string; origin: string } | null {
   const trace: OriginTrace = {};
   const origin = collectionOrigin(fan.source, 0, trace);
   const from = origin === 'query' ? ` (${describeQueryOrigin(trace)})` : (ORIGIN_LABELS[origin] ?? '');
   const heavy = heavyWork(fan.perItem);
-  if (heavy) return { work: `a \`${heavy}\` call`, origin: from };
+  // A socket or a process per item: whatever the collection.
+  if (heavy && !isDescriptorWork(heavy)) return { work: `a \`${heavy}\` call`, origin: from };
   if (origin !== 'input' && origin !== 'listing') return null;
+  // A file descriptor per item, for every file of a listing or every item of a request: EMFILE.
+  if (heavy) return { work: `a \`${heavy}\` call`, origin: from };
+  // Other work per listed file (`stat`, `unlink`, a query) queues in the thread pool or the connection pool.
+  if (origin === 'listing') return null;
   if (runsInTransaction(aggPath, fan.perItem)) return null;
   const io = perItemIO(fan.perItem);
   return io ? { work: `a \`${io}\` call`, origin: from } : null;
@@ -272,4 +282,12 @@ function pMapFix(ctx: RuleContext<Ids>, source: NodePath, perItem: NodePath): st
   const cbText = ctx.source(perItem.node as Node).replace(/\s+/g, ' ');
   const cb = isFunctionNode(perItem.node) || perItem.node.type === 'Identifier' ? (cbText.length <= 50 ? cbText : 'async (item) => { … }') : `async (item) => ${cbText.length <= 40 ? cbText : '…'}`;
   return `await pMap(${src}, ${cb}, { concurrency: 8 })`;
+}
+
+/** A callback whose whole body is a `try … catch`: its own errors are handled. */
+function catchesAll(fn: any): boolean {
+  const body = fn.body;
+  if (body?.type !== 'BlockStatement') return false;
+  const stmts = body.body.filter((st: any) => st.type !== 'EmptyStatement');
+  return stmts.length === 1 && stmts[0].type === 'TryStatement' && stmts[0].handler !== null;
 }

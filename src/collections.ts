@@ -8,6 +8,8 @@ import {
   CHUNK_FUNCTIONS,
   CONFIG_SEGMENTS,
   HEAVY_WORK_MODULES,
+  FS_MODULES,
+  DESCRIPTOR_FS_CALLS,
   IN_MEMORY_METHODS,
   IN_MEMORY_MODULES,
   IN_MEMORY_VERBS,
@@ -1261,10 +1263,17 @@ function heavyRef(ref: Ref): string | null {
   if (ref.kind === 'global') return ref.path[0] === 'fetch' && ref.path.length === 1 ? 'fetch' : null;
   if (ref.kind === 'module') {
     const m = ref.module;
-    if (HEAVY_WORK_MODULES.some((h) => (h.endsWith('/') ? m.startsWith(h) : m === h || m.startsWith(`${h}/`)))) return [m, ...ref.path].join('.');
-    return null;
+    if (!HEAVY_WORK_MODULES.some((h) => (h.endsWith('/') ? m.startsWith(h) : m === h || m.startsWith(`${h}/`)))) return null;
+    // The file system: only calls that hold a descriptor (`readFile`, streams…); `stat` or `unlink` queue in the pool.
+    if (FS_MODULES.includes(m) && !DESCRIPTOR_FS_CALLS.has(ref.path[ref.path.length - 1] ?? '')) return null;
+    return [m, ...ref.path].join('.');
   }
   // Calls through client instances: axios.create(…).get(…), got.extend(…)(…).
   if (ref.kind === 'call') return heavyRef(ref.callee);
   return null;
+}
+
+/** A `heavyWork` label naming a file-system call: it holds a descriptor, not a socket or a process. */
+export function isDescriptorWork(label: string): boolean {
+  return FS_MODULES.some((m) => label.startsWith(`${m}.`));
 }

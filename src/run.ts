@@ -85,6 +85,7 @@ export async function runLoopguard(options: RunOptions): Promise<RunOutput> {
   const results: { abs: string; res: FileResult }[] = [];
   const pending: { abs: string; input: AnalyzeInput; cacheKey: string; slot: number }[] = [];
   const slots: ({ abs: string; res: FileResult } | null)[] = [];
+  const discovered = new Set(discovery.files.map((f) => f.abs));
   for (const file of discovery.files) {
     const read = readSource(file.abs, maxBytes, config.maxFileSizeKb);
     if ('skip' in read) {
@@ -104,7 +105,7 @@ export async function runLoopguard(options: RunOptions): Promise<RunOutput> {
         script = { role: 'script', reason: `a script (matches "scripts" in ${config.source ?? 'the config'})` };
       }
     }
-    const browser = pkg.browser || file.file.split('/').slice(0, -1).some((d) => BROWSER_DIRS.has(d));
+    const browser = pkg.browser || file.file.split('/').slice(0, -1).some((d) => BROWSER_DIRS.has(d)) || isClientVariant(file.abs, discovered);
     const input: AnalyzeInput = { file: file.file, packagePath, source: read.source, script, browser };
     const cacheKey = cache ? ResultCache.key(key, read.source, { file: file.file, packagePath, script, browser }) : '';
     const hit = cache?.get(file.file, cacheKey);
@@ -221,6 +222,18 @@ export async function runLoopguard(options: RunOptions): Promise<RunOutput> {
   const rules = new Map<string, RuleMeta>();
   for (const r of ALL_RULE_METAS) rules.set(r.id, r);
   return { result, rules, config };
+}
+
+/**
+ * The client half of a split module: `put-file.client.ts`, or `put-file.ts` next
+ * to a `put-file.server.ts` (the Remix/Next.js convention): it runs in a browser.
+ */
+function isClientVariant(abs: string, files: ReadonlySet<string>): boolean {
+  const base = path.basename(abs);
+  if (/\.client\.[cm]?[jt]sx?$/.test(base)) return true;
+  if (/\.server\.[cm]?[jt]sx?$/.test(base)) return false;
+  const stem = abs.replace(/\.[cm]?[jt]sx?$/, '');
+  return SOURCE_EXTENSIONS.some((ext) => files.has(`${stem}.server${ext}`));
 }
 
 /** A baseline location: as given (relative to the working directory), or the default at the project root. */

@@ -93,8 +93,6 @@ export const CHUNK_FUNCTIONS = /^(chunk|chunks|chunked|batch|batches|batched|toC
 export const HEAVY_WORK_MODULES: readonly string[] = [
   'fs',
   'fs/promises',
-  'fs-extra',
-  'graceful-fs',
   'child_process',
   'execa',
   'http',
@@ -125,6 +123,17 @@ export const HEAVY_WORK_MODULES: readonly string[] = [
   '@google-cloud/',
   '@azure/',
 ];
+
+/**
+ * File-system modules in HEAVY_WORK_MODULES, and their functions that hold a file
+ * descriptor while they run (the scarce resource: EMFILE). The others (`stat`,
+ * `access`, `unlink`, `rm`, `mkdir`…) only queue in the thread pool. fs-extra and
+ * graceful-fs are not listed: they queue and retry on EMFILE by design.
+ */
+export const FS_MODULES: readonly string[] = ['fs', 'fs/promises'];
+export const DESCRIPTOR_FS_CALLS: ReadonlySet<string> = new Set([
+  'open', 'readFile', 'writeFile', 'appendFile', 'createReadStream', 'createWriteStream', 'copyFile', 'cp', 'opendir', 'truncate',
+]);
 
 /** Where a collection's size comes from the outside world: request input, a directory listing. */
 export const INPUT_ROOTS = /^(req|request|ctx|context|event|c)$/;

@@ -15,8 +15,8 @@ export const CI_DIRS: ReadonlySet<string> = new Set(['ci', '.github', '.circleci
 /** Folders at the top of a package or of the working tree that hold command-line or maintenance scripts. */
 export const SCRIPT_ROOT_DIRS: ReadonlySet<string> = new Set(['bin', 'scripts', 'script', 'tools', ...CI_DIRS]);
 
-/** Folders, at any depth, that hold command-line code or scripts. */
-export const SCRIPT_ANY_DIRS: ReadonlySet<string> = new Set(['bin', 'scripts', 'cli']);
+/** Folders, at any depth, that hold command-line code, scripts, or examples run by hand. */
+export const SCRIPT_ANY_DIRS: ReadonlySet<string> = new Set(['bin', 'scripts', 'cli', 'examples', 'example']);
 
 /** Folders, at any depth, that hold database migrations, upgrades and seeds. Any folder or file named `*migrat*` counts too. */
 export const MIGRATION_DIRS: ReadonlySet<string> = new Set(['migrations', 'migration', 'upgrades', 'seeds', 'seed', 'seeders', 'seeder']);
