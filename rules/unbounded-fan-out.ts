@@ -1,5 +1,5 @@
 import { collectionBound, collectionOrigin, describe, describeQueryOrigin, heavyWork, isDescriptorWork, limiterIn, optionIsFinite, perItemIO, runsInTransaction, type OriginTrace } from '../src/collections.js';
-import { isLoop } from '../src/dataflow.js';
+import { directAwaits, isLoop } from '../src/dataflow.js';
 import { MAPPERS_WITH_CONCURRENCY, PROMISE_AGGREGATES, UNLIMITED_ASYNC } from '../src/knowledge/limiters.js';
 import { defineRule, type NodePath, type Node, type RuleContext } from '../src/rule-api.js';
 import { refKey } from '../src/resolve.js';
@@ -108,7 +108,7 @@ export default defineRule<Ids>({
       if (collectionBound(sourcePath).bounded || limiterIn(cbPath)?.limited) return;
       // items.forEach(async (x) => { x.label = format(x); }): nothing runs concurrently that could exhaust anything.
       if (!perItemIO(cbPath)) return;
-      ctx.report(path.node, catchesAll(cbPath.node) ? 'droppedFanOutCaught' : 'droppedFanOut', { source: describe(callee.object), method, fix: pMapFix(ctx, sourcePath, cbPath) });
+      ctx.report(path.node, catchesAll(cbPath) ? 'droppedFanOutCaught' : 'droppedFanOut', { source: describe(callee.object), method, fix: pMapFix(ctx, sourcePath, cbPath) });
     };
     return { CallExpression: check, OptionalCallExpression: check };
   },
@@ -284,10 +284,18 @@ function pMapFix(ctx: RuleContext<Ids>, source: NodePath, perItem: NodePath): st
   return `await pMap(${src}, ${cb}, { concurrency: 8 })`;
 }
 
-/** A callback whose whole body is a `try … catch`: its own errors are handled. */
-function catchesAll(fn: any): boolean {
-  const body = fn.body;
+/** A callback whose every await sits in a `try … catch`: its own errors are handled. */
+function catchesAll(fnPath: NodePath<any>): boolean {
+  const body = fnPath.node.body;
   if (body?.type !== 'BlockStatement') return false;
-  const stmts = body.body.filter((st: any) => st.type !== 'EmptyStatement');
-  return stmts.length === 1 && stmts[0].type === 'TryStatement' && stmts[0].handler !== null;
+  const bodyPath = fnPath.child(body, 'body');
+  let tries = 0;
+  for (const [i, st] of (body.body as any[]).entries()) {
+    if (st.type === 'TryStatement' && st.handler) {
+      tries++;
+      continue;
+    }
+    if (directAwaits(bodyPath.child(st, 'body', i)).length > 0) return false;
+  }
+  return tries > 0;
 }
