@@ -165,18 +165,19 @@ function readIgnoreFile(file: string): Ignore | null {
   return ignore().add(text);
 }
 
+/** The nearest folder at or above `dir` that holds `.git` (a repository's working tree root), or null. */
+export function findGitRoot(dir: string): string | null {
+  for (let d = dir; ; ) {
+    if (fs.existsSync(path.join(d, '.git'))) return d;
+    const parent = path.dirname(d);
+    if (parent === d) return null;
+    d = parent;
+  }
+}
+
 /** Ignore files that apply above a walked root: from the git root down to the root's parent. */
 function ancestorLevels(root: string): Level[] {
-  let gitRoot: string | null = null;
-  for (let dir = root; ; ) {
-    if (fs.existsSync(path.join(dir, '.git'))) {
-      gitRoot = dir;
-      break;
-    }
-    const parent = path.dirname(dir);
-    if (parent === dir) break;
-    dir = parent;
-  }
+  const gitRoot = findGitRoot(root);
   if (!gitRoot) return [];
   const levels: Level[] = [];
   const exclude = readIgnoreFile(path.join(gitRoot, '.git', 'info', 'exclude'));

@@ -39,7 +39,7 @@ import {
 } from './knowledge/frameworks.js';
 import { BUNDLER_HOOKS, STARTUP_DIRS, type ScriptFile } from './knowledge/script-files.js';
 import { isReferenceIdentifier } from './dataflow.js';
-import { isCall, memberPropertyName, refKey, resolveExpression, staticString, unwrapExpression, type Ref } from './resolve.js';
+import { commonJsExportName, isCall, memberPropertyName, refKey, resolveExpression, staticString, unwrapExpression, type Ref } from './resolve.js';
 import { lookup, propertyKeyName, type Binding } from './scope.js';
 import { isFunctionNode, walkPaths, type NodePath } from './walk.js';
 
@@ -763,17 +763,6 @@ function routeChainPath(receiver: any): string | null {
     if (!m || !HTTP_METHODS.has(m)) return null;
     r = unwrapExpression(c.object);
   }
-  return null;
-}
-
-/** `module.exports` → 'default'; `module.exports.x` / `exports.x` → 'x'. */
-function commonJsExportName(left: any, scope: NodePath): string | null {
-  if (left.type !== 'MemberExpression') return null;
-  const ref = resolveExpression(left, scope);
-  if (!ref || ref.kind !== 'global') return null;
-  const [root, a, b] = ref.path;
-  if (root === 'module' && a === 'exports') return ref.path.length === 2 ? 'default' : ref.path.length === 3 ? b! : null;
-  if (root === 'exports' && ref.path.length === 2) return a!;
   return null;
 }
 

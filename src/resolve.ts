@@ -271,3 +271,14 @@ export function displayRef(ref: Ref): string {
       return [ref.binding.name, ...ref.path].join('.');
   }
 }
+
+/** The export a CommonJS assignment target names: `module.exports` → 'default'; `module.exports.x` / `exports.x` → 'x'. */
+export function commonJsExportName(left: any, scope: NodePath): string | null {
+  if (left.type !== 'MemberExpression') return null;
+  const ref = resolveExpression(left, scope);
+  if (!ref || ref.kind !== 'global') return null;
+  const [root, a, b] = ref.path;
+  if (root === 'module' && a === 'exports') return ref.path.length === 2 ? 'default' : ref.path.length === 3 ? b! : null;
+  if (root === 'exports' && ref.path.length === 2) return a!;
+  return null;
+}

@@ -11,7 +11,7 @@ import { excerptFor } from './excerpt.js';
 import { changedSince } from './git.js';
 import { ModuleResolver, type WorkspacePackage } from './module-resolution.js';
 import { loadConfig, type ResolvedConfig } from './config.js';
-import { discover, toPosixRelative } from './discover.js';
+import { discover, findGitRoot, toPosixRelative } from './discover.js';
 import { compareFindings, type ExcerptLine, type Finding, type RunResult, type SkippedFile, type ToolError } from './findings.js';
 import { BROWSER_DEPENDENCIES, BROWSER_DIRS, classifyScriptFile, SERVER_DEPENDENCIES, type ScriptFile } from './knowledge/script-files.js';
 import { SOURCE_EXTENSIONS } from './parse.js';
@@ -239,18 +239,7 @@ function isClientVariant(abs: string, files: ReadonlySet<string>): boolean {
 /** A baseline location: as given (relative to the working directory), or the default at the project root. */
 function baselinePath(given: string | true, cwd: string, config: ResolvedConfig): { abs: string; shown: string } {
   if (given !== true) return { abs: path.resolve(cwd, given), shown: toPosixRelative(cwd, path.resolve(cwd, given)) };
-  let root = config.source ? config.dir : cwd;
-  if (!config.source) {
-    for (let d = cwd; ; ) {
-      if (fs.existsSync(path.join(d, '.git'))) {
-        root = d;
-        break;
-      }
-      const parent = path.dirname(d);
-      if (parent === d) break;
-      d = parent;
-    }
-  }
+  const root = config.source ? config.dir : (findGitRoot(cwd) ?? cwd);
   const abs = path.join(root, DEFAULT_BASELINE);
   return { abs, shown: toPosixRelative(cwd, abs) };
 }

@@ -9,7 +9,7 @@ import type { BlockingCatalog } from './knowledge/blocking-apis.js';
 import { SYNC_CALLBACK_METHODS } from './knowledge/frameworks.js';
 import { constantValue } from './constants.js';
 import { isLazyInit } from './lazy-init.js';
-import { isCall, memberPropertyName, resolveBinding, resolveCallTarget, resolveExpression, staticString, unwrapExpression, type Ref } from './resolve.js';
+import { commonJsExportName, isCall, memberPropertyName, resolveBinding, resolveCallTarget, resolveExpression, staticString, unwrapExpression, type Ref } from './resolve.js';
 import { lookup, propertyKeyName, type Binding } from './scope.js';
 import { isFunctionNode, walkPaths, type NodePath, type Visitors } from './walk.js';
 
@@ -591,7 +591,7 @@ function exportsOf(programPath: NodePath): { exports: Record<string, ExportTarge
     } else if (stmt.type === 'ExpressionStatement' && stmt.expression.type === 'AssignmentExpression') {
       // module.exports = …, module.exports.x = …, exports.x = …
       const { left, right } = stmt.expression;
-      const target = cjsTarget(left, programPath);
+      const target = commonJsExportName(left, programPath);
       if (target === null) continue;
       const t = local(right, programPath);
       if (!t) {
@@ -604,16 +604,6 @@ function exportsOf(programPath: NodePath): { exports: Record<string, ExportTarge
     }
   }
   return { exports, stars };
-}
-
-function cjsTarget(left: any, scope: NodePath): string | null {
-  if (left.type !== 'MemberExpression') return null;
-  const ref = resolveExpression(left, scope);
-  if (!ref || ref.kind !== 'global') return null;
-  const [root, a, b] = ref.path;
-  if (root === 'module' && a === 'exports') return ref.path.length === 2 ? 'default' : ref.path.length === 3 ? b! : null;
-  if (root === 'exports' && ref.path.length === 2) return a!;
-  return null;
 }
 
 function requireSpec(node: any): string | null {
