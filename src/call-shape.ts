@@ -41,6 +41,11 @@ export interface CallShape {
   kind: CallKind;
 }
 
+/**
+ * An exact key for a receiver (`db.users`, `this.repo`, `getClient()`), or null when
+ * part of it has no name. Unlike `describe` in collections.ts, which always returns
+ * display text with `…` placeholders, two receivers with the same key are the same.
+ */
 function text(node: any): string | null {
   node = unwrapExpression(node);
   switch (node.type) {
