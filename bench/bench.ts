@@ -9,8 +9,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { discover } from '../src/discover.js';
-import { SOURCE_EXTENSIONS } from '../src/parse.js';
+import { discover } from '../src/pipeline/discover.js';
+import { SOURCE_EXTENSIONS } from '../src/syntax/parse.js';
 import { generateCorpus } from './corpus.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));

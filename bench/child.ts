@@ -2,8 +2,8 @@
 // with loopguard's options, one thread: the floor) or `loopguard <cli args…>`.
 // Prints `BENCH {"files":…,"maxRssKb":…}` on stderr when done.
 import fs from 'node:fs';
-import { main } from '../src/cli.js';
-import { parseSource } from '../src/parse.js';
+import { main } from '../src/cli/main.js';
+import { parseSource } from '../src/syntax/parse.js';
 
 const [mode, ...args] = process.argv.slice(2);
 let files = 0;

@@ -5,7 +5,7 @@ import v8 from 'node:v8';
 v8.setFlagsFromString('--max-semi-space-size=32');
 let cli;
 try {
-  cli = await import('../dist/src/cli.js');
+  cli = await import('../dist/src/cli/main.js');
 } catch (err) {
   if (err && err.code === 'ERR_MODULE_NOT_FOUND' && String(err.message).includes('dist')) {
     process.stderr.write('loopguard: not built yet. Run `npm install` (or `npm run build`) in the loopguard folder.\n');

@@ -1,7 +1,7 @@
-import { busyWaitClock } from '../src/busy-wait.js';
-import { constantValue } from '../src/constants.js';
-import { isLazyInit } from '../src/lazy-init.js';
-import { defineRule, type NodePath, type Node } from '../src/rule-api.js';
+import { busyWaitClock } from '../src/analysis/busy-wait.js';
+import { constantValue } from '../src/analysis/constants.js';
+import { isLazyInit } from '../src/analysis/lazy-init.js';
+import { defineRule, type NodePath, type Node } from '../src/engine/rule-api.js';
 
 export default defineRule({
   id: 'blocking-call',

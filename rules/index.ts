@@ -1,5 +1,5 @@
 // Every rule, alphabetical by id. `id` === file name (checked by test/meta.test.ts).
-import type { RuleModule } from '../src/rule-api.js';
+import type { RuleModule } from '../src/engine/rule-api.js';
 import awaitInLoop from './await-in-loop.js';
 import blockingCall from './blocking-call.js';
 import missingTimeout from './missing-timeout.js';

@@ -1,10 +1,10 @@
-import { awaitedCall, callShape, isCheapAggregate, isCheapLocalCallee, sharedStateArgs, thisStateTouchedBy, type CallShape } from '../src/call-shape.js';
+import { awaitedCall, callShape, isCheapAggregate, isCheapLocalCallee, sharedStateArgs, thisStateTouchedBy, type CallShape } from '../src/analysis/call-shape.js';
 import { ACQUISITION_NAMES, firstWord, GUARD_VERBS } from '../src/knowledge/call-verbs.js';
-import { directAwaits, flowOf, hasJump, intersects, isReferenceIdentifier, mutableArguments, type VarKey } from '../src/dataflow.js';
-import { defineRule, type NodePath, type Node } from '../src/rule-api.js';
-import { lookup } from '../src/scope.js';
-import { transactionParam } from '../src/transactions.js';
-import { isFunctionNode, walkPaths } from '../src/walk.js';
+import { directAwaits, flowOf, hasJump, intersects, isReferenceIdentifier, mutableArguments, type VarKey } from '../src/analysis/dataflow.js';
+import { defineRule, type NodePath, type Node } from '../src/engine/rule-api.js';
+import { lookup } from '../src/analysis/scope.js';
+import { transactionParam } from '../src/analysis/transactions.js';
+import { isFunctionNode, walkPaths } from '../src/syntax/walk.js';
 
 interface AwaitStep {
   stmt: NodePath;

@@ -10,7 +10,7 @@
 //
 // A first-line header `// loopguard-config: {json}` gives the config for the file
 // (validated like loopguard.config.json).
-import type { Finding } from '../src/findings.js';
+import type { Finding } from '../src/engine/findings.js';
 
 export type AnnotationKind = 'expect' | 'ok' | 'todo-expect' | 'todo-ok';
 

@@ -1,10 +1,10 @@
 // Documentation examples are executable: each `bad` example yields exactly one
 // finding of its rule, each `good` example none.
 import { describe, expect, it } from 'vitest';
-import { analyzeSource, suppress } from '../src/analyze-file.js';
-import { defaultConfig } from '../src/config.js';
-import { ALL_RULE_METAS, RULE_IDS } from '../src/registry.js';
-import { buildSettings } from '../src/run.js';
+import { analyzeSource, suppress } from '../src/engine/analyze-file.js';
+import { defaultConfig } from '../src/pipeline/config.js';
+import { ALL_RULE_METAS, RULE_IDS } from '../src/pipeline/registry.js';
+import { buildSettings } from '../src/pipeline/run.js';
 import { ROOT } from './helpers.js';
 
 function findingsFor(ruleId: string, source: string) {

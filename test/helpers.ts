@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { defaultConfig, validateConfig } from '../src/config.js';
-import { SOURCE_EXTENSIONS } from '../src/parse.js';
-import { runLoopguard, type RunOutput } from '../src/run.js';
+import { defaultConfig, validateConfig } from '../src/pipeline/config.js';
+import { SOURCE_EXTENSIONS } from '../src/syntax/parse.js';
+import { runLoopguard, type RunOutput } from '../src/pipeline/run.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 

@@ -3,9 +3,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RULES } from '../rules/index.js';
-import { main, rulesMarkdown } from '../src/cli.js';
-import { CONFIG_KEYS } from '../src/config.js';
-import { ALL_RULE_METAS, RULE_IDS } from '../src/registry.js';
+import { main, rulesMarkdown } from '../src/cli/main.js';
+import { CONFIG_KEYS } from '../src/pipeline/config.js';
+import { ALL_RULE_METAS, RULE_IDS } from '../src/pipeline/registry.js';
 import { parseAnnotations } from './annotations.js';
 import { ROOT, sourceFilesUnder } from './helpers.js';
 

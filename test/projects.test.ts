@@ -3,9 +3,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { defaultConfig } from '../src/config.js';
-import { RULE_IDS } from '../src/registry.js';
-import { runLoopguard } from '../src/run.js';
+import { defaultConfig } from '../src/pipeline/config.js';
+import { RULE_IDS } from '../src/pipeline/registry.js';
+import { runLoopguard } from '../src/pipeline/run.js';
 import { compare, formatMismatches, parseAnnotations } from './annotations.js';
 import { ROOT, sourceFilesUnder } from './helpers.js';
 

@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { RULE_IDS, RULES } from '../src/registry.js';
+import { RULE_IDS, RULES } from '../src/pipeline/registry.js';
 import { compare, formatMismatches, parseAnnotations } from './annotations.js';
 import { analyzeFixture, ROOT, sourceFilesUnder } from './helpers.js';
 

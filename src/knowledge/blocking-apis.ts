@@ -1,8 +1,6 @@
 // Knowledge table: APIs that block the event loop, why, and what to use instead.
 // Keys are binding-resolved references (`module#export.path`), never bare names,
 // so `cacheSync.get()` or a local `readFileSync` helper can never match.
-import type { Node } from '@babel/types';
-import { refKey, type Ref } from '../resolve.js';
 
 export interface BlockingApi {
   /** Module specifier without `node:`, or `global` for globals such as `Atomics`. */
@@ -19,7 +17,7 @@ export interface BlockingApi {
   cheapUpTo?: number;
 }
 
-const FS_MODULES = ['fs', 'fs-extra', 'graceful-fs'];
+export const FS_MODULES = ['fs', 'fs-extra', 'graceful-fs'];
 
 // `fs` *Sync functions whose async form is not simply the name without `Sync` under fs.promises.
 const FS_ALTERNATIVES: Record<string, string> = {
@@ -40,7 +38,7 @@ const FS_ALTERNATIVES: Record<string, string> = {
 // Reads whose result rarely changes: loading once at startup is often the better fix.
 const FS_READS = new Set(['readFileSync', 'readdirSync', 'existsSync', 'statSync', 'lstatSync', 'accessSync', 'realpathSync', 'readlinkSync', 'readJsonSync', 'pathExistsSync']);
 
-function fsAlternative(module: string, name: string): string {
+export function fsAlternative(module: string, name: string): string {
   const base = name.replace(/Sync$/, '');
   const alt = module === 'fs-extra' ? `\`await fse.${base}(...)\`` : ((Object.hasOwn(FS_ALTERNATIVES, name) ? FS_ALTERNATIVES[name] : undefined) ?? `\`await fs.promises.${base}(...)\``);
   return FS_READS.has(name) ? `${alt}, or read it once at startup` : alt;
@@ -157,87 +155,3 @@ export const BLOCKING_APIS: readonly BlockingApi[] = [
   })),
 ];
 
-export interface BlockingMatch {
-  api: BlockingApi;
-  /** The alternative for this exact name (patterns derive it). */
-  alternative: string;
-  /** `fs.readFileSync` */
-  display: string;
-}
-
-export interface BlockingCatalog {
-  /** `evaluate` folds a numeric argument to a constant when it can (for size thresholds). */
-  match(ref: Ref, call: Node | null, evaluate?: (node: Node) => number | null): BlockingMatch | null;
-  readonly entries: readonly BlockingApi[];
-}
-
-export function createBlockingCatalog(extra: readonly BlockingApi[] = []): BlockingCatalog {
-  const exact = new Map<string, BlockingApi>();
-  const patterns = new Map<string, BlockingApi[]>();
-  const entries = [...BLOCKING_APIS, ...extra];
-  for (const api of entries) {
-    if (api.name.includes('*')) {
-      let arr = patterns.get(api.module);
-      if (!arr) patterns.set(api.module, (arr = []));
-      arr.push(api);
-    } else {
-      exact.set(`${api.module}#${api.name}`, api);
-    }
-  }
-  return {
-    entries,
-    match(ref, call, evaluate) {
-      if (ref.kind !== 'module' && ref.kind !== 'global') return null;
-      const key = refKey(ref);
-      let api = exact.get(key);
-      const name = ref.path.join('.');
-      if (!api) {
-        const module = ref.kind === 'module' ? ref.module : 'global';
-        for (const p of patterns.get(module) ?? []) {
-          if (globMatch(p.name, name)) {
-            api = p;
-            break;
-          }
-        }
-      }
-      if (!api) return null;
-      if (api.when === 'no-callback' && (call === null || hasCallback(call))) return null;
-      if (api.cheapUpTo !== undefined && call) {
-        const first = (call as any).arguments?.[0];
-        const size = first ? (first.type === 'NumericLiteral' ? first.value : (evaluate?.(first) ?? null)) : null;
-        if (size !== null && size <= api.cheapUpTo) return null;
-      }
-      const module = ref.kind === 'module' ? ref.module : '';
-      const display = module ? (name ? `${module}.${name}` : module) : name;
-      const alternative = api.alternative || (FS_MODULES.includes(api.module) ? fsAlternative(api.module, name) : '');
-      return { api, alternative, display };
-    },
-  };
-}
-
-function globMatch(pattern: string, name: string): boolean {
-  if (name.includes('.')) return false;
-  const i = pattern.indexOf('*');
-  const prefix = pattern.slice(0, i);
-  const suffix = pattern.slice(i + 1);
-  return name.length > prefix.length + suffix.length && name.startsWith(prefix) && name.endsWith(suffix);
-}
-
-/** A callback is passed when some argument is (or may be) a function: the last non-literal argument. */
-function hasCallback(call: any): boolean {
-  const args = call.arguments ?? [];
-  if (args.length === 0) return false;
-  const last = args[args.length - 1];
-  switch (last.type) {
-    case 'NumericLiteral':
-    case 'StringLiteral':
-    case 'ObjectExpression':
-    case 'ArrayExpression':
-    case 'BinaryExpression':
-    case 'TemplateLiteral':
-      return false;
-    default:
-      // randomBytes(size) has one argument; anything after the size (or buffer) may be the callback.
-      return args.length >= 2 || last.type === 'SpreadElement';
-  }
-}

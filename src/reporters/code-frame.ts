@@ -2,7 +2,7 @@
 //     13 |   app.post('/upload', (req, res) => {
 //   > 14 |     const data = fs.readFileSync(req.body.path);
 //        |                  ^^^^^^^^^^^^^^^
-import type { ExcerptLine, Finding } from '../findings.js';
+import type { ExcerptLine, Finding } from '../engine/findings.js';
 
 export interface FrameStyle {
   gutter(s: string): string;

@@ -3,7 +3,7 @@
 // subdirectory (`working-directory: packages/api`) would point at the wrong
 // files: rebase them onto the checkout when running under GitHub Actions.
 import path from 'node:path';
-import type { RunResult } from '../findings.js';
+import type { RunResult } from '../engine/findings.js';
 
 export function rebaseResult(result: RunResult, cwd: string, base: string): RunResult {
   const rel = path.relative(base, cwd);

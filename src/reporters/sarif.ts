@@ -2,8 +2,8 @@
 // ruleId is exactly the rule id; URIs are relative to the working directory
 // (uriBaseId %SRCROOT%); regions are 1-based with exclusive end columns.
 import type * as Sarif from 'sarif';
-import type { Finding } from '../findings.js';
-import type { RuleMeta } from '../rule-api.js';
+import type { Finding } from '../engine/findings.js';
+import type { RuleMeta } from '../engine/rule-api.js';
 import type { Reporter } from './types.js';
 
 export const SARIF_SCHEMA = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';

@@ -1,6 +1,6 @@
 // Human output, grouped by file. The only module that uses chalk.
 import { Chalk } from 'chalk';
-import type { Finding, RunResult } from '../findings.js';
+import type { Finding, RunResult } from '../engine/findings.js';
 import { codeFrame } from './code-frame.js';
 import type { Reporter } from './types.js';
 

@@ -1,5 +1,5 @@
-import type { RunResult } from '../findings.js';
-import type { RuleMeta } from '../rule-api.js';
+import type { RunResult } from '../engine/findings.js';
+import type { RuleMeta } from '../engine/rule-api.js';
 
 export interface ReportContext {
   cwd: string;

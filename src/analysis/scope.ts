@@ -1,8 +1,8 @@
 // Lazy lexical scope lookup. Instead of crawling every scope of every file
 // (Babel's scope tracker), each scope node's declarations are collected the
 // first time a name is looked up through it, and cached per node.
-import type { Node } from '@babel/types';
-import type { NodePath } from './walk.js';
+import type { Node } from '../syntax/ast.js';
+import type { NodePath } from '../syntax/walk.js';
 
 export type BindingKind =
   | 'import'

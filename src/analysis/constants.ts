@@ -2,7 +2,7 @@
 // Math.ceil/floor/round/min/max, and const bindings to such values.
 import { lookup } from './scope.js';
 import { memberPropertyName, unwrapExpression } from './resolve.js';
-import type { NodePath } from './walk.js';
+import type { NodePath } from '../syntax/walk.js';
 
 export function constantValue(node: any, scope: NodePath, depth = 0): number | null {
   if (depth > 8 || !node) return null;

@@ -1,6 +1,6 @@
 // What an awaited call looks like: its name, its receiver, and what it
 // probably does (read, write, sleep, barrier, aggregate). Shared by the await rules.
-import type { Node } from '@babel/types';
+import type { Node } from '../syntax/ast.js';
 import { flowOf, rootVar, type VarKey } from './dataflow.js';
 import {
   AGGREGATE_CALLEES,
@@ -18,11 +18,11 @@ import {
   SYNC_BUILTINS,
   words,
   WRITE_VERBS,
-} from './knowledge/call-verbs.js';
+} from '../knowledge/call-verbs.js';
 import { memberPropertyName, refKey, resolveExpression, staticString, unwrapExpression } from './resolve.js';
 import { lookup, type Binding } from './scope.js';
-import { classMethod, functionOfRef } from './summary.js';
-import { isFunctionNode, someNode, walkPaths, type NodePath } from './walk.js';
+import { classMethod, functionOfRef } from './functions.js';
+import { isFunctionNode, someNode, walkPaths, type NodePath } from '../syntax/walk.js';
 
 export type CallKind = 'read' | 'write' | 'sleep' | 'barrier' | 'aggregate' | 'migration' | 'cheap';
 

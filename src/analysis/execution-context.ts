@@ -12,7 +12,7 @@
 //            call-graph phase decides (a helper is not hot by itself)
 //
 // Everything is computed lazily, per function, and memoised.
-import type { Node } from '@babel/types';
+import type { Node } from '../syntax/ast.js';
 import {
   APP_FACTORIES,
   EVENT_METHODS,
@@ -36,12 +36,12 @@ import {
   STARTUP_FUNCTION_NAMES,
   SYNC_CALLBACK_METHODS,
   TIMERS,
-} from './knowledge/frameworks.js';
-import { BUNDLER_HOOKS, STARTUP_DIRS, type ScriptFile } from './knowledge/script-files.js';
+} from '../knowledge/frameworks.js';
+import { BUNDLER_HOOKS, STARTUP_DIRS, type ScriptFile } from '../knowledge/script-files.js';
 import { isReferenceIdentifier } from './dataflow.js';
 import { commonJsExportName, isCall, memberPropertyName, refKey, resolveExpression, staticString, unwrapExpression, type Ref } from './resolve.js';
 import { lookup, propertyKeyName, type Binding } from './scope.js';
-import { isFunctionNode, walkPaths, type NodePath } from './walk.js';
+import { isFunctionNode, walkPaths, type NodePath } from '../syntax/walk.js';
 
 export type ContextKind = 'hot' | 'startup' | 'script' | 'worker' | 'helper';
 

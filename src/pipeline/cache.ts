@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { FileResult } from './analyze-file.js';
+import type { FileResult } from '../engine/analyze-file.js';
 
 const FORMAT = 1;
 

@@ -8,9 +8,9 @@
 // const aliases, `.bind`, and TypeScript wrappers (`as`, `!`, `satisfies`).
 // A local function, parameter or variable that merely shares a name resolves to
 // that local binding, never to the API.
-import type { Node } from '@babel/types';
+import type { Node } from '../syntax/ast.js';
 import { lookup, type Binding } from './scope.js';
-import type { NodePath } from './walk.js';
+import type { NodePath } from '../syntax/walk.js';
 
 export type Ref =
   | { kind: 'module'; module: string; path: readonly string[] }

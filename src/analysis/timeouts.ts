@@ -2,10 +2,10 @@
 // elsewhere in the same function where it can be seen) set one of the given
 // keys; is a timeout set on the returned object later; is the call raced
 // against a timer?
-import { TIMEOUT_WRAPPER, TIMER_CALL } from './knowledge/http-clients.js';
+import { TIMEOUT_WRAPPER, TIMER_CALL } from '../knowledge/http-clients.js';
 import { isCall, memberPropertyName, refKey, resolveExpression, unwrapExpression } from './resolve.js';
 import { lookup, propertyKeyName, type Binding } from './scope.js';
-import { isFunctionNode, someNode, walkPaths, type NodePath } from './walk.js';
+import { isFunctionNode, someNode, walkPaths, type NodePath } from '../syntax/walk.js';
 
 /** 'yes': the options set a deadline; 'no': they visibly do not; 'unknown': they cannot be seen. */
 export type Coverage = 'yes' | 'no' | 'unknown';

@@ -7,14 +7,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
-import { DEFAULT_BASELINE } from './baseline.js';
-import { ConfigError } from './config.js';
-import { ALL_RULE_METAS, findMeta, suggestRuleId } from './registry.js';
-import { REPORTERS } from './reporters/index.js';
-import { rebaseResult } from './reporters/rebase.js';
-import type { RuleMeta } from './rule-api.js';
-import { runLoopguard, UsageError } from './run.js';
-import { TOOL, VERSION } from './version.js';
+import { DEFAULT_BASELINE } from '../pipeline/baseline.js';
+import { ConfigError } from '../pipeline/config.js';
+import { ALL_RULE_METAS, findMeta, suggestRuleId } from '../pipeline/registry.js';
+import { REPORTERS } from '../reporters/index.js';
+import { rebaseResult } from '../reporters/rebase.js';
+import type { RuleMeta } from '../engine/rule-api.js';
+import { runLoopguard, UsageError } from '../pipeline/run.js';
+import { TOOL, VERSION } from '../pipeline/version.js';
 
 export interface CliIO {
   stdout: { write(s: string): unknown; isTTY?: boolean };

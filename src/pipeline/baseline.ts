@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { toPosixRelative } from './discover.js';
-import type { Finding } from './findings.js';
+import type { Finding } from '../engine/findings.js';
 import { UsageError } from './settings.js';
 
 export const DEFAULT_BASELINE = '.loopguard-baseline.json';

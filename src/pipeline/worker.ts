@@ -3,7 +3,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { analyzeOne } from './pool.js';
 import { buildSettingsFromSpec, type SettingsSpec } from './settings.js';
-import type { AnalyzeInput } from './analyze-file.js';
+import type { AnalyzeInput } from '../engine/analyze-file.js';
 
 const settings = buildSettingsFromSpec((workerData as { spec: SettingsSpec }).spec);
 

@@ -1,6 +1,6 @@
 // Source lines kept for code frames: one before, the flagged lines (up to 3),
 // one after; long (minified) lines cut to a window around the finding.
-import type { ExcerptLine, Finding } from './findings.js';
+import type { ExcerptLine, Finding } from '../engine/findings.js';
 
 const LINE_BREAK = /\r\n|[\r\n\u2028\u2029]/;
 const MAX_EXCERPT = 240;

@@ -2,12 +2,12 @@
 // Built from plain data (a SettingsSpec) so worker threads can rebuild them,
 // and hashed into cache keys.
 import { createHash } from 'node:crypto';
-import type { ActiveRule, AnalyzeSettings } from './analyze-file.js';
+import type { ActiveRule, AnalyzeSettings } from '../engine/analyze-file.js';
 import type { ResolvedConfig, RuleSetting } from './config.js';
-import type { Severity } from './findings.js';
-import { createBlockingCatalog } from './knowledge/blocking-apis.js';
+import type { Severity } from '../engine/findings.js';
+import { createBlockingCatalog } from '../analysis/blocking-catalog.js';
 import { CORE_RULES, RULES, suggestRuleId } from './registry.js';
-import { severityOf } from './rule-api.js';
+import { severityOf } from '../engine/rule-api.js';
 import { BUILD_ID } from './version.js';
 
 /** A problem with how loopguard was called: exit code 2. */

@@ -1,14 +1,14 @@
 // What a rule is and what it may use. Rules import only this module, the
 // shared analyses and the knowledge tables; never Babel's traversal, the
 // filesystem, `process` or chalk.
-import type { Node } from '@babel/types';
-import type { CallGraph } from './call-graph.js';
-import type { ExecutionContext } from './execution-context.js';
-import type { BlockingCatalog } from './knowledge/blocking-apis.js';
-import type { ScriptRole } from './knowledge/script-files.js';
-import type { Ref } from './resolve.js';
+import type { Node } from '../syntax/ast.js';
+import type { CallGraph } from '../project/call-graph.js';
+import type { ExecutionContext } from '../analysis/execution-context.js';
+import type { BlockingCatalog } from '../analysis/blocking-catalog.js';
+import type { ScriptRole } from '../knowledge/script-files.js';
+import type { Ref } from '../analysis/resolve.js';
 import type { Severity, TraceStep } from './findings.js';
-import type { NodePath, Visitors } from './walk.js';
+import type { NodePath, Visitors } from '../syntax/walk.js';
 
 export type { NodePath, Visitors, Node, Ref, ExecutionContext };
 

@@ -1,19 +1,19 @@
 // Per-file work: parse once, run every enabled rule's visitors in one merged
 // traversal, apply suppressions. Input and output are plain data so this can
 // run in a worker and be cached.
-import type { Node } from '@babel/types';
+import type { Node } from '../syntax/ast.js';
 import { createHash } from 'node:crypto';
 import { CORE_RULES } from './core-rules.js';
-import { ContextAnalyzer, describeFunction, functionName } from './execution-context.js';
+import { ContextAnalyzer, describeFunction, functionName } from '../analysis/execution-context.js';
 import type { Finding, Severity } from './findings.js';
-import { roleFromImports, runsInBrowser } from './file-role.js';
-import type { ScriptFile } from './knowledge/script-files.js';
-import { parseSource } from './parse.js';
-import { resolveCallTarget, resolveExpression } from './resolve.js';
+import { roleFromImports, runsInBrowser } from '../analysis/file-role.js';
+import type { ScriptFile } from '../knowledge/script-files.js';
+import { parseSource } from '../syntax/parse.js';
+import { resolveCallTarget, resolveExpression } from '../analysis/resolve.js';
 import { formatMessage, type Knowledge, type RuleContext, type RuleModule } from './rule-api.js';
 import { applyDirectives, parseDirectives, type CommentText, type Directive, type DirectiveProblem } from './suppressions.js';
-import { SummaryBuilder, type FileSummary } from './summary.js';
-import { isFunctionNode, mergeVisitors, NodePath, traverse, walkPaths, type Visitors } from './walk.js';
+import { SummaryBuilder, type FileSummary } from '../project/summary.js';
+import { isFunctionNode, mergeVisitors, NodePath, traverse, walkPaths, type Visitors } from '../syntax/walk.js';
 
 export interface AnalyzeInput {
   /** Relative to the working directory, POSIX. */

@@ -6,7 +6,7 @@ import { availableParallelism } from 'node:os';
 import { setImmediate as yieldToEvents } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { analyzeSource, type AnalyzeInput, type AnalyzeSettings, type FileResult } from './analyze-file.js';
+import { analyzeSource, type AnalyzeInput, type AnalyzeSettings, type FileResult } from '../engine/analyze-file.js';
 import { RULE_IDS } from './registry.js';
 import type { SettingsSpec } from './settings.js';
 

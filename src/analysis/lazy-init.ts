@@ -5,7 +5,7 @@
 //   if (cached) return cached; cached = fs.readFileSync(…)
 import { rootVar, type VarKey } from './dataflow.js';
 import { unwrapExpression } from './resolve.js';
-import { isFunctionNode, walkPaths, type NodePath } from './walk.js';
+import { isFunctionNode, walkPaths, type NodePath } from '../syntax/walk.js';
 
 /** The variable an "is it initialised yet?" test looks at: `!x`, `x == null`, `x === undefined`, `!this.x`, `!cache.has(k)`. */
 function guardedVar(test: any, at: NodePath, negated: boolean): VarKey | null {

@@ -1,9 +1,9 @@
 // Busy-wait detection: a loop that spins on a clock with an empty or trivial
 // body (`while (Date.now() < end) {}`, `for (;;) { if (performance.now() - t > ms) break; }`).
-import type { Node } from '@babel/types';
-import { CLOCK_READS } from './knowledge/clocks.js';
+import type { Node } from '../syntax/ast.js';
+import { CLOCK_READS } from '../knowledge/clocks.js';
 import { refKey, resolveExpression } from './resolve.js';
-import { walkPaths, type NodePath } from './walk.js';
+import { walkPaths, type NodePath } from '../syntax/walk.js';
 
 /** A loop that spins on a clock with an empty or trivial body: the clock read, or null. */
 export function busyWaitClock(loop: NodePath<any>): { name: string; at: Node } | null {

@@ -1,7 +1,7 @@
 // File-level facts read from a file's own imports: a module that parses argv
 // with commander, or drives a bundler, is a script whatever folder it is in.
-import type { Node } from '@babel/types';
-import { BUILD_MODULES, CLI_MODULES, type ScriptFile } from './knowledge/script-files.js';
+import type { Node } from '../syntax/ast.js';
+import { BUILD_MODULES, CLI_MODULES, type ScriptFile } from '../knowledge/script-files.js';
 import { normalizeModule, staticString, unwrapExpression } from './resolve.js';
 
 /** The modules a program imports or requires at its top level. */

@@ -5,7 +5,7 @@
 // unknown: never guessed by name.
 import fs from 'node:fs';
 import path from 'node:path';
-import { SOURCE_EXTENSIONS } from './parse.js';
+import { SOURCE_EXTENSIONS } from '../syntax/parse.js';
 
 export interface WorkspacePackage {
   dir: string;

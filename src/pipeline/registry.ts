@@ -1,7 +1,7 @@
 // All rule metadata the tool knows: the rules plus the engine's own diagnostics.
-import { RULES } from '../rules/index.js';
-import { CORE_RULES } from './core-rules.js';
-import type { RuleMeta, RuleModule } from './rule-api.js';
+import { RULES } from '../../rules/index.js';
+import { CORE_RULES } from '../engine/core-rules.js';
+import type { RuleMeta, RuleModule } from '../engine/rule-api.js';
 
 export { RULES, CORE_RULES };
 

@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
-import type { SkippedFile } from './findings.js';
+import type { SkippedFile } from '../engine/findings.js';
 
 /** Folders never entered during a directory walk (unless given explicitly). */
 export const DEFAULT_SKIPPED_DIRS: ReadonlySet<string> = new Set([

@@ -3,15 +3,16 @@
 // functions (resolved as far as this file allows), and the file's exports.
 // Built by engine visitors during the one traversal; plain data, so it can come
 // from a worker or a cache.
-import type { Node } from '@babel/types';
-import { describeFunction, functionName, type ContextAnalyzer, type ContextKind } from './execution-context.js';
-import type { BlockingCatalog } from './knowledge/blocking-apis.js';
-import { SYNC_CALLBACK_METHODS } from './knowledge/frameworks.js';
-import { constantValue } from './constants.js';
-import { isLazyInit } from './lazy-init.js';
-import { commonJsExportName, isCall, memberPropertyName, resolveBinding, resolveCallTarget, resolveExpression, staticString, unwrapExpression, type Ref } from './resolve.js';
-import { lookup, propertyKeyName, type Binding } from './scope.js';
-import { isFunctionNode, walkPaths, type NodePath, type Visitors } from './walk.js';
+import type { Node } from '../syntax/ast.js';
+import { describeFunction, functionName, type ContextAnalyzer, type ContextKind } from '../analysis/execution-context.js';
+import type { BlockingCatalog } from '../analysis/blocking-catalog.js';
+import { SYNC_CALLBACK_METHODS } from '../knowledge/frameworks.js';
+import { constantValue } from '../analysis/constants.js';
+import { isLazyInit } from '../analysis/lazy-init.js';
+import { commonJsExportName, isCall, memberPropertyName, resolveBinding, resolveCallTarget, resolveExpression, staticString, unwrapExpression, type Ref } from '../analysis/resolve.js';
+import { lookup, propertyKeyName, type Binding } from '../analysis/scope.js';
+import { classMethod, functionOfBinding, functionOfRef } from '../analysis/functions.js';
+import { isFunctionNode, walkPaths, type NodePath, type Visitors } from '../syntax/walk.js';
 
 /** Where a call goes: a function of this file, or a path into another module. */
 export type CallTarget = { kind: 'local'; fn: string } | { kind: 'module'; source: string; path: string[] };
@@ -358,19 +359,6 @@ function runsInline(path: NodePath): boolean {
   return false;
 }
 
-/** The method `name` of the class enclosing `path` (methods and arrow-function fields). */
-export function classMethod(path: NodePath, name: string): Node | null {
-  const cls = path.findAncestor((p) => p.node.type === 'ClassBody');
-  if (!cls) return null;
-  for (const m of (cls.node as any).body) {
-    const key = m.key?.type === 'PrivateName' ? `#${m.key.id.name}` : propertyKeyName(m);
-    if (key !== name) continue;
-    if (m.type === 'ClassMethod' || m.type === 'ClassPrivateMethod') return m;
-    if ((m.type === 'ClassProperty' || m.type === 'ClassPrivateProperty') && m.value && isFunctionNode(unwrapExpression(m.value))) return unwrapExpression(m.value);
-  }
-  return null;
-}
-
 type ClassRef = { kind: 'local'; node: any } | { kind: 'module'; source: string; path: string[] };
 
 /** The class an expression names: a class of this file, or an imported or required one. */
@@ -475,43 +463,6 @@ function methodOfClass(cls: any, name: string): Node | null {
   for (const m of cls.body?.body ?? []) {
     if (m.type === 'ClassMethod' && m.kind === 'method' && propertyKeyName(m) === name) return m;
     if (m.type === 'ClassProperty' && propertyKeyName(m) === name && m.value && isFunctionNode(unwrapExpression(m.value))) return unwrapExpression(m.value);
-  }
-  return null;
-}
-
-/** The function a local binding (or a member of a local object of functions) refers to. */
-export function functionOfRef(ref: Ref, depth = 0): Node | null {
-  if (ref.kind !== 'binding' || depth > 8) return null;
-  let node = functionOfBinding(ref.binding, depth);
-  if (!node) return null;
-  for (const prop of ref.path) {
-    // helpers.load() where const helpers = { load, save() {…} }
-    const obj = unwrapExpression(node as any);
-    if (obj.type !== 'ObjectExpression') return null;
-    const p = obj.properties.find((x: any) => (x.type === 'ObjectProperty' || x.type === 'ObjectMethod') && propertyKeyName(x) === prop);
-    if (!p) return null;
-    if (p.type === 'ObjectMethod') return p;
-    const v = unwrapExpression(p.value);
-    if (isFunctionNode(v)) node = v;
-    else if (v.type === 'Identifier') {
-      const b = lookup(ref.binding.scopePath, v.name);
-      node = b ? functionOfBinding(b, depth + 1) : null;
-      if (!node) return null;
-    } else return null;
-  }
-  const n = unwrapExpression(node as any);
-  return isFunctionNode(n) ? n : null;
-}
-
-function functionOfBinding(b: Binding, depth: number): Node | null {
-  if (b.kind === 'function') return b.declNode;
-  if ((b.kind === 'const' || b.kind === 'let' || b.kind === 'var') && b.init && b.steps.length === 0) {
-    const init = unwrapExpression(b.init as any);
-    if (isFunctionNode(init) || init.type === 'ObjectExpression') return init;
-    if (init.type === 'Identifier' || init.type === 'MemberExpression') {
-      const r = resolveExpression(init, b.scopePath);
-      if (r && r.kind === 'binding') return functionOfRef(r, depth + 1);
-    }
   }
   return null;
 }

@@ -1,9 +1,9 @@
 // Statement-level data flow for the await rules: which bindings a piece of
 // code reads and writes (resolved through scope, so shadowed names are
 // different variables), the awaits it runs directly, and how it can leave a loop.
-import type { Node } from '@babel/types';
+import type { Node } from '../syntax/ast.js';
 import { lookup, type Binding } from './scope.js';
-import { isFunctionNode, walkPaths, type NodePath } from './walk.js';
+import { isFunctionNode, walkPaths, type NodePath } from '../syntax/walk.js';
 
 /**
  * A variable: a resolved binding, `'this'`, `'this.<prop>'` for state reached

@@ -3,7 +3,7 @@
 // a constant table), or by its input (a request body, a directory listing)?
 // Where does it come from? Does the work done per item leave the process, and
 // does a callback go through a limiter?
-import { firstWord, words } from './knowledge/call-verbs.js';
+import { firstWord, words } from '../knowledge/call-verbs.js';
 import {
   CHUNK_FUNCTIONS,
   CONFIG_SEGMENTS,
@@ -29,11 +29,11 @@ import {
   REGISTRY_NAMES,
   RESOLVER_METHODS,
   TRANSACTION_NAMES,
-} from './knowledge/limiters.js';
+} from '../knowledge/limiters.js';
 import { isCall, memberPropertyName, refKey, resolveExpression, staticString, unwrapExpression, type Ref } from './resolve.js';
-import { classMethod, functionOfRef } from './summary.js';
+import { classMethod, functionOfRef } from './functions.js';
 import { lookup, propertyKeyName, type Binding } from './scope.js';
-import { isFunctionNode, NodePath, walkPaths, type Node } from './walk.js';
+import { isFunctionNode, NodePath, walkPaths, type Node } from '../syntax/walk.js';
 
 export type Bound = { bounded: true; why: string } | { bounded: false; source: string };
 

@@ -3,10 +3,10 @@
 // JSON only: configuration is data and is never executed.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { BlockingApi } from './knowledge/blocking-apis.js';
-import type { ConfigSeverity } from './findings.js';
+import type { BlockingApi } from '../knowledge/blocking-apis.js';
+import type { ConfigSeverity } from '../engine/findings.js';
 import { findMeta, suggestRuleId } from './registry.js';
-import type { OptionSpec } from './rule-api.js';
+import type { OptionSpec } from '../engine/rule-api.js';
 
 export interface RuleSetting {
   severity: ConfigSeverity;

@@ -4,7 +4,7 @@
 import type { VarKey } from './dataflow.js';
 import { memberPropertyName, unwrapExpression, isCall } from './resolve.js';
 import { lookup } from './scope.js';
-import { isFunctionNode, type NodePath } from './walk.js';
+import { isFunctionNode, type NodePath } from '../syntax/walk.js';
 
 const TRANSACTION = /transaction/i;
 

@@ -1,0 +1,89 @@
+// Matching a resolved call against the blocking-API knowledge table (plus user entries from config).
+import { BLOCKING_APIS, FS_MODULES, fsAlternative, type BlockingApi } from '../knowledge/blocking-apis.js';
+import type { Node } from '../syntax/ast.js';
+import { refKey, type Ref } from './resolve.js';
+
+export interface BlockingMatch {
+  api: BlockingApi;
+  /** The alternative for this exact name (patterns derive it). */
+  alternative: string;
+  /** `fs.readFileSync` */
+  display: string;
+}
+
+export interface BlockingCatalog {
+  /** `evaluate` folds a numeric argument to a constant when it can (for size thresholds). */
+  match(ref: Ref, call: Node | null, evaluate?: (node: Node) => number | null): BlockingMatch | null;
+  readonly entries: readonly BlockingApi[];
+}
+
+export function createBlockingCatalog(extra: readonly BlockingApi[] = []): BlockingCatalog {
+  const exact = new Map<string, BlockingApi>();
+  const patterns = new Map<string, BlockingApi[]>();
+  const entries = [...BLOCKING_APIS, ...extra];
+  for (const api of entries) {
+    if (api.name.includes('*')) {
+      let arr = patterns.get(api.module);
+      if (!arr) patterns.set(api.module, (arr = []));
+      arr.push(api);
+    } else {
+      exact.set(`${api.module}#${api.name}`, api);
+    }
+  }
+  return {
+    entries,
+    match(ref, call, evaluate) {
+      if (ref.kind !== 'module' && ref.kind !== 'global') return null;
+      const key = refKey(ref);
+      let api = exact.get(key);
+      const name = ref.path.join('.');
+      if (!api) {
+        const module = ref.kind === 'module' ? ref.module : 'global';
+        for (const p of patterns.get(module) ?? []) {
+          if (globMatch(p.name, name)) {
+            api = p;
+            break;
+          }
+        }
+      }
+      if (!api) return null;
+      if (api.when === 'no-callback' && (call === null || hasCallback(call))) return null;
+      if (api.cheapUpTo !== undefined && call) {
+        const first = (call as any).arguments?.[0];
+        const size = first ? (first.type === 'NumericLiteral' ? first.value : (evaluate?.(first) ?? null)) : null;
+        if (size !== null && size <= api.cheapUpTo) return null;
+      }
+      const module = ref.kind === 'module' ? ref.module : '';
+      const display = module ? (name ? `${module}.${name}` : module) : name;
+      const alternative = api.alternative || (FS_MODULES.includes(api.module) ? fsAlternative(api.module, name) : '');
+      return { api, alternative, display };
+    },
+  };
+}
+
+function globMatch(pattern: string, name: string): boolean {
+  if (name.includes('.')) return false;
+  const i = pattern.indexOf('*');
+  const prefix = pattern.slice(0, i);
+  const suffix = pattern.slice(i + 1);
+  return name.length > prefix.length + suffix.length && name.startsWith(prefix) && name.endsWith(suffix);
+}
+
+/** A callback is passed when some argument is (or may be) a function: the last non-literal argument. */
+function hasCallback(call: any): boolean {
+  const args = call.arguments ?? [];
+  if (args.length === 0) return false;
+  const last = args[args.length - 1];
+  switch (last.type) {
+    case 'NumericLiteral':
+    case 'StringLiteral':
+    case 'ObjectExpression':
+    case 'ArrayExpression':
+    case 'BinaryExpression':
+    case 'TemplateLiteral':
+      return false;
+    default:
+      // randomBytes(size) has one argument; anything after the size (or buffer) may be the callback.
+      return args.length >= 2 || last.type === 'SpreadElement';
+  }
+}
