@@ -40,7 +40,7 @@ export interface OptionSpec {
 
 export type RuleCategory = 'blocking' | 'concurrency' | 'timeouts' | 'engine';
 
-export interface RuleMeta<M extends string = string> {
+export interface RuleMeta<M extends string = string, E extends string = string> {
   id: string;
   category: RuleCategory;
   /** Default severity. */
@@ -50,6 +50,12 @@ export interface RuleMeta<M extends string = string> {
   messages: Record<M, MessageSpec>;
   docs: RuleDocs;
   options?: Record<string, OptionSpec>;
+  /**
+   * Named exemptions: cases the rule deliberately leaves alone, id (kebab-case)
+   * to a one-line reason. Rule code applies one with `ctx.exempt(id, node)`;
+   * each is pinned by a fixture only it covers (`npm run check:exemptions`).
+   */
+  exemptions?: Record<E, string>;
 }
 
 export interface Knowledge {
