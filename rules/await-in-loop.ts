@@ -40,13 +40,19 @@ export default defineRule({
     whenNotToUse:
       'When the order matters for a reason loopguard cannot see (a rate limit, an external sequence), keep the loop and add `// loopguard-ignore-next-line await-in-loop -- <why>` (an existing `// eslint-disable-next-line no-await-in-loop` on the await is honoured as the same judgement).',
   },
+  exemptions: {
+    'script-file': 'tests, migrations, seeds and scripts run once, outside a server: their order is often the point',
+    'browser-code': 'code that runs in a browser does not hold up a Node event loop',
+    'for-await': '`for await` consumes an async iterable one item at a time by design',
+  },
   create(ctx) {
-    if (ctx.file.role === 'test' || ctx.file.role === 'migration' || ctx.file.role === 'script' || ctx.file.runsInBrowser) return {};
+    if ((ctx.file.role === 'test' || ctx.file.role === 'migration' || ctx.file.role === 'script') && ctx.exempt('script-file', null)) return {};
+    if (ctx.file.runsInBrowser && ctx.exempt('browser-code', null)) return {};
     const reported = new Set<Node>();
     let eslint: EslintDirectives | null = null;
     const check = (loopPath: NodePath<any>) => {
       const loop = loopPath.node;
-      if (loop.type === 'ForOfStatement' && loop.await) return;
+      if (loop.type === 'ForOfStatement' && loop.await && ctx.exempt('for-await', loop)) return;
       const bodyPath = loopPath.child(loop.body, 'body');
       const awaits = directAwaits(bodyPath).filter((a) => a.node.type === 'AwaitExpression');
       // An inner loop already reported its awaits; report this one only for awaits of its own.

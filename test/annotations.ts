@@ -4,13 +4,14 @@
 //   // expect: <rule-id>[, <rule-id>]      a finding on this line (trailing) or the next code line (own line)
 //   // expect: <rule-id> "<substring>"     …whose message or help contains the substring (an optional ` -- why` may follow)
 //   // ok: <rule-id> -- <why>              a tempting non-finding: the rule must not fire here
+//   // ok: <rule-id>[<exemption>] -- <why>  …and it is this named exemption of the rule that applies here
 //   // todo-expect: <rule-id> -- <why>     known false negative; fails once it starts passing
 //   // todo-ok: <rule-id> -- <why>         known false positive; same
 //   /* expect: <rule-id> */                the same, inside JSX
 //
 // A first-line header `// loopguard-config: {json}` gives the config for the file
 // (validated like loopguard.config.json).
-import type { Finding } from '../src/engine/findings.js';
+import type { ExemptionUse, Finding } from '../src/engine/findings.js';
 
 export type AnnotationKind = 'expect' | 'ok' | 'todo-expect' | 'todo-ok';
 
@@ -18,6 +19,8 @@ export interface Expectation {
   kind: AnnotationKind;
   ruleId: string;
   substring: string | null;
+  /** `ok: rule[exemption]`: the named exemption that must apply on this line. */
+  exemption: string | null;
   /** Line the annotation applies to. */
   line: number;
   /** Line the annotation is written on. */
@@ -72,8 +75,8 @@ function parseItems(file: string, line: number, kind: AnnotationKind, text: stri
   if ((kind !== 'expect') && !/\s--\s\S/.test(text)) {
     throw new AnnotationError(`${file}:${line}: "${kind}:" needs a reason after " -- "`);
   }
-  const items: { ruleId: string; substring: string | null }[] = [];
-  const re = /\s*([a-z][a-z0-9-]*)(?:\s+"([^"]*)")?\s*(,|$)/gy;
+  const items: { ruleId: string; substring: string | null; exemption: string | null }[] = [];
+  const re = /\s*([a-z][a-z0-9-]*)(?:\[([a-z][a-z0-9-]*)\])?(?:\s+"([^"]*)")?\s*(,|$)/gy;
   let m: RegExpExecArray | null;
   let consumed = 0;
   while ((m = re.exec(body)) !== null) {
@@ -81,8 +84,9 @@ function parseItems(file: string, line: number, kind: AnnotationKind, text: stri
     consumed = re.lastIndex;
     const ruleId = m[1]!;
     if (!known.has(ruleId)) throw new AnnotationError(`${file}:${line}: unknown rule id "${ruleId}" in annotation`);
-    items.push({ ruleId, substring: m[2] ?? null });
-    if (m[3] === '') break;
+    if (m[2] !== undefined && kind !== 'ok') throw new AnnotationError(`${file}:${line}: only "ok:" annotations name an exemption`);
+    items.push({ ruleId, exemption: m[2] ?? null, substring: m[3] ?? null });
+    if (m[4] === '') break;
   }
   if (items.length === 0 || body.slice(consumed).trim() !== '') {
     throw new AnnotationError(`${file}:${line}: cannot read annotation "${kind}:${text}"`);
@@ -91,15 +95,28 @@ function parseItems(file: string, line: number, kind: AnnotationKind, text: stri
 }
 
 export interface Mismatch {
-  kind: 'missing' | 'unexpected' | 'fixed-todo';
+  kind: 'missing' | 'unexpected' | 'fixed-todo' | 'wrong-exemption';
   line: number;
   ruleId: string;
   detail: string;
 }
 
-/** Compare findings of `ruleIds` with the expectations. */
-export function compare(expectations: readonly Expectation[], findings: readonly Finding[], ruleIds: ReadonlySet<string>): Mismatch[] {
+/** Compare findings of `ruleIds` with the expectations (and the exemptions that applied with `ok: rule[id]`). */
+export function compare(
+  expectations: readonly Expectation[],
+  findings: readonly Finding[],
+  ruleIds: ReadonlySet<string>,
+  exemptions: readonly ExemptionUse[] = [],
+): Mismatch[] {
   const out: Mismatch[] = [];
+  for (const e of expectations) {
+    if (e.exemption === null) continue;
+    const applied = exemptions.filter((x) => x.ruleId === e.ruleId && x.line <= e.line && e.line <= x.endLine);
+    if (!applied.some((x) => x.id === e.exemption)) {
+      const seen = [...new Set(applied.map((x) => x.id))].join(', ');
+      out.push({ kind: 'wrong-exemption', line: e.line, ruleId: e.ruleId, detail: `expected exemption [${e.exemption}]; applied here: ${seen || 'none'}` });
+    }
+  }
   const remaining = findings.filter((f) => ruleIds.has(f.ruleId));
   const take = (line: number, ruleId: string, substring: string | null): Finding | null => {
     const i = remaining.findIndex((f) => f.line === line && f.ruleId === ruleId && (substring === null || f.message.includes(substring) || f.help.includes(substring)));

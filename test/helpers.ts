@@ -22,7 +22,12 @@ export function sourceFilesUnder(dir: string): string[] {
 }
 
 /** Analyze one fixture file as the CLI would, with only the given rules and an optional inline config. */
-export function analyzeFixture(file: string, ruleIds: string[], rawConfig?: unknown, extra: { reportUnusedIgnores?: boolean } = {}): Promise<RunOutput> {
+export function analyzeFixture(
+  file: string,
+  ruleIds: string[],
+  rawConfig?: unknown,
+  extra: { reportUnusedIgnores?: boolean; exemptions?: { disabled?: readonly string[]; trace?: boolean } } = {},
+): Promise<RunOutput> {
   const config = rawConfig === undefined ? defaultConfig(ROOT) : validateConfig(rawConfig, `${file} header`, ROOT);
-  return runLoopguard({ cwd: ROOT, paths: [file], onlyRules: ruleIds, config, reportUnusedIgnores: extra.reportUnusedIgnores });
+  return runLoopguard({ cwd: ROOT, paths: [file], onlyRules: ruleIds, config, reportUnusedIgnores: extra.reportUnusedIgnores, exemptions: extra.exemptions });
 }

@@ -5,12 +5,12 @@ import type { Node } from '../syntax/ast.js';
 import { createHash } from 'node:crypto';
 import { CORE_RULES } from './core-rules.js';
 import { ContextAnalyzer, describeFunction, functionName } from '../analysis/execution-context.js';
-import type { Finding, Severity } from './findings.js';
+import { createFinding, type ExemptionUse, type Finding, type Severity } from './findings.js';
 import { roleFromImports, runsInBrowser } from '../analysis/file-role.js';
 import type { ScriptFile } from '../knowledge/script-files.js';
 import { parseSource } from '../syntax/parse.js';
 import { resolveCallTarget, resolveExpression } from '../analysis/resolve.js';
-import { formatMessage, type Knowledge, type RuleContext, type RuleModule } from './rule-api.js';
+import { exemptionKey, formatMessage, type Knowledge, type RuleContext, type RuleModule } from './rule-api.js';
 import { applyDirectives, parseDirectives, type CommentText, type Directive, type DirectiveProblem } from './suppressions.js';
 import { SummaryBuilder, type FileSummary } from '../project/summary.js';
 import { isFunctionNode, mergeVisitors, NodePath, traverse, walkPaths, type Visitors } from '../syntax/walk.js';
@@ -41,12 +41,23 @@ export interface AnalyzeSettings {
   reportUnusedIgnores: boolean;
   /** Build call-graph summaries (some active rule links). */
   summaries: boolean;
+  /** Named exemptions switched off (`rule[id]`), and whether to record where exemptions apply. */
+  exemptions: { disabled: ReadonlySet<string>; trace: boolean };
+}
+
+/** A per-file finding, with what the project phase decides about it (kept off the public `Finding`). */
+export interface PendingFinding {
+  finding: Finding;
+  /** The finding stands unless a file of the project records this fact. */
+  unlessFact?: string;
+  /** Hot only because it is in this async function (`line:column`): dropped if its callers all run at startup. */
+  weakFrame?: string;
 }
 
 export interface FileResult {
   file: string;
   /** Findings before suppressions (those are applied after the project phase). */
-  findings: Finding[];
+  findings: PendingFinding[];
   /** The file's suppression comments. */
   directives: Directive[];
   /** Malformed suppression comments. */
@@ -59,15 +70,18 @@ export interface FileResult {
   facts: string[];
   /** Functions, calls and exports, for the call graph (when a rule links). */
   summary?: FileSummary;
+  /** Where named exemptions applied (when settings trace them). */
+  exemptions?: ExemptionUse[];
 }
 
 export function analyzeSource(input: AnalyzeInput, settings: AnalyzeSettings, allRuleIds: ReadonlySet<string>): FileResult {
-  const findings: Finding[] = [];
+  const findings: PendingFinding[] = [];
   const result: FileResult = { file: input.file, findings, directives: [], directiveProblems: [], facts: [] };
+  if (settings.exemptions.trace) result.exemptions = [];
   const core = (id: string, line: number, column: number, message: string, help: string) => {
     const severity = settings.coreSeverity.get(id);
     if (!severity) return;
-    findings.push({ ruleId: id, severity, message, help, file: input.file, line, column, endLine: line, endColumn: column });
+    findings.push({ finding: createFinding(id, severity, { message, help }, input.file, { line, column, endLine: line, endColumn: column }) });
   };
   const parseHelp = CORE_RULES.find((r) => r.id === 'parse-error')!.messages['syntax' as never] as { message: string; help: string };
 
@@ -104,7 +118,7 @@ export function analyzeSource(input: AnalyzeInput, settings: AnalyzeSettings, al
   const flagged = new Map<Finding, Node>();
   try {
     const visitors: Visitors[] = settings.rules.map((active) =>
-      active.rule.create(makeContext(active, input, script, browser, contexts, settings.knowledge, findings, result.facts, flagged)),
+      active.rule.create(makeContext(active, input, script, browser, contexts, settings, result, flagged)),
     );
     if (summaries) visitors.push(summaries.visitors());
     traverse(ast.program, mergeVisitors(visitors), programPath);
@@ -113,6 +127,7 @@ export function analyzeSource(input: AnalyzeInput, settings: AnalyzeSettings, al
   } catch (err) {
     if (err instanceof RangeError) {
       result.findings.length = 0;
+      if (result.exemptions) result.exemptions.length = 0;
       result.skipped = 'nesting too deep to analyze (ran out of stack)';
       return result;
     }
@@ -197,42 +212,36 @@ function makeContext(
   script: ScriptFile | null,
   browser: boolean,
   contexts: ContextAnalyzer,
-  knowledge: Knowledge,
-  sink: Finding[],
-  facts: string[],
+  settings: AnalyzeSettings,
+  result: FileResult,
   flagged: Map<Finding, Node>,
 ): RuleContext {
   const { rule, severity } = active;
+  const exempt = exemptionGate(rule, settings, (id, lines) => result.exemptions?.push({ ruleId: rule.id, id, file: input.file, ...lines }));
   return {
     file: { path: input.file, packagePath: input.packagePath, role: script?.role ?? null, runsInBrowser: browser },
     options: active.options,
-    knowledge,
+    knowledge: settings.knowledge,
     report(node: Node, messageId: string, data = {}, extra = {}) {
       const spec = rule.messages[messageId];
       if (!spec) throw new Error(`rule ${rule.id} reported unknown message id ${messageId}`);
       const loc = node.loc!;
-      const finding: Finding = {
-        ruleId: rule.id,
-        severity,
-        message: formatMessage(spec.message, data),
-        help: formatMessage(spec.help, data),
-        file: input.file,
-        line: loc.start.line,
-        column: loc.start.column + 1,
-        endLine: loc.end.line,
-        endColumn: loc.end.column + 1,
-      };
+      const text = { message: formatMessage(spec.message, data), help: formatMessage(spec.help, data) };
+      const at = { line: loc.start.line, column: loc.start.column + 1, endLine: loc.end.line, endColumn: loc.end.column + 1 };
+      const finding = createFinding(rule.id, severity, text, input.file, at);
+      const pending: PendingFinding = { finding };
       if (extra.context) {
         finding.context = { kind: extra.context.kind, description: extra.context.description };
-        if (extra.context.weakFrame) finding.weakFrame = extra.context.weakFrame;
+        if (extra.context.weakFrame) pending.weakFrame = extra.context.weakFrame;
       }
       if (extra.trace) finding.trace = extra.trace;
-      if (extra.unlessFact) finding.unlessFact = extra.unlessFact;
-      sink.push(finding);
+      if (extra.unlessFact) pending.unlessFact = extra.unlessFact;
+      result.findings.push(pending);
       flagged.set(finding, node);
     },
+    exempt: (id, node) => exempt(id, node ? { line: node.loc!.start.line, endLine: node.loc!.end.line } : { line: 1, endLine: lineCount(input.source) }),
     recordFact(fact: string) {
-      if (!facts.includes(fact)) facts.push(fact);
+      if (!result.facts.includes(fact)) result.facts.push(fact);
     },
     resolve: (node, scope) => resolveExpression(node, scope),
     resolveCallTarget: (callPath) => resolveCallTarget(callPath),
@@ -240,4 +249,26 @@ function makeContext(
     isHot: (path) => contexts.isHot(path),
     source: (node) => input.source.slice(node.start ?? 0, node.end ?? 0),
   };
+}
+
+/**
+ * A rule's `exempt`: checks the id is declared (a typo is an engine bug),
+ * records where it applied when tracing, and says whether it is switched on.
+ */
+export function exemptionGate(
+  rule: RuleModule,
+  settings: AnalyzeSettings,
+  record: (id: string, lines: { line: number; endLine: number }) => void,
+): (id: string, lines: { line: number; endLine: number }) => boolean {
+  return (id, lines) => {
+    if (!rule.exemptions || !Object.hasOwn(rule.exemptions, id)) throw new Error(`rule ${rule.id} applied undeclared exemption ${id}`);
+    if (settings.exemptions.trace) record(id, lines);
+    return !settings.exemptions.disabled.has(exemptionKey(rule.id, id));
+  };
+}
+
+function lineCount(source: string): number {
+  let n = 1;
+  for (let i = source.indexOf('\n'); i >= 0; i = source.indexOf('\n', i + 1)) n++;
+  return n;
 }

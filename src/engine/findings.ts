@@ -39,10 +39,17 @@ export interface Finding {
    * path, which depends on the working directory: pair it with `file`.
    */
   fingerprint?: string;
-  /** Internal: the finding stands unless a file of the project records this fact. Removed before reporting. */
-  unlessFact?: string;
-  /** Internal: hot only because it is in this async function (`line:column`); dropped if its callers all run at startup. */
-  weakFrame?: string;
+}
+
+/** Where a rule's named exemption applied (recorded only when settings ask: tests, `check:exemptions`). */
+export interface ExemptionUse {
+  ruleId: string;
+  /** The exemption's id in the rule's `exemptions`. */
+  id: string;
+  file: string;
+  /** Lines of the node the exemption was applied to. */
+  line: number;
+  endLine: number;
 }
 
 /** A file that was not analyzed, and why (too large, binary, too deeply nested…). */
@@ -91,6 +98,21 @@ export interface RunResult {
   stats: RunStats;
   /** Source lines around findings, per file and 1-based line, for code frames. */
   excerpts: Record<string, Record<number, ExcerptLine>>;
+  /** Named exemptions that applied, when the run traced them. */
+  exemptions?: ExemptionUse[];
+}
+
+/** The one constructor of findings: a rule's or a diagnostic's, per file or from the project phase. */
+export function createFinding(ruleId: string, severity: Severity, text: { message: string; help: string }, file: string, at: Span): Finding {
+  return { ruleId, severity, message: text.message, help: text.help, file, line: at.line, column: at.column, endLine: at.endLine, endColumn: at.endColumn };
+}
+
+/** 1-based lines and columns. */
+export interface Span {
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
 }
 
 export function compareFindings(a: Finding, b: Finding): number {

@@ -83,11 +83,16 @@ export interface ReportExtra {
   key?: string;
 }
 
-export interface RuleContext<M extends string = string> {
+export interface RuleContext<M extends string = string, E extends string = string> {
   readonly file: FileView;
   readonly options: Readonly<Record<string, unknown>>;
   readonly knowledge: Knowledge;
   report(node: Node, messageId: M, data?: Record<string, string>, extra?: ReportExtra): void;
+  /**
+   * Apply the named exemption `id` to `node` (null: the whole file): `if (isPagination(loop) && ctx.exempt('pagination', loop)) return;`.
+   * True unless the exemption is switched off (`check:exemptions` does, to see which fixture notices).
+   */
+  exempt(id: E, node: Node | null): boolean;
   /** What `node` refers to, resolving identifiers from `scope` (binding-aware). */
   resolve(node: Node, scope: NodePath): Ref | null;
   /** The function a call invokes (`fn.call(...)` invokes `fn`). */
@@ -112,24 +117,31 @@ export interface SiteLocation {
 }
 
 /** What a rule's project phase gets: the linked call graph of every analyzed file. */
-export interface LinkContext<M extends string = string> {
+export interface LinkContext<M extends string = string, E extends string = string> {
   readonly graph: CallGraph;
   /** Functions hot only because they are async whose every caller runs at startup. */
   readonly startupOnly: ReadonlySet<string>;
   /** Absolute paths of files that run only in forked child processes. */
   readonly forked: ReadonlySet<string>;
   report(at: SiteLocation, messageId: M, data?: Record<string, string>, extra?: ReportExtra): void;
+  /** As `RuleContext.exempt`, at a call-graph site. */
+  exempt(id: E, at: SiteLocation): boolean;
 }
 
-export interface RuleModule<M extends string = string> extends RuleMeta<M> {
-  create(ctx: RuleContext<M>): Visitors;
+export interface RuleModule<M extends string = string, E extends string = string> extends RuleMeta<M, E> {
+  create(ctx: RuleContext<M, E>): Visitors;
   /** Runs once per invocation, after every file: cross-file findings from the call graph. */
-  link?(ctx: LinkContext<M>): void;
+  link?(ctx: LinkContext<M, E>): void;
 }
 
-/** Identity, for typing: a misspelled message id fails the type-check. */
-export function defineRule<M extends string>(rule: RuleModule<M>): RuleModule<M> {
+/** Identity, for typing: a misspelled message or exemption id fails the type-check. */
+export function defineRule<M extends string, E extends string = never>(rule: RuleModule<M, E>): RuleModule<M, E> {
   return rule;
+}
+
+/** The key `check:exemptions` and settings use for one exemption: `await-in-loop[pagination]`. */
+export function exemptionKey(ruleId: string, id: string): string {
+  return `${ruleId}[${id}]`;
 }
 
 export function severityOf(s: 'error' | 'warn'): Severity {

@@ -3,13 +3,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import ignore from 'ignore';
-import { fingerprint, suppress, type AnalyzeInput, type AnalyzeSettings, type FileResult } from '../engine/analyze-file.js';
+import { fingerprint, suppress, type AnalyzeInput, type FileResult } from '../engine/analyze-file.js';
+import { linkProject, type Linked } from '../engine/link.js';
 import { applyBaseline, DEFAULT_BASELINE, readBaseline, writeBaseline } from './baseline.js';
 import { ResultCache } from './cache.js';
-import { CallGraph } from '../project/call-graph.js';
 import { excerptFor } from './excerpt.js';
 import { changedSince } from './git.js';
-import { ModuleResolver, type WorkspacePackage } from '../project/module-resolution.js';
+import type { WorkspacePackage } from '../project/module-resolution.js';
 import { loadConfig, type ResolvedConfig } from './config.js';
 import { discover, findGitRoot, toPosixRelative } from './discover.js';
 import { compareFindings, type ExcerptLine, type Finding, type RunResult, type SkippedFile, type ToolError } from '../engine/findings.js';
@@ -48,6 +48,8 @@ export interface RunOptions {
   baseline?: string | true;
   /** Record the findings in this baseline file (`true`: the default location) instead of filtering. */
   writeBaseline?: string | true;
+  /** Named exemptions to switch off (`rule[id]`), and whether to report where exemptions applied (tests, `check:exemptions`). */
+  exemptions?: { disabled?: readonly string[]; trace?: boolean };
 }
 
 export interface RunOutput {
@@ -137,22 +139,20 @@ export async function runLoopguard(options: RunOptions): Promise<RunOutput> {
     else if (slot.res.skipped) skipped.push({ file: slot.res.file, reason: slot.res.skipped });
     else results.push(slot);
   }
-  // Cached results are shared objects: the project phase must not change them.
-  for (const r of results) r.res = { ...r.res, findings: r.res.findings.map((f) => ({ ...f })) };
-
   // Project phase. A failure here must not lose the per-file findings.
-  let linked = new Map<string, Finding[]>();
+  let linked: Linked;
   try {
     linked = linkProject(results, settings, packageRoots.packages());
   } catch (err) {
     errors.push({ file: null, message: `internal error in the project phase (cross-file findings are missing): ${(err as Error)?.stack ?? String(err)}` });
+    linked = { kept: new Map(results.map(({ res }) => [res.file, res.findings.map((p) => ({ ...p.finding }))])), linked: new Map(), exemptions: [] };
   }
 
   // Suppressions, on per-file and project findings alike.
   const findings: Finding[] = [];
   let suppressed = 0;
   for (const { res } of results) {
-    const own = [...res.findings, ...(linked.get(res.file) ?? [])];
+    const own = [...(linked.kept.get(res.file) ?? []), ...(linked.linked.get(res.file) ?? [])];
     const { kept, suppressed: n } = suppress(res.file, own, res.directives, res.directiveProblems, settings, RULE_IDS);
     suppressed += n;
     // Engine diagnostics (parse errors, suppression problems): identified by their message.
@@ -219,6 +219,9 @@ export async function runLoopguard(options: RunOptions): Promise<RunOutput> {
     },
   };
   if (baseline) result.baseline = baseline;
+  if (settings.exemptions.trace) {
+    result.exemptions = [...results.flatMap(({ res }) => res.exemptions ?? []), ...linked.exemptions];
+  }
   const rules = new Map<string, RuleMeta>();
   for (const r of ALL_RULE_METAS) rules.set(r.id, r);
   return { result, rules, config };
@@ -242,71 +245,6 @@ function baselinePath(given: string | true, cwd: string, config: ResolvedConfig)
   const root = config.source ? config.dir : (findGitRoot(cwd) ?? cwd);
   const abs = path.join(root, DEFAULT_BASELINE);
   return { abs, shown: toPosixRelative(cwd, abs) };
-}
-
-/**
- * The project phase: facts recorded by any file cover findings elsewhere; a
- * finding hot only because it is in an async function goes when every caller
- * of that function runs at startup; rules with a `link` step report what the
- * call graph shows. Per-file findings are updated in place; the returned map
- * holds the new findings per file.
- */
-function linkProject(results: { abs: string; res: FileResult }[], settings: AnalyzeSettings, packages: WorkspacePackage[]): Map<string, Finding[]> {
-  const facts = new Set<string>();
-  for (const { res } of results) for (const f of res.facts) facts.add(f);
-  const out = new Map<string, Finding[]>();
-  let startupOnly = new Set<string>();
-  let forked = new Set<string>();
-  let graph: CallGraph | null = null;
-  if (settings.summaries) {
-    const files = results.filter((r) => r.res.summary).map(({ abs, res }) => ({ abs, file: res.file, summary: res.summary! }));
-    graph = new CallGraph(files, new ModuleResolver(new Set(files.map((f) => f.abs)), packages));
-    forked = graph.forkedOnly();
-    startupOnly = graph.startupOnly(forked);
-  }
-  for (const { abs, res } of results) {
-    res.findings = res.findings.filter((f) => {
-      // Where-it-runs findings do not apply to code that only runs in a forked child process.
-      if (f.context !== undefined && forked.has(abs)) return false;
-      if (f.unlessFact !== undefined && facts.has(f.unlessFact)) return false;
-      if (f.weakFrame !== undefined && startupOnly.has(CallGraph.key(abs, f.weakFrame))) return false;
-      delete f.unlessFact;
-      delete f.weakFrame;
-      return true;
-    });
-  }
-  if (!graph) return out;
-  for (const active of settings.rules) {
-    const rule = active.rule;
-    if (!rule.link) continue;
-    rule.link({
-      graph,
-      startupOnly,
-      forked,
-      report(at, messageId, data = {}, extra = {}) {
-        const spec = rule.messages[messageId];
-        if (!spec) throw new Error(`rule ${rule.id} reported unknown message id ${messageId}`);
-        const finding: Finding = {
-          ruleId: rule.id,
-          severity: active.severity,
-          message: formatMessage(spec.message, data),
-          help: formatMessage(spec.help, data),
-          file: at.file,
-          line: at.line,
-          column: at.column,
-          endLine: at.endLine,
-          endColumn: at.endColumn,
-        };
-        if (extra.context) finding.context = { kind: extra.context.kind, description: extra.context.description };
-        if (extra.trace) finding.trace = extra.trace;
-        finding.fingerprint = fingerprint(rule.id, extra.key ?? finding.message);
-        let list = out.get(at.file);
-        if (!list) out.set(at.file, (list = []));
-        list.push(finding);
-      },
-    });
-  }
-  return out;
 }
 
 interface PackageRoot {

@@ -17,6 +17,7 @@ export interface SettingsOptions {
   onlyRules?: readonly string[];
   reportUnusedIgnores?: boolean;
   quiet?: boolean;
+  exemptions?: { disabled?: readonly string[]; trace?: boolean };
 }
 
 /** Everything settings are built from, as plain data. */
@@ -30,7 +31,12 @@ export function settingsSpec(config: ResolvedConfig, options: SettingsOptions): 
   return {
     rules: [...config.rules.entries()],
     blocking: config.blocking,
-    options: { onlyRules: options.onlyRules ? [...options.onlyRules] : undefined, reportUnusedIgnores: !!options.reportUnusedIgnores, quiet: !!options.quiet },
+    options: {
+      onlyRules: options.onlyRules ? [...options.onlyRules] : undefined,
+      reportUnusedIgnores: !!options.reportUnusedIgnores,
+      quiet: !!options.quiet,
+      ...(options.exemptions ? { exemptions: { disabled: [...(options.exemptions.disabled ?? [])].sort(), trace: !!options.exemptions.trace } } : {}),
+    },
   };
 }
 
@@ -80,6 +86,7 @@ export function buildSettingsFromSpec(spec: SettingsSpec): AnalyzeSettings {
     coreSeverity,
     reportUnusedIgnores: !!options.reportUnusedIgnores,
     summaries: rules.some((r) => r.rule.link !== undefined),
+    exemptions: { disabled: new Set(options.exemptions?.disabled ?? []), trace: !!options.exemptions?.trace },
   };
 }
 

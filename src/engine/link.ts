@@ -1,0 +1,77 @@
+// The project phase: after every file, decide the pending per-file findings
+// and run the rules' `link` steps over the call graph.
+import { CallGraph } from '../project/call-graph.js';
+import { ModuleResolver, type WorkspacePackage } from '../project/module-resolution.js';
+import { exemptionGate, fingerprint, type AnalyzeSettings, type FileResult } from './analyze-file.js';
+import { createFinding, type ExemptionUse, type Finding } from './findings.js';
+import { formatMessage } from './rule-api.js';
+
+export interface Linked {
+  /** Per-file findings that stand, per file (every analyzed file has an entry). */
+  kept: Map<string, Finding[]>;
+  /** Cross-file findings of the rules' link steps, per file. */
+  linked: Map<string, Finding[]>;
+  /** Named exemptions the link steps applied (when settings trace them). */
+  exemptions: ExemptionUse[];
+}
+
+/**
+ * Facts recorded by any file cover findings elsewhere; a finding hot only
+ * because it is in an async function goes when every caller of that function
+ * runs at startup; code that only runs in forked child processes is not on a
+ * serving path; rules with a `link` step report what the call graph shows.
+ * Inputs are not changed (cached results are shared objects).
+ */
+export function linkProject(results: readonly { abs: string; res: FileResult }[], settings: AnalyzeSettings, packages: WorkspacePackage[]): Linked {
+  const facts = new Set<string>();
+  for (const { res } of results) for (const f of res.facts) facts.add(f);
+  const out: Linked = { kept: new Map(), linked: new Map(), exemptions: [] };
+  let startupOnly = new Set<string>();
+  let forked = new Set<string>();
+  let graph: CallGraph | null = null;
+  if (settings.summaries) {
+    const files = results.filter((r) => r.res.summary).map(({ abs, res }) => ({ abs, file: res.file, summary: res.summary! }));
+    graph = new CallGraph(files, new ModuleResolver(new Set(files.map((f) => f.abs)), packages));
+    forked = graph.forkedOnly();
+    startupOnly = graph.startupOnly(forked);
+  }
+  for (const { abs, res } of results) {
+    const kept = res.findings.filter((p) => {
+      // Where-it-runs findings do not apply to code that only runs in a forked child process.
+      if (p.finding.context !== undefined && forked.has(abs)) return false;
+      if (p.unlessFact !== undefined && facts.has(p.unlessFact)) return false;
+      if (p.weakFrame !== undefined && startupOnly.has(CallGraph.key(abs, p.weakFrame))) return false;
+      return true;
+    });
+    out.kept.set(res.file, kept.map((p) => ({ ...p.finding })));
+  }
+  if (!graph) return out;
+  for (const active of settings.rules) {
+    const rule = active.rule;
+    if (!rule.link) continue;
+    const exempt = exemptionGate(rule, settings, (id, lines) => out.exemptions.push({ ruleId: rule.id, id, file: current, ...lines }));
+    let current = '';
+    rule.link({
+      graph,
+      startupOnly,
+      forked,
+      report(at, messageId, data = {}, extra = {}) {
+        const spec = rule.messages[messageId];
+        if (!spec) throw new Error(`rule ${rule.id} reported unknown message id ${messageId}`);
+        const text = { message: formatMessage(spec.message, data), help: formatMessage(spec.help, data) };
+        const finding = createFinding(rule.id, active.severity, text, at.file, at);
+        if (extra.context) finding.context = { kind: extra.context.kind, description: extra.context.description };
+        if (extra.trace) finding.trace = extra.trace;
+        finding.fingerprint = fingerprint(rule.id, extra.key ?? finding.message);
+        let list = out.linked.get(at.file);
+        if (!list) out.linked.set(at.file, (list = []));
+        list.push(finding);
+      },
+      exempt(id, at) {
+        current = at.file;
+        return exempt(id, { line: at.line, endLine: at.endLine });
+      },
+    });
+  }
+  return out;
+}

@@ -1,0 +1,58 @@
+// The engine's own contracts: what a per-file result holds, how the project
+// phase treats it, and how named exemptions are gated.
+import { describe, expect, it } from 'vitest';
+import { analyzeSource } from '../src/engine/analyze-file.js';
+import { linkProject } from '../src/engine/link.js';
+import { defaultConfig } from '../src/pipeline/config.js';
+import { RULE_IDS } from '../src/pipeline/registry.js';
+import { buildSettings } from '../src/pipeline/run.js';
+import { ROOT } from './helpers.js';
+import { compare, parseAnnotations } from './annotations.js';
+
+const PUBLIC_KEYS = new Set(['ruleId', 'severity', 'message', 'help', 'file', 'line', 'column', 'endLine', 'endColumn', 'context', 'trace', 'fingerprint']);
+
+// A finding that stands unless a fact is recorded (axios defaults), and one hot only because it is in an async function.
+const SOURCE = `import axios from 'axios';
+import fs from 'node:fs';
+export async function render() {
+  const conf = fs.readFileSync('conf.json', 'utf8');
+  return axios.get('https://example.com/' + conf);
+}
+`;
+
+describe('per-file findings', () => {
+  const settings = buildSettings(defaultConfig(ROOT), {});
+  const res = analyzeSource({ file: 'src/app.ts', packagePath: 'src/app.ts', source: SOURCE, script: null }, settings, RULE_IDS);
+
+  it('keep the project phase\'s conditions off the public Finding', () => {
+    const pending = res.findings;
+    expect(pending.some((p) => p.unlessFact !== undefined)).toBe(true);
+    expect(pending.some((p) => p.weakFrame !== undefined)).toBe(true);
+    for (const p of pending) for (const key of Object.keys(p.finding)) expect(PUBLIC_KEYS).toContain(key);
+  });
+
+  it('are not changed by the project phase (cached results are shared)', () => {
+    const before = JSON.stringify(res);
+    const facts = { ...res, facts: ['axios.defaults.timeout'] };
+    const first = linkProject([{ abs: '/p/src/app.ts', res: facts }], settings, []);
+    expect(JSON.stringify(res)).toBe(before);
+    expect(first.kept.get('src/app.ts')!.map((f) => f.ruleId)).not.toContain('missing-timeout');
+    const second = linkProject([{ abs: '/p/src/app.ts', res }], settings, []);
+    expect(second.kept.get('src/app.ts')!.map((f) => f.ruleId)).toContain('missing-timeout');
+  });
+});
+
+describe('ok: rule[exemption] annotations', () => {
+  const source = 'for (const x of xs) {\n  // ok: await-in-loop[for-await] -- why\n  await f(x);\n}\n';
+  const { expectations } = parseAnnotations('a.ts', source, RULE_IDS);
+  const use = (id: string) => ({ ruleId: 'await-in-loop', id, file: 'a.ts', line: 1, endLine: 4 });
+
+  it('pass when the named exemption applied on the line', () => {
+    expect(compare(expectations, [], RULE_IDS, [use('for-await')])).toEqual([]);
+  });
+
+  it('fail when another exemption (or none) applied', () => {
+    expect(compare(expectations, [], RULE_IDS, [use('pagination')]).map((m) => m.kind)).toEqual(['wrong-exemption']);
+    expect(compare(expectations, [], RULE_IDS, []).map((m) => m.kind)).toEqual(['wrong-exemption']);
+  });
+});
