@@ -1,8 +1,8 @@
-import { awaitedCall, calleeMutatesArgument, callShape, capturedState, isCheapLocalCallee, sharedStateArgs } from '../src/analysis/call-shape.js';
+import { awaitedCall, calleeMutatesArgument, callShape, capturedState, isCheapLocalCallee, sharedStateArgs } from '../src/analysis/index.js';
 import { DB_HANDLE_NAMES, firstWord, PREDICATE_WORDS, READ_VERBS, WRITE_VERBS, words } from '../src/knowledge/call-verbs.js';
 import { REGISTRY_NAMES } from '../src/knowledge/limiters.js';
-import { lookup } from '../src/analysis/scope.js';
-import { canExitLoop, directAwaits, flowOf, intersects, isLoop, mergedInto, rootVar, type Flow, type VarKey } from '../src/analysis/dataflow.js';
+import { lookup } from '../src/analysis/index.js';
+import { canExitLoop, directAwaits, flowOf, intersects, isLoop, mergedInto, rootVar, type Flow, type VarKey } from '../src/analysis/index.js';
 import { defineRule, type NodePath, type Node } from '../src/engine/rule-api.js';
 import { isFunctionNode, walkPaths } from '../src/syntax/walk.js';
 

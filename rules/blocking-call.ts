@@ -1,6 +1,6 @@
-import { busyWaitClock } from '../src/analysis/busy-wait.js';
-import { constantValue } from '../src/analysis/constants.js';
-import { isLazyInit } from '../src/analysis/lazy-init.js';
+import { busyWaitClock } from '../src/analysis/index.js';
+import { constantValue } from '../src/analysis/index.js';
+import { isLazyInit } from '../src/analysis/index.js';
 import { defineRule, type NodePath, type Node } from '../src/engine/rule-api.js';
 
 export default defineRule({

@@ -1,8 +1,8 @@
 import { INSTANCE_FACTORIES, SUPERAGENT_KEYS, TIMEOUT_CLIENTS, type TimeoutClient } from '../src/knowledge/http-clients.js';
-import { refKey, resolveExpression, unwrapExpression, type Ref } from '../src/analysis/resolve.js';
+import { refKey, resolveExpression, unwrapExpression, type Ref } from '../src/analysis/index.js';
 import { defineRule, type NodePath } from '../src/engine/rule-api.js';
-import { lookup } from '../src/analysis/scope.js';
-import { optionsCover, racedAgainstTimer, timeoutSetLater, type Coverage } from '../src/analysis/timeouts.js';
+import { lookup } from '../src/analysis/index.js';
+import { optionsCover, racedAgainstTimer, timeoutSetLater, type Coverage } from '../src/analysis/index.js';
 import { walkPaths } from '../src/syntax/walk.js';
 
 export default defineRule({

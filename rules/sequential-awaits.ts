@@ -1,9 +1,9 @@
-import { awaitedCall, callShape, isCheapAggregate, isCheapLocalCallee, sharedStateArgs, thisStateTouchedBy, type CallShape } from '../src/analysis/call-shape.js';
+import { awaitedCall, callShape, isCheapAggregate, isCheapLocalCallee, sharedStateArgs, thisStateTouchedBy, type CallShape } from '../src/analysis/index.js';
 import { ACQUISITION_NAMES, firstWord, GUARD_VERBS } from '../src/knowledge/call-verbs.js';
-import { directAwaits, flowOf, hasJump, intersects, isReferenceIdentifier, mutableArguments, type VarKey } from '../src/analysis/dataflow.js';
+import { directAwaits, flowOf, hasJump, intersects, isReferenceIdentifier, mutableArguments, type VarKey } from '../src/analysis/index.js';
 import { defineRule, type NodePath, type Node } from '../src/engine/rule-api.js';
-import { lookup } from '../src/analysis/scope.js';
-import { transactionParam } from '../src/analysis/transactions.js';
+import { lookup } from '../src/analysis/index.js';
+import { transactionParam } from '../src/analysis/index.js';
 import { isFunctionNode, walkPaths } from '../src/syntax/walk.js';
 
 interface AwaitStep {

@@ -1,9 +1,9 @@
-import { collectionBound, collectionOrigin, describe, describeQueryOrigin, heavyWork, isDescriptorWork, limiterIn, optionIsFinite, perItemIO, runsInTransaction, type OriginTrace } from '../src/analysis/collections.js';
-import { directAwaits, isLoop } from '../src/analysis/dataflow.js';
+import { collectionBound, collectionOrigin, describe, describeQueryOrigin, heavyWork, isDescriptorWork, limiterIn, optionIsFinite, perItemIO, runsInTransaction, type OriginTrace } from '../src/analysis/index.js';
+import { directAwaits, isLoop } from '../src/analysis/index.js';
 import { MAPPERS_WITH_CONCURRENCY, PROMISE_AGGREGATES, UNLIMITED_ASYNC } from '../src/knowledge/limiters.js';
 import { defineRule, type NodePath, type Node, type RuleContext } from '../src/engine/rule-api.js';
-import { refKey } from '../src/analysis/resolve.js';
-import { lookup } from '../src/analysis/scope.js';
+import { refKey } from '../src/analysis/index.js';
+import { lookup } from '../src/analysis/index.js';
 import { isFunctionNode, walkPaths } from '../src/syntax/walk.js';
 
 type Ids = 'fanOut' | 'droppedFanOut' | 'droppedFanOutCaught' | 'unlimitedMapper' | 'unlimitedAsync' | 'unlimitedLimiter';
