@@ -56,3 +56,26 @@ describe('ok: rule[exemption] annotations', () => {
     expect(compare(expectations, [], RULE_IDS, []).map((m) => m.kind)).toEqual(['wrong-exemption']);
   });
 });
+
+describe('build stamp (cache keys)', () => {
+  it('changes when a module is added in a new subfolder, or a rule changes', async () => {
+    const fs = await import('node:fs');
+    const os = await import('node:os');
+    const path = await import('node:path');
+    const { buildIdOf } = await import('../src/pipeline/version.js');
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'lg-stamp-'));
+    fs.mkdirSync(path.join(root, 'src', 'engine'), { recursive: true });
+    fs.mkdirSync(path.join(root, 'rules'));
+    fs.writeFileSync(path.join(root, 'src', 'engine', 'a.js'), 'export {};\n');
+    fs.writeFileSync(path.join(root, 'rules', 'r.js'), 'export {};\n');
+    const first = buildIdOf(root, '1.0.0');
+    expect(buildIdOf(root, '1.0.0')).toBe(first);
+    fs.mkdirSync(path.join(root, 'src', 'analysis', 'collections'), { recursive: true });
+    fs.writeFileSync(path.join(root, 'src', 'analysis', 'collections', 'bound.js'), 'export {};\n');
+    const second = buildIdOf(root, '1.0.0');
+    expect(second).not.toBe(first);
+    fs.writeFileSync(path.join(root, 'rules', 'r.js'), 'export const x = 1;\n');
+    expect(buildIdOf(root, '1.0.0')).not.toBe(second);
+    fs.rmSync(root, { recursive: true, force: true });
+  });
+});

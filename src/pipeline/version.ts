@@ -22,28 +22,35 @@ function findVersion(): string {
 export const VERSION = findVersion();
 export const TOOL = { name: 'loopguard', version: VERSION };
 
-/** Size and modification time of every module of loopguard itself (src/ and rules/ beside this file). */
-function computeBuildId(): string {
-  const hash = createHash('sha256').update(VERSION);
-  const here = path.dirname(fileURLToPath(import.meta.url));
-  for (const dir of [here, path.join(here, 'knowledge'), path.join(here, 'reporters'), path.join(here, '..', 'rules')]) {
-    let names: string[] = [];
+/**
+ * Path, size and modification time of every module of loopguard itself: every
+ * .js/.ts file under `src/` and `rules/` of `root` (the folder holding them,
+ * `dist/` when built), whatever the subfolder.
+ */
+export function buildIdOf(root: string, version: string = VERSION): string {
+  const hash = createHash('sha256').update(version);
+  for (const top of ['src', 'rules']) {
+    let entries: fs.Dirent[] = [];
     try {
-      names = fs.readdirSync(dir).sort();
+      entries = fs.readdirSync(path.join(root, top), { withFileTypes: true, recursive: true });
     } catch {
       continue;
     }
-    for (const name of names) {
-      if (!/\.(js|ts)$/.test(name)) continue;
+    const files = entries
+      .filter((e) => e.isFile() && (e.name.endsWith('.js') || e.name.endsWith('.ts')))
+      .map((e) => path.join(e.parentPath, e.name))
+      .sort();
+    for (const file of files) {
       try {
-        const st = fs.statSync(path.join(dir, name));
-        hash.update(`${name}:${st.size}:${st.mtimeMs}`);
+        const st = fs.statSync(file);
+        hash.update(`${path.relative(root, file)}:${st.size}:${st.mtimeMs}\0`);
       } catch {
-        // ignore
+        // gone since the listing: the next run sees the new state
       }
     }
   }
   return hash.digest('hex').slice(0, 16);
 }
 
-export const BUILD_ID = computeBuildId();
+/** This module is `<root>/src/pipeline/version.{ts,js}`. */
+export const BUILD_ID = buildIdOf(path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..'));
