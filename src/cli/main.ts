@@ -15,6 +15,9 @@ import { rebaseResult } from '../reporters/rebase.js';
 import type { RuleMeta } from '../engine/rule-api.js';
 import { runLoopguard, UsageError } from '../pipeline/run.js';
 import { TOOL, VERSION } from '../pipeline/version.js';
+import { rulesMarkdown } from './rule-docs.js';
+
+export { rulesMarkdown };
 
 export interface CliIO {
   stdout: { write(s: string): unknown; isTTY?: boolean };
@@ -256,12 +259,6 @@ function rulesTable(): string {
   const width = Math.max(...ALL_RULE_METAS.map((m) => m.id.length));
   const lines = ALL_RULE_METAS.map((m) => `${m.id.padEnd(width)}  ${m.severity.padEnd(5)}  ${m.category.padEnd(11)}  ${m.description}`);
   return [`${'rule'.padEnd(width)}  ${'level'}  ${'category'.padEnd(11)}  description`, ...lines].join('\n') + '\n';
-}
-
-/** The README rules table. */
-export function rulesMarkdown(): string {
-  const rows = ALL_RULE_METAS.map((r) => `| [\`${r.id}\`](#${r.id}) | ${r.severity} | ${r.category} | ${r.description} |`);
-  return ['| Rule | Default | Category | What it flags |', '| --- | --- | --- | --- |', ...rows, ''].join('\n');
 }
 
 function indent(text: string, by = '  '): string {
