@@ -27,18 +27,80 @@ export default defineRule({
   },
   docs: {
     why:
-      'A loop that awaits each item takes the sum of all the latencies: 200 items × 50 ms is 10 seconds. When the iterations do not depend on each other they can overlap. Use a bounded concurrency (p-map with `concurrency`, or `Promise.all` over fixed-size chunks) rather than one unbounded `Promise.all` over the whole collection, which can open thousands of sockets at once.',
-    details:
-      'Reported at the first `await` directly inside a `for`, `for…of`, `for…in`, `while` or `do…while` body (awaits in nested functions belong to those functions) when the iterations are independent. Not reported, because the serial order is the point: `for await`; pagination and cursors (a value from one response feeds the next request or the loop condition: `cursor = res.next`); accumulators that feed the next await (`prev = await f(prev)`); retry, backoff and polling loops (`while (true)`, an await in the loop condition, or any `break`/`return`/`throw` that can leave the loop, e.g. first success or search); pacing (`await sleep(ms)`, `setTimeout` promises); stream backpressure (`await once(stream, "drain")`, `await writer.write(...)`) and results fed straight into a sink from outside the loop (`zip.addBuffer(await read(file))`, one item in memory at a time); writes through one receiver (`await tx.insert(row)`, `client.query("INSERT …")`, a builder chain such as `db("t").update(…).where(…)`, `sequelize.query("DROP …")` through the app\'s database handle, `api.request(url, "POST", body)`) or to one record (a write given the same outer id each time); quota and budget calls (`limiter.consume(key)`: a rejection must stop the rest); migrations, data upgrades (`upgrade…`, `backfill…`) and seeds; pipelines (calling the loop variable or a function it carries, `for (const hook of hooks) await hook(data)`, `await step.handler(input)`, or iterating a registry of hooks, plugins, middlewares); one request, transaction or session passed to every call (directly, as an option, in an options object, spread from a context `{ ...ctx }`, or through the closure of a local function the loop calls, `copy(child)` writing with `ctx.transaction`); state shared across iterations: a variable the body both writes and reads (a dedupe map, a `seen` set), a memo a local callee checks and fills, a shared container passed to each call, an outer object a local callee changes (`merge(translations, file)` doing `Object.assign(translations, …)`), or results merged into an outer object (`Object.assign(config, await load(file))`, `config = { ...config, ...part }`), where later iterations override earlier ones; loops whose size is offset, page or date-window pagination; loops that already batch with `Promise.all`/p-map or iterate chunks (`for (const group of chunk(ids, 50))`); awaits of local functions that do no I/O; loops that run once at startup (module top level, loaders, functions only called from there); loops the team already judged, under an ESLint `no-await-in-loop` suppression (`// eslint-disable-next-line no-await-in-loop` or `eslint-disable-line` on an await of the loop, or a `/* eslint-disable no-await-in-loop */` block inside the loop, directly above it or in the file header; a bare `eslint-disable-next-line` counts too). Test, migration, seed (`seed*.ts`) and CI (`ci/`, `.github/`) files are skipped.',
+      'A loop that awaits each item takes the sum of all the latencies: 200 items × 50 ms is 10 seconds. When the iterations do not depend on each ' +
+        'other they can overlap. Use a bounded concurrency (p-map with `concurrency`, or `Promise.all` over fixed-size chunks) rather than one unbounded ' +
+        '`Promise.all` over the whole collection, which can open thousands of sockets at once.',
+    details: [
+      'Reported at the first `await` directly inside a `for`, `for…of`, `for…in`, `while` or `do…while` body when the iterations are independent; ' +
+        'awaits in nested functions belong to those functions.',
+      'The help suggests bounded concurrency (`p-map` with `concurrency`, or `Promise.all` over fixed-size chunks), never one unbounded `Promise.all` ' +
+        'over the whole collection.',
+      'Not reported: `for await`.',
+      'Not reported: pagination and cursors, where a value from one response feeds the next request or the loop condition (`cursor = res.next`, ' +
+        '`hasMore = res.more`).',
+      'Not reported: loops that advance a page number, offset or date window passed to the call (`skip: i` with `i += PAGE_SIZE`), and loops whose ' +
+        'size is offset, page or date-window pagination.',
+      'Not reported: accumulators that feed the next await (`prev = await f(prev)`), and queues that grow from responses (crawlers).',
+      'Not reported: retry, backoff and polling loops: `while (true)`/`for (;;)`, an await in the loop condition, or any `break`, `return` or uncaught ' +
+        '`throw` that can leave the loop (first success, search).',
+      'Not reported: intentional pacing (`await sleep(ms)`, a `setTimeout` promise).',
+      "Not reported: stream backpressure (`await once(stream, 'drain')`, `await writer.write(...)`).",
+      'Not reported: results fed straight into a sink from outside the loop (`zip.addBuffer(await read(file), name)`): one item in memory at a time.',
+      "Not reported: ordered writes through one receiver: `await tx.insert(row)`, `client.query('INSERT …')`, `client.query('UPDATE …')`, `redis.set`, " +
+        "a builder chain such as `db('t').update(…).where(…)`.",
+      "Not reported: writes through the app's imported database handle (`sequelize.query('DROP …')`) or a request method (`this.request(url, 'POST', " +
+        "body)`, `api.request(url, 'POST', body)`).",
+      'Not reported: writes to one record (a write given the same outer id each time).',
+      'Not reported: migrations, data upgrades (`upgrade…`, `backfill…`) and seeds (by name or folder).',
+      'Not reported: quota and budget calls (`limiter.consume(key)`, `spend`, `redeem`…): a rejection must stop the ones after it.',
+      'Not reported: pipelines, calling the loop variable or a function it carries (`for (const hook of hooks) await hook(data)`, `await ' +
+        'step.handler(input)`), or iterating a registry of hooks, plugins or middlewares.',
+      'Not reported: one request, transaction or session shared by every iteration, passed to the call directly or as an option (`{ transaction }`, `{ ' +
+        'transaction: ctx.transaction }`, an options object holding one).',
+      'Not reported: a shared request, transaction or session spread from a context (`{ ...ctx }`), or used through the closure of a local function ' +
+        'the loop calls (`copy(child)` writing with `ctx.transaction`).',
+      'Not reported: state shared across iterations: a variable the body both writes and reads (a dedupe map, a `seen` set).',
+      'Not reported: a memo that a local callee checks and fills (`if (!memo.has(k)) memo.set(k, await load(k))`), or a shared container passed to each call.',
+      'Not reported: an outer object a local callee changes (`merge(translations, file)` doing `Object.assign(translations, …)`).',
+      'Not reported: results merged into an outer object (`Object.assign(config, await load(file))`, `config = { ...config, ...part }`), where later ' +
+        'iterations override earlier ones.',
+      'Not reported: loops that already batch (`await Promise.all(chunk.map(...))`, p-map, iterating `chunk(ids, 50)` or `batches`) or await promises ' +
+        'started earlier.',
+      'Not reported: awaits of local functions that do no I/O (`await computeTotal(lines)`): nothing to overlap.',
+      'Not reported: loops that run once at startup (module top level, `loaders/`, functions only called from there).',
+      "Not reported: loops the team already judged, under an ESLint `no-await-in-loop` suppression on one of the loop's awaits (`// " +
+        'eslint-disable-next-line no-await-in-loop`, a bare `// eslint-disable-next-line`, or `eslint-disable-line`).',
+      'A `/* eslint-disable no-await-in-loop */` block counts when it is inside the loop before the await, directly above the loop, or in the file ' +
+        'header (until a matching `eslint-enable`).',
+      'A block comment further up the file is not taken as a judgement of later loops.',
+      'Test files, migration folders, seed scripts (`seed*.ts`, `seed-data.ts`, `seeds.js`) and CI scripts (`ci/`, `.github/`) are skipped.',
+    ],
     bad: [
-      "export async function loadAll(api: { get(id: string): Promise<unknown> }, ids: string[]) {\n  const out = [];\n  for (const id of ids) {\n    out.push(await api.get(id));\n  }\n  return out;\n}\n",
+      'export async function loadAll(api: { get(id: string): Promise<unknown> }, ids: string[]) {\n' +
+        '  const out = [];\n' +
+        '  for (const id of ids) {\n' +
+        '    out.push(await api.get(id));\n' +
+        '  }\n' +
+        '  return out;\n' +
+        '}\n',
     ],
     good: [
       "import pMap from 'p-map';\nexport async function loadAll(api: { get(id: string): Promise<unknown> }, ids: string[]) {\n  return pMap(ids, (id) => api.get(id), { concurrency: 8 });\n}\n",
-      "export async function allPages(api: { page(c?: string): Promise<{ items: unknown[]; next?: string }> }) {\n  const items = [];\n  let cursor: string | undefined;\n  do {\n    const res = await api.page(cursor);\n    items.push(...res.items);\n    cursor = res.next;\n  } while (cursor);\n  return items;\n}\n",
+      'export async function allPages(api: { page(c?: string): Promise<{ items: unknown[]; next?: string }> }) {\n' +
+        '  const items = [];\n' +
+        '  let cursor: string | undefined;\n' +
+        '  do {\n' +
+        '    const res = await api.page(cursor);\n' +
+        '    items.push(...res.items);\n' +
+        '    cursor = res.next;\n' +
+        '  } while (cursor);\n' +
+        '  return items;\n' +
+        '}\n',
     ],
     whenNotToUse:
-      'When the order matters for a reason loopguard cannot see (a rate limit, an external sequence), keep the loop and add `// loopguard-ignore-next-line await-in-loop -- <why>` (an existing `// eslint-disable-next-line no-await-in-loop` on the await is honoured as the same judgement).',
+      'When the order matters for a reason loopguard cannot see (a rate limit, an external sequence), keep the loop and add `// ' +
+        'loopguard-ignore-next-line await-in-loop -- <why>` (an existing `// eslint-disable-next-line no-await-in-loop` on the await is honoured as the ' +
+        'same judgement).',
   },
   exemptions: {
     'script-file': 'tests, migrations, seeds and scripts run once, outside a server: their order is often the point',

@@ -20,13 +20,39 @@ export default defineRule({
   },
   docs: {
     why:
-      'A call with no deadline hangs for as long as the other side stalls: a worker, a request or a queue slot stays busy forever, and under load they pile up until the process runs out of sockets or memory. Most Node clients have no overall deadline by default: axios `timeout: 0`, got, superagent, `http.request`, `net.connect` and `child_process.exec` wait forever; `fetch` (undici) waits up to 300 s for headers and 300 s between body chunks.',
-    details:
-      'Flags, with the exact option to add: global `fetch` and `node-fetch` without `signal` (node-fetch v2 `timeout` counts); `undici` `request`/`fetch` without `signal`, `headersTimeout`/`bodyTimeout` or a `dispatcher`; `axios(...)`, `axios.get/post/…`, `axios.request` without `timeout` or `signal` (unless `axios.defaults.timeout` is set in any analyzed file); `axios.create(...)` and `got.extend(...)` without a timeout, reported once at the factory (unless `<instance>.defaults.timeout` is assigned); `got` calls without `timeout`; superagent chains without `.timeout(...)`; `http`/`https` `request`/`get` without `timeout` or `signal` and without `req.setTimeout(...)`; `net.connect`/`createConnection` and `tls.connect` without `timeout` and without `socket.setTimeout(...)`; `child_process.exec`/`execFile` (also promisified) without `timeout`. Options built elsewhere in the same function count when they can be seen; options that cannot be seen (a parameter, a spread, a helper call) are given the benefit of the doubt. A call raced against a timer (`Promise.race([call, sleep(ms)])`, `pTimeout(...)`, `withTimeout(...)`) is covered. Tests, command-line and build scripts, config files and browser code are skipped.',
-    bad: ["export async function price(sku: string) {\n  const res = await fetch(`https://pricing.example.com/${sku}`);\n  return res.json();\n}\n"],
-    good: [
-      "export async function price(sku: string) {\n  const res = await fetch(`https://pricing.example.com/${sku}`, { signal: AbortSignal.timeout(5_000) });\n  return res.json();\n}\n",
+      'A call with no deadline hangs for as long as the other side stalls: a worker, a request or a queue slot stays busy forever, and under load they ' +
+        'pile up until the process runs out of sockets or memory. Most Node clients have no overall deadline by default: axios `timeout: 0`, got, ' +
+        'superagent, `http.request`, `net.connect` and `child_process.exec` wait forever; `fetch` (undici) waits up to 300 s for headers and 300 s ' +
+        'between body chunks.',
+    details: [
+      'Reported at the call, with the exact option for that client, in all contexts: startup included (a boot that hangs is an outage).',
+      'Global `fetch`, `node-fetch`: flagged without a `signal` in the init (node-fetch v2 `timeout` counts). Fix: `{ signal: AbortSignal.timeout(10_000) }`.',
+      "Node's fetch (undici) waits up to 300 s for headers and 300 s between body chunks, with no overall deadline.",
+      '`undici` `request`, `fetch`: flagged without `signal`, `headersTimeout`/`bodyTimeout` or a `dispatcher`. Fix: `{ signal: ' +
+        'AbortSignal.timeout(10_000) }`.',
+      '`axios(...)`, `axios.get/post/put/patch/delete/head/options/…`, `axios.request`: flagged without `timeout` (or with `timeout: 0`), `signal` or ' +
+        '`cancelToken`. Fix: `{ timeout: 10_000 }`.',
+      'Not flagged: axios calls when `axios.defaults.timeout = …` is set in any analyzed file.',
+      '`axios.create(...)`: flagged with no timeout in its config and no `<instance>.defaults.timeout = …`; reported once at `create`, calls through ' +
+        'the instance are not. Fix: `{ timeout: 10_000 }`.',
+      '`got`, `got.get/post/…`: flagged without `timeout`; `got.extend(...)` without a timeout is reported once, at the factory (unless ' +
+        '`<instance>.defaults.timeout` is assigned). Fix: `{ timeout: { request: 10_000 } }`.',
+      '`superagent` chains: flagged without `.timeout(...)` in the chain. Fix: `.timeout({ response: 5_000, deadline: 30_000 })`.',
+      '`http`/`https` `request`, `get`: flagged without a `timeout` or `signal` option and without `req.setTimeout(...)`. Fix: `signal`, or `timeout` ' +
+        'and destroy on `timeout`.',
+      '`net.connect`/`createConnection`, `tls.connect`: flagged without a `timeout` option and without `socket.setTimeout(...)`. Fix: `{ timeout: ' +
+        '10_000 }` and destroy on `timeout`.',
+      '`child_process.exec`/`execFile` (also through `promisify`): flagged without `timeout` or `signal` (the default, 0, is none). Fix: `{ timeout: ' +
+        '30_000 }`.',
+      'An init or options object built elsewhere in the same function counts when it can be seen (including `init.signal = …` assignments).',
+      "Options that cannot be seen (a parameter, a spread, a helper's result) are given the benefit of the doubt.",
+      'Any `signal` counts (`AbortSignal.timeout`, `AbortSignal.any([...])`, a controller aborted by a timer).',
+      'A call raced against a timer is covered: `Promise.race([call, sleep(ms)])`, `pTimeout(call, …)` (p-timeout), `withTimeout(call, ms)`.',
+      'The table of clients is `src/knowledge/http-clients.ts`.',
+      'Tests, command-line and build scripts, config files and browser code are skipped.',
     ],
+    bad: ['export async function price(sku: string) {\n  const res = await fetch(`https://pricing.example.com/${sku}`);\n  return res.json();\n}\n'],
+    good: ['export async function price(sku: string) {\n  const res = await fetch(`https://pricing.example.com/${sku}`, { signal: AbortSignal.timeout(5_000) });\n  return res.json();\n}\n'],
     whenNotToUse: 'For calls whose deadline is enforced in a way loopguard cannot see (a custom dispatcher or agent configured elsewhere), suppress the line with the reason.',
   },
   create(ctx) {

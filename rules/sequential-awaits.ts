@@ -44,18 +44,54 @@ export default defineRule({
   },
   docs: {
     why:
-      'Each `await` suspends the function until its promise settles. Two awaits in a row that do not depend on each other add their latencies: a request that loads a user (40 ms) and then, independently, their orders (60 ms) takes 100 ms instead of 60. Starting both and awaiting them together with `Promise.all` cuts the wait to the slower of the two.',
-    details:
-      'Reported at the later await of a run of two or more awaits in the same block, when the later awaited call reads nothing the earlier statements wrote (names declared or assigned from the earlier result, directly or through statements in between) and nothing the earlier call could have changed (its receiver; for `this.method()`, a method of the same class, the `this.<field>` state the method assigns or goes through; `this` as a whole when that cannot be told). Not reported: data dependencies; calls on the same receiver object (`tx.insert` then `tx.update`, `client.query` twice, `lock.acquire` then work); calls with side effects, by name or by SQL text (`create`, `save`, `delete`, `send`, `commit`, `connect`, `consume`, `INSERT …`), since running them concurrently changes what happens when the first fails; pacing (`sleep`, `setTimeout` promises), `next()` in middleware, `once(emitter, …)`, `Promise.all` and other aggregates; a bare `await f(x);` whose result is discarded, or a declared result nobody reads (`const _project = await getProject(id)`, or a name never used): it runs for its effect or its throw, an existence guard; a check of the earlier result between the two (`authorize(user, "read", doc)`, `assertOwner(doc)`, `validate…(result)`), which must pass before the later call starts; awaits with nothing to overlap (Next.js `headers()`/`cookies()`/`draftMode()`, `await import()`, predicates such as `isActive`, local functions that do no I/O, aggregates such as `promiseParallel({ a: syncFn() })` over values that are already there, a client being acquired: `const payload = await getPayload()`); calls given the same object, or the same request/transaction/session (`req`, `tx`, `session`…, also in an options object or spread from a context); awaits separated by any branch, loop, `try` or early exit; statements inside a `transaction(async (tx) => …)` callback that use `tx`; `await` of a value that is not a call (a promise already started). Test and migration files are skipped; every other context is checked, startup included (slow boots are real).',
+      'Each `await` suspends the function until its promise settles. Two awaits in a row that do not depend on each other add their latencies: a ' +
+        'request that loads a user (40 ms) and then, independently, their orders (60 ms) takes 100 ms instead of 60. Starting both and awaiting them ' +
+        'together with `Promise.all` cuts the wait to the slower of the two.',
+    details: [
+      'Reported at the later await of a run of two or more awaits in the same block, naming the earlier line, with a `Promise.all` destructuring fix ' +
+        'for the pair or run.',
+      'Independence is decided by data flow: the later awaited call reads nothing the earlier statements wrote (names declared or assigned from the ' +
+        'earlier result, destructured names, values computed from them in between).',
+      'Nor anything the earlier call could have changed: its receiver object, and objects passed to a call that is not a plain read.',
+      'For `this.method()`, a method of the same class, that is the `this.<field>` state the method assigns or goes through: `this.getUsers()` reading ' +
+        'through `this.store` does not hold back `this.groups.list()`.',
+      'All of `this` counts as changed when the method cannot be seen.',
+      'Not reported: data dependencies, direct or through statements in between.',
+      'Not reported: calls on the same receiver or receiver object (`tx.insert` then `tx.update`, `client.query` twice, `lock.acquire` then work, ' +
+        '`doc.loadInfo()` then `doc.sheets`).',
+      'Not reported: calls with side effects or guards, by name (`create`, `save`, `delete`, `send`, `commit`, `connect`, `consume`, `ensure…`, ' +
+        '`validate…`, `getOrCreate…`; the full list is in `src/knowledge/call-verbs.ts`).',
+      'Not reported: side effects by SQL text (`INSERT …`, `UPDATE`, `BEGIN`…), including inside `.then` callbacks.',
+      'Running side effects concurrently changes what happens when the first fails (write-then-read, delete-then-create, begin/commit/rollback).',
+      'Not reported: existence guards, a discarded result (`await f(x);`) or a declared result nobody reads (`const _project = await projects.get(id); ' +
+        '// validates it exists`, or a name never used): it runs for its effect or its throw.',
+      "Not reported: a check of the earlier result between the two (`authorize(user, 'read', doc)`, `assertOwner(doc)`, `validate…(result)`): the " +
+        'later call must not start before it passes.',
+      'Not reported: pacing (`sleep`, `delay`, `setTimeout` promises), `next()` in middleware, `once(emitter, …)`, `Promise.all` and other aggregates.',
+      'Not reported, nothing to overlap: request accessors (Next.js `headers()`/`cookies()`/`draftMode()`), `await import()`, predicates such as ' +
+        '`isActive`, a client being acquired (`const payload = await getPayload()`).',
+      'Not reported, nothing to overlap: local functions that do no I/O (also `Module.fn = …` members of a CommonJS module).',
+      'Not reported, nothing to overlap: aggregates such as `promiseParallel({ a: syncFn(), b: syncFn() })` over values that are already there.',
+      'Not reported: calls given the same object or the same request/transaction/session (`req`, `tx`, `session`…), also inside an options object, or ' +
+        'spread from a context (`{ ...ctx, limit }`).',
+      'Not reported: awaits separated by a branch, loop, `try`, or early exit (for example `if (!user) throw …` on the first result), or by more than ' +
+        '4 statements.',
+      'Not reported: statements inside a `transaction(async (tx) => …)` callback that use `tx`.',
+      'Not reported: `await` of a value that is not a call (a promise already started).',
+      'Messages quote calls briefly: arguments as `(…)`, a long member chain as `db.….findForUser(…)`, an inline async function as `(async () => ' +
+        '…)()`, and other long text cut where a token ends.',
+      'Test and migration files are skipped; every other context is checked, startup included (slow boots are real).',
+    ],
     bad: [
-      "export async function profile(db: any, billing: any, id: string) {\n  const user = await db.users.find(id);\n  const orders = await billing.ordersFor(id);\n  return { user, orders };\n}\n",
+      'export async function profile(db: any, billing: any, id: string) {\n  const user = await db.users.find(id);\n  const orders = await billing.ordersFor(id);\n  return { user, orders };\n}\n',
     ],
     good: [
-      "export async function profile(db: any, billing: any, id: string) {\n  const [user, orders] = await Promise.all([db.users.find(id), billing.ordersFor(id)]);\n  return { user, orders };\n}\n",
-      "export async function profile(db: any, id: string) {\n  const user = await db.users.find(id);\n  const orders = await db.orders.forUser(user.accountId);\n  return { user, orders };\n}\n",
+      'export async function profile(db: any, billing: any, id: string) {\n  const [user, orders] = await Promise.all([db.users.find(id), billing.ordersFor(id)]);\n  return { user, orders };\n}\n',
+      'export async function profile(db: any, id: string) {\n  const user = await db.users.find(id);\n  const orders = await db.orders.forUser(user.accountId);\n  return { user, orders };\n}\n',
     ],
     whenNotToUse:
-      'When the second call must not start if the first fails and it has no side-effect name loopguard recognises, silence the line with `// loopguard-ignore-next-line sequential-awaits -- <why>`.',
+      'When the second call must not start if the first fails and it has no side-effect name loopguard recognises, silence the line with `// ' +
+        'loopguard-ignore-next-line sequential-awaits -- <why>`.',
   },
   create(ctx) {
     if (ctx.file.role === 'test' || ctx.file.role === 'migration' || ctx.file.runsInBrowser) return {};

@@ -50,15 +50,71 @@ export default defineRule<Ids>({
   },
   docs: {
     why:
-      '`await Promise.all(ids.map((id) => fetch(url(id))))` starts one request per id at the same moment. With 10,000 ids from a request body or a directory listing that is 10,000 sockets or file descriptors (EMFILE), a flooded thread pool, or a downstream service overwhelmed. Peers recommend exactly this pattern as the fix for awaiting in a loop; the fix that scales is bounded concurrency.',
-    details:
-      'Flags `Promise.all`, `allSettled`, `any` and `race` when the promises come from a collection whose size the code does not bound and the fan-out exhausts something: the per-item work takes a socket or a process (`fetch`, axios, got, undici, http, net, `child_process`, execa, cloud SDKs, nodemailer…), whatever the collection; or it holds a file descriptor (`fs` `open`/`readFile`/`writeFile`/`appendFile`/`copyFile`/`cp`/streams; not `stat`, `unlink` or `rm`, which queue in the thread pool, nor fs-extra and graceful-fs, which queue on EMFILE) over a collection sized by the outside world (request input, a directory listing); or the collection is request input (`req.body.ids`, a tRPC `input`, a `@Body()` parameter) and the per-item work does any I/O, outside a transaction. A collection that merely came from an awaited call (a database or service result), or ids the caller passes in, is not reported for database or service work per item: those calls queue in the driver\u2019s connection pool. In-memory work per item (built-ins, formatting, parsing, translation, pure helpers) is never reported. Derived lists keep their origin and bound: `ids.filter(…)`, `await Promise.all(ids.map(f))`, reads of one record per key (`db.getObjects(keys)`, `findAll({ where: { id: ids } })`), and a `let` is judged by the values that reach the use. Promises come through `.map(...)` (passed directly, spread, or through a variable) or through `jobs.push(call())` in a loop, with no limiter; also `coll.forEach(async …)` and an unused `coll.map(async …)`, whose promises are dropped (when the callback does any I/O); and p-map, p-all, Bluebird `map`, and `async.map`/`each`/`parallel` without a finite concurrency (their default is Infinity). Bounded, so not flagged: array literals; `slice(0, N)`, `slice(i, i + n)` and page windows `slice((page - 1) * perPage, page * perPage)`; ranged reads with a constant window (`getSortedSetRange(key, 0, 49)`, `lrange(key, 0, 49)`; a stop of -1 is unbounded); loop variables over `chunk(...)`/`batches`; `Object.keys/values/entries` of a literal or constant object; `Array.from({ length: N })`, `Array(Math.min(n, N)).fill()`; lists filtered against a fixed list; collections whose length is rejected above a limit (`if (ids.length > max) throw …`); query results with a `limit`/`take`/`first` (option or chained call); results of helpers that only return bounded lists; class fields only ever assigned bounded lists; chunks handed to the callback of a batching helper (`async (chunk) => …`); object literals; registries the program fixes (`plugins`, `providers`, `listeners`, `adapters`…); and callbacks that go through a limiter: p-limit (`limit(() => …)`), p-queue `add`, Bottleneck `schedule`, async-sema/async-mutex (`acquire`, `runExclusive`), or a semaphore, mutex or queue object by name. `pLimit(Infinity)` and a `PQueue` without `concurrency` limit nothing and are flagged. Test files, scripts, migrations and browser code are skipped.',
-    bad: [
-      "export async function loadAll(ids: string[]) {\n  return Promise.all(ids.map((id) => fetch(`https://api.example.com/items/${id}`)));\n}\n",
+      '`await Promise.all(ids.map((id) => fetch(url(id))))` starts one request per id at the same moment. With 10,000 ids from a request body or a ' +
+        'directory listing that is 10,000 sockets or file descriptors (EMFILE), a flooded thread pool, or a downstream service overwhelmed. Peers ' +
+        'recommend exactly this pattern as the fix for awaiting in a loop; the fix that scales is bounded concurrency.',
+    details: [
+      'Reported at the `Promise.*` call; the help shows `p-map` with a `concurrency`, or fixed-size batches.',
+      'Flags `Promise.all`, `allSettled`, `any` and `race` over promises made per item of a collection the code does not bound, when the fan-out can ' +
+        'exhaust something (the next three points).',
+      'Flagged whatever the collection: the per-item work takes a socket or a process (`fetch`, axios, got, undici, `http`, `net`, `child_process`, ' +
+        'execa, cloud SDKs, nodemailer…); functions passed by reference are followed into their body.',
+      'Flagged when the collection is sized by the outside world (request input, a directory listing) and the per-item work holds a file descriptor ' +
+        '(`fs` `open`, `readFile`, `writeFile`, `appendFile`, `copyFile`, `cp`, streams): EMFILE.',
+      '`stat`, `access`, `unlink`, `rm`, `mkdir` and the like hold no descriptor and queue in the thread pool; fs-extra and graceful-fs queue and ' +
+        'retry on EMFILE by design.',
+      'Flagged when the collection is request input (`req.body.ids`, `ctx.request.body`, the `input` of a tRPC procedure, a `@Body()` parameter) and ' +
+        'the per-item work does any I/O (a query, a service call).',
+      'Not flagged: request-input fan-out that all runs in one transaction (inside a `…transaction(async (tx) => …)` callback, or calls given `tx`, `{ ' +
+        'transaction }` or a context built with one).',
+      'A directory listing (`readdir`, `opendir`, `glob`, also through a helper of the file that returns one) counts as outside-world sized for ' +
+        'descriptors only: a query or a `stat` per listed file queues in a pool.',
+      'A collection that merely came from an awaited call (a database or service result), or ids the caller passes in, is not reported for database or ' +
+        "service work per item: those calls queue in the driver's connection pool.",
+      'Per-item work that runs in memory (built-ins, array and string methods, formatting, parsing, translation, pure helpers of the file) is never reported.',
+      'Derived lists keep their origin and bound: `ids.filter(…)`, `[...new Set(ids)]` and `await Promise.all(ids.map(f))` are as long as `ids`.',
+      'So are reads of one record per key: `db.getObjects(keys)`, `getUsersFields(uids, …)`, `findAll({ where: { id: ids } })`, `{ id: { in: ids } }`.',
+      'A `let` is judged by the values that reach the use (`files = files.filter(…)`).',
+      'The message names the origin: `(request input)`, `(a directory listing)`, `(a query result)` for visible data access, else the call (``(the ' +
+        'result of `loadEntries(…)`)``).',
+      'The promises can come from `coll.map(async …)` or `coll.map((x) => call(x))` passed directly, spread into an array, or through a variable ' +
+        '(`const jobs = coll.map(...)`, named as the code names it when the collection is a long chain).',
+      'The promises can also come from `jobs.push(call())` in a loop over `coll`, with no limiter.',
+      'Also flagged: `coll.forEach(async …)` and a bare `coll.map(async …);` statement, whose promises are dropped, when the callback does any I/O.',
+      "The message does not claim that dropped promises' errors go unhandled when the callback's body is one `try … catch`.",
+      'Also flagged: p-map, p-all and Bluebird `map`/`filter` without a finite `concurrency`, and `async.map`/`each`/`forEach`/`parallel`/`mapValues` ' +
+        '(their default is unlimited).',
+      'Also flagged: `pLimit(Infinity)` and a `new PQueue()` without `concurrency`, which limit nothing.',
+      '`forEach(async …)`, p-map without `concurrency` and `pLimit(Infinity)` are reported on size alone, whatever the origin.',
+      'Bounded, so not flagged: array literals and object literals.',
+      'Bounded: `slice(0, N)`, `slice(-N)`, `slice(i, i + n)` and `splice(0, N)`, and pages `slice((page - 1) * perPage, page * perPage)`.',
+      'Bounded: ranged reads with a constant window (`getSortedSetRange(key, 0, 49)`, `lrange(key, 0, 49)`, `getSortedSetRangeByScore(key, 0, 50, min, ' +
+        "max)`, `zrangebyscore(…, 'LIMIT', 0, 50)`, `(start, start + n)`).",
+      'A ranged read with a stop of `-1` reads to the end and is not bounded.',
+      'Bounded: loop variables over `chunk(...)`, `batches`…',
+      'Bounded: `Object.keys/values/entries` of a literal or constant object; a constant array (literal `const`, `UPPER_CASE`).',
+      'Bounded: `Array.from({ length: N })`, `Array(N)`, `Math.min(N, …)`, also through `.fill()`, `.map()`, `.keys()` (`Array(Math.min(n, N)).fill()`).',
+      'Bounded: lists filtered against a fixed list (`sets.filter((s) => ALLOWED.includes(s))`).',
+      'Bounded: collections whose length is rejected above a limit (`if (ids.length > max) throw …`).',
+      'Bounded: query results with a `limit`/`take`/`first` (option or chained call); results of helpers of the file that only return bounded lists.',
+      'Bounded: class fields the class only assigns bounded lists to and never pushes to (`#files = []`, `this.#files = await Promise.all([a, b].map(read))`).',
+      'Bounded: chunks handed to the callback of a batching helper (`async (chunk) => …`).',
+      'Bounded: lists reached through configuration (`config.*`, `options.*`, `settings.*`).',
+      'Bounded: registries the program fixes, by name (`plugins`, `providers`, `handlers`, `callbacks`, `listeners`, `adapters`, `middlewares`, `services`…).',
+      'Not flagged: callbacks that go through a limiter.',
+      'Limiters: `p-limit` (`limit(() => …)` with `pLimit(n)` or `pLimit({ concurrency })`, `limitFunction`); `p-queue` (`queue.add`/`addAll` with ' +
+        '`concurrency` or `intervalCap`); `p-map`/`p-all`/Bluebird with `concurrency`.',
+      'Limiters: `async` `mapLimit`/`eachLimit`/`parallelLimit`/`queue`; Bottleneck (`schedule`/`wrap` with `maxConcurrent`, `minTime` or `reservoir`).',
+      'Limiters: `async-sema` (`acquire`); `async-mutex` (`acquire`, `runExclusive`).',
+      'Limiters: any `acquire`/`runExclusive`/`schedule`/`add`/`lock` call on an object named like a semaphore, mutex, lock, limiter, throttle, pool or queue.',
+      'Limiters: a limiter kept on the instance (`this.limit(() => …)`).',
+      'The table of limiters is `src/knowledge/limiters.ts`.',
+      'Test files, scripts, migrations and browser code are skipped.',
     ],
+    bad: ['export async function loadAll(ids: string[]) {\n  return Promise.all(ids.map((id) => fetch(`https://api.example.com/items/${id}`)));\n}\n'],
     good: [
       "import pMap from 'p-map';\nexport async function loadAll(ids: string[]) {\n  return pMap(ids, (id) => fetch(`https://api.example.com/items/${id}`), { concurrency: 8 });\n}\n",
-      "export async function loadPair(a: string, b: string) {\n  return Promise.all([a, b].map((id) => fetch(`https://api.example.com/items/${id}`)));\n}\n",
+      'export async function loadPair(a: string, b: string) {\n  return Promise.all([a, b].map((id) => fetch(`https://api.example.com/items/${id}`)));\n}\n',
     ],
     whenNotToUse: 'When the collection is small by construction in a way loopguard cannot see, suppress the line with a reason.',
   },

@@ -15,6 +15,9 @@ import { rebaseResult } from '../reporters/rebase.js';
 import type { RuleMeta } from '../engine/rule-api.js';
 import { runLoopguard, UsageError } from '../pipeline/run.js';
 import { TOOL, VERSION } from '../pipeline/version.js';
+import { rulesMarkdown } from './rule-docs.js';
+
+export { rulesMarkdown };
 
 export interface CliIO {
   stdout: { write(s: string): unknown; isTTY?: boolean };
@@ -258,12 +261,6 @@ function rulesTable(): string {
   return [`${'rule'.padEnd(width)}  ${'level'}  ${'category'.padEnd(11)}  description`, ...lines].join('\n') + '\n';
 }
 
-/** The README rules table. */
-export function rulesMarkdown(): string {
-  const rows = ALL_RULE_METAS.map((r) => `| [\`${r.id}\`](#${r.id}) | ${r.severity} | ${r.category} | ${r.description} |`);
-  return ['| Rule | Default | Category | What it flags |', '| --- | --- | --- | --- |', ...rows, ''].join('\n');
-}
-
 function indent(text: string, by = '  '): string {
   return text
     .trimEnd()
@@ -274,7 +271,9 @@ function indent(text: string, by = '  '): string {
 
 export function explain(meta: RuleMeta): string {
   const parts = [`${meta.id} (default: ${meta.severity}, category: ${meta.category})`, meta.description, '', 'Why', indent(meta.docs.why)];
-  if (meta.docs.details) parts.push('', 'What it checks', indent(meta.docs.details));
+  if (meta.docs.details?.length) parts.push('', 'What it checks', ...meta.docs.details.map((d) => `  - ${d}`));
+  const exemptions = Object.entries(meta.exemptions ?? {});
+  if (exemptions.length > 0) parts.push('', 'Not reported', ...exemptions.map(([id, reason]) => `  - ${id}: ${reason}`));
   meta.docs.bad.forEach((b, i) => parts.push('', `Flagged${meta.docs.bad.length > 1 ? ` (${i + 1})` : ''}`, indent(b, '    ')));
   meta.docs.good.forEach((g, i) => parts.push('', `Not flagged${meta.docs.good.length > 1 ? ` (${i + 1})` : ''}`, indent(g, '    ')));
   const options = Object.entries(meta.options ?? {});
@@ -283,6 +282,7 @@ export function explain(meta: RuleMeta): string {
     for (const [name, spec] of options) parts.push(`  ${name} (${spec.type}, default ${JSON.stringify(spec.default)}): ${spec.description}`);
   }
   if (meta.docs.whenNotToUse) parts.push('', 'When not to use it', indent(meta.docs.whenNotToUse));
+  if (meta.docs.howToSuppress) parts.push('', 'Suppressing it', indent(meta.docs.howToSuppress));
   return parts.join('\n') + '\n';
 }
 

@@ -22,13 +22,20 @@ export interface MessageSpec {
 export interface RuleDocs {
   /** Why the pattern hurts. */
   why: string;
-  /** Where the rule looks and what it deliberately leaves alone. */
-  details?: string;
+  /**
+   * Where the rule looks and what it deliberately leaves alone: one point per
+   * item (short, one idea each; code in backticks). Rendered as a list in
+   * `loopguard explain`, SARIF help and `docs/rules/<id>.md`.
+   */
+  details?: string[];
   /** Each yields exactly one finding of the rule (checked by test/docs.test.ts). */
   bad: string[];
   /** Each yields none. */
   good: string[];
+  /** When the rule is the wrong tool, and what to do instead. */
   whenNotToUse?: string;
+  /** Markdown for "Suppressing it", when the usual `loopguard-ignore-*` comments do not apply (engine diagnostics). */
+  howToSuppress?: string;
 }
 
 export interface OptionSpec {

@@ -25,7 +25,9 @@ function ruleDescriptor(meta: RuleMeta): Sarif.ReportingDescriptor {
     ...meta.docs.bad.map((b) => `Flagged:\n\n\`\`\`ts\n${b.trimEnd()}\n\`\`\``),
     ...meta.docs.good.map((g) => `Not flagged:\n\n\`\`\`ts\n${g.trimEnd()}\n\`\`\``),
   ];
-  const text = [meta.docs.why, meta.docs.details].filter(Boolean).join('\n\n');
+  const details = (meta.docs.details ?? []).map((d) => `- ${d}`).join('\n');
+  const exemptions = Object.entries(meta.exemptions ?? {}).map(([id, reason]) => `- \`${id}\`: ${reason}`);
+  const text = [meta.docs.why, details, exemptions.length > 0 ? ['Not reported:', ...exemptions].join('\n') : ''].filter(Boolean).join('\n\n');
   return {
     id: meta.id,
     name: pascal(meta.id),
