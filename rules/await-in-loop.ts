@@ -1,4 +1,4 @@
-import { awaitedCall, directAwaits, iterationDependence, orderedLoopWork, sequentialLoop } from '../src/analysis/index.js';
+import { awaitedCall, directAwaits, iterationDependence, orderedLoopWork, sequentialLoop, type LoopNode } from '../src/analysis/index.js';
 import { DECLARATION_KEYWORD, LOOP_NAMES, WHITESPACE_RUN } from '../src/knowledge/loops.js';
 import { defineRule, type NodePath, type Node } from '../src/engine/rule-api.js';
 
@@ -64,7 +64,7 @@ export default defineRule({
     if ((ctx.file.role === 'test' || ctx.file.role === 'migration' || ctx.file.role === 'script') && ctx.exempt('script-file', null)) return {};
     if (ctx.file.runsInBrowser && ctx.exempt('browser-code', null)) return {};
     const reported = new Set<Node>();
-    const check = (loopPath: NodePath<any>) => {
+    const check = (loopPath: NodePath<LoopNode>) => {
       const loop = loopPath.node;
       if (loop.type === 'ForOfStatement' && loop.await && ctx.exempt('for-await', loop)) return;
       const bodyPath = loopPath.child(loop.body, 'body');

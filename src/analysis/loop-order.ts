@@ -17,7 +17,11 @@ import {
   SHARED_OBJECT_NAME,
   SINK_NAME,
 } from '../knowledge/loops.js';
+import type { Node } from '../syntax/ast.js';
 import type { NodePath } from '../syntax/walk.js';
+
+/** A loop statement: `for`, `for…in`, `for…of`, `while`, `do…while`. */
+export type LoopNode = Extract<Node, { type: 'ForStatement' | 'ForInStatement' | 'ForOfStatement' | 'WhileStatement' | 'DoWhileStatement' }>;
 
 /**
  * Why a loop is sequential by its shape (ids of await-in-loop's exemptions):
@@ -28,13 +32,14 @@ import type { NodePath } from '../syntax/walk.js';
 export type SequentialLoop = 'endless-loop' | 'awaited-condition' | 'early-exit';
 
 /** Is the loop sequential by design, whatever its awaits do? */
-export function sequentialLoop(loopPath: NodePath<any>, bodyPath: NodePath<any>): SequentialLoop | null {
+export function sequentialLoop(loopPath: NodePath<LoopNode>, bodyPath: NodePath): SequentialLoop | null {
   const loop = loopPath.node;
   if (loop.type !== 'ForOfStatement' && loop.type !== 'ForInStatement') {
     const test = loop.test;
     if (!test || (test.type === 'BooleanLiteral' && test.value) || (test.type === 'NumericLiteral' && test.value !== 0)) return 'endless-loop';
     if (directAwaits(loopPath.child(test, 'test')).length > 0) return 'awaited-condition';
-    if (loop.update && directAwaits(loopPath.child(loop.update, 'update')).length > 0) return 'awaited-condition';
+    const update = loop.type === 'ForStatement' ? loop.update : null;
+    if (update && directAwaits(loopPath.child(update, 'update')).length > 0) return 'awaited-condition';
   }
   return canExitLoop(loopPath, bodyPath) ? 'early-exit' : null;
 }
@@ -63,7 +68,7 @@ export type OrderedWork =
   | 'chunked';
 
 /** Are the awaited `calls` (of `awaits`, directly in the loop's body) ordered on purpose, and why? */
-export function orderedLoopWork(loopPath: NodePath<any>, awaits: NodePath[], calls: NodePath[]): OrderedWork | null {
+export function orderedLoopWork(loopPath: NodePath<LoopNode>, awaits: NodePath[], calls: NodePath[]): OrderedWork | null {
   const loopVars = loopVariables(loopPath);
   for (const c of calls) {
     const reason = orderedCall(c, loopPath, loopVars);
