@@ -57,3 +57,11 @@ export { optionsCover, racedAgainstTimer, timeoutSetLater, type Coverage } from 
 // Effects that do not depend on where code runs.
 export { busyWaitClock } from './busy-wait.js';
 export { isLazyInit } from './lazy-init.js';
+
+// Loops: why a loop's awaits run in order on purpose, as await-in-loop's exemption ids.
+/** By the loop's shape: endless, an awaited condition, or an early exit (retry, search). */
+export { sequentialLoop, type LoopNode, type SequentialLoop } from './loop-order.js';
+/** By the awaited calls: pacing, backpressure, writes through one receiver, pipelines, shared sessions or state, batches… */
+export { orderedLoopWork, type OrderedWork } from './loop-order.js';
+/** By the data flow between iterations: cursors, accumulators, shared state, merges, offset pagination. */
+export { iterationDependence, type IterationDependence } from './loop-dependence.js';

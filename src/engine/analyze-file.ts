@@ -11,7 +11,7 @@ import type { ScriptFile } from '../knowledge/script-files.js';
 import { parseSource } from '../syntax/parse.js';
 import { resolveCallTarget, resolveExpression } from '../analysis/resolve.js';
 import { exemptionKey, formatMessage, type Knowledge, type RuleContext, type RuleModule } from './rule-api.js';
-import { applyDirectives, parseDirectives, type CommentText, type Directive, type DirectiveProblem } from './suppressions.js';
+import { applyDirectives, eslintSuppressions, parseDirectives, type CommentText, type Directive, type DirectiveProblem, type EslintSuppressions } from './suppressions.js';
 import { SummaryBuilder, type FileSummary } from '../project/summary.js';
 import { isFunctionNode, mergeVisitors, NodePath, traverse, walkPaths, type Visitors } from '../syntax/walk.js';
 
@@ -218,6 +218,8 @@ function makeContext(
 ): RuleContext {
   const { rule, severity } = active;
   const exempt = exemptionGate(rule, settings, (id, lines) => result.exemptions?.push({ ruleId: rule.id, id, file: input.file, ...lines }));
+  // Parsed on first use, once per peer rule.
+  const eslint = new Map<string, EslintSuppressions>();
   return {
     file: { path: input.file, packagePath: input.packagePath, role: script?.role ?? null, runsInBrowser: browser },
     options: active.options,
@@ -248,6 +250,11 @@ function makeContext(
     context: (path) => contexts.contextOf(path),
     isHot: (path) => contexts.isHot(path),
     source: (node) => input.source.slice(node.start ?? 0, node.end ?? 0),
+    eslintSuppressed(peerRule, node, scope) {
+      let directives = eslint.get(peerRule);
+      if (!directives) eslint.set(peerRule, (directives = eslintSuppressions(input.source, peerRule)));
+      return directives.allows(node.loc!.start.line, scope.start!, scope.loc!.start.line);
+    },
   };
 }
 

@@ -111,6 +111,12 @@ export interface RuleContext<M extends string = string, E extends string = strin
   source(node: Node): string;
   /** Note a fact about this file that findings anywhere in the project may depend on (`axios.defaults.timeout`). */
   recordFact(fact: string): void;
+  /**
+   * Has the team switched off the ESLint rule `peerRule` (which flags the same pattern, e.g. `no-await-in-loop`)
+   * for `node`: `// eslint-disable-next-line` above it, `eslint-disable-line` on it, or a `/* eslint-disable *\/`
+   * block inside `scope` before it, right above `scope`, or in the file header? A bare directive counts too.
+   */
+  eslintSuppressed(peerRule: string, node: Node, scope: Node): boolean;
 }
 
 /** A place in the project to report at (from a call graph site). */

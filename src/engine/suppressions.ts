@@ -122,3 +122,101 @@ export function applyDirectives<F extends { ruleId: string; line: number }>(
   }
   return { kept, suppressed, unknown, unused };
 }
+
+// ESLint suppressions of a peer rule. A rule that flags what an ESLint rule also
+// flags (await-in-loop and `no-await-in-loop`) honours the team's existing
+// judgement through `RuleContext.eslintSuppressed`.
+
+/** Is the peer ESLint rule switched off for a line, by a comment aimed at that line or at the code around it? */
+export interface EslintSuppressions {
+  /**
+   * For `line`, inside `scope` (which starts at offset `scopeStart` on line `scopeLine`): an
+   * `eslint-disable-next-line`/`eslint-disable-line` for it, or an open `eslint-disable` block
+   * comment inside the scope before the line, right above the scope, or in the file's header.
+   */
+  allows(line: number, scopeStart: number, scopeLine: number): boolean;
+}
+
+const ESLINT_DIRECTIVE = /^\s*eslint-(disable-next-line|disable-line|disable|enable)(?=\s|$)([^]*)$/;
+
+/**
+ * ESLint suppressions of `peer` (or of every rule): `// eslint-disable-next-line`
+ * above the line, `// eslint-disable-line` on it, or a `/* eslint-disable … *\/` block comment
+ * inside the scope before the line, right above the scope, or at the top of the file (until a
+ * matching `eslint-enable`). A block comment further up the file is not a judgement of this scope.
+ */
+export function eslintSuppressions(text: string, peer: string): EslintSuppressions {
+  const lineStarts = [0];
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) lineStarts.push(i + 1);
+  const lineOf = (offset: number) => {
+    let lo = 0;
+    let hi = lineStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (lineStarts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo + 1;
+  };
+  const lines = new Set<number>();
+  const blocks: { kind: 'disable' | 'enable'; line: number; endLine: number; offset: number }[] = [];
+  // Line comments are matched from the directive itself, so a `//` inside a string earlier on the line
+  // (`'http://…'`) cannot swallow it.
+  const comment = /\/\/[ \t]*eslint-[^\n]*|\/\*[^]*?\*\//g;
+  for (let m = comment.exec(text); m; m = comment.exec(text)) {
+    const raw = m[0];
+    const isBlock = raw.startsWith('/*');
+    const body = isBlock ? raw.slice(2, -2) : raw.slice(2);
+    const d = ESLINT_DIRECTIVE.exec(body.replace(/^\s*\*?/, ''));
+    if (!d) continue;
+    const rules = d[2]!.split(/\s--\s|\s--$/)[0]!.split(/[\s,]+/).filter(Boolean);
+    // `no-await-in-loop`, or a plugin's rule of that name (`plugin/no-await-in-loop`).
+    if (rules.length > 0 && !rules.some((r) => r === peer || r.endsWith(`/${peer}`))) continue;
+    const line = lineOf(m.index);
+    const endLine = lineOf(m.index + raw.length - 1);
+    if (d[1] === 'disable-next-line') lines.add(endLine + 1);
+    else if (d[1] === 'disable-line') lines.add(line);
+    else if (isBlock) blocks.push({ kind: d[1] === 'disable' ? 'disable' : 'enable', line, endLine, offset: m.index });
+  }
+  // Comments before the first line of code are the file's header.
+  const headerEnd = codeStart(text);
+  return {
+    allows(line, scopeStart, scopeLine) {
+      if (lines.has(line)) return true;
+      let on = false;
+      for (const b of blocks) {
+        if (b.line > line) break;
+        if (b.kind === 'enable') {
+          on = false;
+          continue;
+        }
+        const inScope = b.offset >= scopeStart && b.line <= line;
+        const aboveScope = b.endLine < scopeLine && onlyCommentsBetween(text, lineStarts, b.endLine, scopeLine);
+        const header = b.offset < headerEnd;
+        if (inScope || aboveScope || header) on = true;
+      }
+      return on;
+    },
+  };
+}
+
+/** Offset of the first character of code (not comment, not whitespace, not a shebang). */
+function codeStart(text: string): number {
+  const re = /\s+|\/\/[^\n]*|\/\*[^]*?\*\/|^#![^\n]*/y;
+  let i = 0;
+  for (;;) {
+    re.lastIndex = i;
+    const m = re.exec(text);
+    if (!m || m[0].length === 0) return i;
+    i += m[0].length;
+  }
+}
+
+/** Are the lines strictly between `from` and `to` (1-based) blank or comments? */
+function onlyCommentsBetween(text: string, lineStarts: number[], from: number, to: number): boolean {
+  for (let l = from + 1; l < to; l++) {
+    const t = text.slice(lineStarts[l - 1]!, lineStarts[l] ?? text.length).trim();
+    if (t !== '' && !t.startsWith('//') && !t.startsWith('/*') && !t.startsWith('*')) return false;
+  }
+  return true;
+}

@@ -33,6 +33,11 @@ export const WRITE_VERBS: ReadonlySet<string> = new Set([
   'authentication', 'guard', 'require', 'check', 'ensure',
 ]);
 
+/** Words of calls that use up a quota, budget or balance (`limiter.consume(key)`, `spend`): a rejection must stop the calls after it. */
+export const QUOTA_VERBS: ReadonlySet<string> = new Set([
+  'consume', 'spend', 'deduct', 'debit', 'redeem', 'withdraw', 'allocate', 'penalize', 'penalise', 'reward',
+]);
+
 /** First words of guards: calls that throw to stop what follows (`validateX(user)`, `assertOwner(doc)`, `invariant(x)`). */
 export const GUARD_VERBS: ReadonlySet<string> = new Set([
   'validate', 'verify', 'assert', 'authorize', 'authenticate', 'guard', 'require', 'check', 'ensure', 'enforce',

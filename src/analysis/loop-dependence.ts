@@ -1,0 +1,178 @@
+// Does one iteration of a loop use what an earlier one produced? A data-flow
+// fixpoint over the loop body's statements (for await-in-loop): results carried
+// to the next iteration, state kept across iterations, results merged into an
+// outer object, and cursors the loop advances itself.
+import type { Node } from '../syntax/ast.js';
+import { lookup } from './scope.js';
+import { directAwaits, flowOf, intersects, isLoop, mergedInto, rootVar, type Flow, type VarKey } from './dataflow.js';
+import { isFunctionNode, walkPaths, type NodePath } from '../syntax/walk.js';
+
+/**
+ * Why the iterations depend on each other (ids of await-in-loop's exemptions):
+ * - `pagination`: a value from one response decides whether the loop goes on (a cursor, a has-more flag, a work queue);
+ * - `accumulator`: a value from one iteration's await feeds the next await (`prev = await f(prev)`, a cursor passed on);
+ * - `shared-state`: a variable the body both writes and reads (a dedupe map, a `seen` set);
+ * - `merged-results`: results merged into an object that outlives the loop, where later ones win;
+ * - `offset-pagination`: a page number, offset or date window the loop advances and passes to the call.
+ */
+export type IterationDependence = 'pagination' | 'accumulator' | 'shared-state' | 'merged-results' | 'offset-pagination';
+
+/**
+ * Does one iteration use what an earlier one produced? A variable declared
+ * outside the body and written from an awaited value (directly or through other
+ * statements) that the next await, the loop condition or the update reads.
+ */
+export function iterationDependence(loopPath: NodePath<any>, bodyPath: NodePath<any>, calls: NodePath[]): IterationDependence | null {
+  const loop = loopPath.node;
+  const steps = simpleStatements(bodyPath);
+  const flows = steps.map((s) => ({ flow: flowOf(s), awaits: directAwaits(s).length > 0 }));
+  const control: Flow = { reads: new Set(), writes: new Set(), values: new Set(), mutates: new Set() };
+  for (const key of ['test', 'update'] as const) {
+    if (!loop[key]) continue;
+    const f = flowOf(loopPath.child(loop[key], key));
+    for (const r of f.reads) control.reads.add(r);
+    for (const w of f.writes) control.writes.add(w);
+  }
+  const callFlows = calls.map((c) => flowOf(c));
+  const bodyFlows = flows.map((f) => f.flow);
+
+  // 1. Results carried over: written from an awaited value (directly or through
+  //    other statements) into a variable that outlives the iteration and is read
+  //    by the next await, the condition or the update (cursors, accumulators, queues).
+  const tainted = new Set<VarKey>();
+  for (const f of flows) if (f.awaits) for (const w of f.flow.writes) tainted.add(w);
+  propagate(bodyFlows, tainted);
+  const carried = new Set<VarKey>([...tainted].filter((k) => outlivesLoop(k, loop)));
+  if (carried.size > 0) {
+    if (intersects(control.reads, carried)) return 'pagination';
+    const reach = new Set<VarKey>(carried);
+    propagate(bodyFlows, reach);
+    if (callFlows.some((f) => intersects(f.reads, reach))) return 'accumulator';
+  }
+
+  // 2. State kept across iterations in a variable (a dedupe map, a cache, a `seen` set):
+  //    written by one statement of the body and read by another.
+  for (let i = 0; i < bodyFlows.length; i++) {
+    for (const w of bodyFlows[i]!.writes) {
+      if (!outlivesLoop(w, loop) || isCounter(w, bodyPath, loopPath)) continue;
+      if (bodyFlows.some((f, j) => j !== i && f.reads.has(w)) || control.reads.has(w)) return 'shared-state';
+    }
+  }
+
+  // 3. Results merged into an object that outlives the loop (`Object.assign(translations, await load(lang))`,
+  //    `config = { ...config, ...(await read(file)) }`): later iterations override earlier ones, so the order decides
+  //    which values win.
+  for (let i = 0; i < steps.length; i++) {
+    const merged = mergedInto(steps[i]!).filter((k) => outlivesLoop(k, loop));
+    if (merged.length === 0) continue;
+    if (flows[i]!.awaits || intersects(bodyFlows[i]!.reads, tainted)) return 'merged-results';
+  }
+
+  // 4. Cursors advanced by the loop itself: a page number, offset or date window
+  //    that decides when to stop and is passed to the awaited call by value
+  //    (`skip: i`, `from: currentFrom`), not merely used as an index (`items[i]`).
+  const advanced = new Set<VarKey>([...control.writes]);
+  for (const f of bodyFlows) for (const w of f.writes) advanced.add(w);
+  const cursors = new Set<VarKey>([...advanced].filter((k) => control.reads.has(k) && (outlivesLoop(k, loop) || declaredInHead(k, loop))));
+  if (cursors.size > 0) {
+    propagate(bodyFlows, cursors, true);
+    if (callFlows.some((f) => intersects(f.values, cursors))) return 'offset-pagination';
+  }
+  return null;
+}
+
+/** Is a variable declared outside `loop` (or `var`, or not a local at all), so it outlives each iteration? */
+export function outlivesLoop(key: VarKey, loop: Node): boolean {
+  if (typeof key === 'string') return true;
+  if (key.kind === 'var') return true;
+  for (let p: NodePath | null = key.scopePath; p; p = p.parentPath) if (p.node === loop) return false;
+  return true;
+}
+
+function declaredInHead(key: VarKey, loop: any): boolean {
+  return typeof key !== 'string' && loop.type === 'ForStatement' && loop.init && key.declNode && loop.init.declarations?.includes(key.declNode);
+}
+
+/** Add to `set` what is computed from it, to a fixpoint (by value only, when asked). */
+function propagate(flows: Flow[], set: Set<VarKey>, byValue = false): void {
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const f of flows) {
+      if (!intersects(byValue ? f.values : f.reads, set)) continue;
+      for (const w of f.writes) {
+        if (!set.has(w)) {
+          set.add(w);
+          changed = true;
+        }
+      }
+    }
+  }
+}
+
+/** The leaf statements of a body (descending into blocks, branches, try and nested loops, not functions). */
+function simpleStatements(bodyPath: NodePath<any>): NodePath[] {
+  const out: NodePath[] = [];
+  const stack: NodePath<any>[] = [bodyPath];
+  while (stack.length > 0) {
+    const p = stack.pop()!;
+    const n = p.node;
+    if (isFunctionNode(n)) continue;
+    switch (n.type) {
+      case 'BlockStatement':
+        for (let i = n.body.length - 1; i >= 0; i--) stack.push(p.child(n.body[i], 'body', i));
+        break;
+      case 'IfStatement':
+        if (n.alternate) stack.push(p.child(n.alternate, 'alternate'));
+        stack.push(p.child(n.consequent, 'consequent'));
+        out.push(p.child(n.test, 'test'));
+        break;
+      case 'TryStatement':
+        if (n.finalizer) stack.push(p.child(n.finalizer, 'finalizer'));
+        if (n.handler) stack.push(p.child(n.handler, 'handler').child(n.handler.body, 'body'));
+        stack.push(p.child(n.block, 'block'));
+        break;
+      case 'LabeledStatement':
+        stack.push(p.child(n.body, 'body'));
+        break;
+      case 'SwitchStatement':
+        out.push(p.child(n.discriminant, 'discriminant'));
+        n.cases.forEach((c: Node, i: number) => {
+          const cp = p.child(c, 'cases', i);
+          (c as any).consequent.forEach((s: Node, j: number) => stack.push(cp.child(s, 'consequent', j)));
+        });
+        break;
+      default:
+        if (isLoop(n)) {
+          // A nested loop: its header and body are part of this iteration.
+          for (const key of ['init', 'test', 'update', 'left', 'right'] as const) if (n[key]) out.push(p.child(n[key], key));
+          stack.push(p.child(n.body, 'body'));
+        } else out.push(p);
+    }
+  }
+  return out;
+}
+
+/** A counter: only ever changed by `++`, `--`, `+= n` or `-= n` (an index, not state). */
+function isCounter(key: VarKey, bodyPath: NodePath<any>, loopPath: NodePath<any>): boolean {
+  if (typeof key === 'string') return false;
+  let counter = true;
+  for (const root of [bodyPath, loopPath.node.update ? loopPath.child(loopPath.node.update, 'update') : null]) {
+    if (!root) continue;
+    walkPaths(root, (p) => {
+      const n = p.node as any;
+      if (n.type === 'UpdateExpression' && n.argument.type === 'Identifier' && lookup(p, n.argument.name) === key) return undefined;
+      if (n.type === 'AssignmentExpression' && n.left.type === 'Identifier' && lookup(p, n.left.name) === key) {
+        if (!(n.operator === '+=' || n.operator === '-=')) counter = false;
+      }
+      if (n.type === 'CallExpression' && n.callee.type === 'MemberExpression' && n.callee.object.type === 'Identifier' && lookup(p, n.callee.object.name) === key) {
+        counter = false;
+      }
+      if (n.type === 'AssignmentExpression' && n.left.type === 'MemberExpression') {
+        const r = rootVar(n.left, p);
+        if (r === key) counter = false;
+      }
+      return undefined;
+    });
+  }
+  return counter;
+}

@@ -1,0 +1,55 @@
+// Knowledge table: names that say a loop's iterations are ordered on purpose or
+// already batched (used by the await-in-loop analyses in
+// src/analysis/loop-order.ts and src/analysis/loop-dependence.ts), and how a
+// loop is named in messages.
+
+/** How each loop statement is called in messages. */
+export const LOOP_NAMES: Readonly<Record<string, string>> = {
+  ForStatement: 'for',
+  ForInStatement: 'for…in',
+  ForOfStatement: 'for…of',
+  WhileStatement: 'while',
+  DoWhileStatement: 'do…while',
+};
+
+/**
+ * Method names on a loop item that are not a function the item carries (`item.toJSON()`, `p.then(…)`,
+ * `fn.call(…)`, `x.asString()`): a prefix match, so `toString` and `assign` count too.
+ */
+export const NON_HANDLER_METHOD = /^(to|as|then|catch|finally|call|apply|bind)/;
+
+/** Words of a helper that splits a list into chunks (`chunk(list, n)`, `splitIntoChunks`, `toBatches`): each item it yields is a batch. */
+export const CHUNK_WORDS: ReadonlySet<string> = new Set(['chunk', 'chunks', 'chunked', 'batches', 'batched']);
+
+/** Last words of a collection of chunks (`chunks`, `userBatches`): each item is a batch. */
+export const CHUNK_COLLECTION_WORDS: ReadonlySet<string> = new Set(['chunks', 'batches']);
+
+/** Objects that take results in order and hold them (an archive, a writer, a hash): feeding one is sequential on purpose. */
+export const SINK_NAME = new RegExp(
+  '(?:^|[a-z_])(?:' +
+    'zip|Zip|archive|Archive|tar|Tar|writer|Writer|stream|Stream|sink|Sink|encoder|Encoder|hash|Hash|hasher|' +
+    'workbook|Workbook|sheet|Sheet|pdf|Pdf|PDF|canvas|Canvas|socket|Socket|zipFile|bundle|Bundle' +
+    ')$',
+);
+
+/** Names of a record's identity (`id`, `userId`, `slug`): a write given the same one each time updates one record. */
+export const ID_NAME = /^(id|[a-z]*Id|[a-z]*ID|key|uid|tid|pid|cid|slug)$/;
+
+/** Constructors of containers (`new Map()`): one created outside a loop and passed to each call is shared by the iterations. */
+export const CONTAINER_CONSTRUCTORS: ReadonlySet<string> = new Set(['Map', 'Set', 'WeakMap', 'WeakSet', 'Array']);
+
+/** Names of objects that hold state across calls: contexts, managers, documents, caches, writers… */
+export const SHARED_OBJECT_NAME = new RegExp(
+  '(?:^|[a-z])(?:' +
+    'manager|Manager|context|Context|ctx|doc|Doc|document|Document|pdf|Pdf|cache|Cache|ancestors|seen|visited|state|State|' +
+    'session|Session|connection|Connection|conn|client|Client|em|repo|Repo|repository|Repository|store|Store|builder|Builder|' +
+    'writer|Writer|stream|Stream|zip|archive|workbook|sheet|canvas|browser|acc|accumulator|registry|Registry|graph|Graph|' +
+    'tree|Tree|map|Map|set|Set|index|Index' +
+    ')$',
+);
+
+/** The keyword of a loop variable's declaration (`const ` in `for (const x of xs)`), left out when a message names the item. */
+export const DECLARATION_KEYWORD = /^(const|let|var)\s+/;
+
+/** Runs of whitespace, folded to one space when a message quotes code. */
+export const WHITESPACE_RUN = /\s+/g;
