@@ -23,45 +23,11 @@ export default defineRule({
         'awaits in nested functions belong to those functions.',
       'The help suggests bounded concurrency (`p-map` with `concurrency`, or `Promise.all` over fixed-size chunks), never one unbounded `Promise.all` ' +
         'over the whole collection.',
-      'Not reported: `for await`.',
-      'Not reported: pagination and cursors, where a value from one response feeds the next request or the loop condition (`cursor = res.next`, ' +
-        '`hasMore = res.more`).',
-      'Not reported: loops that advance a page number, offset or date window passed to the call (`skip: i` with `i += PAGE_SIZE`), and loops whose ' +
-        'size is offset, page or date-window pagination.',
-      'Not reported: accumulators that feed the next await (`prev = await f(prev)`), and queues that grow from responses (crawlers).',
-      'Not reported: retry, backoff and polling loops: `while (true)`/`for (;;)`, an await in the loop condition, or any `break`, `return` or uncaught ' +
-        '`throw` that can leave the loop (first success, search).',
-      'Not reported: intentional pacing (`await sleep(ms)`, a `setTimeout` promise).',
-      "Not reported: stream backpressure (`await once(stream, 'drain')`, `await writer.write(...)`).",
-      'Not reported: results fed straight into a sink from outside the loop (`zip.addBuffer(await read(file), name)`): one item in memory at a time.',
-      "Not reported: ordered writes through one receiver: `await tx.insert(row)`, `client.query('INSERT …')`, `client.query('UPDATE …')`, `redis.set`, " +
-        "a builder chain such as `db('t').update(…).where(…)`.",
-      "Not reported: writes through the app's imported database handle (`sequelize.query('DROP …')`) or a request method (`this.request(url, 'POST', " +
-        "body)`, `api.request(url, 'POST', body)`).",
-      'Not reported: writes to one record (a write given the same outer id each time).',
-      'Not reported: migrations, data upgrades (`upgrade…`, `backfill…`) and seeds (by name or folder).',
-      'Not reported: quota and budget calls (`limiter.consume(key)`, `spend`, `redeem`…): a rejection must stop the ones after it.',
-      'Not reported: pipelines, calling the loop variable or a function it carries (`for (const hook of hooks) await hook(data)`, `await ' +
-        'step.handler(input)`), or iterating a registry of hooks, plugins or middlewares.',
-      'Not reported: one request, transaction or session shared by every iteration, passed to the call directly or as an option (`{ transaction }`, `{ ' +
-        'transaction: ctx.transaction }`, an options object holding one).',
-      'Not reported: a shared request, transaction or session spread from a context (`{ ...ctx }`), or used through the closure of a local function ' +
-        'the loop calls (`copy(child)` writing with `ctx.transaction`).',
-      'Not reported: state shared across iterations: a variable the body both writes and reads (a dedupe map, a `seen` set).',
-      'Not reported: a memo that a local callee checks and fills (`if (!memo.has(k)) memo.set(k, await load(k))`), or a shared container passed to each call.',
-      'Not reported: an outer object a local callee changes (`merge(translations, file)` doing `Object.assign(translations, …)`).',
-      'Not reported: results merged into an outer object (`Object.assign(config, await load(file))`, `config = { ...config, ...part }`), where later ' +
-        'iterations override earlier ones.',
-      'Not reported: loops that already batch (`await Promise.all(chunk.map(...))`, p-map, iterating `chunk(ids, 50)` or `batches`) or await promises ' +
-        'started earlier.',
-      'Not reported: awaits of local functions that do no I/O (`await computeTotal(lines)`): nothing to overlap.',
-      'Not reported: loops that run once at startup (module top level, `loaders/`, functions only called from there).',
-      "Not reported: loops the team already judged, under an ESLint `no-await-in-loop` suppression on one of the loop's awaits (`// " +
-        'eslint-disable-next-line no-await-in-loop`, a bare `// eslint-disable-next-line`, or `eslint-disable-line`).',
+      'An ESLint `no-await-in-loop` suppression on one of the loop\'s awaits is the team\'s judgement (`// eslint-disable-next-line no-await-in-loop`, ' +
+        'a bare `// eslint-disable-next-line`, or `eslint-disable-line`).',
       'A `/* eslint-disable no-await-in-loop */` block counts when it is inside the loop before the await, directly above the loop, or in the file ' +
         'header (until a matching `eslint-enable`).',
       'A block comment further up the file is not taken as a judgement of later loops.',
-      'Test files, migration folders, seed scripts (`seed*.ts`, `seed-data.ts`, `seeds.js`) and CI scripts (`ci/`, `.github/`) are skipped.',
     ],
     bad: [
       'export async function loadAll(api: { get(id: string): Promise<unknown> }, ids: string[]) {\n' +
@@ -91,7 +57,7 @@ export default defineRule({
         'same judgement).',
   },
   exemptions: {
-    'script-file': 'tests, migrations, seeds and scripts run once, outside a server: their order is often the point',
+    'script-file': 'tests, migrations, seeds (`seed*.ts`, `seeds.js`) and CI scripts (`ci/`, `.github/`) run once, outside a server',
     'browser-code': 'code that runs in a browser does not hold up a Node event loop',
     'for-await': '`for await` consumes an async iterable one item at a time by design',
     'endless-loop': '`while (true)`, `for (;;)`: a consumer or a poller runs until something happens, one step at a time',
@@ -100,17 +66,18 @@ export default defineRule({
     'eslint-suppression': 'the team already judged the loop: an ESLint `no-await-in-loop` suppression on it',
     pacing: '`await sleep(ms)` or a `setTimeout` promise paces the loop on purpose',
     backpressure: 'stream backpressure (`await once(stream, "drain")`): the next write must wait',
-    batched: 'each iteration already awaits a batch (`Promise.all`, p-map)',
-    migration: 'migrations, data upgrades and seeds run in order',
-    quota: 'each call uses up a quota or budget (`limiter.consume(key)`): a rejection must stop the rest',
-    'receiver-writes': 'writes through one receiver (a transaction, a client, the app\'s database handle) are ordered',
+    batched: 'each iteration already awaits a batch (`await Promise.all(chunk.map(…))`, p-map)',
+    migration: 'migrations, data upgrades (`upgrade…`, `backfill…`) and seeds run in order',
+    quota: 'each call uses up a quota or budget (`limiter.consume(key)`, `spend`, `redeem`): a rejection must stop the rest',
+    'receiver-writes':
+      'ordered writes through one receiver: `await tx.insert(row)`, `client.query("INSERT …")`, `db("t").update(…)`, the app\'s database handle, `api.request(url, "POST")`',
     pipeline: 'calling the loop variable or a function it carries (hooks, middlewares, steps) in order is the contract',
     'caller-callback': 'a callback handed in by the caller: its ordering contract cannot be known',
-    'shared-session': 'one request, transaction or session passed to every call (directly, as an option, or through a closure)',
+    'shared-session': 'one request, transaction or session passed to every call: directly, as an option (`{ transaction }`), spread from a context, or through a closure',
     'same-record': 'a write given the same outer id each time updates one record in turn',
     'shared-object': 'one context or container from outside the loop is handed to every call: the iterations share it',
     'callee-mutates-outer': 'a local callee changes an outer object (`merge(translations, file)`): each call builds on the last',
-    memo: 'a local callee fills a memo it also checks: later iterations reuse earlier results',
+    memo: 'a local callee fills a memo it also checks (`if (!memo.has(k)) memo.set(k, await load(k))`): later iterations reuse earlier results',
     sink: 'results fed straight into a sink from outside the loop (`zip.addBuffer(await read(f))`), one item in memory at a time',
     'cheap-callee': 'awaits of local functions that do no I/O: nothing to overlap',
     registry: 'iterating a registry of hooks, plugins or middlewares the program fixes, in order',
