@@ -2,6 +2,8 @@
 // rules to keep intentionally ordered work (writes, pacing, locks, middleware
 // chains) out of their findings. Names are split on camelCase/snake_case and
 // the first word is looked up: `createUser` → create, `find_one` → find.
+import { REQUEST_PARAM_NAMES } from './frameworks.js';
+import { TRANSACTION_HANDLE_NAMES } from './transactions.js';
 
 /** First words of calls with side effects: running them concurrently would change what happens, or in which order. */
 export const WRITE_VERBS: ReadonlySet<string> = new Set([
@@ -115,8 +117,13 @@ export const SYNC_BUILTINS: ReadonlySet<string> = new Set([
 ]);
 /** First words of predicates (`isActive`, `hasAccess`, `canEdit`): usually cached or in-memory checks, or guards. */
 export const PREDICATE_WORDS: ReadonlySet<string> = new Set(['is', 'has', 'can', 'should', 'must', 'needs', 'allows']);
-/** Names of the object that carries a request's transaction or session: calls that share it are ordered. */
-export const SHARED_STATE_NAMES = /^(req|request|ctx|context|tx|trx|transaction|session|t|em|entityManager|queryRunner|client)$/;
+/**
+ * Names of the object that carries a request's transaction or session: calls that share it are ordered. The request
+ * parameters, the Koa context (not Hono's one-letter `c`), the transaction handles (not `dbTransaction`), sessions and clients.
+ */
+export const SHARED_STATE_NAMES: ReadonlySet<string> = new Set([
+  ...REQUEST_PARAM_NAMES, 'ctx', 'context', ...[...TRANSACTION_HANDLE_NAMES].filter((n) => n !== 'dbTransaction'), 'session', 't', 'em', 'client',
+]);
 /** Results named like a client or connection: acquired once, then used. */
 export const ACQUISITION_NAMES = /^(payload|client|connection|conn|db|database|pool|redis|prisma|browser|page|sdk|api|instance|app|server|channel|producer|consumer)$/i;
 /** Query-builder steps that make the whole chain a write: `db('t').update({…}).where(…)`, `insertInto('t').values(…)`. */
@@ -128,3 +135,13 @@ export const BUILDER_WRITE_STEPS: ReadonlySet<string> = new Set([
 export const HTTP_WRITE_METHOD = /^(POST|PUT|PATCH|DELETE)$/;
 /** Names of imported database handles: writes through one are writes through one connection pool, in order. */
 export const DB_HANDLE_NAMES = /^(sequelize|knex|db|database|pool|redis|prisma|mongoose|sql|pg|mysql|dataSource|connection|conn|em|entityManager|queryRunner|kysely|drizzle)$/i;
+/** HTTP methods that only read, given as a `method` option in any case (`fetch(url, { method: 'post' })`): any other method writes. */
+export const HTTP_READ_METHODS: ReadonlySet<string> = new Set(['get', 'head', 'options']);
+/** Methods of a memo (a Map, a Set, an array) that consult it, and that fill it: `memo.has(k)`, `memo.set(k, v)`. */
+export const MEMO_READ_METHODS: ReadonlySet<string> = new Set(['has', 'get', 'includes']);
+export const MEMO_WRITE_METHODS: ReadonlySet<string> = new Set(['set', 'add', 'push']);
+/**
+ * Names of aggregates when their callee cannot be resolved to AGGREGATE_CALLEES: `Promise.all`, `promiseAll`,
+ * `allSettled`, `props`, a local `parallel`/`series` helper, `fetchInParallel`.
+ */
+export const AGGREGATE_NAME = /^(?:promise)?(?:all|allSettled|props|parallel|series)$|Parallel$|^parallel/i;
