@@ -4,6 +4,7 @@
 // the first word is looked up: `createUser` → create, `find_one` → find.
 import { REQUEST_PARAM_NAMES } from './frameworks.js';
 import { TRANSACTION_HANDLE_NAMES } from './transactions.js';
+import { MAPPERS_WITH_CONCURRENCY, PROMISE_AGGREGATES, UNLIMITED_ASYNC } from './limiters.js';
 
 /** First words of calls with side effects: running them concurrently would change what happens, or in which order. */
 export const WRITE_VERBS: ReadonlySet<string> = new Set([
@@ -54,25 +55,20 @@ export const SLEEP_NAMES: ReadonlySet<string> = new Set(['sleep', 'delay', 'wait
 /** Calls whose completion the next step must observe: middleware chains, stream backpressure. */
 export const BARRIER_NAMES: ReadonlySet<string> = new Set(['next', 'once', 'drain', 'waitForEvent', 'onIdle', 'onEmpty']);
 
-/** Resolved callees that already run things concurrently (or limit concurrency): awaiting them in sequence is batching. */
+/**
+ * Resolved callees that already run things concurrently (or limit concurrency): awaiting them in sequence is batching.
+ * The promise aggregates and unlimited mappers of limiters.ts, and the bounded forms that are not fan-out.
+ */
 export const AGGREGATE_CALLEES: ReadonlySet<string> = new Set([
-  'global#Promise.all',
-  'global#Promise.allSettled',
-  'global#Promise.any',
-  'global#Promise.race',
-  'p-map#',
-  'p-map#pMap',
-  'p-all#',
-  'p-props#',
-  'p-limit#',
-  'bluebird#map',
-  'bluebird#all',
-  'bluebird#props',
+  ...PROMISE_AGGREGATES.keys(),
+  ...MAPPERS_WITH_CONCURRENCY.keys(),
+  ...UNLIMITED_ASYNC.keys(),
   'async#mapLimit',
   'async#eachLimit',
   'async#parallelLimit',
-  'async#parallel',
-  'async#map',
+  'p-props#',
+  'p-limit#',
+  'bluebird#props',
   'events#once',
 ]);
 
@@ -119,10 +115,11 @@ export const SYNC_BUILTINS: ReadonlySet<string> = new Set([
 export const PREDICATE_WORDS: ReadonlySet<string> = new Set(['is', 'has', 'can', 'should', 'must', 'needs', 'allows']);
 /**
  * Names of the object that carries a request's transaction or session: calls that share it are ordered. The request
- * parameters, the Koa context (not Hono's one-letter `c`), the transaction handles (not `dbTransaction`), sessions and clients.
+ * parameters, the Koa context, the transaction handles, sessions and clients. Not Hono's one-letter `c` (of
+ * CONTEXT_PARAM_NAMES): it is a common loop variable, `for (const c of customers) await notify(c)`, not shared state.
  */
 export const SHARED_STATE_NAMES: ReadonlySet<string> = new Set([
-  ...REQUEST_PARAM_NAMES, 'ctx', 'context', ...[...TRANSACTION_HANDLE_NAMES].filter((n) => n !== 'dbTransaction'), 'session', 't', 'em', 'client',
+  ...REQUEST_PARAM_NAMES, 'ctx', 'context', ...TRANSACTION_HANDLE_NAMES, 'session', 't', 'em', 'client',
 ]);
 /** Results named like a client or connection: acquired once, then used. */
 export const ACQUISITION_NAMES = /^(payload|client|connection|conn|db|database|pool|redis|prisma|browser|page|sdk|api|instance|app|server|channel|producer|consumer)$/i;
