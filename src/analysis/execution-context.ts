@@ -15,6 +15,7 @@
 import type { Node } from '../syntax/ast.js';
 import {
   APP_FACTORIES,
+  APP_TYPE_NAMES,
   CONTEXT_PARAM_NAMES,
   ERROR_PARAM_NAMES,
   EVENT_METHODS,
@@ -743,11 +744,7 @@ function isPluginShaped(fn: any): boolean {
 
 function paramFrameworkType(binding: Binding): string | null {
   const t = paramTypeName(binding.id.type === 'Identifier' ? binding.id : null);
-  if (!t) return null;
-  if (t === 'FastifyInstance') return 'Fastify';
-  if (t === 'Express' || t === 'Router' || t === 'Application') return 'Express';
-  if (t === 'Hono') return 'Hono';
-  return null;
+  return t ? (APP_TYPE_NAMES.get(t) ?? null) : null;
 }
 
 function isPathLike(node: any): boolean {

@@ -46,6 +46,15 @@ export const APP_FACTORIES: ReadonlyMap<string, string> = new Map([
   ['@hapi/hapi#Server()', 'hapi'],
 ]);
 
+/** TypeScript types of a parameter that is an app or router (`function routes(app: Express)`), and their framework. */
+export const APP_TYPE_NAMES: ReadonlyMap<string, string> = new Map([
+  ['FastifyInstance', 'Fastify'],
+  ['Express', 'Express'],
+  ['Router', 'Express'],
+  ['Application', 'Express'],
+  ['Hono', 'Hono'],
+]);
+
 /** `http.createServer(handler)` and friends: the callback is the request handler. */
 export const SERVER_FACTORIES: ReadonlySet<string> = new Set([
   'http#createServer',
