@@ -4,11 +4,15 @@ import type { Node } from '../syntax/ast.js';
 import { flowOf, rootVar, type VarKey } from './dataflow.js';
 import {
   AGGREGATE_CALLEES,
+  AGGREGATE_NAME,
   BARRIER_NAMES,
   BUILDER_WRITE_STEPS,
+  HTTP_READ_METHODS,
   HTTP_WRITE_METHOD,
   CHEAP_CALLEES,
   firstWord,
+  MEMO_READ_METHODS,
+  MEMO_WRITE_METHODS,
   MIGRATION_NAME,
   PREDICATE_WORDS,
   READ_VERBS,
@@ -196,7 +200,7 @@ function classify(call: any, name: string | null, key: string | null): CallKind 
       for (const p of arg.properties) {
         if (p.type === 'ObjectProperty' && !p.computed && p.key.type === 'Identifier' && p.key.name === 'method') {
           const m = staticString(p.value);
-          if (m && !/^(get|head|options)$/i.test(m)) return 'write';
+          if (m && !HTTP_READ_METHODS.has(m.toLowerCase())) return 'write';
         }
       }
     }
@@ -212,7 +216,7 @@ export function sharedStateArgs(callPath: NodePath): Set<VarKey> {
   const out = new Set<VarKey>();
   const visit = (node: any, at: NodePath, depth: number) => {
     const n = unwrapExpression(node);
-    if (n.type === 'Identifier' && SHARED_STATE_NAMES.test(n.name)) {
+    if (n.type === 'Identifier' && SHARED_STATE_NAMES.has(n.name)) {
       const k = rootVar(n, at);
       if (k) out.add(k);
     } else if (n.type === 'Identifier' && depth === 0) {
@@ -220,7 +224,7 @@ export function sharedStateArgs(callPath: NodePath): Set<VarKey> {
       const b = lookup(at, n.name);
       if (b && b.kind === 'const' && b.steps.length === 0 && (b.init as any)?.type === 'ObjectExpression') visit(b.init, b.scopePath, depth + 1);
     }
-    if (n.type === 'MemberExpression' && !n.computed && SHARED_STATE_NAMES.test(n.property.name ?? '')) {
+    if (n.type === 'MemberExpression' && !n.computed && SHARED_STATE_NAMES.has(n.property.name ?? '')) {
       const k = rootVar(n, at);
       if (k) out.add(k);
     }
@@ -421,7 +425,7 @@ export function capturedState(callPath: NodePath): { shared: Set<VarKey>; memo: 
         // `memo.has(k)`, `memo.get(k)`: consulted; `memo.set(k, v)`: changed.
         if ((c.type === 'MemberExpression' || c.type === 'OptionalMemberExpression') && !c.computed && c.object.type === 'Identifier') {
           const k = lookup(p, c.object.name);
-          if (k && declaredOutside(k, fnPath) && functionLocal(k)) (/^(has|get|includes)$/.test(c.property.name) ? consulted : /^(set|add|push)$/.test(c.property.name) ? mutated : null)?.add(k);
+          if (k && declaredOutside(k, fnPath) && functionLocal(k)) (MEMO_READ_METHODS.has(c.property.name) ? consulted : MEMO_WRITE_METHODS.has(c.property.name) ? mutated : null)?.add(k);
         }
       }
       // `if (!(k in memo))`, `memo[k] ??= …`, `memo[k] = v`
@@ -494,7 +498,6 @@ function thisStateTouched(callPath: NodePath, depth: number): Set<string> | null
   return unknown ? null : out;
 }
 
-const AGGREGATE_NAME = /^(?:promise)?(?:all|allSettled|props|parallel|series)$|Parallel$|^parallel/i;
 const BUILTIN_OBJECTS: ReadonlySet<string> = new Set(['Array', 'Object', 'JSON', 'Math', 'Number', 'String']);
 
 /**

@@ -4,6 +4,8 @@
 import type { Node } from '../syntax/ast.js';
 import { lookup, type Binding } from './scope.js';
 import { isFunctionNode, walkPaths, type NodePath } from '../syntax/walk.js';
+import { LODASH_MODULE } from '../knowledge/modules.js';
+import { isPrimitiveValueName } from '../knowledge/names.js';
 
 /**
  * A variable: a resolved binding, `'this'`, `'this.<prop>'` for state reached
@@ -70,7 +72,7 @@ export function mergeTarget(call: any, at: NodePath, options: { settersToo: bool
 
 function isLodash(b: Binding): boolean {
   const source = b.importSource ?? requireSource(b.init);
-  return !!source && /^lodash(?:-es)?(?:\/|$)|^lodash\./.test(source);
+  return !!source && LODASH_MODULE.test(source);
 }
 
 function requireSource(init: any): string | null {
@@ -183,8 +185,6 @@ export function rootVar(node: any, at: NodePath): VarKey | null {
   return null;
 }
 
-/** Names that usually hold primitives (ids, keys, paths…): passing them cannot let a callee mutate them. */
-const PRIMITIVE_NAME = /^(?:id|ids|key|keys|name|names|url|uri|path|slug|email|token|code|count|limit|offset|page|size|index|type|kind|status|locale|lang|query|q|text|value|amount|date|from|to)$|(?:Id|Ids|Key|Keys|Name|Url|Uri|Path|Token|Code|Count|Email|Slug|Type|Status)$/;
 const PRIMITIVE_TYPES = new Set(['TSStringKeyword', 'TSNumberKeyword', 'TSBooleanKeyword', 'TSBigIntKeyword', 'TSLiteralType']);
 
 /**
@@ -196,7 +196,7 @@ export function mutableArguments(callPath: NodePath): VarKey[] {
   const out: VarKey[] = [];
   for (const arg of (callPath.node as any).arguments ?? []) {
     const a = arg.type === 'SpreadElement' ? null : arg;
-    if (!a || a.type !== 'Identifier' || PRIMITIVE_NAME.test(a.name)) continue;
+    if (!a || a.type !== 'Identifier' || isPrimitiveValueName(a.name)) continue;
     const b = lookup(callPath, a.name);
     if (!b) continue;
     const ann = (b.id as any).typeAnnotation?.typeAnnotation;

@@ -15,31 +15,41 @@
 import type { Node } from '../syntax/ast.js';
 import {
   APP_FACTORIES,
+  APP_TYPE_NAMES,
+  CONTEXT_PARAM_NAMES,
+  ERROR_PARAM_NAMES,
   EVENT_METHODS,
   FASTIFY_REQUEST_HOOKS,
   HTTP_METHODS,
+  isStartupFunctionName,
   LIFECYCLE_EVENTS,
   NEST_CLASS_DECORATORS,
   NEST_INTERFACE_METHODS,
   NEST_METHOD_DECORATORS,
+  NEXT_MIDDLEWARE_FILE,
+  NEXT_PAGE_EXTENSION,
+  NEXT_ROUTE_GROUP,
+  NEXT_ROUTE_HANDLER_FILE,
   NEXT_ROUTE_METHODS,
+  NEXT_ROUTER_FILE,
   PLUGIN_PARAM_NAMES,
   PLUGIN_TYPE_NAMES,
   PROCESS_QUEUES,
   PROMISE_CALLBACK_METHODS,
+  QUEUE_RECEIVER_NAME,
   QUEUE_WORKERS,
   REQUEST_PARAM_NAMES,
   REQUEST_TYPE_NAMES,
   RESPONSE_PARAM_NAMES,
   ROUTE_OPTION_HANDLERS,
+  ROUTE_PATH_STARTS,
   SERVER_FACTORIES,
-  STARTUP_FUNCTION_NAMES,
   SYNC_CALLBACK_METHODS,
   TIMERS,
 } from '../knowledge/frameworks.js';
-import { BUNDLER_HOOKS, STARTUP_DIRS, type ScriptFile } from '../knowledge/script-files.js';
+import { BUNDLER_HOOKS, SCRIPT_PROCESS_CALLS, STARTUP_DIRS, type ScriptFile } from '../knowledge/script-files.js';
 import { isReferenceIdentifier } from './dataflow.js';
-import { commonJsExportName, isCall, memberPropertyName, refKey, resolveExpression, staticString, unwrapExpression, type Ref } from './resolve.js';
+import { commonJsExportName, isCall, memberPropertyName, normalizeModule, refKey, resolveExpression, staticString, unwrapExpression, type Ref } from './resolve.js';
 import { lookup, propertyKeyName, type Binding } from './scope.js';
 import { isFunctionNode, walkPaths, type NodePath } from '../syntax/walk.js';
 
@@ -182,7 +192,7 @@ export class ContextAnalyzer {
       return { kind: 'startup', description: `inside ${describeFunction(fnPath)}, which runs only at startup` };
     }
     const bare = bareName(fnPath);
-    if (bare && (STARTUP_FUNCTION_NAMES.has(bare) || /Loader$/.test(bare))) {
+    if (bare && isStartupFunctionName(bare)) {
       return { kind: 'startup', description: `inside ${describeFunction(fnPath)}, which by its name runs at startup` };
     }
     if (this.startupDir) return { kind: 'startup', description: `inside ${describeFunction(fnPath)}, in ${this.startupDir}/ (runs at startup)` };
@@ -349,7 +359,7 @@ export class ContextAnalyzer {
     if (ref && ref.kind === 'call' && PROCESS_QUEUES.has(refKey(ref))) return true;
     const r = unwrapExpression(receiver) as any;
     const name = r.type === 'Identifier' ? r.name : r.type === 'MemberExpression' ? memberPropertyName(r) : null;
-    return !!name && /queue$/i.test(name);
+    return !!name && QUEUE_RECEIVER_NAME.test(name);
   }
 
   // ---------------------------------------------------------- conventions
@@ -403,7 +413,7 @@ export class ContextAnalyzer {
       if (info.kind === 'route') {
         const prefix = this.controllerPrefix(cls, classPath!);
         const sub = staticString(args[0]) ?? '';
-        const route = '/' + [prefix, sub].map((s) => s.replace(/^\/+|\/+$/g, '')).filter(Boolean).join('/');
+        const route = '/' + [prefix, sub].map(trimSlashes).filter(Boolean).join('/');
         return { kind: 'hot', description: `inside the route handler \`${info.label} ${route}\` (${qualified})` };
       }
       if (info.kind === 'job') return { kind: 'hot', description: `inside the ${info.label} job \`${qualified}\`` };
@@ -638,7 +648,8 @@ function exitsProcess(fnPath: NodePath): boolean {
     if (p !== fnPath && isFunctionNode(p.node)) return false;
     const n = p.node as any;
     // process.exit(), or process.chdir(): a server never changes its working directory while serving.
-    if (isCall(n) && n.callee.type === 'MemberExpression' && !n.callee.computed && (n.callee.property.name === 'exit' || n.callee.property.name === 'chdir') && n.callee.object.type === 'Identifier' && n.callee.object.name === 'process') {
+    const c = isCall(n) ? n.callee : null;
+    if (c?.type === 'MemberExpression' && !c.computed && SCRIPT_PROCESS_CALLS.has(c.property.name) && c.object.type === 'Identifier' && c.object.name === 'process') {
       found = lookup(p, 'process') === null;
     }
     return undefined;
@@ -646,8 +657,19 @@ function exitsProcess(fnPath: NodePath): boolean {
   return found;
 }
 
+const VOWELS: ReadonlySet<string> = new Set(['a', 'e', 'i', 'o', 'u']);
+
 function article(word: string): string {
-  return /^[aeiou]/i.test(word) ? 'an' : 'a';
+  return VOWELS.has(word.charAt(0).toLowerCase()) ? 'an' : 'a';
+}
+
+/** `'/users/'` → `'users'`: a route segment without its leading and trailing slashes. */
+function trimSlashes(s: string): string {
+  let start = 0;
+  let end = s.length;
+  while (start < end && s[start] === '/') start++;
+  while (end > start && s[end - 1] === '/') end--;
+  return s.slice(start, end);
 }
 
 /** Short source-like text of a call's callee: `startProxyServer`, `queue.add`. */
@@ -696,7 +718,7 @@ function paramTypeName(p: any): string | null {
 /** (req, res), (req, res, next), (err, req, res, next), or a first parameter typed as a request. */
 function isRequestHandlerShaped(fn: any): boolean {
   const ps = fn.params ?? [];
-  const offset = ps.length === 4 && /^(err|error|e)$/.test(paramName(ps[0]) ?? '') ? 1 : 0;
+  const offset = ps.length === 4 && ERROR_PARAM_NAMES.has(paramName(ps[0]) ?? '') ? 1 : 0;
   const a = paramName(ps[offset]);
   const b = paramName(ps[offset + 1]);
   if (a && b && REQUEST_PARAM_NAMES.has(a) && RESPONSE_PARAM_NAMES.has(b)) return true;
@@ -709,7 +731,7 @@ function looksLikeMiddleware(fn: any): boolean {
   if (isRequestHandlerShaped(fn)) return true;
   const ps = fn.params ?? [];
   const names = ps.map(paramName);
-  return ps.length === 2 && /^(ctx|context|c)$/.test(names[0] ?? '') && names[1] === 'next';
+  return ps.length === 2 && CONTEXT_PARAM_NAMES.has(names[0] ?? '') && names[1] === 'next';
 }
 
 function isPluginShaped(fn: any): boolean {
@@ -722,11 +744,7 @@ function isPluginShaped(fn: any): boolean {
 
 function paramFrameworkType(binding: Binding): string | null {
   const t = paramTypeName(binding.id.type === 'Identifier' ? binding.id : null);
-  if (!t) return null;
-  if (t === 'FastifyInstance') return 'Fastify';
-  if (t === 'Express' || t === 'Router' || t === 'Application') return 'Express';
-  if (t === 'Hono') return 'Hono';
-  return null;
+  return t ? (APP_TYPE_NAMES.get(t) ?? null) : null;
 }
 
 function isPathLike(node: any): boolean {
@@ -734,7 +752,7 @@ function isPathLike(node: any): boolean {
   if (node.type === 'RegExpLiteral') return true;
   if (node.type === 'ArrayExpression') return node.elements.length > 0 && node.elements.every(isPathLike);
   const s = staticString(node) ?? (node.type === 'TemplateLiteral' ? node.quasis[0].value.cooked : null);
-  return s !== null && /^[/*(]/.test(s);
+  return s !== null && ROUTE_PATH_STARTS.has(s.charAt(0));
 }
 
 function pathText(node: any): string {
@@ -791,14 +809,14 @@ function exportNameAt(ref: NodePath): string | null {
 /** Names a top-level statement takes from `worker_threads` (import or require). */
 function workerThreadsNames(stmt: any): Set<string> {
   const names = new Set<string>();
-  if (stmt.type === 'ImportDeclaration' && /^(node:)?worker_threads$/.test(stmt.source.value)) {
+  if (stmt.type === 'ImportDeclaration' && normalizeModule(stmt.source.value) === 'worker_threads') {
     for (const s of stmt.specifiers) if (s.type === 'ImportSpecifier') names.add(s.imported.name ?? s.imported.value);
   }
   if (stmt.type === 'VariableDeclaration') {
     for (const d of stmt.declarations) {
       const init = d.init && unwrapExpression(d.init);
       const isReq =
-        init && isCall(init) && init.callee.type === 'Identifier' && init.callee.name === 'require' && /^(node:)?worker_threads$/.test(staticString(init.arguments[0]) ?? '');
+        init && isCall(init) && init.callee.type === 'Identifier' && init.callee.name === 'require' && normalizeModule(staticString(init.arguments[0]) ?? '') === 'worker_threads';
       if (isReq && d.id.type === 'ObjectPattern') {
         for (const p of d.id.properties) {
           const k = p.type === 'ObjectProperty' ? propertyKeyName(p) : null;
@@ -854,19 +872,19 @@ interface NextFileKind {
 
 /** Next.js file conventions, from the package-relative path. */
 function nextFileKind(packagePath: string): NextFileKind | null {
-  const m = /^(?:src\/)?(app|pages)\/(.*)$/.exec(packagePath);
+  const m = NEXT_ROUTER_FILE.exec(packagePath);
   if (!m) {
-    return /^(?:src\/)?middleware\.[cm]?[jt]s$/.test(packagePath) ? { kind: 'middleware', route: '' } : null;
+    return NEXT_MIDDLEWARE_FILE.test(packagePath) ? { kind: 'middleware', route: '' } : null;
   }
   const [, root, rest] = m;
   const segs = rest!.split('/');
   const file = segs.pop()!;
-  const routeSegs = segs.filter((s) => !/^\(.*\)$/.test(s) && !s.startsWith('@'));
+  const routeSegs = segs.filter((s) => !NEXT_ROUTE_GROUP.test(s) && !s.startsWith('@'));
   if (root === 'app') {
-    if (!/^route\.[cm]?[jt]sx?$/.test(file)) return null;
+    if (!NEXT_ROUTE_HANDLER_FILE.test(file)) return null;
     return { kind: 'route', route: '/' + routeSegs.join('/') };
   }
-  const stem = file.replace(/\.[cm]?[jt]sx?$/, '');
+  const stem = file.replace(NEXT_PAGE_EXTENSION, '');
   const route = '/' + [...routeSegs, stem === 'index' ? '' : stem].filter(Boolean).join('/');
   if (segs[0] === 'api') return { kind: 'api', route };
   return { kind: 'page', route };

@@ -1,7 +1,8 @@
 // File-level facts read from a file's own imports: a module that parses argv
 // with commander, or drives a bundler, is a script whatever folder it is in.
 import type { Node } from '../syntax/ast.js';
-import { BUILD_MODULES, CLI_MODULES, type ScriptFile } from '../knowledge/script-files.js';
+import { CLI_MODULES, isBuildModule, type ScriptFile } from '../knowledge/script-files.js';
+import { isBrowserModule, REACT_HOOK_NAME } from '../knowledge/browser.js';
 import { normalizeModule, staticString, unwrapExpression } from './resolve.js';
 
 /** The modules a program imports or requires at its top level. */
@@ -30,15 +31,12 @@ export function topLevelModules(program: Node): string[] {
 export function roleFromImports(program: Node): ScriptFile | null {
   for (const mod of topLevelModules(program)) {
     if (CLI_MODULES.has(mod)) return { role: 'script', reason: `a command-line program (it imports \`${mod}\`)` };
-    if (BUILD_MODULES.has(mod) || mod.startsWith('@rollup/') || /^(remark|rehype)-/.test(mod)) {
+    if (isBuildModule(mod)) {
       return { role: 'script', reason: `build-time code (it imports \`${mod}\`)` };
     }
   }
   return null;
 }
-
-/** Modules that only exist in a browser app (or that make a file a client component). */
-const BROWSER_MODULES = /^(react-dom(\/.*)?|react-native|vue|svelte(\/.*)?|@angular\/core|solid-js|preact(\/.*)?|@remix-run\/react|next\/navigation|next\/router|prosemirror-view|@codemirror\/view|monaco-editor)$/;
 
 /** Client-side code: a `'use client'` directive, React hooks, react-dom, Vue, Svelte… It runs in a browser, not in Node. */
 export function runsInBrowser(program: Node): boolean {
@@ -49,8 +47,8 @@ export function runsInBrowser(program: Node): boolean {
     if (stmt.type === 'ExpressionStatement' && stmt.expression.type === 'CallExpression' && stmt.expression.callee.type === 'Identifier' && stmt.expression.callee.name === 'define') return true;
     if (stmt.type !== 'ImportDeclaration') continue;
     const mod = stmt.source.value as string;
-    if (BROWSER_MODULES.test(mod)) return true;
-    if (mod === 'react' && stmt.specifiers.some((s: any) => s.type === 'ImportSpecifier' && /^use[A-Z]/.test(s.imported.name ?? ''))) return true;
+    if (isBrowserModule(mod)) return true;
+    if (mod === 'react' && stmt.specifiers.some((s: any) => s.type === 'ImportSpecifier' && REACT_HOOK_NAME.test(s.imported.name ?? ''))) return true;
   }
   return false;
 }

@@ -5,8 +5,7 @@ import type { VarKey } from './dataflow.js';
 import { memberPropertyName, unwrapExpression, isCall } from './resolve.js';
 import { lookup } from './scope.js';
 import { isFunctionNode, type NodePath } from '../syntax/walk.js';
-
-const TRANSACTION = /transaction/i;
+import { TRANSACTION_CALL } from '../knowledge/transactions.js';
 
 /** When `path` is inside a function passed to a `…transaction(...)` call: that function's first parameter. */
 export function transactionParam(path: NodePath): VarKey | null {
@@ -16,7 +15,7 @@ export function transactionParam(path: NodePath): VarKey | null {
     if (!call || !isCall(call.node) || p.key !== 'arguments') continue;
     const callee = unwrapExpression((call.node as any).callee);
     const name = callee.type === 'Identifier' ? callee.name : callee.type === 'MemberExpression' ? memberPropertyName(callee) : null;
-    if (!name || !TRANSACTION.test(name)) continue;
+    if (!name || !TRANSACTION_CALL.test(name)) continue;
     const param = (p.node as any).params?.[0];
     if (param?.type !== 'Identifier') return null;
     return lookup(p, param.name);

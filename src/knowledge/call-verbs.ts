@@ -2,6 +2,9 @@
 // rules to keep intentionally ordered work (writes, pacing, locks, middleware
 // chains) out of their findings. Names are split on camelCase/snake_case and
 // the first word is looked up: `createUser` → create, `find_one` → find.
+import { REQUEST_PARAM_NAMES } from './frameworks.js';
+import { TRANSACTION_HANDLE_NAMES } from './transactions.js';
+import { MAPPERS_WITH_CONCURRENCY, PROMISE_AGGREGATES, UNLIMITED_ASYNC } from './limiters.js';
 
 /** First words of calls with side effects: running them concurrently would change what happens, or in which order. */
 export const WRITE_VERBS: ReadonlySet<string> = new Set([
@@ -57,25 +60,20 @@ export const SLEEP_NAMES: ReadonlySet<string> = new Set(['sleep', 'delay', 'wait
 /** Calls whose completion the next step must observe: middleware chains, stream backpressure. */
 export const BARRIER_NAMES: ReadonlySet<string> = new Set(['next', 'once', 'drain', 'waitForEvent', 'onIdle', 'onEmpty']);
 
-/** Resolved callees that already run things concurrently (or limit concurrency): awaiting them in sequence is batching. */
+/**
+ * Resolved callees that already run things concurrently (or limit concurrency): awaiting them in sequence is batching.
+ * The promise aggregates and unlimited mappers of limiters.ts, and the bounded forms that are not fan-out.
+ */
 export const AGGREGATE_CALLEES: ReadonlySet<string> = new Set([
-  'global#Promise.all',
-  'global#Promise.allSettled',
-  'global#Promise.any',
-  'global#Promise.race',
-  'p-map#',
-  'p-map#pMap',
-  'p-all#',
-  'p-props#',
-  'p-limit#',
-  'bluebird#map',
-  'bluebird#all',
-  'bluebird#props',
+  ...PROMISE_AGGREGATES.keys(),
+  ...MAPPERS_WITH_CONCURRENCY.keys(),
+  ...UNLIMITED_ASYNC.keys(),
   'async#mapLimit',
   'async#eachLimit',
   'async#parallelLimit',
-  'async#parallel',
-  'async#map',
+  'p-props#',
+  'p-limit#',
+  'bluebird#props',
   'events#once',
 ]);
 
@@ -120,8 +118,14 @@ export const SYNC_BUILTINS: ReadonlySet<string> = new Set([
 ]);
 /** First words of predicates (`isActive`, `hasAccess`, `canEdit`): usually cached or in-memory checks, or guards. */
 export const PREDICATE_WORDS: ReadonlySet<string> = new Set(['is', 'has', 'can', 'should', 'must', 'needs', 'allows']);
-/** Names of the object that carries a request's transaction or session: calls that share it are ordered. */
-export const SHARED_STATE_NAMES = /^(req|request|ctx|context|tx|trx|transaction|session|t|em|entityManager|queryRunner|client)$/;
+/**
+ * Names of the object that carries a request's transaction or session: calls that share it are ordered. The request
+ * parameters, the Koa context, the transaction handles, sessions and clients. Not Hono's one-letter `c` (of
+ * CONTEXT_PARAM_NAMES): it is a common loop variable, `for (const c of customers) await notify(c)`, not shared state.
+ */
+export const SHARED_STATE_NAMES: ReadonlySet<string> = new Set([
+  ...REQUEST_PARAM_NAMES, 'ctx', 'context', ...TRANSACTION_HANDLE_NAMES, 'session', 't', 'em', 'client',
+]);
 /** Results named like a client or connection: acquired once, then used. */
 export const ACQUISITION_NAMES = /^(payload|client|connection|conn|db|database|pool|redis|prisma|browser|page|sdk|api|instance|app|server|channel|producer|consumer)$/i;
 /** Query-builder steps that make the whole chain a write: `db('t').update({…}).where(…)`, `insertInto('t').values(…)`. */
@@ -133,3 +137,13 @@ export const BUILDER_WRITE_STEPS: ReadonlySet<string> = new Set([
 export const HTTP_WRITE_METHOD = /^(POST|PUT|PATCH|DELETE)$/;
 /** Names of imported database handles: writes through one are writes through one connection pool, in order. */
 export const DB_HANDLE_NAMES = /^(sequelize|knex|db|database|pool|redis|prisma|mongoose|sql|pg|mysql|dataSource|connection|conn|em|entityManager|queryRunner|kysely|drizzle)$/i;
+/** HTTP methods that only read, given as a `method` option in any case (`fetch(url, { method: 'post' })`): any other method writes. */
+export const HTTP_READ_METHODS: ReadonlySet<string> = new Set(['get', 'head', 'options']);
+/** Methods of a memo (a Map, a Set, an array) that consult it, and that fill it: `memo.has(k)`, `memo.set(k, v)`. */
+export const MEMO_READ_METHODS: ReadonlySet<string> = new Set(['has', 'get', 'includes']);
+export const MEMO_WRITE_METHODS: ReadonlySet<string> = new Set(['set', 'add', 'push']);
+/**
+ * Names of aggregates when their callee cannot be resolved to AGGREGATE_CALLEES: `Promise.all`, `promiseAll`,
+ * `allSettled`, `props`, a local `parallel`/`series` helper, `fetchInParallel`.
+ */
+export const AGGREGATE_NAME = /^(?:promise)?(?:all|allSettled|props|parallel|series)$|Parallel$|^parallel/i;

@@ -46,6 +46,15 @@ export const APP_FACTORIES: ReadonlyMap<string, string> = new Map([
   ['@hapi/hapi#Server()', 'hapi'],
 ]);
 
+/** TypeScript types of a parameter that is an app or router (`function routes(app: Express)`), and their framework. */
+export const APP_TYPE_NAMES: ReadonlyMap<string, string> = new Map([
+  ['FastifyInstance', 'Fastify'],
+  ['Express', 'Express'],
+  ['Router', 'Express'],
+  ['Application', 'Express'],
+  ['Hono', 'Hono'],
+]);
+
 /** `http.createServer(handler)` and friends: the callback is the request handler. */
 export const SERVER_FACTORIES: ReadonlySet<string> = new Set([
   'http#createServer',
@@ -192,6 +201,16 @@ export const NEXT_ROUTE_METHODS: ReadonlySet<string> = new Set(['GET', 'POST', '
 /** Parameter names that mark a request handler or middleware: (req, res), (req, res, next), (ctx, next)… */
 export const REQUEST_PARAM_NAMES: ReadonlySet<string> = new Set(['req', 'request']);
 export const RESPONSE_PARAM_NAMES: ReadonlySet<string> = new Set(['res', 'response', 'reply']);
+/** First parameter names of Express error middleware, `(err, req, res, next)`. */
+export const ERROR_PARAM_NAMES: ReadonlySet<string> = new Set(['err', 'error', 'e']);
+/** First parameter names of Koa and Hono middleware, `(ctx, next)`, `(c, next)`: the context that carries the request. */
+export const CONTEXT_PARAM_NAMES: ReadonlySet<string> = new Set(['ctx', 'context', 'c']);
+
+/**
+ * The names handler code reaches the request through (`req.body`, `ctx.request.body`,
+ * `c.req.json()`): the request parameters and the context parameters, one table.
+ */
+export const REQUEST_ROOT_NAMES: ReadonlySet<string> = new Set([...REQUEST_PARAM_NAMES, ...CONTEXT_PARAM_NAMES]);
 
 /** TypeScript parameter types that mark a request handler. */
 export const REQUEST_TYPE_NAMES: ReadonlySet<string> = new Set([
@@ -231,3 +250,31 @@ export const STARTUP_FUNCTION_NAMES: ReadonlySet<string> = new Set([
   'beforeApplicationShutdown',
   'onApplicationShutdown',
 ]);
+
+/** Function names that end like this run at startup too: `usersLoader`, `expressLoader` (the "loaders" pattern). */
+export const STARTUP_FUNCTION_SUFFIX = /Loader$/;
+
+/** Startup functions by name: one of STARTUP_FUNCTION_NAMES, or a loader by STARTUP_FUNCTION_SUFFIX. */
+export function isStartupFunctionName(name: string): boolean {
+  return STARTUP_FUNCTION_NAMES.has(name) || STARTUP_FUNCTION_SUFFIX.test(name);
+}
+
+/** Receivers named like a job queue (`emailQueue.process(fn)`) when their construction cannot be seen: the processor runs per job. */
+export const QUEUE_RECEIVER_NAME = /queue$/i;
+
+/** First characters of a route path given to a router method: `'/users'`, `'*'`, `'(.*)'` (a regular expression route counts too). */
+export const ROUTE_PATH_STARTS: ReadonlySet<string> = new Set(['/', '*', '(']);
+
+/**
+ * Next.js file conventions, on the package-relative path: files under `app/` or
+ * `pages/` (optionally under `src/`), with the router folder and the rest captured.
+ */
+export const NEXT_ROUTER_FILE = /^(?:src\/)?(app|pages)\/(.*)$/;
+/** `middleware.ts` at the package root (or under `src/`): it runs per request. */
+export const NEXT_MIDDLEWARE_FILE = /^(?:src\/)?middleware\.[cm]?[jt]s$/;
+/** `app/` route handlers: `route.ts`. (Pages and layouts under `app/` are React components.) */
+export const NEXT_ROUTE_HANDLER_FILE = /^route\.[cm]?[jt]sx?$/;
+/** Route groups, `(marketing)/`: folders that do not appear in the URL. (Parallel routes, `@slot/`, neither.) */
+export const NEXT_ROUTE_GROUP = /^\(.*\)$/;
+/** The extension of a page file under `pages/`, cut to get its route segment: `users.tsx` → `users`. */
+export const NEXT_PAGE_EXTENSION = /\.[cm]?[jt]sx?$/;

@@ -30,30 +30,8 @@ export const BUILD_DIRS: ReadonlySet<string> = new Set(['vite', 'webpack', 'roll
 /** One-off scripts named by timestamp: `20210716000000-backfill-revisions.ts`. */
 const TIMESTAMPED = /^\d{8,}[-_]/;
 
-/** Folders of front-end code served to browsers. */
-export const BROWSER_DIRS: ReadonlySet<string> = new Set(['public', 'frontend', 'static']);
-
-/** Dependencies of browser apps, and of servers (a package with one of the first and none of the second is a front end). */
-export const BROWSER_DEPENDENCIES: readonly string[] = ['react-dom', 'vue', 'svelte', '@angular/core', 'solid-js', 'preact', 'react-scripts', 'react-native', '@vitejs/plugin-react', 'jquery'];
-export const SERVER_DEPENDENCIES: readonly string[] = [
-  'express',
-  'fastify',
-  'koa',
-  'hono',
-  '@nestjs/core',
-  'next',
-  'nuxt',
-  '@sveltejs/kit',
-  '@remix-run/node',
-  '@react-router/node',
-  'astro',
-  '@hapi/hapi',
-  'restify',
-  'bullmq',
-  'payload',
-  'graphql-yoga',
-  '@apollo/server',
-];
+// Browser folders and dependencies live in browser.ts; re-exported here for src/pipeline/run.ts.
+export { BROWSER_DEPENDENCIES, BROWSER_DIRS, SERVER_DEPENDENCIES } from './browser.js';
 
 /** Folders of command implementations, in packages that ship a `bin`. */
 export const COMMAND_DIRS: ReadonlySet<string> = new Set(['commands', 'cmds', 'command']);
@@ -114,6 +92,13 @@ export const BUILD_MODULES: ReadonlySet<string> = new Set([
   '@sveltejs/kit/vite',
   '@vitejs/plugin-react',
 ]);
+/** Module families that are build-time code whatever their member: `@rollup/plugin-*`, `remark-*`, `rehype-*`. */
+export const BUILD_MODULE_PREFIXES: readonly string[] = ['@rollup/', 'remark-', 'rehype-'];
+
+/** Does importing `mod` make a file build-time code: one of BUILD_MODULES, or of a family in BUILD_MODULE_PREFIXES? */
+export function isBuildModule(mod: string): boolean {
+  return BUILD_MODULES.has(mod) || BUILD_MODULE_PREFIXES.some((prefix) => mod.startsWith(prefix));
+}
 
 /** Method names of bundler plugin objects (`{ name, resolveId() {…} }`): they run at build time. */
 export const BUNDLER_HOOKS: ReadonlySet<string> = new Set([
@@ -134,6 +119,9 @@ export const BUNDLER_HOOKS: ReadonlySet<string> = new Set([
   'outputOptions',
   'setup',
 ]);
+
+/** `process` methods only scripts call: a server never exits or changes its working directory while serving. */
+export const SCRIPT_PROCESS_CALLS: ReadonlySet<string> = new Set(['exit', 'chdir']);
 
 /** Folders whose modules run at startup (the "loaders" pattern: `loaders/express.ts`). */
 export const STARTUP_DIRS: ReadonlySet<string> = new Set(['loaders', 'bootstrap', 'startup']);

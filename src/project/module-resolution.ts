@@ -6,6 +6,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { SOURCE_EXTENSIONS } from '../syntax/parse.js';
+import { parseJsonc } from '../syntax/source-text.js';
+import { BUILD_OUTPUT_DIRS, BUILD_OUTPUT_EXTENSION } from '../knowledge/modules.js';
 
 export interface WorkspacePackage {
   dir: string;
@@ -148,8 +150,8 @@ export class ModuleResolver {
   private probeBuildOutput(abs: string): string | null {
     const parts = abs.split(path.sep);
     for (let i = parts.length - 2; i > 0; i--) {
-      if (!BUILD_DIRS.includes(parts[i]!)) continue;
-      const mapped = [...parts.slice(0, i), 'src', ...parts.slice(i + 1)].join(path.sep).replace(/\.(d\.ts|[cm]?js)$/, '');
+      if (!BUILD_OUTPUT_DIRS.includes(parts[i]!)) continue;
+      const mapped = [...parts.slice(0, i), 'src', ...parts.slice(i + 1)].join(path.sep).replace(BUILD_OUTPUT_EXTENSION, '');
       const found = this.probe(mapped);
       if (found) return found;
     }
@@ -176,14 +178,12 @@ export class ModuleResolver {
   }
 }
 
-const BUILD_DIRS = ['dist', 'build', 'lib', 'out', 'esm', 'cjs'];
-
 /** `dist/lib/index.js` → `src/lib/index`, for packages whose entry points name build output. */
 function toSource(pkgDir: string, abs: string): string {
   const rel = path.relative(pkgDir, abs).split(path.sep);
-  if (BUILD_DIRS.includes(rel[0]!)) rel[0] = 'src';
+  if (BUILD_OUTPUT_DIRS.includes(rel[0]!)) rel[0] = 'src';
   else return abs;
-  return path.join(pkgDir, ...rel).replace(/\.(d\.ts|[cm]?js)$/, '');
+  return path.join(pkgDir, ...rel).replace(BUILD_OUTPUT_EXTENSION, '');
 }
 
 function readTsconfig(file: string, depth: number): TsPaths | null {
@@ -210,31 +210,4 @@ function readTsconfig(file: string, depth: number): TsPaths | null {
   const pathsBase = opts.paths ? base : (inherited?.base ?? base);
   if (paths.length === 0 && baseUrl === null) return inherited;
   return { base: pathsBase, paths, baseUrl };
-}
-
-/** JSON with comments and trailing commas, as tsconfig.json allows. */
-export function parseJsonc(text: string): unknown {
-  let out = '';
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (inString) {
-      out += c;
-      if (c === '\\') out += text[++i] ?? '';
-      else if (c === '"') inString = false;
-      continue;
-    }
-    if (c === '"') {
-      inString = true;
-      out += c;
-    } else if (c === '/' && text[i + 1] === '/') {
-      while (i < text.length && text[i] !== '\n') i++;
-      out += '\n';
-    } else if (c === '/' && text[i + 1] === '*') {
-      i += 2;
-      while (i < text.length && !(text[i] === '*' && text[i + 1] === '/')) i++;
-      i++;
-    } else out += c;
-  }
-  return JSON.parse(out.replace(/,(\s*[}\]])/g, '$1'));
 }

@@ -13,6 +13,8 @@ import { commonJsExportName, isCall, memberPropertyName, resolveBinding, resolve
 import { lookup, propertyKeyName, type Binding } from '../analysis/scope.js';
 import { classMethod, functionOfBinding, functionOfRef } from '../analysis/functions.js';
 import { isFunctionNode, walkPaths, type NodePath, type Visitors } from '../syntax/walk.js';
+import { compactSource } from '../syntax/source-text.js';
+import { isNodeBuiltin } from '../knowledge/modules.js';
 
 /** Where a call goes: a function of this file, or a path into another module. */
 export type CallTarget = { kind: 'local'; fn: string } | { kind: 'module'; source: string; path: string[] };
@@ -199,7 +201,7 @@ export class SummaryBuilder {
       column: call.loc.start.column + 1,
       endLine: call.callee.loc.end.line,
       endColumn: call.callee.loc.end.column + 1,
-      text: this.source.slice(call.callee.start, call.callee.end).replace(/\s+/g, ' ').replace(/ ?([.()[\]?!]) ?/g, '$1'),
+      text: compactSource(this.source.slice(call.callee.start, call.callee.end)),
       lazy: isLazyInit(path),
     };
     // Constant and passed-through arguments, for size thresholds down the chain.
@@ -296,7 +298,8 @@ function scaledParam(node: any, at: NodePath, fnPath: NodePath): { index: number
   const n = unwrapExpression(node);
   const direct = paramIndex(n, at, fnPath);
   if (direct !== null) return { index: direct, factor: 1 };
-  if (n.type === 'CallExpression' && n.arguments.length === 1 && n.callee.type === 'MemberExpression' && n.callee.object.type === 'Identifier' && n.callee.object.name === 'Math' && !n.callee.computed && ['ceil', 'floor', 'round', 'trunc'].includes(n.callee.property.name)) {
+  const c = n.type === 'CallExpression' && n.arguments.length === 1 ? n.callee : null;
+  if (c?.type === 'MemberExpression' && c.object.type === 'Identifier' && c.object.name === 'Math' && !c.computed && ['ceil', 'floor', 'round', 'trunc'].includes(c.property.name)) {
     const inner = scaledParam(n.arguments[0], at, fnPath);
     // Rounding up adds at most one byte: negligible next to the threshold.
     return inner;
@@ -339,7 +342,7 @@ function forkTarget(arg: any): string | null {
 
 /** Bare specifiers are packages (workspace packages may resolve); node builtins never hold project functions. */
 function isPackageOrProject(spec: string): boolean {
-  return !/^(fs|path|os|url|util|events|stream|crypto|zlib|http|https|net|tls|dns|child_process|worker_threads|cluster|buffer|assert|timers|readline|module|process|querystring|string_decoder|vm|v8|perf_hooks|async_hooks|inspector|tty|dgram|diagnostics_channel)(\/|$)/.test(spec);
+  return !isNodeBuiltin(spec);
 }
 
 /** Does this function run right where it is written: a sync callback of map/forEach/…, `new Promise(executor)`, or an IIFE? */
