@@ -435,22 +435,30 @@ function isChunkVariable(b: Binding): boolean {
  * and nothing pushes to it.
  */
 const fieldMemo = new WeakMap<Node, Map<string, Bound | null>>();
+const fieldValues = new WeakMap<Node, Map<string, NodePath[] | null>>();
 
 function fieldBound(exprPath: NodePath, node: any, depth: number): Bound | null {
   if (unwrapExpression(node.object).type !== 'ThisExpression' || depth > HELPER_DEPTH) return null;
   const name = memberName(node);
   const cls = exprPath.findAncestor((p) => p.node.type === 'ClassBody');
   if (!name || !cls) return null;
+  // Remembered by depth as values are (see boundMemo).
   let memo = fieldMemo.get(cls.node);
   if (!memo) fieldMemo.set(cls.node, (memo = new Map()));
-  if (memo.has(name)) return memo.get(name)!;
-  memo.set(name, null);
-  const result = fieldBoundUncached(cls, name, depth);
-  memo.set(name, result);
+  const key = `${depth} ${name}`;
+  if (memo.has(key)) return memo.get(key)!;
+  const values = fieldAssignments(cls, name);
+  let result: Bound | null = null;
+  if (values && values.every((v) => collectionBound(v, depth + 2).bounded)) result = { bounded: true, why: `the class only assigns bounded lists to \`this.${name}\`` };
+  memo.set(key, result);
   return result;
 }
 
-function fieldBoundUncached(cls: NodePath, name: string, depth: number): Bound | null {
+/** The values a class assigns to `this.name`, or null when it also changes the list in place (or assigns nothing). */
+function fieldAssignments(cls: NodePath, name: string): NodePath[] | null {
+  let memo = fieldValues.get(cls.node);
+  if (!memo) fieldValues.set(cls.node, (memo = new Map()));
+  if (memo.has(name)) return memo.get(name)!;
   const isField = (m: any) => isMember(m) && unwrapExpression(m.object).type === 'ThisExpression' && memberName(m) === name;
   const values: NodePath[] = [];
   let mutated = false;
@@ -471,9 +479,9 @@ function fieldBoundUncached(cls: NodePath, name: string, depth: number): Bound |
     }
     return undefined;
   });
-  if (mutated || values.length === 0) return null;
-  for (const v of values) if (!collectionBound(v, depth + 2).bounded) return null;
-  return { bounded: true, why: `the class only assigns bounded lists to \`this.${name}\`` };
+  const result = mutated || values.length === 0 ? null : values;
+  memo.set(name, result);
+  return result;
 }
 
 /**
@@ -594,28 +602,39 @@ function assignmentsTo(b: Binding): NodePath[] {
   return list;
 }
 
-// A variable's values are judged once each: `if (c) ids = ids.filter(f)` repeated
-// would otherwise re-walk every earlier value from every later one. (A value
-// being judged counts as unbounded and of unknown origin, which breaks cycles.)
-const boundMemo = new WeakMap<Node, Bound>();
-const originMemo = new WeakMap<Node, Origin>();
+// A variable's values are judged once per depth: `if (c) ids = ids.filter(f)`
+// repeated would otherwise re-walk every earlier value from every later one. The
+// answer depends on the depth left before MAX_DEPTH (an answer cut short there is
+// not the answer with depth to spare), so it is remembered by depth too: what a
+// query answers does not depend on which query ran first. Every step goes one
+// deeper, so a cycle ends at MAX_DEPTH (unbounded, of unknown origin).
+const boundMemo = new WeakMap<Node, Map<number, Bound>>();
+const originMemo = new WeakMap<Node, Map<number, { origin: Origin; call: any }>>();
+
+function byDepth<T>(memo: WeakMap<Node, Map<number, T>>, node: Node): Map<number, T> {
+  let m = memo.get(node);
+  if (!m) memo.set(node, (m = new Map()));
+  return m;
+}
 
 function valueBound(v: NodePath, depth: number): Bound {
-  const known = boundMemo.get(v.node);
-  if (known) return known;
-  boundMemo.set(v.node, { bounded: false, source: describe(v.node) });
-  const b = collectionBound(v, depth);
-  boundMemo.set(v.node, b);
+  const memo = byDepth(boundMemo, v.node);
+  let b = memo.get(depth);
+  if (!b) memo.set(depth, (b = collectionBound(v, depth)));
   return b;
 }
 
 function valueOrigin(v: NodePath, depth: number, trace?: OriginTrace): Origin {
-  const known = originMemo.get(v.node);
-  if (known) return known;
-  originMemo.set(v.node, 'unknown');
-  const o = collectionOrigin(v, depth, trace);
-  originMemo.set(v.node, o);
-  return o;
+  const memo = byDepth(originMemo, v.node);
+  let known = memo.get(depth);
+  if (!known) {
+    // The call a query origin was found at is part of the answer: a remembered answer names it too.
+    const own: OriginTrace = {};
+    known = { origin: collectionOrigin(v, depth, own), call: own.call };
+    memo.set(depth, known);
+  }
+  if (trace && known.call) trace.call ??= known.call;
+  return known.origin;
 }
 
 /** Does the assignment at `defPath` always run before `usePath` (no branch, loop body or function between)? */
