@@ -76,7 +76,14 @@ export const LIMITER_RECEIVER = /(sem(aphore)?|mutex|lock|limit(er)?|throttle|bo
  * (plugins, providers, listeners…), not data: fanning out over them is bounded
  * by the program, not by its input.
  */
-export const REGISTRY_NAMES = /^(plugins?|providers?|handlers?|listeners?|callbacks?|adapters?|middlewares?|services?|modules?|hooks?|subscribers?|transports?|strategies|strategy|extensions?|integrations?|drivers?|stores?|caches?|pools?|loaders?|initializers?|migrators?|reporters?|exporters?|sinks?|backends?|engines?|regions?|locales?|languages?)$/i;
+export const REGISTRY_NAMES = new RegExp(
+  `^(${[
+    'plugins?', 'providers?', 'handlers?', 'listeners?', 'callbacks?', 'adapters?', 'middlewares?', 'services?', 'modules?', 'hooks?',
+    'subscribers?', 'transports?', 'strategies', 'strategy', 'extensions?', 'integrations?', 'drivers?', 'stores?', 'caches?', 'pools?',
+    'loaders?', 'initializers?', 'migrators?', 'reporters?', 'exporters?', 'sinks?', 'backends?', 'engines?', 'regions?', 'locales?', 'languages?',
+  ].join('|')})$`,
+  'i',
+);
 
 /** Path segments that hold configuration: a list reached through them is sized by the configuration, not by input. */
 export const CONFIG_SEGMENTS: ReadonlySet<string> = new Set(['config', 'configuration', 'options', 'opts', 'settings', 'conf', 'cfg', 'env', 'defaults']);

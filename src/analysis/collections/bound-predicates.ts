@@ -7,7 +7,7 @@ import { isCall, memberPropertyName, unwrapExpression } from '../resolve.js';
 import { lookup, propertyKeyName, type Binding } from '../scope.js';
 import { isFunctionNode, walkPaths, type Node, type NodePath } from '../../syntax/walk.js';
 import { collectionBound, HELPER_DEPTH, MAX_DEPTH } from './bound.js';
-import { describe, isMember, lastName, memberName } from './names.js';
+import { classFieldName, describe, isMember, lastName, memberName } from './names.js';
 
 /** `options.fields`, `req.payload.config.collections`: a path through configuration. */
 export function isConfigPath(text: string): boolean {
@@ -113,7 +113,7 @@ function fieldAssignments(cls: NodePath, name: string): NodePath[] | null {
     if (mutated) return false;
     const n = p.node as any;
     if (p !== cls && n.type === 'ClassBody') return false;
-    if ((n.type === 'ClassProperty' || n.type === 'ClassPrivateProperty') && (n.key?.type === 'PrivateName' ? `#${n.key.id.name}` : propertyKeyName(n)) === name) {
+    if (classFieldName(n) === name) {
       if (n.value) values.push(p.child(n.value, 'value'));
     } else if (n.type === 'AssignmentExpression') {
       const left = unwrapExpression(n.left);

@@ -3,6 +3,7 @@
 import { words } from '../../knowledge/call-verbs.js';
 import { REGISTRY_NAMES } from '../../knowledge/limiters.js';
 import { memberPropertyName, unwrapExpression } from '../resolve.js';
+import { propertyKeyName } from '../scope.js';
 
 /** `plugins`, `dataProviderServices`, `getAdapters`: the last word of the name names a registry. */
 export function isRegistryName(name: string): boolean {
@@ -52,4 +53,10 @@ export function describe(node: any): string {
     default:
       return '…';
   }
+}
+
+/** The name a class field declares (`files`, `#files`), or null for other class members. */
+export function classFieldName(member: any): string | null {
+  if (member.type !== 'ClassProperty' && member.type !== 'ClassPrivateProperty') return null;
+  return member.key?.type === 'PrivateName' ? `#${member.key.id.name}` : propertyKeyName(member);
 }

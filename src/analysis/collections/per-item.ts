@@ -16,7 +16,7 @@ import { isCall, memberPropertyName, resolveExpression, unwrapExpression, type R
 import { functionOfRef } from '../functions.js';
 import { lookup, propertyKeyName } from '../scope.js';
 import { isFunctionNode, walkPaths, type NodePath } from '../../syntax/walk.js';
-import { describe, isMember, lastName, memberName } from './names.js';
+import { classFieldName, describe, isMember, lastName, memberName } from './names.js';
 import { functionAt, localFunction } from './values.js';
 
 export function inMemoryModule(m: string): boolean {
@@ -33,7 +33,7 @@ function isInMemoryCollection(node: any, at: NodePath): boolean {
   } else if (isMember(n) && unwrapExpression(n.object).type === 'ThisExpression') {
     const name = memberName(n);
     const cls = at.findAncestor((p) => p.node.type === 'ClassBody');
-    const field = cls && (cls.node as any).body.find((m: any) => (m.type === 'ClassProperty' || m.type === 'ClassPrivateProperty') && (m.key?.type === 'PrivateName' ? `#${m.key.id.name}` : propertyKeyName(m)) === name);
+    const field = cls && (cls.node as any).body.find((m: any) => classFieldName(m) === name);
     init = field?.value ?? null;
   }
   init = init && unwrapExpression(init);
@@ -70,13 +70,17 @@ export function perItemIO(perItemPath: NodePath, depth = 0): string | null {
   return found ?? fallback;
 }
 
+/** `.then(…)`, `.catch(…)`, `.finally(…)`: a member called as a promise handler. */
+function isPromiseHandler(member: NodePath | null): boolean {
+  if (!member || !isMember(member.node) || !member.parentPath || !isCall(member.parentPath.node)) return false;
+  return ['then', 'catch', 'finally'].includes(memberPropertyName(member.node) ?? '');
+}
+
 /** `await f()`, `return f()`, `(x) => f()`, and `f().then(…)` in those places. */
 function isAwaitedOrReturned(p: NodePath): boolean {
   let q: NodePath = p;
   // f().then(a).catch(b): climb to the end of the chain.
-  while (q.parentPath && q.key === 'object' && isMember(q.parentPath.node) && q.parentPath.parentPath && isCall(q.parentPath.parentPath.node) && ['then', 'catch', 'finally'].includes(memberPropertyName(q.parentPath.node) ?? '')) {
-    q = q.parentPath.parentPath;
-  }
+  while (q.key === 'object' && isPromiseHandler(q.parentPath)) q = q.parentPath!.parentPath!;
   while (q.parentPath && ['ParenthesizedExpression', 'TSAsExpression', 'TSNonNullExpression'].includes(q.parentPath.node.type)) q = q.parentPath;
   const parent = q.parentPath?.node;
   return !!parent && (parent.type === 'AwaitExpression' || parent.type === 'ReturnStatement' || (parent.type === 'ArrowFunctionExpression' && q.key === 'body'));
