@@ -1,6 +1,6 @@
 import { catchesAll, collectionBound, collectionOrigin, describe, describeQueryOrigin, droppedFanOut, fanOutOf } from '../src/analysis/index.js';
 import { heavyWork, isCallbackLike, isDescriptorWork, limiterIn, optionIsFinite, perItemIO, producesPromise, refKey, runsInTransaction } from '../src/analysis/index.js';
-import type { BoundReason, FanOut, OriginTrace } from '../src/analysis/index.js';
+import type { BoundReason, CallNode, FanOut, OriginTrace } from '../src/analysis/index.js';
 import { WHITESPACE_RUN } from '../src/knowledge/collections.js';
 import { MAPPERS_WITH_CONCURRENCY, PROMISE_AGGREGATES, UNLIMITED_ASYNC } from '../src/knowledge/limiters.js';
 import { defineRule, type NodePath, type Node, type RuleContext } from '../src/engine/rule-api.js';
@@ -79,7 +79,7 @@ export default defineRule<Ids, Exemption>({
   create(ctx) {
     if ((ctx.file.role === 'test' || ctx.file.role === 'migration' || ctx.file.role === 'script') && ctx.exempt('script-file', null)) return {};
     if (ctx.file.runsInBrowser && ctx.exempt('browser-code', null)) return {};
-    const check = (path: NodePath<any>) => {
+    const check = (path: NodePath<CallNode>) => {
       const call = path.node;
       const ref = ctx.resolveCallTarget(path);
       const key = ref && (ref.kind === 'module' || ref.kind === 'global') ? refKey(ref) : null;
@@ -126,7 +126,7 @@ function isBounded(ctx: Ctx, collection: NodePath, at: Node): boolean {
   return bound.bounded && ctx.exempt(bound.reason, at);
 }
 
-function reportFanOut(ctx: Ctx, aggPath: NodePath<any>, aggregate: string, fan: FanOut): void {
+function reportFanOut(ctx: Ctx, aggPath: NodePath<CallNode>, aggregate: string, fan: FanOut): void {
   if (!producesPromise(fan.perItem)) return;
   const call = aggPath.node;
   if (isBounded(ctx, fan.source, call)) return;

@@ -40,7 +40,7 @@ export { transactionParam } from './transactions.js';
 export { collectionBound, type Bound, type BoundReason } from './collections/bound.js';
 export { collectionOrigin, describeQueryOrigin, type Origin, type OriginTrace } from './collections/origin.js';
 export { describe } from './collections/names.js';
-export { catchesAll, droppedFanOut, fanOutOf, isCallbackLike, producesPromise, type DroppedFanOut, type FanOut } from './collections/fan-out.js';
+export { catchesAll, droppedFanOut, fanOutOf, isCallbackLike, producesPromise, type CallNode, type DroppedFanOut, type FanOut } from './collections/fan-out.js';
 export { heavyWork, isDescriptorWork, perItemIO } from './collections/per-item.js';
 export { limiterIn, optionIsFinite, type LimitVerdict } from './collections/limiter.js';
 export { runsInTransaction } from './collections/transaction.js';

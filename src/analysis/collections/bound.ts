@@ -52,17 +52,19 @@ export const HELPER_DEPTH = 12;
 const UNBOUNDED: Bound = { bounded: false };
 const bounded = (reason: BoundReason): Bound => ({ bounded: true, reason });
 
-type Judge = (at: NodePath, node: any, depth: number) => Bound;
+type NodeOf<T extends Node['type']> = Extract<Node, { type: T }>;
+/** How to judge one kind of expression: the node comes unwrapped (no parentheses or type assertions). */
+type Judges = { [T in Node['type']]?: (at: NodePath, node: NodeOf<T>, depth: number) => Bound };
 
 /** Is the size of the array `expr` evaluates to bounded by the program? */
 export function collectionBound(exprPath: NodePath, depth = 0): Bound {
   const node = unwrapExpression(exprPath.node as any);
   if (depth > MAX_DEPTH || !node) return UNBOUNDED;
-  const judge = JUDGES[node.type as string];
+  const judge = JUDGES[node.type as Node['type']] as ((at: NodePath, node: Node, depth: number) => Bound) | undefined;
   return judge ? judge(exprPath, node, depth) : UNBOUNDED;
 }
 
-const JUDGES: Record<string, Judge> = {
+const JUDGES: Judges = {
   ArrayExpression: arrayLiteralBound,
   // `rateLimits || []`: as bounded as the left side.
   LogicalExpression: (at, node, depth) => (node.operator === '||' || node.operator === '??' ? collectionBound(at.child(node.left, 'left'), depth + 1) : UNBOUNDED),
@@ -80,13 +82,13 @@ const JUDGES: Record<string, Judge> = {
   // Array.from({ length: N }, …); an object literal (async.parallel({ a, b })) has fixed keys.
   ObjectExpression: (at, node) => {
     if (arrayLengthIsConstant(node, at)) return bounded('fixed-length');
-    return node.properties.every((p: any) => p.type !== 'SpreadElement') ? bounded('literal') : UNBOUNDED;
+    return node.properties.every((p) => p.type !== 'SpreadElement') ? bounded('literal') : UNBOUNDED;
   },
   NewExpression: constructedBound,
 };
 
 /** `[a, b]`, `[...REGIONS, extra]`: a literal, when every spread list is bounded too. */
-function arrayLiteralBound(at: NodePath, node: any, depth: number): Bound {
+function arrayLiteralBound(at: NodePath, node: NodeOf<'ArrayExpression'>, depth: number): Bound {
   for (const [i, el] of node.elements.entries()) {
     if (el?.type !== 'SpreadElement') continue;
     if (!collectionBound(at.child(el, 'elements', i).child(el.argument, 'argument'), depth + 1).bounded) return UNBOUNDED;
@@ -94,7 +96,7 @@ function arrayLiteralBound(at: NodePath, node: any, depth: number): Bound {
   return bounded('literal');
 }
 
-function identifierBound(at: NodePath, node: any, depth: number): Bound {
+function identifierBound(at: NodePath, node: NodeOf<'Identifier'>, depth: number): Bound {
   if (node.name.length > 1 && CONSTANT_NAME.test(node.name)) return bounded('constant-table');
   const b = lookup(at, node.name);
   const byValue = b ? valuesBound(at, b, depth) : null;
@@ -119,7 +121,7 @@ function valuesBound(at: NodePath, b: Binding, depth: number): Bound | null {
   return first;
 }
 
-function memberBound(at: NodePath, node: any, depth: number): Bound {
+function memberBound(at: NodePath, node: NodeOf<'MemberExpression' | 'OptionalMemberExpression'>, depth: number): Bound {
   const name = memberName(node);
   if (name && isRegistryName(name)) return bounded('registry');
   const text = describe(node);
@@ -130,7 +132,7 @@ function memberBound(at: NodePath, node: any, depth: number): Bound {
   return UNBOUNDED;
 }
 
-function callBound(at: NodePath, node: any, depth: number): Bound {
+function callBound(at: NodePath, node: NodeOf<'CallExpression' | 'OptionalCallExpression'>, depth: number): Bound {
   const callee = unwrapExpression(node.callee);
   if (isMember(callee)) {
     const byMethod = methodCallBound(at, node, callee, depth);
@@ -150,7 +152,7 @@ function callBound(at: NodePath, node: any, depth: number): Bound {
 }
 
 /** `items.slice(0, 10)`, `Object.keys(TABLE)`, `Array.from(set)`, `labels.filter(allowed)`, `ids.map(f)`; null: judge it as a call. */
-function methodCallBound(at: NodePath, node: any, callee: any, depth: number): Bound | null {
+function methodCallBound(at: NodePath, node: NodeOf<'CallExpression' | 'OptionalCallExpression'>, callee: any, depth: number): Bound | null {
   const method = memberPropertyName(callee);
   // items.slice(0, 10), items.slice(i, i + SIZE), items.slice(-5), items.splice(0, N), a page
   if ((method === 'slice' || method === 'splice') && sliceIsBounded(node.arguments, at, method)) return bounded('fixed-slice');
@@ -196,7 +198,7 @@ function helperResultBound(at: NodePath, depth: number): Bound {
 }
 
 /** `new Array(N)`; `new Set(ids)`: no longer than ids. */
-function constructedBound(at: NodePath, node: any, depth: number): Bound {
+function constructedBound(at: NodePath, node: NodeOf<'NewExpression'>, depth: number): Bound {
   const ref = resolveExpression(node.callee, at);
   const key = ref ? refKey(ref) : null;
   if (key === 'global#Array' && node.arguments[0] && isConstantNumber(node.arguments[0], at)) return bounded('fixed-length');

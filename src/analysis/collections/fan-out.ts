@@ -6,6 +6,10 @@ import { lookup, type Binding } from '../scope.js';
 import { isFunctionNode, walkPaths, type Node, type NodePath } from '../../syntax/walk.js';
 import { describe, isMember, memberName } from './names.js';
 
+/** A call, plain or optional: what the fan-out rule visits. */
+export type CallNode = Extract<Node, { type: 'CallExpression' | 'OptionalCallExpression' }>;
+type FunctionLike = Extract<Node, { type: 'FunctionDeclaration' | 'FunctionExpression' | 'ArrowFunctionExpression' | 'ObjectMethod' | 'ClassMethod' | 'ClassPrivateMethod' }>;
+
 /** Where the promises of an aggregate come from: a collection and the code run per item. */
 export interface FanOut {
   source: NodePath;
@@ -44,9 +48,9 @@ export function fanOutOf(argPath: NodePath<any>, depth = 0): FanOut | null {
 }
 
 /** `coll.map(cb)`, `coll.flatMap(cb)`, `Array.from(coll, cb)`. */
-function mappedFanOut(callPath: NodePath, call: any): FanOut | null {
+function mappedFanOut(callPath: NodePath, call: CallNode): FanOut | null {
   const callee = call.callee;
-  if (!isMember(callee) || callee.computed) return null;
+  if ((callee.type !== 'MemberExpression' && callee.type !== 'OptionalMemberExpression') || callee.computed || callee.property.type !== 'Identifier') return null;
   const m = callee.property.name;
   const calleePath = callPath.child(callee, 'callee');
   if ((m === 'map' || m === 'flatMap') && call.arguments[0]) {
@@ -104,7 +108,7 @@ export interface DroppedFanOut {
   callback: NodePath;
 }
 
-export function droppedFanOut(callPath: NodePath<any>): DroppedFanOut | null {
+export function droppedFanOut(callPath: NodePath<CallNode>): DroppedFanOut | null {
   const call = callPath.node;
   const callee = call.callee;
   if (callee.type !== 'MemberExpression' || callee.computed) return null;
@@ -116,9 +120,9 @@ export function droppedFanOut(callPath: NodePath<any>): DroppedFanOut | null {
   return { method, source: callPath.child(callee, 'callee').child(callee.object, 'object'), callback };
 }
 
-function isAsyncCallback(cbPath: NodePath<any>): boolean {
+function isAsyncCallback(cbPath: NodePath): boolean {
   const n = cbPath.node;
-  if (isFunctionNode(n)) return !!n.async;
+  if (isFunctionNode(n)) return !!(n as FunctionLike).async;
   if (n.type === 'Identifier') {
     const decl: any = lookup(cbPath, n.name)?.declNode;
     const fn = decl?.type === 'VariableDeclarator' ? decl.init : decl;
@@ -128,13 +132,14 @@ function isAsyncCallback(cbPath: NodePath<any>): boolean {
 }
 
 /** Does running the per-item code create a promise (an async callback, or a call)? */
-export function producesPromise(p: NodePath<any>): boolean {
+export function producesPromise(p: NodePath): boolean {
   const n = p.node;
   if (isFunctionNode(n)) {
-    if (n.async) return true;
-    if (n.body.type !== 'BlockStatement') return isCallLike(n.body);
+    const fn = n as FunctionLike;
+    if (fn.async) return true;
+    if (fn.body.type !== 'BlockStatement') return isCallLike(fn.body);
     let returnsCall = false;
-    walkPaths(p.child(n.body, 'body'), (q) => {
+    walkPaths(p.child(fn.body, 'body'), (q) => {
       if (isFunctionNode(q.node)) return false;
       if (q.node.type === 'ReturnStatement' && (q.node as any).argument && isCallLike((q.node as any).argument)) returnsCall = true;
       return undefined;
