@@ -1,23 +1,15 @@
-import { collectionBound, collectionOrigin, describe, describeQueryOrigin, heavyWork, isDescriptorWork, limiterIn, optionIsFinite, perItemIO, runsInTransaction, type OriginTrace } from '../src/analysis/index.js';
-import { directAwaits, isLoop } from '../src/analysis/index.js';
+import { catchesAll, collectionBound, collectionOrigin, describe, describeQueryOrigin, droppedFanOut, fanOutOf } from '../src/analysis/index.js';
+import { heavyWork, isCallbackLike, isDescriptorWork, limiterIn, optionIsFinite, perItemIO, producesPromise, refKey, runsInTransaction } from '../src/analysis/index.js';
+import type { BoundReason, CallNode, FanOut, OriginTrace } from '../src/analysis/index.js';
+import { WHITESPACE_RUN } from '../src/knowledge/collections.js';
 import { MAPPERS_WITH_CONCURRENCY, PROMISE_AGGREGATES, UNLIMITED_ASYNC } from '../src/knowledge/limiters.js';
 import { defineRule, type NodePath, type Node, type RuleContext } from '../src/engine/rule-api.js';
-import { refKey } from '../src/analysis/index.js';
-import { lookup } from '../src/analysis/index.js';
-import { isFunctionNode, walkPaths } from '../src/syntax/walk.js';
 
 type Ids = 'fanOut' | 'droppedFanOut' | 'droppedFanOutCaught' | 'unlimitedMapper' | 'unlimitedAsync' | 'unlimitedLimiter';
+type Exemption = BoundReason | 'script-file' | 'browser-code' | 'limiter' | 'in-memory-work' | 'pooled-work' | 'descriptor-work' | 'transaction';
+type Ctx = RuleContext<Ids, Exemption>;
 
-/** Where the promises of an aggregate come from: a collection and the code run per item. */
-interface FanOut {
-  source: NodePath;
-  /** The callback (`.map(cb)`) or the pushed expression (`jobs.push(call())`). */
-  perItem: NodePath;
-  /** The variable the promises went through, when the collection is a long chain: `tasks` for `const tasks = a.filter(…).map(…)`. */
-  name?: string;
-}
-
-export default defineRule<Ids>({
+export default defineRule<Ids, Exemption>({
   id: 'unbounded-fan-out',
   category: 'concurrency',
   severity: 'warn',
@@ -118,9 +110,32 @@ export default defineRule<Ids>({
     ],
     whenNotToUse: 'When the collection is small by construction in a way loopguard cannot see, suppress the line with a reason.',
   },
+  exemptions: {
+    literal: 'an array or object literal (or `Array.of`) has the size written in the code',
+    'fixed-slice': 'a slice or page of constant size (`slice(0, 50)`, `slice(i, i + n)`, a page window)',
+    'fixed-length': 'an array of constant length (`Array.from({ length: 8 })`, `new Array(N)`)',
+    'ranged-read': 'a ranged read with a constant window (`lrange(key, 0, 49)`)',
+    'limited-query': 'query results with a `limit`/`take`/`first`',
+    'constant-table': 'a constant of the program (`REGIONS`, `Object.keys` of a literal object)',
+    chunk: 'a chunk of a batching helper or of a loop over `chunk(…)`/`batches`',
+    'allow-list': 'a list filtered against a fixed list holds at most its values',
+    'length-guard': 'the code rejects the collection above a length before the fan-out',
+    'bounded-helper': 'a helper of the file that only returns bounded lists',
+    'bounded-field': 'a class field only ever assigned bounded lists',
+    registry: 'a registry the program fixes (`plugins`, `providers`, `adapters`…)',
+    configuration: 'a list sized by configuration (`options.fields`), not by input',
+    limiter: 'the per-item work goes through a concurrency limiter (p-limit, p-queue, a semaphore…)',
+    'in-memory-work': 'per-item work that does no I/O exhausts nothing',
+    'pooled-work': 'per-item work that holds no socket, process or descriptor queues in a pool, unless each item is request input',
+    'descriptor-work': 'a file descriptor per item runs out only over a collection the outside world sizes (request input, a listing)',
+    transaction: 'per-item work over request input that runs in one transaction, on one connection',
+    'script-file': 'tests, scripts and migrations run once, outside a server',
+    'browser-code': 'code that runs in a browser does not fan out from a Node server',
+  },
   create(ctx) {
-    if (ctx.file.role === 'test' || ctx.file.role === 'migration' || ctx.file.role === 'script' || ctx.file.runsInBrowser) return {};
-    const check = (path: NodePath<any>) => {
+    if ((ctx.file.role === 'test' || ctx.file.role === 'migration' || ctx.file.role === 'script') && ctx.exempt('script-file', null)) return {};
+    if (ctx.file.runsInBrowser && ctx.exempt('browser-code', null)) return {};
+    const check = (path: NodePath<CallNode>) => {
       const call = path.node;
       const ref = ctx.resolveCallTarget(path);
       const key = ref && (ref.kind === 'module' || ref.kind === 'global') ? refKey(ref) : null;
@@ -129,60 +144,58 @@ export default defineRule<Ids>({
         if (fan) reportFanOut(ctx, path, PROMISE_AGGREGATES.get(key)!, fan);
         return;
       }
-      if (key && MAPPERS_WITH_CONCURRENCY.has(key)) {
-        const m = MAPPERS_WITH_CONCURRENCY.get(key)!;
+      const m = key ? MAPPERS_WITH_CONCURRENCY.get(key) : undefined;
+      if (m) {
         const input = call.arguments[m.inputIndex];
         const opts = call.arguments[m.optionsIndex];
         if (!input || (opts && (opts.type !== 'ObjectExpression' || optionIsFinite(opts, m.option)))) return;
-        const inputPath = path.child(input, 'arguments', m.inputIndex);
-        if (collectionBound(inputPath).bounded) return;
-        ctx.report(call.callee, 'unlimitedMapper', {
-          mapper: m.label,
-          source: describe(input),
-          option: m.option,
-          fix: `{ ${m.option}: 8 }`,
-        });
+        if (isBounded(ctx, path.child(input, 'arguments', m.inputIndex), call)) return;
+        ctx.report(call.callee, 'unlimitedMapper', { mapper: m.label, source: describe(input), option: m.option, fix: `{ ${m.option}: 8 }` });
         return;
       }
       if (key && UNLIMITED_ASYNC.has(key)) {
         const input = call.arguments[0];
-        if (!input || collectionBound(path.child(input, 'arguments', 0)).bounded) return;
+        if (!input || isBounded(ctx, path.child(input, 'arguments', 0), call)) return;
         const iteratee = call.arguments[1];
-        if (!fanOutDanger(path, { source: path.child(input, 'arguments', 0), perItem: iteratee ? path.child(iteratee, 'arguments', 1) : path.child(input, 'arguments', 0) })) return;
+        const source = path.child(input, 'arguments', 0);
+        if (!fanOutDanger(ctx, path, { source, perItem: iteratee ? path.child(iteratee, 'arguments', 1) : source })) return;
         ctx.report(call.callee, 'unlimitedAsync', { mapper: key.replace('#', '.'), source: describe(input), fix: `${UNLIMITED_ASYNC.get(key)}(${describe(input)}, 8, …)` });
         return;
       }
       // coll.forEach(async …) and a statement `coll.map(async …);`: promises dropped.
-      const callee = call.callee;
-      if (callee.type !== 'MemberExpression' || callee.computed) return;
-      const method = callee.property.name;
-      const dropped = method === 'forEach' || (method === 'map' && path.parent?.type === 'ExpressionStatement');
-      if (!dropped || !call.arguments[0]) return;
-      const cbPath = path.child(call.arguments[0], 'arguments', 0);
-      if (!isAsyncCallback(cbPath)) return;
-      const sourcePath = path.child(callee, 'callee').child(callee.object, 'object');
-      if (collectionBound(sourcePath).bounded || limiterIn(cbPath)?.limited) return;
+      const dropped = droppedFanOut(path);
+      if (!dropped) return;
+      const { source, callback, method } = dropped;
+      if (isBounded(ctx, source, call) || (limiterIn(callback)?.limited && ctx.exempt('limiter', call))) return;
       // items.forEach(async (x) => { x.label = format(x); }): nothing runs concurrently that could exhaust anything.
-      if (!perItemIO(cbPath)) return;
-      ctx.report(path.node, catchesAll(cbPath) ? 'droppedFanOutCaught' : 'droppedFanOut', { source: describe(callee.object), method, fix: pMapFix(ctx, sourcePath, cbPath) });
+      if (!perItemIO(callback) && ctx.exempt('in-memory-work', call)) return;
+      const id = catchesAll(callback) ? 'droppedFanOutCaught' : 'droppedFanOut';
+      ctx.report(call, id, { source: describe(source.node), method, fix: pMapFix(ctx, source, callback) });
     };
     return { CallExpression: check, OptionalCallExpression: check };
   },
 });
 
-function reportFanOut(ctx: RuleContext<Ids>, aggPath: NodePath<any>, aggregate: string, fan: FanOut): void {
+/** Is the collection bounded by the program? Applies the exemption named for why. */
+function isBounded(ctx: Ctx, collection: NodePath, at: Node): boolean {
+  const bound = collectionBound(collection);
+  return bound.bounded && ctx.exempt(bound.reason, at);
+}
+
+function reportFanOut(ctx: Ctx, aggPath: NodePath<CallNode>, aggregate: string, fan: FanOut): void {
   if (!producesPromise(fan.perItem)) return;
-  if (collectionBound(fan.source).bounded) return;
+  const call = aggPath.node;
+  if (isBounded(ctx, fan.source, call)) return;
   const limit = limiterIn(fan.perItem);
-  if (limit?.limited) return;
-  const callee = aggPath.node.callee;
+  if (limit?.limited && ctx.exempt('limiter', call)) return;
+  const source = fan.name ?? describe(fan.source.node);
   if (limit && !limit.limited) {
-    ctx.report(callee, 'unlimitedLimiter', { aggregate, source: fan.name ?? describe(fan.source.node), note: limit.note });
+    ctx.report(call.callee, 'unlimitedLimiter', { aggregate, source, note: limit.note });
     return;
   }
-  const danger = fanOutDanger(aggPath, fan);
+  const danger = fanOutDanger(ctx, aggPath, fan);
   if (!danger) return;
-  ctx.report(callee, 'fanOut', { aggregate, source: fan.name ?? describe(fan.source.node), fix: pMapFix(ctx, fan.source, fan.perItem), ...danger });
+  ctx.report(call.callee, 'fanOut', { aggregate, source, fix: pMapFix(ctx, fan.source, fan.perItem), ...danger });
 }
 
 const ORIGIN_LABELS: Record<string, string> = { input: ' (request input)', listing: ' (a directory listing)' };
@@ -197,161 +210,28 @@ const ORIGIN_LABELS: Record<string, string> = { input: ' (request input)', listi
  * `stat`/`unlink` in the thread pool, and in-memory work exhausts nothing: not
  * reported.
  */
-function fanOutDanger(aggPath: NodePath, fan: FanOut): { work: string; origin: string } | null {
+function fanOutDanger(ctx: Ctx, aggPath: NodePath, fan: FanOut): { work: string; origin: string } | null {
+  const at = aggPath.node;
   const trace: OriginTrace = {};
   const origin = collectionOrigin(fan.source, 0, trace);
   const from = origin === 'query' ? ` (${describeQueryOrigin(trace)})` : (ORIGIN_LABELS[origin] ?? '');
+  const work = (label: string | null) => ({ work: label ? `a \`${label}\` call` : 'work', origin: from });
   const heavy = heavyWork(fan.perItem);
   // A socket or a process per item: whatever the collection.
-  if (heavy && !isDescriptorWork(heavy)) return { work: `a \`${heavy}\` call`, origin: from };
-  if (origin !== 'input' && origin !== 'listing') return null;
+  if (heavy && !isDescriptorWork(heavy)) return work(heavy);
   // A file descriptor per item, for every file of a listing or every item of a request: EMFILE.
-  if (heavy) return { work: `a \`${heavy}\` call`, origin: from };
-  // Other work per listed file (`stat`, `unlink`, a query) queues in the thread pool or the connection pool.
-  if (origin === 'listing') return null;
-  if (runsInTransaction(aggPath, fan.perItem)) return null;
+  if (heavy) return origin === 'input' || origin === 'listing' || !ctx.exempt('descriptor-work', at) ? work(heavy) : null;
   const io = perItemIO(fan.perItem);
-  return io ? { work: `a \`${io}\` call`, origin: from } : null;
+  if (!io && ctx.exempt('in-memory-work', at)) return null;
+  // Other work (`stat`, `unlink`, a query) queues in the thread pool or the connection pool, unless every item is request input.
+  if (origin !== 'input' && ctx.exempt('pooled-work', at)) return null;
+  if (runsInTransaction(aggPath, fan.perItem) && ctx.exempt('transaction', at)) return null;
+  return work(io);
 }
 
-/** The collection and per-item code behind an aggregate's argument, when they can be seen. */
-function fanOutOf(argPath: NodePath<any>, depth = 0): FanOut | null {
-  if (depth > 4) return null;
-  let arg = argPath.node;
-  while (arg.type === 'TSAsExpression' || arg.type === 'TSNonNullExpression' || arg.type === 'ParenthesizedExpression') {
-    argPath = argPath.child(arg.expression, 'expression');
-    arg = argPath.node;
-  }
-  if (arg.type === 'CallExpression' || arg.type === 'OptionalCallExpression') {
-    const callee = arg.callee;
-    if ((callee.type === 'MemberExpression' || callee.type === 'OptionalMemberExpression') && !callee.computed) {
-      const m = callee.property.name;
-      const calleePath = argPath.child(callee, 'callee');
-      if ((m === 'map' || m === 'flatMap') && arg.arguments[0]) {
-        return { source: calleePath.child(callee.object, 'object'), perItem: argPath.child(arg.arguments[0], 'arguments', 0) };
-      }
-      if (m === 'from' && callee.object.type === 'Identifier' && callee.object.name === 'Array' && arg.arguments[1]) {
-        return { source: argPath.child(arg.arguments[0], 'arguments', 0), perItem: argPath.child(arg.arguments[1], 'arguments', 1) };
-      }
-    }
-    return null;
-  }
-  if (arg.type === 'ArrayExpression') {
-    for (const [i, el] of arg.elements.entries()) {
-      if (el?.type === 'SpreadElement') {
-        const fan = fanOutOf(argPath.child(el, 'elements', i).child(el.argument, 'argument'), depth + 1);
-        if (fan) return fan;
-      }
-    }
-    return null;
-  }
-  if (arg.type === 'Identifier') {
-    const b = lookup(argPath, arg.name);
-    if (!b || b.steps.length > 0 || !b.init) return null;
-    const init = b.init as any;
-    if (init.type === 'ArrayExpression' && init.elements.length === 0) return pushedInLoop(argPath, b);
-    const fan = fanOutOf(b.scopePath.child(init, 'init'), depth + 1);
-    // `const tasks = addons.filter(…).filter(…).map(…)`: name the collection as the code did.
-    if (fan && !fan.name && isLongChain(describe(fan.source.node))) fan.name = arg.name;
-    return fan;
-  }
-  return null;
-}
-
-/** `a.filter(…).filter(…)`, or a long text: the code's own variable reads better. */
-function isLongChain(text: string): boolean {
-  return (text.match(/\(/g) ?? []).length >= 2 || text.length > 40;
-}
-
-/** `const jobs = []; for (const x of coll) jobs.push(call(x));` — the loop's collection and the pushed call. */
-function pushedInLoop(at: NodePath<any>, binding: any): FanOut | null {
-  let fn: NodePath | null = at;
-  while (fn && !isFunctionNode(fn.node) && fn.node.type !== 'Program') fn = fn.parentPath;
-  if (!fn) return null;
-  let found: FanOut | null = null;
-  walkPaths(fn, (p) => {
-    if (found) return false;
-    const n = p.node as any;
-    if (n.type !== 'CallExpression' || n.callee.type !== 'MemberExpression' || n.callee.computed) return undefined;
-    if (n.callee.property.name !== 'push' || n.callee.object.type !== 'Identifier' || n.callee.object.name !== binding.name) return undefined;
-    if (lookup(p, binding.name) !== binding || !n.arguments[0]) return undefined;
-    const loop = p.findAncestor((a) => isLoop(a.node) || isFunctionNode(a.node));
-    if (!loop || isFunctionNode(loop.node)) return undefined;
-    const source = loopCollection(loop);
-    if (source) found = { source, perItem: p.child(n.arguments[0], 'arguments', 0) };
-    return undefined;
-  });
-  return found;
-}
-
-/** What a loop walks over: `for (x of coll)` → coll; `for (i = 0; i < coll.length; …)` → coll; a constant bound → a literal. */
-function loopCollection(loopPath: NodePath<any>): NodePath | null {
-  const loop = loopPath.node;
-  if (loop.type === 'ForOfStatement' || loop.type === 'ForInStatement') return loopPath.child(loop.right, 'right');
-  if (loop.type === 'ForStatement' && loop.test?.type === 'BinaryExpression' && ['<', '<='].includes(loop.test.operator)) {
-    const right = loop.test.right;
-    const testPath = loopPath.child(loop.test, 'test');
-    if (right.type === 'MemberExpression' && !right.computed && right.property.name === 'length') return testPath.child(right, 'right').child(right.object, 'object');
-    return null; // i < 10: bounded by a number, not a collection we track
-  }
-  return null; // while loops: not tracked
-}
-
-function isAsyncCallback(cbPath: NodePath<any>): boolean {
-  const n = cbPath.node;
-  if (isFunctionNode(n)) return !!(n as any).async;
-  if (n.type === 'Identifier') {
-    const b = lookup(cbPath, n.name);
-    const decl: any = b?.declNode;
-    const fn = decl?.type === 'VariableDeclarator' ? decl.init : decl;
-    return !!fn && isFunctionNode(fn) && !!fn.async;
-  }
-  return false;
-}
-
-/** Does running the per-item code create a promise (an async callback, or a call)? */
-function producesPromise(p: NodePath<any>): boolean {
-  const n = p.node;
-  if (isFunctionNode(n)) {
-    const fn = n as any;
-    if (fn.async) return true;
-    if (fn.body.type !== 'BlockStatement') return isCallLike(fn.body);
-    let returnsCall = false;
-    walkPaths(p.child(fn.body, 'body'), (q) => {
-      if (isFunctionNode(q.node)) return false;
-      if (q.node.type === 'ReturnStatement' && (q.node as any).argument && isCallLike((q.node as any).argument)) returnsCall = true;
-      return undefined;
-    });
-    return returnsCall;
-  }
-  if (n.type === 'Identifier' || n.type === 'MemberExpression') return true; // a function reference: ids.map(fetchUser)
-  return isCallLike(n);
-}
-
-function isCallLike(n: any): boolean {
-  while (n.type === 'TSAsExpression' || n.type === 'ParenthesizedExpression' || n.type === 'TSNonNullExpression') n = n.expression;
-  return n.type === 'CallExpression' || n.type === 'OptionalCallExpression' || n.type === 'NewExpression' || n.type === 'AwaitExpression';
-}
-
-function pMapFix(ctx: RuleContext<Ids>, source: NodePath, perItem: NodePath): string {
+function pMapFix(ctx: Ctx, source: NodePath, perItem: NodePath): string {
   const src = describe(source.node);
-  const cbText = ctx.source(perItem.node as Node).replace(/\s+/g, ' ');
-  const cb = isFunctionNode(perItem.node) || perItem.node.type === 'Identifier' ? (cbText.length <= 50 ? cbText : 'async (item) => { … }') : `async (item) => ${cbText.length <= 40 ? cbText : '…'}`;
+  const cbText = ctx.source(perItem.node as Node).replace(WHITESPACE_RUN, ' ');
+  const cb = isCallbackLike(perItem.node) ? (cbText.length <= 50 ? cbText : 'async (item) => { … }') : `async (item) => ${cbText.length <= 40 ? cbText : '…'}`;
   return `await pMap(${src}, ${cb}, { concurrency: 8 })`;
-}
-
-/** A callback whose every await sits in a `try … catch`: its own errors are handled. */
-function catchesAll(fnPath: NodePath<any>): boolean {
-  const body = fnPath.node.body;
-  if (body?.type !== 'BlockStatement') return false;
-  const bodyPath = fnPath.child(body, 'body');
-  let tries = 0;
-  for (const [i, st] of (body.body as any[]).entries()) {
-    if (st.type === 'TryStatement' && st.handler) {
-      tries++;
-      continue;
-    }
-    if (directAwaits(bodyPath.child(st, 'body', i)).length > 0) return false;
-  }
-  return tries > 0;
 }

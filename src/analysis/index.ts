@@ -36,20 +36,14 @@ export {
 } from './call-shape.js';
 export { transactionParam } from './transactions.js';
 
-// Collections: how big what a fan-out iterates can get, and what each item costs.
-export {
-  collectionBound,
-  collectionOrigin,
-  describe,
-  describeQueryOrigin,
-  heavyWork,
-  isDescriptorWork,
-  limiterIn,
-  optionIsFinite,
-  perItemIO,
-  runsInTransaction,
-  type OriginTrace,
-} from './collections.js';
+// Collections: how big what a fan-out iterates can get (and why it is bounded), where it comes from, and what each item costs.
+export { collectionBound, type Bound, type BoundReason } from './collections/bound.js';
+export { collectionOrigin, describeQueryOrigin, type Origin, type OriginTrace } from './collections/origin.js';
+export { describe } from './collections/names.js';
+export { catchesAll, droppedFanOut, fanOutOf, isCallbackLike, producesPromise, type CallNode, type DroppedFanOut, type FanOut } from './collections/fan-out.js';
+export { heavyWork, isDescriptorWork, perItemIO } from './collections/per-item.js';
+export { limiterIn, optionIsFinite, type LimitVerdict } from './collections/limiter.js';
+export { runsInTransaction } from './collections/transaction.js';
 
 // Timeouts: whether options, a race against a timer, or a later setting bound a call.
 export { optionsCover, racedAgainstTimer, timeoutSetLater, type Coverage } from './timeouts.js';

@@ -76,7 +76,14 @@ export const LIMITER_RECEIVER = /(sem(aphore)?|mutex|lock|limit(er)?|throttle|bo
  * (plugins, providers, listeners…), not data: fanning out over them is bounded
  * by the program, not by its input.
  */
-export const REGISTRY_NAMES = /^(plugins?|providers?|handlers?|listeners?|callbacks?|adapters?|middlewares?|services?|modules?|hooks?|subscribers?|transports?|strategies|strategy|extensions?|integrations?|drivers?|stores?|caches?|pools?|loaders?|initializers?|migrators?|reporters?|exporters?|sinks?|backends?|engines?|regions?|locales?|languages?)$/i;
+export const REGISTRY_NAMES = new RegExp(
+  `^(${[
+    'plugins?', 'providers?', 'handlers?', 'listeners?', 'callbacks?', 'adapters?', 'middlewares?', 'services?', 'modules?', 'hooks?',
+    'subscribers?', 'transports?', 'strategies', 'strategy', 'extensions?', 'integrations?', 'drivers?', 'stores?', 'caches?', 'pools?',
+    'loaders?', 'initializers?', 'migrators?', 'reporters?', 'exporters?', 'sinks?', 'backends?', 'engines?', 'regions?', 'locales?', 'languages?',
+  ].join('|')})$`,
+  'i',
+);
 
 /** Path segments that hold configuration: a list reached through them is sized by the configuration, not by input. */
 export const CONFIG_SEGMENTS: ReadonlySet<string> = new Set(['config', 'configuration', 'options', 'opts', 'settings', 'conf', 'cfg', 'env', 'defaults']);
@@ -180,6 +187,17 @@ export const IN_MEMORY_MODULES: readonly string[] = [
   'underscore', 'ramda', 'date-fns', 'dayjs', 'moment', 'luxon', 'validator', 'zod', 'joi', 'yup', 'semver', 'uuid',
   'nanoid', 'slugify', 'he', 'xss', 'sanitize-html', 'dompurify', 'marked', 'mime', 'mime-types', 'qs', 'deepmerge',
 ];
+/** Built-in globals whose functions and constructors work in memory. */
+export const IN_MEMORY_GLOBALS: ReadonlySet<string> = new Set([
+  'Math', 'JSON', 'Object', 'Array', 'String', 'Number', 'Boolean', 'Date', 'Promise', 'Symbol', 'Reflect', 'Intl',
+  'BigInt', 'Set', 'Map', 'WeakMap', 'WeakSet', 'RegExp', 'Error', 'TypeError', 'URL', 'URLSearchParams', 'Buffer',
+  'console', 'parseInt', 'parseFloat', 'isNaN', 'isFinite', 'encodeURIComponent', 'decodeURIComponent', 'encodeURI',
+  'decodeURI', 'structuredClone', 'setTimeout', 'setImmediate', 'queueMicrotask',
+]);
+
+/** Array methods a module may also export under the same name, with other arguments. */
+export const ARRAY_CALLBACK_METHODS: ReadonlySet<string> = new Set(['filter', 'map', 'reduce', 'some', 'every', 'forEach', 'flatMap', 'push', 'unshift', 'concat', 'sort', 'includes', 'fill']);
+
 /**
  * Array, string, number and date methods: in memory. (On an imported module, the array-callback
  * ones count only with a callback: a module's own `filter('read', ids)` may query.)
