@@ -92,7 +92,7 @@ export default defineRule({
       ctx.report(
         { file: hot.caller.file.file, line: site.line, column: site.column, endLine: site.endLine, endColumn: site.endColumn },
         'blockingChain',
-        { callee: site.text, where: where.description, code: chain.alternative.split(', or ')[0]!, last: chain.last },
+        { callee: site.text, where: where.description, code: chain.use, last: chain.last },
         { context: { kind: where.kind, description: where.description }, trace: chain.steps, key: `${hot.caller.fn.name}\0${site.text}` },
       );
     }

@@ -1,12 +1,14 @@
 // Matching a resolved call against the blocking-API knowledge table (plus user entries from config).
-import { BLOCKING_APIS, FS_MODULES, fsAlternative, type BlockingApi } from '../knowledge/blocking-apis.js';
+import { BLOCKING_APIS, FS_MODULES, fsAlternative, READ_ONCE_ADVICE, type BlockingApi } from '../knowledge/blocking-apis.js';
 import type { Node } from '../syntax/ast.js';
 import { refKey, type Ref } from './resolve.js';
 
 export interface BlockingMatch {
   api: BlockingApi;
-  /** The alternative for this exact name (patterns derive it). */
+  /** The alternative for this exact name, as help text (patterns derive it): `use`, maybe with advice after it. */
   alternative: string;
+  /** The code to use instead, without advice around it (`await fs.promises.readFile(...)`). */
+  use: string;
   /** `fs.readFileSync` */
   display: string;
 }
@@ -55,8 +57,10 @@ export function createBlockingCatalog(extra: readonly BlockingApi[] = []): Block
       }
       const module = ref.kind === 'module' ? ref.module : '';
       const display = module ? (name ? `${module}.${name}` : module) : name;
-      const alternative = api.alternative || (FS_MODULES.includes(api.module) ? fsAlternative(api.module, name) : '');
-      return { api, alternative, display };
+      const fs = !api.alternative && FS_MODULES.includes(api.module) ? fsAlternative(api.module, name) : null;
+      const use = api.alternative || (fs?.use ?? '');
+      const alternative = fs?.readOnce ? `${use}, or ${READ_ONCE_ADVICE}` : use;
+      return { api, alternative, use, display };
     },
   };
 }
