@@ -53,6 +53,8 @@ export {
 
 // Timeouts: whether options, a race against a timer, or a later setting bound a call.
 export { optionsCover, racedAgainstTimer, timeoutSetLater, type Coverage } from './timeouts.js';
+// Which timeout client a call reaches (through `promisify` too), how its options cover a deadline, superagent chains, instance defaults, bundled assets.
+export { callCoverage, chainedMethodNames, instanceDefaultsSet, isBundledAsset, timeoutClientKey } from './timeouts.js';
 
 // Effects that do not depend on where code runs.
 export { busyWaitClock } from './busy-wait.js';
