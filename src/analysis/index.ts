@@ -59,3 +59,18 @@ export { callCoverage, chainedMethodNames, instanceDefaultsSet, isBundledAsset, 
 // Effects that do not depend on where code runs.
 export { busyWaitClock } from './busy-wait.js';
 export { isLazyInit } from './lazy-init.js';
+
+// Await order: the steps of a run of awaits in one block, and why a later one waits for an earlier one.
+export {
+  awaitStep,
+  betweenOf,
+  dependence,
+  methodReceivers,
+  promiseAllFix,
+  quoteCall,
+  resultUnused,
+  runBarrier,
+  type AwaitStep,
+  type Between,
+  type Dependence,
+} from './await-order.js';
