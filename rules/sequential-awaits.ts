@@ -133,8 +133,9 @@ export default defineRule({
           return;
         }
         if (run.length === 0) return;
+        // A barrier ends the run; as the block's last statement it separates nothing.
         const barrier = runBarrier(stmtPath);
-        if (barrier !== null && ctx.exempt(barrier === 'other-await' ? 'other-await' : 'control-flow-between', stmt)) {
+        if (barrier !== null && (i === statements.length - 1 || ctx.exempt(barrier === 'other-await' ? 'other-await' : 'control-flow-between', stmt))) {
           finish();
           return;
         }
