@@ -49,6 +49,7 @@ export default defineRule({
     startup: 'module top level and functions only called from there run once, before the process serves work',
     'script-code': 'command-line and build scripts, config files, tests and migrations serve no concurrent work',
     'worker-thread': 'a worker thread is where blocking work belongs: the main event loop keeps serving',
+    'small-size': 'a constant size up to the API\'s threshold (`crypto.randomBytes(32)`, up to 1 KB) takes microseconds',
     'lazy-init': 'one-time lazy initialisation (`if (!cache) cache = fs.readFileSync(…)`) blocks once, not per request',
     'startup-callers': 'an async function whose every caller runs at startup blocks only while the process boots',
     'forked-process': 'code that runs only in a forked child process does not block the serving process',
@@ -66,7 +67,8 @@ export default defineRule({
       const call = path.node;
       const target = ctx.resolveCallTarget(path);
       if (target) {
-        const match = ctx.knowledge.blocking.match(target, call, (n) => constantValue(n, path));
+        const found = ctx.knowledge.blocking.classify(target, call, (n) => constantValue(n, path));
+        const match = found && !(found.small && ctx.exempt('small-size', call)) ? found : null;
         const where = match && serving(path, call);
         if (match && where && !(isLazyInit(path) && ctx.exempt('lazy-init', call))) {
           // Name the local alias when the code does not spell the API: `rfs(...)` for fs.readFileSync.
