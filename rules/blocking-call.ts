@@ -3,6 +3,8 @@ import { constantValue } from '../src/analysis/index.js';
 import { isLazyInit } from '../src/analysis/index.js';
 import { defineRule, type NodePath, type Node, type ExecutionContext } from '../src/engine/rule-api.js';
 
+type Call = Extract<Node, { type: 'CallExpression' | 'OptionalCallExpression' }>;
+
 /** The exemption for code that runs where it holds up no serving work (`helper`: reported at its hot callers). */
 const OFF_PATH = { startup: 'startup', script: 'script-code', worker: 'worker-thread', helper: null } as const;
 
@@ -63,7 +65,7 @@ export default defineRule({
       const id = OFF_PATH[where.kind];
       return id !== null && !ctx.exempt(id, node) ? where : null;
     };
-    const checkCall = (path: NodePath<any>) => {
+    const checkCall = (path: NodePath<Call>) => {
       const call = path.node;
       const target = ctx.resolveCallTarget(path);
       if (target) {
@@ -90,7 +92,7 @@ export default defineRule({
         }
       }
     };
-    const checkLoop = (path: NodePath<any>) => {
+    const checkLoop = (path: NodePath<Extract<Node, { type: 'WhileStatement' | 'DoWhileStatement' | 'ForStatement' }>>) => {
       const clock = busyWaitClock(path);
       const where = clock && serving(path, path.node);
       if (!clock || !where) return;

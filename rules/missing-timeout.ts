@@ -48,7 +48,7 @@ export default defineRule({
       return c === 'yes' || (c === 'unknown' && ctx.exempt('unseen-options', node));
     };
     const raced = (path: NodePath<any>, node: Node) => racedAgainstTimer(path) && ctx.exempt('raced-against-timer', node);
-    const check = (path: NodePath<any>) => {
+    const check = (path: NodePath<Extract<Node, { type: 'CallExpression' | 'OptionalCallExpression' }>>) => {
       const call = path.node;
       const ref = ctx.resolveCallTarget(path);
       if (!ref) return;
@@ -78,7 +78,7 @@ export default defineRule({
       CallExpression: check,
       OptionalCallExpression: check,
       // axios.defaults.timeout = 10_000 covers default-instance calls in every file.
-      AssignmentExpression(path: NodePath<any>) {
+      AssignmentExpression(path: NodePath<Extract<Node, { type: 'AssignmentExpression' }>>) {
         const left = path.node.left;
         if (left.type !== 'MemberExpression') return;
         const ref = ctx.resolve(left, path);

@@ -3,6 +3,8 @@ import { transactionParam, type AwaitStep, type Between, type CallShape } from '
 import { ACQUISITION_NAMES } from '../src/knowledge/call-verbs.js';
 import { defineRule, type NodePath, type Node } from '../src/engine/rule-api.js';
 
+type Of<T extends Node['type']> = Extract<Node, { type: T }>;
+
 /** Statements allowed between two awaits of one run: beyond this the suggestion stops being local. */
 const MAX_BETWEEN = 4;
 
@@ -99,7 +101,7 @@ export default defineRule({
     /** Must `step` wait for some member of `run`? `between` are the plain statements after each member's start. */
     const waits = (run: AwaitStep[], step: AwaitStep, between: Between[], starts: number[]): boolean =>
       run.some((earlier, k) => dependence(earlier, step, between.slice(starts[k])).some((why) => why === 'data' || ctx.exempt(why, step.await.node)));
-    const check = (blockPath: NodePath<any>, key: string, statements: readonly Node[]) => {
+    const check = (blockPath: NodePath, key: string, statements: readonly Node[]) => {
       if (statements.length < 2) return;
       const tx = transactionParam(blockPath);
       let receivers: Set<string> | null = null;
@@ -166,10 +168,10 @@ export default defineRule({
     };
 
     return {
-      BlockStatement: (p: NodePath<any>) => check(p, 'body', p.node.body),
-      Program: (p: NodePath<any>) => check(p, 'body', p.node.body),
-      StaticBlock: (p: NodePath<any>) => check(p, 'body', p.node.body),
-      SwitchCase: (p: NodePath<any>) => check(p, 'consequent', p.node.consequent),
+      BlockStatement: (p: NodePath<Of<'BlockStatement'>>) => check(p, 'body', p.node.body),
+      Program: (p: NodePath<Of<'Program'>>) => check(p, 'body', p.node.body),
+      StaticBlock: (p: NodePath<Of<'StaticBlock'>>) => check(p, 'body', p.node.body),
+      SwitchCase: (p: NodePath<Of<'SwitchCase'>>) => check(p, 'consequent', p.node.consequent),
     };
   },
 });

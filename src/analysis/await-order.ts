@@ -39,10 +39,10 @@ export interface Between {
 export type Dependence = 'data' | 'guard-between' | 'same-receiver' | 'same-argument' | 'same-session';
 
 /** The awaited call of a statement (`await f()`, `const x = await f()`, `x = await f()`), or null. */
-export function awaitStep(stmtPath: NodePath<any>, source: (node: Node) => string): AwaitStep | null {
+export function awaitStep(stmtPath: NodePath, source: (node: Node) => string): AwaitStep | null {
   const stmt = stmtPath.node;
   let awaitPath: NodePath | null = null;
-  let targetNode: any = null;
+  let targetNode: Node | null = null;
   let declKind: AwaitStep['declKind'] = 'expr';
   if (stmt.type === 'VariableDeclaration' && stmt.declarations.length === 1) {
     const d = stmt.declarations[0];
@@ -73,7 +73,7 @@ export function awaitStep(stmtPath: NodePath<any>, source: (node: Node) => strin
 }
 
 /** A plain statement between awaits: what it reads and writes, and whether it only runs a guard. */
-export function betweenOf(stmtPath: NodePath<any>): Between {
+export function betweenOf(stmtPath: NodePath): Between {
   return { ...flowOf(stmtPath), guard: isGuard(stmtPath.node) };
 }
 
@@ -124,7 +124,7 @@ function isGuard(stmt: any): boolean {
  * Does the statement end a run of awaits: `control-flow` (a branch, loop, try, label or jump),
  * `other-await` (an await in any other shape: of a promise already started, or a chain); null if not.
  */
-export function runBarrier(stmtPath: NodePath<any>): 'control-flow' | 'other-await' | null {
+export function runBarrier(stmtPath: NodePath): 'control-flow' | 'other-await' | null {
   const t = stmtPath.node.type;
   if (t !== 'ExpressionStatement' && t !== 'VariableDeclaration' && t !== 'EmptyStatement' && t !== 'FunctionDeclaration' && t !== 'ClassDeclaration') {
     return 'control-flow';
@@ -134,7 +134,7 @@ export function runBarrier(stmtPath: NodePath<any>): 'control-flow' | 'other-awa
 }
 
 /** Identifiers used as the receiver of a method call somewhere in the block: `payload` in `payload.find(…)`. */
-export function methodReceivers(blockPath: NodePath<any>): Set<string> {
+export function methodReceivers(blockPath: NodePath): Set<string> {
   const out = new Set<string>();
   walkPaths(blockPath, (p) => {
     const n = p.node as any;

@@ -5,6 +5,7 @@
 import { NOT_OPTIONS_NAME, TIMEOUT_WRAPPER, TIMER_CALL, type TimeoutClient } from '../knowledge/http-clients.js';
 import { isCall, memberPropertyName, refKey, resolveExpression, unwrapExpression, type Ref } from './resolve.js';
 import { lookup, propertyKeyName, type Binding } from './scope.js';
+import type { Node } from '../syntax/ast.js';
 import { isFunctionNode, someNode, walkPaths, type NodePath } from '../syntax/walk.js';
 
 /** 'yes': the options set a deadline; 'no': they visibly do not; 'unknown': they cannot be seen. */
@@ -152,8 +153,10 @@ function isTransparent(node: any): boolean {
   return node.type === 'TSAsExpression' || node.type === 'TSNonNullExpression' || node.type === 'ParenthesizedExpression' || node.type === 'TSSatisfiesExpression';
 }
 
+type CallNode = Extract<Node, { type: 'CallExpression' | 'OptionalCallExpression' }>;
+
 /** The client a call reaches (`module#export` key), also through `const run = promisify(exec)`. */
-export function timeoutClientKey(ref: Ref, path: NodePath<any>): string | null {
+export function timeoutClientKey(ref: Ref, path: NodePath<CallNode>): string | null {
   if (ref.kind === 'module' || ref.kind === 'global') return refKey(ref);
   const callee = unwrapExpression(path.node.callee);
   if (ref.kind === 'call' && !ref.isNew && refKey(ref.callee) === 'util#promisify' && callee.type === 'Identifier') {
@@ -169,7 +172,7 @@ function keyOf(ref: Ref | null): string | null {
 }
 
 /** Does some options argument of the call set a deadline for `client`? Options that cannot be seen are 'unknown'. */
-export function callCoverage(path: NodePath<any>, client: TimeoutClient): Coverage {
+export function callCoverage(path: NodePath<CallNode>, client: TimeoutClient): Coverage {
   const args = path.node.arguments as any[];
   const indexes = client.options === 'any' ? args.map((_, i) => i) : client.options;
   let verdict: Coverage = 'no';
@@ -220,7 +223,7 @@ function notOptions(arg: any): boolean {
 }
 
 /** `const api = axios.create({...}); api.defaults.timeout = 5000;`: the instance's defaults are set after the factory call. */
-export function instanceDefaultsSet(path: NodePath<any>): boolean {
+export function instanceDefaultsSet(path: NodePath): boolean {
   const decl = path.parentPath?.node as any;
   if (!decl || decl.type !== 'VariableDeclarator' || decl.id.type !== 'Identifier') return false;
   const b = lookup(path.parentPath!, decl.id.name);
@@ -239,7 +242,7 @@ export function instanceDefaultsSet(path: NodePath<any>): boolean {
 }
 
 /** Method names called along a chain starting at this call: `superagent.get(u).set(h).timeout(t)` → [set, timeout]. */
-export function chainedMethodNames(path: NodePath<any>): string[] {
+export function chainedMethodNames(path: NodePath): string[] {
   const names: string[] = [];
   let p: NodePath = path;
   while (p.parentPath && p.parentPath.node.type === 'MemberExpression' && p.key === 'object') {
