@@ -1,7 +1,12 @@
 import { busyWaitClock } from '../src/analysis/index.js';
 import { constantValue } from '../src/analysis/index.js';
 import { isLazyInit } from '../src/analysis/index.js';
-import { defineRule, type NodePath, type Node } from '../src/engine/rule-api.js';
+import { defineRule, type NodePath, type Node, type ExecutionContext } from '../src/engine/rule-api.js';
+
+type Call = Extract<Node, { type: 'CallExpression' | 'OptionalCallExpression' }>;
+
+/** The exemption for code that runs where it holds up no serving work (`helper`: reported at its hot callers). */
+const OFF_PATH = { startup: 'startup', script: 'script-code', worker: 'worker-thread', helper: null } as const;
 
 export default defineRule({
   id: 'blocking-call',
@@ -140,17 +145,35 @@ export default defineRule({
       'In CLI tools and build scripts blocking calls are fine; loopguard already skips `bin/`, `scripts/`, `tools/`, config files, tests and files ' +
         'with a shebang. Declare other script locations with the `scripts` config key rather than turning the rule off.',
   },
+  exemptions: {
+    'browser-code': 'code that runs in a browser does not hold up a Node event loop',
+    startup: 'module top level and functions only called from there run once, before the process serves work',
+    'script-code': 'command-line and build scripts, config files, tests and migrations serve no concurrent work',
+    'worker-thread': 'a worker thread is where blocking work belongs: the main event loop keeps serving',
+    'small-size': 'a constant size up to the API\'s threshold (`crypto.randomBytes(32)`, up to 1 KB) takes microseconds',
+    'lazy-init': 'one-time lazy initialisation (`if (!cache) cache = fs.readFileSync(…)`) blocks once, not per request',
+    'startup-callers': 'an async function whose every caller runs at startup blocks only while the process boots',
+    'forked-process': 'code that runs only in a forked child process does not block the serving process',
+  },
   create(ctx) {
-    if (ctx.file.runsInBrowser) return {};
-    const checkCall = (path: NodePath<any>) => {
+    if (ctx.file.runsInBrowser && ctx.exempt('browser-code', null)) return {};
+    /** Where `path` runs, unless that is off the serving path (then the exemption applied to `node`, or null for a helper). */
+    const serving = (path: NodePath, node: Node): ExecutionContext | null => {
+      const where = ctx.context(path);
+      if (where.kind === 'hot') return where;
+      const id = OFF_PATH[where.kind];
+      return id !== null && !ctx.exempt(id, node) ? where : null;
+    };
+    const checkCall = (path: NodePath<Call>) => {
       const call = path.node;
       const target = ctx.resolveCallTarget(path);
       if (target) {
-        const match = ctx.knowledge.blocking.match(target, call, (n) => constantValue(n, path));
-        if (match && ctx.isHot(path) && !isLazyInit(path)) {
-          const where = ctx.context(path);
+        const found = ctx.knowledge.blocking.classify(target, call, (n) => constantValue(n, path));
+        const match = found && !(found.small && ctx.exempt('small-size', call)) ? found : null;
+        const where = match && serving(path, call);
+        if (match && where && !(isLazyInit(path) && ctx.exempt('lazy-init', call))) {
           // Name the local alias when the code does not spell the API: `rfs(...)` for fs.readFileSync.
-          const written = ctx.source(call.callee).replace(/\.(call|apply)$/, '').replace(/\s+/g, '');
+          const written = spelled(ctx.source(call.callee));
           const last = match.display.split('.').pop()!;
           const alias = !written.endsWith(last) && written.length < 60 ? ` (called as \`${written}\`)` : '';
           ctx.report(call.callee, 'syncCall', { callee: match.display, alias, where: where.description, alternative: match.alternative }, { context: where });
@@ -162,16 +185,16 @@ export default defineRule({
         const ref = ctx.resolve(arg, path);
         if (!ref || ref.kind === 'binding') continue;
         const match = ctx.knowledge.blocking.match(ref, null);
-        if (match && ctx.isHot(path) && !isLazyInit(path)) {
-          const where = ctx.context(path);
+        const where = match && serving(path, arg);
+        if (match && where && !(isLazyInit(path) && ctx.exempt('lazy-init', arg))) {
           ctx.report(arg, 'syncReference', { callee: match.display, where: where.description, alternative: match.alternative }, { context: where });
         }
       }
     };
-    const checkLoop = (path: NodePath<any>) => {
+    const checkLoop = (path: NodePath<Extract<Node, { type: 'WhileStatement' | 'DoWhileStatement' | 'ForStatement' }>>) => {
       const clock = busyWaitClock(path);
-      if (!clock || !ctx.isHot(path)) return;
-      const where = ctx.context(path);
+      const where = clock && serving(path, path.node);
+      if (!clock || !where) return;
       ctx.report(clock.at, 'busyWait', { clock: clock.name, where: where.description }, { context: where });
     };
     return {
@@ -185,15 +208,23 @@ export default defineRule({
   // Blocking work reached through calls, across files: reported once, at the hot call site.
   link(ctx) {
     for (const hot of ctx.graph.hotCallsToBlocking()) {
-      if (ctx.startupOnly.has(hot.caller.key) || ctx.forked.has(hot.caller.file.abs)) continue;
       const { site, chain } = hot;
+      const at = { file: hot.caller.file.file, line: site.line, column: site.column, endLine: site.endLine, endColumn: site.endColumn };
+      if (ctx.startupOnly.has(hot.caller.key) && ctx.exempt('startup-callers', at)) continue;
+      if (ctx.forked.has(hot.caller.file.abs) && ctx.exempt('forked-process', at)) continue;
       const where = hot.caller.fn.context!;
       ctx.report(
-        { file: hot.caller.file.file, line: site.line, column: site.column, endLine: site.endLine, endColumn: site.endColumn },
+        at,
         'blockingChain',
-        { callee: site.text, where: where.description, code: chain.alternative.split(', or ')[0]!, last: chain.last },
+        { callee: site.text, where: where.description, code: chain.use, last: chain.last },
         { context: { kind: where.kind, description: where.description }, trace: chain.steps, key: `${hot.caller.fn.name}\0${site.text}` },
       );
     }
   },
 });
+
+/** How the code spells a callee, without `.call`/`.apply` and whitespace: `fs.readFileSync`, `rfs`. */
+function spelled(text: string): string {
+  const suffix = ['.call', '.apply'].find((s) => text.endsWith(s));
+  return [...(suffix ? text.slice(0, -suffix.length) : text)].filter((c) => c.trim() !== '').join('');
+}

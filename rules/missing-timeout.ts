@@ -1,9 +1,8 @@
 import { INSTANCE_FACTORIES, SUPERAGENT_KEYS, TIMEOUT_CLIENTS, type TimeoutClient } from '../src/knowledge/http-clients.js';
-import { refKey, resolveExpression, unwrapExpression, type Ref } from '../src/analysis/index.js';
-import { defineRule, type NodePath } from '../src/engine/rule-api.js';
-import { lookup } from '../src/analysis/index.js';
-import { optionsCover, racedAgainstTimer, timeoutSetLater, type Coverage } from '../src/analysis/index.js';
-import { walkPaths } from '../src/syntax/walk.js';
+import { refKey } from '../src/analysis/index.js';
+import { defineRule, type NodePath, type Node } from '../src/engine/rule-api.js';
+import { racedAgainstTimer, timeoutSetLater } from '../src/analysis/index.js';
+import { callCoverage, chainedMethodNames, instanceDefaultsSet, isBundledAsset, timeoutClientKey } from '../src/analysis/index.js';
 
 export default defineRule({
   id: 'missing-timeout',
@@ -55,42 +54,57 @@ export default defineRule({
     good: ['export async function price(sku: string) {\n  const res = await fetch(`https://pricing.example.com/${sku}`, { signal: AbortSignal.timeout(5_000) });\n  return res.json();\n}\n'],
     whenNotToUse: 'For calls whose deadline is enforced in a way loopguard cannot see (a custom dispatcher or agent configured elsewhere), suppress the line with the reason.',
   },
+  exemptions: {
+    'script-file': 'tests, command-line and build scripts and config files run where someone (or a CI job\'s own timeout) can interrupt them',
+    'browser-code': "in a browser Node's client defaults do not apply",
+    'unseen-options': 'options that cannot be seen (a parameter, a spread, a helper call, a prepared Request) get the benefit of the doubt',
+    'instance-defaults': '`<instance>.defaults.timeout = …` after the factory call gives every call through the instance a deadline',
+    'timeout-set-later': '`req.setTimeout(ms)` or `socket.setTimeout(ms)` on the returned object sets the deadline afterwards',
+    'raced-against-timer': 'a call raced against a timer (`Promise.race([call, sleep(ms)])`, `pTimeout(…)`, `withTimeout(…)`) is bounded',
+    'bundled-asset': '`fetch(new URL("./font.ttf", import.meta.url))` loads a bundled asset, not a network resource',
+  },
   create(ctx) {
     // Tests, command-line and build scripts, config files: someone (or a CI job's own timeout) is watching and can
     // interrupt them. Browser code: Node's defaults do not apply.
-    if (ctx.file.role === 'test' || ctx.file.role === 'script' || ctx.file.role === 'config' || ctx.file.runsInBrowser) return {};
-    const check = (path: NodePath<any>) => {
+    if ((ctx.file.role === 'test' || ctx.file.role === 'script' || ctx.file.role === 'config') && ctx.exempt('script-file', null)) return {};
+    if (ctx.file.runsInBrowser && ctx.exempt('browser-code', null)) return {};
+    /** A deadline in the options; options that cannot be seen are given the benefit of the doubt. */
+    const bounded = (path: NodePath<any>, client: TimeoutClient, node: Node): boolean => {
+      const c = callCoverage(path, client);
+      return c === 'yes' || (c === 'unknown' && ctx.exempt('unseen-options', node));
+    };
+    const raced = (path: NodePath<any>, node: Node) => racedAgainstTimer(path) && ctx.exempt('raced-against-timer', node);
+    const check = (path: NodePath<Extract<Node, { type: 'CallExpression' | 'OptionalCallExpression' }>>) => {
       const call = path.node;
       const ref = ctx.resolveCallTarget(path);
       if (!ref) return;
       // Calls through a configured instance: the factory call is where the timeout belongs.
       if (ref.kind === 'call' && INSTANCE_FACTORIES.has(refKey(ref.callee))) return;
-      const key = clientKey(ref, path);
+      const key = timeoutClientKey(ref, path);
       if (!key) return;
       if (INSTANCE_FACTORIES.has(key)) {
         const client = INSTANCE_FACTORIES.get(key)!;
-        if (covered(path, client) !== 'no' || instanceDefaultsSet(path)) return;
+        if (bounded(path, client, call) || (instanceDefaultsSet(path) && ctx.exempt('instance-defaults', call))) return;
         ctx.report(call.callee, 'instanceNoTimeout', { client: client.label, why: client.why, fix: client.fix }, { unlessFact: client.coveredByFact });
         return;
       }
       if (SUPERAGENT_KEYS.has(key)) {
-        if (!chainCalls(path).includes('timeout') && !racedAgainstTimer(path)) ctx.report(call.callee, 'chainNoTimeout');
+        if (!chainedMethodNames(path).includes('timeout') && !raced(path, call)) ctx.report(call.callee, 'chainNoTimeout');
         return;
       }
       const client = TIMEOUT_CLIENTS.get(key);
       if (!client) return;
-      // fetch(new URL('./font.ttf', import.meta.url)): a bundled asset, not a network call.
-      if (key === 'global#fetch' && isBundledAsset(call.arguments[0])) return;
-      if (covered(path, client) !== 'no') return;
-      if (client.laterSetters && timeoutSetLater(path, client.laterSetters)) return;
-      if (racedAgainstTimer(path)) return;
+      if (key === 'global#fetch' && isBundledAsset(call.arguments[0]) && ctx.exempt('bundled-asset', call)) return;
+      if (bounded(path, client, call)) return;
+      if (client.laterSetters && timeoutSetLater(path, client.laterSetters) && ctx.exempt('timeout-set-later', call)) return;
+      if (raced(path, call)) return;
       ctx.report(call.callee, 'noTimeout', { client: client.label, why: client.why, fix: client.fix }, { unlessFact: client.coveredByFact });
     };
     return {
       CallExpression: check,
       OptionalCallExpression: check,
       // axios.defaults.timeout = 10_000 covers default-instance calls in every file.
-      AssignmentExpression(path: NodePath<any>) {
+      AssignmentExpression(path: NodePath<Extract<Node, { type: 'AssignmentExpression' }>>) {
         const left = path.node.left;
         if (left.type !== 'MemberExpression') return;
         const ref = ctx.resolve(left, path);
@@ -99,105 +113,3 @@ export default defineRule({
     };
   },
 });
-
-/** The client a call reaches, also through `const run = promisify(exec)`. */
-function clientKey(ref: Ref, path: NodePath<any>): string | null {
-  if (ref.kind === 'module' || ref.kind === 'global') return refKey(ref);
-  const callee = unwrapExpression(path.node.callee);
-  if (ref.kind === 'call' && !ref.isNew && refKey(ref.callee) === 'util#promisify' && callee.type === 'Identifier') {
-    const b = lookup(path, callee.name);
-    const init = b?.init && unwrapExpression(b.init as any);
-    if (b && init?.type === 'CallExpression' && init.arguments[0]) return keyOf(resolveExpression(init.arguments[0], b.scopePath));
-  }
-  return null;
-}
-
-function keyOf(ref: Ref | null): string | null {
-  return ref && (ref.kind === 'module' || ref.kind === 'global') ? refKey(ref) : null;
-}
-
-/** Does some options argument set a deadline? Unknown options count as covered. */
-function covered(path: NodePath<any>, client: TimeoutClient): Coverage {
-  const args = path.node.arguments as any[];
-  const indexes = client.options === 'any' ? args.map((_, i) => i) : client.options;
-  let verdict: Coverage = 'no';
-  for (const i of indexes) {
-    const arg = args[i];
-    if (!arg) continue;
-    if (arg.type === 'SpreadElement') return 'unknown';
-    if (notOptions(arg)) continue;
-    const c = optionsCover(path.child(arg, 'arguments', i), client.covers);
-    if (c === 'yes') return 'yes';
-    if (c === 'unknown') verdict = 'unknown';
-  }
-  // fetch(request) with a Request built elsewhere may carry its own signal.
-  if (client.options !== 'any' && indexes.every((i) => !args[i]) && args[0]?.type === 'Identifier') {
-    const b = lookup(path, args[0].name);
-    const init = b?.init && unwrapExpression(b.init as any);
-    if (init?.type === 'NewExpression') return 'unknown';
-  }
-  return verdict;
-}
-
-function isBundledAsset(arg: any): boolean {
-  const a = arg && unwrapExpression(arg);
-  return !!a && a.type === 'NewExpression' && a.callee.type === 'Identifier' && a.callee.name === 'URL' && a.arguments[1]?.type === 'MemberExpression' && a.arguments[1].object.type === 'MetaProperty';
-}
-
-/** Names that say an argument is a URL, a command, a port, a path or a callback, not an options object. */
-const NOT_OPTIONS_NAME = /(url|uri|href|endpoint|link|address|host|hostname|port|path|cmd|command|file|script|bin|args|argv)$|^(cb|callback|done|next|fn|handler|listener|on[A-Z]\w*)$/i;
-
-function notOptions(arg: any): boolean {
-  const a = unwrapExpression(arg);
-  switch (a.type) {
-    case 'StringLiteral':
-    case 'TemplateLiteral':
-    case 'NumericLiteral':
-    case 'ArrayExpression':
-    case 'ArrowFunctionExpression':
-    case 'FunctionExpression':
-    case 'BinaryExpression':
-      return true;
-    case 'Identifier':
-      return NOT_OPTIONS_NAME.test(a.name);
-    case 'MemberExpression':
-      return !a.computed && a.property.type === 'Identifier' && NOT_OPTIONS_NAME.test(a.property.name);
-    case 'NewExpression':
-      return a.callee.type === 'Identifier' && a.callee.name === 'URL';
-    default:
-      return false;
-  }
-}
-
-/** `const api = axios.create({...}); api.defaults.timeout = 5000;` */
-function instanceDefaultsSet(path: NodePath<any>): boolean {
-  const decl = path.parentPath?.node as any;
-  if (!decl || decl.type !== 'VariableDeclarator' || decl.id.type !== 'Identifier') return false;
-  const b = lookup(path.parentPath!, decl.id.name);
-  if (!b) return false;
-  let found = false;
-  walkPaths(b.scopePath, (p) => {
-    if (found) return false;
-    const n = p.node as any;
-    if (n.type === 'AssignmentExpression' && n.left.type === 'MemberExpression' && !n.left.computed && n.left.property.name === 'timeout') {
-      const o = n.left.object;
-      if (o.type === 'MemberExpression' && !o.computed && o.property.name === 'defaults' && o.object.type === 'Identifier' && o.object.name === b.name) found = true;
-    }
-    return undefined;
-  });
-  return found;
-}
-
-/** Method names called along a chain starting at this call: `superagent.get(u).set(h).timeout(t)` → [set, timeout]. */
-function chainCalls(path: NodePath<any>): string[] {
-  const names: string[] = [];
-  let p: NodePath = path;
-  while (p.parentPath && p.parentPath.node.type === 'MemberExpression' && p.key === 'object') {
-    const member = p.parentPath.node as any;
-    if (!member.computed) names.push(member.property.name);
-    const up = p.parentPath.parentPath;
-    if (!up || (up.node.type !== 'CallExpression' && up.node.type !== 'OptionalCallExpression')) break;
-    p = up;
-  }
-  return names;
-}

@@ -1,31 +1,23 @@
-import { awaitedCall, callShape, isCheapAggregate, isCheapLocalCallee, sharedStateArgs, thisStateTouchedBy, type CallShape } from '../src/analysis/index.js';
-import { ACQUISITION_NAMES, firstWord, GUARD_VERBS } from '../src/knowledge/call-verbs.js';
-import { directAwaits, flowOf, hasJump, intersects, isReferenceIdentifier, mutableArguments, type VarKey } from '../src/analysis/index.js';
+import { awaitStep, betweenOf, dependence, isCheapAggregate, isCheapLocalCallee, methodReceivers, promiseAllFix, quoteCall, resultUnused, runBarrier } from '../src/analysis/index.js';
+import { transactionParam, type AwaitStep, type Between, type CallShape } from '../src/analysis/index.js';
+import { ACQUISITION_NAMES } from '../src/knowledge/call-verbs.js';
 import { defineRule, type NodePath, type Node } from '../src/engine/rule-api.js';
-import { lookup } from '../src/analysis/index.js';
-import { transactionParam } from '../src/analysis/index.js';
-import { isFunctionNode, walkPaths } from '../src/syntax/walk.js';
 
-interface AwaitStep {
-  stmt: NodePath;
-  await: NodePath;
-  call: CallShape;
-  /** `const user`, `[a, b]`… for the Promise.all fix; null for a bare `await f()`. */
-  target: string | null;
-  declKind: 'const' | 'let' | 'var' | 'assign' | 'expr';
-  reads: Set<VarKey>;
-  writes: Set<VarKey>;
-}
+type Of<T extends Node['type']> = Extract<Node, { type: T }>;
 
 /** Statements allowed between two awaits of one run: beyond this the suggestion stops being local. */
 const MAX_BETWEEN = 4;
 
-interface Between {
-  reads: Set<VarKey>;
-  writes: Set<VarKey>;
-  /** A check that throws to stop what follows (`validateOwner(doc, user)`). */
-  guard?: boolean;
-}
+/** Calls whose kind orders them on purpose, by the exemption that names it (`cheap`: nothing to overlap). */
+const KIND_EXEMPTION = {
+  write: 'side-effect',
+  migration: 'side-effect',
+  sleep: 'pacing',
+  barrier: 'barrier-call',
+  aggregate: 'aggregate',
+  cheap: 'cheap-call',
+  read: null,
+} as const satisfies Record<CallShape['kind'], string | null>;
 
 export default defineRule({
   id: 'sequential-awaits',
@@ -93,9 +85,59 @@ export default defineRule({
       'When the second call must not start if the first fails and it has no side-effect name loopguard recognises, silence the line with `// ' +
         'loopguard-ignore-next-line sequential-awaits -- <why>`.',
   },
+  exemptions: {
+    'script-file': 'test and migration files run once, in order, outside a server',
+    'browser-code': 'code that runs in a browser is not what the rule is about',
+    'side-effect': 'calls with side effects (`create`, `save`, `send`, `INSERT …`) behave differently when the first fails',
+    pacing: '`sleep`/`setTimeout` promises are there to make later work wait',
+    'barrier-call': '`next()` in middleware and `once(emitter, …)` are points the code waits at on purpose',
+    aggregate: '`Promise.all` and other aggregates already run their parts concurrently',
+    'result-unused': 'an await whose result is discarded or never read runs for its effect or its throw: an existence guard',
+    'transaction-callback': 'statements inside a `transaction(async (tx) => …)` callback that use `tx` share one connection',
+    'guard-between': 'a check of the earlier result between the two must pass before the later call starts',
+    'same-receiver': 'calls on the same receiver object (`tx.insert` then `tx.update`) share one connection, lock or page',
+    'same-argument': 'the same object handed to both calls may be changed by the first',
+    'same-session': 'calls given one request, transaction or session are ordered through it',
+    'cheap-call': 'request accessors (`headers()`), `await import()` and predicates have nothing to overlap',
+    'local-no-io': 'awaits of local functions that do no I/O have nothing to overlap',
+    'ready-values': 'aggregates over values that are already there (`promiseParallel({ a: syncFn() })`) have nothing to overlap',
+    'client-acquisition': 'a client being acquired (`const payload = await getPayload()`) is set-up, not work to overlap',
+    'control-flow-between': 'a branch, loop, `try` or early exit between two awaits makes the second conditional',
+    'other-await': 'an await of a promise already started (or a chain of awaits) between two awaits ends the run',
+    'far-apart': 'awaits more than four statements apart: moving them together is no longer a local fix',
+  },
   create(ctx) {
-    if (ctx.file.role === 'test' || ctx.file.role === 'migration' || ctx.file.runsInBrowser) return {};
-    const check = (blockPath: NodePath<any>, key: string, statements: readonly Node[]) => {
+    if ((ctx.file.role === 'test' || ctx.file.role === 'migration') && ctx.exempt('script-file', null)) return {};
+    if (ctx.file.runsInBrowser && ctx.exempt('browser-code', null)) return {};
+    const source = (node: Node) => ctx.source(node);
+    /** An await with nothing to overlap: a request accessor, a cached import, a predicate, a client being acquired. */
+    const nothingToOverlap = (step: AwaitStep, isReceiver: (name: string) => boolean): boolean => {
+      const at = step.await.node;
+      return (
+        (step.call.kind === 'cheap' && ctx.exempt('cheap-call', at)) ||
+        (isCheapLocalCallee(step.call.path) && ctx.exempt('local-no-io', at)) ||
+        (isCheapAggregate(step.call.path) && ctx.exempt('ready-values', at)) ||
+        (step.target !== null && ACQUISITION_NAMES.test(step.target) && ctx.exempt('client-acquisition', at)) ||
+        (step.targetName !== null && isReceiver(step.targetName) && ctx.exempt('client-acquisition', at))
+      );
+    };
+    /** A step that ends the run without starting one: later work waits for it on purpose. */
+    const ordered = (step: AwaitStep, tx: ReturnType<typeof transactionParam>): boolean => {
+      const at = step.await.node;
+      const kind = KIND_EXEMPTION[step.call.kind];
+      // A discarded result (`await f(x);`, or a name never used: `const _project = await get(id)`) is there
+      // for its effect or its throw.
+      return (
+        (kind !== null && ctx.exempt(kind, at)) ||
+        (step.declKind === 'expr' && ctx.exempt('result-unused', at)) ||
+        (!!tx && step.reads.has(tx) && ctx.exempt('transaction-callback', at)) ||
+        (resultUnused(step) && ctx.exempt('result-unused', at))
+      );
+    };
+    /** Must `step` wait for some member of `run`? `between` are the plain statements after each member's start. */
+    const waits = (run: AwaitStep[], step: AwaitStep, between: Between[], starts: number[]): boolean =>
+      run.some((earlier, k) => dependence(earlier, step, between.slice(starts[k])).some((why) => why === 'data' || ctx.exempt(why, step.await.node)));
+    const check = (blockPath: NodePath, key: string, statements: readonly Node[]) => {
       if (statements.length < 2) return;
       const tx = transactionParam(blockPath);
       let receivers: Set<string> | null = null;
@@ -112,53 +154,43 @@ export default defineRule({
       };
       statements.forEach((stmt, i) => {
         const stmtPath = blockPath.child(stmt, key, i);
-        const step = awaitStep(stmtPath);
-        // Nothing to overlap: a request accessor, a cached import, a predicate, a client being acquired.
-        if (
-          step &&
-          (step.call.kind === 'cheap' ||
-            isCheapLocalCallee(step.call.path) ||
-            isCheapAggregate(step.call.path) ||
-            (step.target !== null && ACQUISITION_NAMES.test(step.target)) ||
-            (step.target !== null && /^[\w$]+$/.test(step.target) && isReceiver(step.target)))
-        ) {
-          if (run.length > 0) between.push(flowOf(stmtPath));
+        const step = awaitStep(stmtPath, source);
+        if (step && nothingToOverlap(step, isReceiver)) {
+          if (run.length > 0) between.push(betweenOf(stmtPath));
           return;
         }
         if (step) {
-          // A discarded result (`await f(x);`, or a name never used: `const _project = await get(id)`) is there
-          // for its effect or its throw: later work waits for it on purpose.
-          if (step.call.kind !== 'read' || step.declKind === 'expr' || (tx && step.reads.has(tx)) || resultUnused(step)) {
+          if (ordered(step, tx)) {
             finish();
             return;
           }
           const gap = run.length > 0 ? between.length - starts[starts.length - 1]! : 0;
-          if (run.length > 0 && (gap > MAX_BETWEEN || !run.every((earlier, k) => independent(earlier, step, between.slice(starts[k]))))) {
-            finish();
-          }
+          if (run.length > 0 && ((gap > MAX_BETWEEN && ctx.exempt('far-apart', step.await.node)) || waits(run, step, between, starts))) finish();
           run.push(step);
           starts.push(between.length);
           return;
         }
         if (run.length === 0) return;
-        if (isBarrier(stmtPath)) {
+        // A barrier ends the run; as the block's last statement it separates nothing.
+        const barrier = runBarrier(stmtPath);
+        if (barrier !== null && (i === statements.length - 1 || ctx.exempt(barrier === 'other-await' ? 'other-await' : 'control-flow-between', stmt))) {
           finish();
           return;
         }
         // A plain statement between awaits: remember what it reads and writes, for taint.
-        between.push({ ...flowOf(stmtPath), guard: isGuard(stmtPath.node) });
+        between.push(betweenOf(stmtPath));
       });
       finish();
     };
 
     const report = (run: AwaitStep[]) => {
       const second = run[1]!;
-      const fix = promiseAllFix(run);
+      const fix = promiseAllFix(run, source);
       if (run.length === 2) {
         const first = run[0]!;
         ctx.report(second.await.node, 'pair', {
-          later: quote(second.call.node),
-          earlier: quote(first.call.node),
+          later: quoteCall(second.call.node, source),
+          earlier: quoteCall(first.call.node, source),
           line: String(first.await.node.loc!.start.line),
           fix,
         });
@@ -171,185 +203,11 @@ export default defineRule({
       }
     };
 
-    const promiseAllFix = (run: AwaitStep[]): string => {
-      const calls = run.map((s) => quote(s.call.node, 40)).join(', ');
-      const kinds = new Set(run.filter((s) => s.target !== null).map((s) => s.declKind));
-      if (kinds.size === 0) return `await Promise.all([${calls}]);`;
-      if (kinds.size > 1) return `const [...] = await Promise.all([${calls}]);`;
-      const kind = [...kinds][0]!;
-      const targets = run.map((s) => s.target ?? '').join(', ').replace(/(, )+$/, '');
-      return `${kind === 'assign' ? '' : `${kind} `}[${targets}] = await Promise.all([${calls}]);`;
-    };
-
-    /** A call quoted for a message: an inline function as `(async () => …)()`, long text cut at a token boundary. */
-    const quote = (node: Node, max = 60): string => {
-      const callee = (node as any).callee;
-      const fn = callee && unwrap(callee);
-      if (fn && isFunctionNode(fn)) {
-        const head = `${fn.async ? 'async ' : ''}${fn.type === 'ArrowFunctionExpression' ? '() =>' : 'function ()'}`;
-        return `(${head} …)(${(node as any).arguments.length > 0 ? '…' : ''})`;
-      }
-      return short(ctx.source(node), max);
-    };
-
-    const awaitStep = (stmtPath: NodePath<any>): AwaitStep | null => {
-      const stmt = stmtPath.node;
-      let awaitPath: NodePath | null = null;
-      let target: string | null = null;
-      let declKind: AwaitStep['declKind'] = 'expr';
-      if (stmt.type === 'VariableDeclaration' && stmt.declarations.length === 1) {
-        const d = stmt.declarations[0];
-        if (d.init?.type === 'AwaitExpression') {
-          const dPath = stmtPath.child(d, 'declarations', 0);
-          awaitPath = dPath.child(d.init, 'init');
-          target = ctx.source(d.id);
-          declKind = stmt.kind === 'const' ? 'const' : stmt.kind === 'let' ? 'let' : 'var';
-        }
-      } else if (stmt.type === 'ExpressionStatement') {
-        const e = stmt.expression;
-        const ePath = stmtPath.child(e, 'expression');
-        if (e.type === 'AwaitExpression') awaitPath = ePath;
-        else if (e.type === 'AssignmentExpression' && e.operator === '=' && e.right.type === 'AwaitExpression' && e.left.type !== 'MemberExpression') {
-          awaitPath = ePath.child(e.right, 'right');
-          target = ctx.source(e.left);
-          declKind = 'assign';
-        }
-      }
-      if (!awaitPath) return null;
-      const callPath = awaitedCall(awaitPath);
-      if (!callPath) return null;
-      // Nested awaits in the arguments make this a chain, not one step.
-      if (directAwaits(callPath).length > 0) return null;
-      const stmtFlow = flowOf(stmtPath);
-      const callFlow = flowOf(callPath);
-      return { stmt: stmtPath, await: awaitPath, call: callShape(callPath), target, declKind, reads: callFlow.reads, writes: stmtFlow.writes };
-    };
-
     return {
-      BlockStatement: (p: NodePath<any>) => check(p, 'body', p.node.body),
-      Program: (p: NodePath<any>) => check(p, 'body', p.node.body),
-      StaticBlock: (p: NodePath<any>) => check(p, 'body', p.node.body),
-      SwitchCase: (p: NodePath<any>) => check(p, 'consequent', p.node.consequent),
+      BlockStatement: (p: NodePath<Of<'BlockStatement'>>) => check(p, 'body', p.node.body),
+      Program: (p: NodePath<Of<'Program'>>) => check(p, 'body', p.node.body),
+      StaticBlock: (p: NodePath<Of<'StaticBlock'>>) => check(p, 'body', p.node.body),
+      SwitchCase: (p: NodePath<Of<'SwitchCase'>>) => check(p, 'consequent', p.node.consequent),
     };
   },
 });
-
-/** Could `later` have started before `earlier` finished? `between` are the plain statements after `earlier`. */
-function independent(earlier: AwaitStep, later: AwaitStep, between: readonly Between[]): boolean {
-  const tainted = new Set<VarKey>(earlier.writes);
-  // A method call may change its receiver (`await doc.loadInfo()` fills `doc.sheets`)…
-  if (earlier.call.resourceRoot === 'this') {
-    // …though a method of this class shows what it touches: `this.getUsers()` reading through `this.store`
-    // leaves `this.groups` alone.
-    const touched = thisStateTouchedBy(earlier.call.path);
-    if (touched === null) tainted.add('this');
-    else for (const k of touched) tainted.add(k);
-  } else if (earlier.call.resourceRoot !== null) tainted.add(earlier.call.resourceRoot);
-  // …and a call that is not a plain read may change the objects passed to it.
-  if (!earlier.call.readOnly) for (const v of mutableArguments(earlier.call.path)) tainted.add(v);
-  for (const b of between) {
-    if (!intersects(b.reads, tainted)) continue;
-    // A check of the earlier result (`validateOwner(field, project)`): what follows must not start before it passes.
-    if (b.guard) return false;
-    for (const w of b.writes) tainted.add(w);
-  }
-  if (intersects(later.reads, tainted)) return false;
-  // Same receiver object: one connection, transaction, lock, page…
-  if (earlier.call.resourceRoot !== null && earlier.call.receiver === later.call.receiver) return false;
-  if (later.call.resourceRoot !== null && tainted.has(later.call.resourceRoot)) return false;
-  // The same object handed to both (a `data` both validate and trim), or one request/transaction/session.
-  if (intersects(new Set(mutableArguments(earlier.call.path)), new Set(mutableArguments(later.call.path)))) return false;
-  if (intersects(sharedStateArgs(earlier.call.path), sharedStateArgs(later.call.path))) return false;
-  return true;
-}
-
-/** `validateX(a);`, `this.assertOwner(doc);`, `invariant(x, '…');`: a statement that only runs a guard. */
-function isGuard(stmt: any): boolean {
-  if (stmt.type !== 'ExpressionStatement') return false;
-  const e = unwrap(stmt.expression);
-  if (e.type !== 'CallExpression' && e.type !== 'OptionalCallExpression') return false;
-  const c = unwrap(e.callee);
-  const name = c.type === 'Identifier' ? c.name : (c.type === 'MemberExpression' || c.type === 'OptionalMemberExpression') && !c.computed ? c.property.name : null;
-  return typeof name === 'string' && GUARD_VERBS.has(firstWord(name));
-}
-
-/** Statements that end a run: branches, loops, try, labels, jumps, or awaits in any other shape. */
-function isBarrier(stmtPath: NodePath<any>): boolean {
-  const t = stmtPath.node.type;
-  if (t !== 'ExpressionStatement' && t !== 'VariableDeclaration' && t !== 'EmptyStatement' && t !== 'FunctionDeclaration' && t !== 'ClassDeclaration') {
-    return true;
-  }
-  return directAwaits(stmtPath).length > 0 || hasJump(stmtPath);
-}
-
-/** Identifiers used as the receiver of a method call somewhere in the block: `payload` in `payload.find(…)`. */
-function methodReceivers(blockPath: NodePath<any>): Set<string> {
-  const out = new Set<string>();
-  walkPaths(blockPath, (p) => {
-    const n = p.node as any;
-    if ((n.type === 'CallExpression' || n.type === 'OptionalCallExpression') && n.callee.type === 'MemberExpression' && n.callee.object.type === 'Identifier') {
-      out.add(n.callee.object.name);
-    }
-    return undefined;
-  });
-  return out;
-}
-
-function short(text: string, max = 60): string {
-  const one = text.replace(/\s+/g, ' ');
-  if (one.length <= max) return one;
-  const paren = one.indexOf('(');
-  if (paren > 0 && paren < max) return `${one.slice(0, paren)}(…)`;
-  // A long member chain: keep where it starts and the method it calls (`db.….findForUser(…)`).
-  const callee = paren > 0 ? one.slice(0, paren) : '';
-  const parts = /^[\w$.?]+$/.test(callee) ? callee.split('.') : [];
-  if (parts.length > 2) {
-    const kept = `${parts[0]}.….${parts[parts.length - 1]}(…)`;
-    if (kept.length <= max) return kept;
-  }
-  // Otherwise cut where a token ends, not inside a name.
-  let cut = max - 1;
-  while (cut > 0 && /[\w$]/.test(one[cut - 1]!) && /[\w$]/.test(one[cut]!)) cut--;
-  if (cut < max / 3) cut = max - 1;
-  return `${one.slice(0, cut).trimEnd()}…`;
-}
-
-function unwrap(node: any): any {
-  while (node && (node.type === 'ParenthesizedExpression' || node.type === 'TSAsExpression' || node.type === 'TSNonNullExpression')) node = node.expression;
-  return node;
-}
-
-/**
- * A declared result nobody reads: `const _project = await getProject(id)` (a
- * `_` name says so), or a name with no reference in its scope. The call is a
- * guard (it throws when the project does not exist), not a value to wait for.
- */
-function resultUnused(step: AwaitStep): boolean {
-  if (step.declKind !== 'const' && step.declKind !== 'let' && step.declKind !== 'var') return false;
-  const decl = step.stmt.node as any;
-  const id = decl.declarations[0].id;
-  const names: string[] = [];
-  const collect = (n: any) => {
-    if (!n) return;
-    if (n.type === 'Identifier') names.push(n.name);
-    else if (n.type === 'ObjectPattern') for (const p of n.properties) collect(p.type === 'RestElement' ? p.argument : p.value);
-    else if (n.type === 'ArrayPattern') for (const e of n.elements) collect(e?.type === 'RestElement' ? e.argument : e);
-    else if (n.type === 'AssignmentPattern') collect(n.left);
-  };
-  collect(id);
-  if (names.length === 0) return false;
-  if (names.every((n) => n.startsWith('_'))) return true;
-  const bindings = names.map((n) => lookup(step.stmt, n)).filter((b) => b !== null);
-  if (bindings.length !== names.length) return false;
-  const scope = bindings[0]!.scopePath;
-  let used = false;
-  walkPaths(scope, (p) => {
-    if (used) return false;
-    const n = p.node as any;
-    if (n.type !== 'Identifier' || n === id || !names.includes(n.name) || !isReferenceIdentifier(p)) return undefined;
-    const b = lookup(p, n.name);
-    if (b && bindings.includes(b) && b.id !== n) used = true;
-    return undefined;
-  });
-  return !used;
-}

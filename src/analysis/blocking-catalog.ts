@@ -1,12 +1,14 @@
 // Matching a resolved call against the blocking-API knowledge table (plus user entries from config).
-import { BLOCKING_APIS, FS_MODULES, fsAlternative, type BlockingApi } from '../knowledge/blocking-apis.js';
+import { BLOCKING_APIS, FS_MODULES, fsAlternative, READ_ONCE_ADVICE, type BlockingApi } from '../knowledge/blocking-apis.js';
 import type { Node } from '../syntax/ast.js';
 import { refKey, type Ref } from './resolve.js';
 
 export interface BlockingMatch {
   api: BlockingApi;
-  /** The alternative for this exact name (patterns derive it). */
+  /** The alternative for this exact name, as help text (patterns derive it): `use`, maybe with advice after it. */
   alternative: string;
+  /** The code to use instead, without advice around it (`await fs.promises.readFile(...)`). */
+  use: string;
   /** `fs.readFileSync` */
   display: string;
 }
@@ -14,6 +16,8 @@ export interface BlockingMatch {
 export interface BlockingCatalog {
   /** `evaluate` folds a numeric argument to a constant when it can (for size thresholds). */
   match(ref: Ref, call: Node | null, evaluate?: (node: Node) => number | null): BlockingMatch | null;
+  /** As `match`, but also a call that blocks only for large sizes given a small constant one, marked `small`. */
+  classify(ref: Ref, call: Node | null, evaluate?: (node: Node) => number | null): (BlockingMatch & { small: boolean }) | null;
   readonly entries: readonly BlockingApi[];
 }
 
@@ -30,9 +34,13 @@ export function createBlockingCatalog(extra: readonly BlockingApi[] = []): Block
       exact.set(`${api.module}#${api.name}`, api);
     }
   }
-  return {
+  const catalog: BlockingCatalog = {
     entries,
     match(ref, call, evaluate) {
+      const m = catalog.classify(ref, call, evaluate);
+      return m && !m.small ? { api: m.api, alternative: m.alternative, use: m.use, display: m.display } : null;
+    },
+    classify(ref, call, evaluate) {
       if (ref.kind !== 'module' && ref.kind !== 'global') return null;
       const key = refKey(ref);
       let api = exact.get(key);
@@ -48,17 +56,21 @@ export function createBlockingCatalog(extra: readonly BlockingApi[] = []): Block
       }
       if (!api) return null;
       if (api.when === 'no-callback' && (call === null || hasCallback(call))) return null;
+      let small = false;
       if (api.cheapUpTo !== undefined && call) {
         const first = (call as any).arguments?.[0];
         const size = first ? (first.type === 'NumericLiteral' ? first.value : (evaluate?.(first) ?? null)) : null;
-        if (size !== null && size <= api.cheapUpTo) return null;
+        small = size !== null && size <= api.cheapUpTo;
       }
       const module = ref.kind === 'module' ? ref.module : '';
       const display = module ? (name ? `${module}.${name}` : module) : name;
-      const alternative = api.alternative || (FS_MODULES.includes(api.module) ? fsAlternative(api.module, name) : '');
-      return { api, alternative, display };
+      const fs = !api.alternative && FS_MODULES.includes(api.module) ? fsAlternative(api.module, name) : null;
+      const use = api.alternative || (fs?.use ?? '');
+      const alternative = fs?.readOnce ? `${use}, or ${READ_ONCE_ADVICE}` : use;
+      return { api, alternative, use, display, small };
     },
   };
+  return catalog;
 }
 
 function globMatch(pattern: string, name: string): boolean {

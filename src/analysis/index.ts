@@ -47,6 +47,8 @@ export { runsInTransaction } from './collections/transaction.js';
 
 // Timeouts: whether options, a race against a timer, or a later setting bound a call.
 export { optionsCover, racedAgainstTimer, timeoutSetLater, type Coverage } from './timeouts.js';
+// Which timeout client a call reaches (through `promisify` too), how its options cover a deadline, superagent chains, instance defaults, bundled assets.
+export { callCoverage, chainedMethodNames, instanceDefaultsSet, isBundledAsset, timeoutClientKey } from './timeouts.js';
 
 // Effects that do not depend on where code runs.
 export { busyWaitClock } from './busy-wait.js';
@@ -59,3 +61,18 @@ export { sequentialLoop, type LoopNode, type SequentialLoop } from './loop-order
 export { orderedLoopWork, type OrderedWork } from './loop-order.js';
 /** By the data flow between iterations: cursors, accumulators, shared state, merges, offset pagination. */
 export { iterationDependence, type IterationDependence } from './loop-dependence.js';
+
+// Await order: the steps of a run of awaits in one block, and why a later one waits for an earlier one.
+export {
+  awaitStep,
+  betweenOf,
+  dependence,
+  methodReceivers,
+  promiseAllFix,
+  quoteCall,
+  resultUnused,
+  runBarrier,
+  type AwaitStep,
+  type Between,
+  type Dependence,
+} from './await-order.js';

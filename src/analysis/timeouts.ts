@@ -1,10 +1,11 @@
-// Shared analysis for deadlines: does an options object (inline, or built
-// elsewhere in the same function where it can be seen) set one of the given
-// keys; is a timeout set on the returned object later; is the call raced
-// against a timer?
-import { TIMEOUT_WRAPPER, TIMER_CALL } from '../knowledge/http-clients.js';
-import { isCall, memberPropertyName, refKey, resolveExpression, unwrapExpression } from './resolve.js';
+// Shared analysis for deadlines: which client a call reaches; does an options
+// object (inline, or built elsewhere in the same function where it can be seen)
+// set one of the given keys; is a timeout set on the returned object later; is
+// the call raced against a timer?
+import { NOT_OPTIONS_NAME, TIMEOUT_WRAPPER, TIMER_CALL, type TimeoutClient } from '../knowledge/http-clients.js';
+import { isCall, memberPropertyName, refKey, resolveExpression, unwrapExpression, type Ref } from './resolve.js';
 import { lookup, propertyKeyName, type Binding } from './scope.js';
+import type { Node } from '../syntax/ast.js';
 import { isFunctionNode, someNode, walkPaths, type NodePath } from '../syntax/walk.js';
 
 /** 'yes': the options set a deadline; 'no': they visibly do not; 'unknown': they cannot be seen. */
@@ -150,4 +151,106 @@ function isTimerLike(node: any): boolean {
 
 function isTransparent(node: any): boolean {
   return node.type === 'TSAsExpression' || node.type === 'TSNonNullExpression' || node.type === 'ParenthesizedExpression' || node.type === 'TSSatisfiesExpression';
+}
+
+type CallNode = Extract<Node, { type: 'CallExpression' | 'OptionalCallExpression' }>;
+
+/** The client a call reaches (`module#export` key), also through `const run = promisify(exec)`. */
+export function timeoutClientKey(ref: Ref, path: NodePath<CallNode>): string | null {
+  if (ref.kind === 'module' || ref.kind === 'global') return refKey(ref);
+  const callee = unwrapExpression(path.node.callee);
+  if (ref.kind === 'call' && !ref.isNew && refKey(ref.callee) === 'util#promisify' && callee.type === 'Identifier') {
+    const b = lookup(path, callee.name);
+    const init = b?.init && unwrapExpression(b.init as any);
+    if (b && init?.type === 'CallExpression' && init.arguments[0]) return keyOf(resolveExpression(init.arguments[0], b.scopePath));
+  }
+  return null;
+}
+
+function keyOf(ref: Ref | null): string | null {
+  return ref && (ref.kind === 'module' || ref.kind === 'global') ? refKey(ref) : null;
+}
+
+/** Does some options argument of the call set a deadline for `client`? Options that cannot be seen are 'unknown'. */
+export function callCoverage(path: NodePath<CallNode>, client: TimeoutClient): Coverage {
+  const args = path.node.arguments as any[];
+  const indexes = client.options === 'any' ? args.map((_, i) => i) : client.options;
+  let verdict: Coverage = 'no';
+  for (const i of indexes) {
+    const arg = args[i];
+    if (!arg) continue;
+    if (arg.type === 'SpreadElement') return 'unknown';
+    if (notOptions(arg)) continue;
+    const c = optionsCover(path.child(arg, 'arguments', i), client.covers);
+    if (c === 'yes') return 'yes';
+    if (c === 'unknown') verdict = 'unknown';
+  }
+  // fetch(request) with a Request built elsewhere may carry its own signal.
+  if (client.options !== 'any' && indexes.every((i) => !args[i]) && args[0]?.type === 'Identifier') {
+    const b = lookup(path, args[0].name);
+    const init = b?.init && unwrapExpression(b.init as any);
+    if (init?.type === 'NewExpression') return 'unknown';
+  }
+  return verdict;
+}
+
+/** `fetch(new URL('./font.ttf', import.meta.url))`: a bundled asset, not a network call. */
+export function isBundledAsset(arg: any): boolean {
+  const a = arg && unwrapExpression(arg);
+  return !!a && a.type === 'NewExpression' && a.callee.type === 'Identifier' && a.callee.name === 'URL' && a.arguments[1]?.type === 'MemberExpression' && a.arguments[1].object.type === 'MetaProperty';
+}
+
+function notOptions(arg: any): boolean {
+  const a = unwrapExpression(arg);
+  switch (a.type) {
+    case 'StringLiteral':
+    case 'TemplateLiteral':
+    case 'NumericLiteral':
+    case 'ArrayExpression':
+    case 'ArrowFunctionExpression':
+    case 'FunctionExpression':
+    case 'BinaryExpression':
+      return true;
+    case 'Identifier':
+      return NOT_OPTIONS_NAME.test(a.name);
+    case 'MemberExpression':
+      return !a.computed && a.property.type === 'Identifier' && NOT_OPTIONS_NAME.test(a.property.name);
+    case 'NewExpression':
+      return a.callee.type === 'Identifier' && a.callee.name === 'URL';
+    default:
+      return false;
+  }
+}
+
+/** `const api = axios.create({...}); api.defaults.timeout = 5000;`: the instance's defaults are set after the factory call. */
+export function instanceDefaultsSet(path: NodePath): boolean {
+  const decl = path.parentPath?.node as any;
+  if (!decl || decl.type !== 'VariableDeclarator' || decl.id.type !== 'Identifier') return false;
+  const b = lookup(path.parentPath!, decl.id.name);
+  if (!b) return false;
+  let found = false;
+  walkPaths(b.scopePath, (p) => {
+    if (found) return false;
+    const n = p.node as any;
+    if (n.type === 'AssignmentExpression' && n.left.type === 'MemberExpression' && !n.left.computed && n.left.property.name === 'timeout') {
+      const o = n.left.object;
+      if (o.type === 'MemberExpression' && !o.computed && o.property.name === 'defaults' && o.object.type === 'Identifier' && o.object.name === b.name) found = true;
+    }
+    return undefined;
+  });
+  return found;
+}
+
+/** Method names called along a chain starting at this call: `superagent.get(u).set(h).timeout(t)` → [set, timeout]. */
+export function chainedMethodNames(path: NodePath): string[] {
+  const names: string[] = [];
+  let p: NodePath = path;
+  while (p.parentPath && p.parentPath.node.type === 'MemberExpression' && p.key === 'object') {
+    const member = p.parentPath.node as any;
+    if (!member.computed) names.push(member.property.name);
+    const up = p.parentPath.parentPath;
+    if (!up || (up.node.type !== 'CallExpression' && up.node.type !== 'OptionalCallExpression')) break;
+    p = up;
+  }
+  return names;
 }

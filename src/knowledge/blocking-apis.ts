@@ -9,7 +9,7 @@ export interface BlockingApi {
   name: string;
   /** Why it blocks (shown by `loopguard explain` and in JSON output). */
   why: string;
-  /** What to use instead, as help text: code in backticks (`await fs.promises.readFile(...)`). */
+  /** What to use instead, as code in backticks (`await fs.promises.readFile(...)`); '' when derived per name (fs). */
   alternative: string;
   /** Only blocking for some call shapes. */
   when?: 'no-callback';
@@ -38,10 +38,14 @@ const FS_ALTERNATIVES: Record<string, string> = {
 // Reads whose result rarely changes: loading once at startup is often the better fix.
 const FS_READS = new Set(['readFileSync', 'readdirSync', 'existsSync', 'statSync', 'lstatSync', 'accessSync', 'realpathSync', 'readlinkSync', 'readJsonSync', 'pathExistsSync']);
 
-export function fsAlternative(module: string, name: string): string {
+/** Advice that follows the alternative for reads whose result rarely changes (`…, or read it once at startup`). */
+export const READ_ONCE_ADVICE = 'read it once at startup';
+
+/** What to use instead of an fs `*Sync` function, and whether reading it once at startup is the better fix. */
+export function fsAlternative(module: string, name: string): { use: string; readOnce: boolean } {
   const base = name.replace(/Sync$/, '');
-  const alt = module === 'fs-extra' ? `\`await fse.${base}(...)\`` : ((Object.hasOwn(FS_ALTERNATIVES, name) ? FS_ALTERNATIVES[name] : undefined) ?? `\`await fs.promises.${base}(...)\``);
-  return FS_READS.has(name) ? `${alt}, or read it once at startup` : alt;
+  const use = module === 'fs-extra' ? `\`await fse.${base}(...)\`` : ((Object.hasOwn(FS_ALTERNATIVES, name) ? FS_ALTERNATIVES[name] : undefined) ?? `\`await fs.promises.${base}(...)\``);
+  return { use, readOnce: FS_READS.has(name) };
 }
 
 const CRYPTO_SYNC = ['pbkdf2Sync', 'scryptSync', 'randomFillSync', 'generateKeyPairSync', 'generateKeySync', 'generatePrimeSync', 'checkPrimeSync', 'hkdfSync'];

@@ -125,3 +125,5 @@ export const SUPERAGENT_KEYS: ReadonlySet<string> = new Set(
 export const TIMEOUT_WRAPPER = /(^|[^a-z])(timeout|deadline)|Timeout|Deadline/;
 /** Timer-like race partners: `Promise.race([call, sleep(5000)])`. */
 export const TIMER_CALL = /timeout|sleep|delay|timer|deadline|wait/i;
+/** Names that say an argument is a URL, a command, a port, a path or a callback, not an options object. */
+export const NOT_OPTIONS_NAME = /(url|uri|href|endpoint|link|address|host|hostname|port|path|cmd|command|file|script|bin|args|argv)$|^(cb|callback|done|next|fn|handler|listener|on[A-Z]\w*)$/i;

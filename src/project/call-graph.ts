@@ -32,7 +32,8 @@ export interface BlockingChain {
   /** From the called function down to the blocking API. */
   steps: ChainStep[];
   api: string;
-  alternative: string;
+  /** What to use instead of `api`, as code. */
+  use: string;
   /** The function that makes the blocking call. */
   last: string;
 }
@@ -170,7 +171,7 @@ export class CallGraph {
       if (link.next === null) {
         const b = g.fn.blocking[0]!;
         steps.push({ file: g.file.file, line: b.line, column: b.column, label: b.api });
-        return { steps, api: b.api, alternative: b.alternative, last: g.fn.name };
+        return { steps, api: b.api, use: b.use, last: g.fn.name };
       }
       cur = link.next;
     }

@@ -36,7 +36,8 @@ export interface CallSite {
 export interface BlockingSite {
   /** `fs.readFileSync` */
   api: string;
-  alternative: string;
+  /** What to use instead, as code (`await fs.promises.readFile(...)`). */
+  use: string;
   line: number;
   column: number;
   /** Blocks only when the function's parameter at this index exceeds `cheapUpTo` (`randomBytes(size)`). */
@@ -169,7 +170,7 @@ export class SummaryBuilder {
       const match = this.catalog.match(ref, call, (n) => constantValue(n, path));
       if (match) {
         if (isLazyInit(path)) return;
-        const site: BlockingSite = { api: match.display, alternative: match.alternative, line: call.loc.start.line, column: call.loc.start.column + 1 };
+        const site: BlockingSite = { api: match.display, use: match.use, line: call.loc.start.line, column: call.loc.start.column + 1 };
         // randomBytes(size) with `size` a parameter: whether it blocks depends on the callers.
         const sized = match.api.cheapUpTo !== undefined ? scaledParam(call.arguments[0], path, frame.path) : null;
         if (sized !== null) {
@@ -191,7 +192,7 @@ export class SummaryBuilder {
       if (arg.type !== 'Identifier' && arg.type !== 'MemberExpression') continue;
       const r = resolveExpression(arg, path);
       const m = r && r.kind !== 'binding' ? this.catalog.match(r, null) : null;
-      if (m) frame.summary.blocking.push({ api: m.display, alternative: m.alternative, line: arg.loc.start.line, column: arg.loc.start.column + 1 });
+      if (m) frame.summary.blocking.push({ api: m.display, use: m.use, line: arg.loc.start.line, column: arg.loc.start.column + 1 });
     }
     const target = this.targetOf(path, ref);
     if (!target) return;
