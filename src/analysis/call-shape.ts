@@ -23,6 +23,7 @@ import {
   words,
   WRITE_VERBS,
 } from '../knowledge/call-verbs.js';
+import { PROMISE_CALLBACK_METHODS } from '../knowledge/frameworks.js';
 import { memberPropertyName, refKey, resolveExpression, staticString, unwrapExpression } from './resolve.js';
 import { lookup, type Binding } from './scope.js';
 import { classMethod, functionOfRef } from './functions.js';
@@ -87,7 +88,6 @@ function isProjectModule(spec: string): boolean {
 }
 
 const SEVERITY: Record<CallKind, number> = { read: 0, cheap: 0, write: 1, aggregate: 2, barrier: 3, sleep: 4, migration: 5 };
-const CHAIN_METHODS: ReadonlySet<string> = new Set(['then', 'catch', 'finally']);
 
 export function callShape(callPath: NodePath): CallShape {
   // `await load().then((x) => x.save())`: name the chain by its first call, judge it by every call in it.
@@ -95,7 +95,7 @@ export function callShape(callPath: NodePath): CallShape {
   const callbacks: NodePath[] = [];
   for (let i = 0; i < 16; i++) {
     const c: any = unwrapExpression((basePath.node as any).callee);
-    if (!c || (c.type !== 'MemberExpression' && c.type !== 'OptionalMemberExpression') || !CHAIN_METHODS.has(memberPropertyName(c) ?? '')) break;
+    if (!c || (c.type !== 'MemberExpression' && c.type !== 'OptionalMemberExpression') || !PROMISE_CALLBACK_METHODS.has(memberPropertyName(c) ?? '')) break;
     const calleePath = basePath.child(c, 'callee');
     (basePath.node as any).arguments.forEach((a: Node, j: number) => callbacks.push(basePath.child(a, 'arguments', j)));
     const obj = unwrapExpression(c.object);

@@ -9,14 +9,13 @@ import { outlivesLoop } from './loop-dependence.js';
 import { DB_HANDLE_NAMES, firstWord, PREDICATE_WORDS, QUOTA_VERBS, READ_VERBS, WRITE_VERBS, words } from '../knowledge/call-verbs.js';
 import { REGISTRY_NAMES } from '../knowledge/limiters.js';
 import {
-  CHUNK_COLLECTION_WORDS,
-  CHUNK_WORDS,
   CONTAINER_CONSTRUCTORS,
   ID_NAME,
   NON_HANDLER_METHOD,
   SHARED_OBJECT_NAME,
   SINK_NAME,
 } from '../knowledge/loops.js';
+import { CHUNK_COLLECTION_WORDS, CHUNK_WORDS } from '../knowledge/collections.js';
 import type { Node } from '../syntax/ast.js';
 import type { NodePath } from '../syntax/walk.js';
 

@@ -1,5 +1,6 @@
 // Knowledge table: concurrency limiters, and the aggregates that fan out.
-// Keys are resolved references (see refKey in src/resolve.ts).
+// Keys are resolved references (see refKey in src/analysis/resolve.ts).
+import { REQUEST_ROOT_NAMES } from './frameworks.js';
 
 /** Promise aggregates: every promise in the input is already running when they are called. */
 export const PROMISE_AGGREGATES: ReadonlyMap<string, string> = new Map([
@@ -88,9 +89,6 @@ export const REGISTRY_NAMES = new RegExp(
 /** Path segments that hold configuration: a list reached through them is sized by the configuration, not by input. */
 export const CONFIG_SEGMENTS: ReadonlySet<string> = new Set(['config', 'configuration', 'options', 'opts', 'settings', 'conf', 'cfg', 'env', 'defaults']);
 
-/** Array chunking helpers: each chunk they yield is bounded by their size argument. */
-export const CHUNK_FUNCTIONS = /^(chunk|chunks|chunked|batch|batches|batched|toChunks|splitEvery|partition|inChunks|inBatches)$/i;
-
 /**
  * Work that takes a scarce resource per item: sockets (HTTP clients, SDKs),
  * file descriptors, processes, the thread pool. Fanning out such work
@@ -143,7 +141,7 @@ export const DESCRIPTOR_FS_CALLS: ReadonlySet<string> = new Set([
 ]);
 
 /** Where a collection's size comes from the outside world: request input, a directory listing. */
-export const INPUT_ROOTS = /^(req|request|ctx|context|event|c)$/;
+export const INPUT_ROOTS: ReadonlySet<string> = new Set([...REQUEST_ROOT_NAMES, 'event']);
 export const INPUT_SEGMENTS: ReadonlySet<string> = new Set(['body', 'query', 'params', 'Records', 'files', 'payload']);
 export const LISTING_CALLS = /^(readdir|readdirSync|opendir|opendirSync|glob|globby|fg|fastGlob|walk|walkDir|scandir|listFiles|listObjects|listObjectsV2|listDir)$/;
 
@@ -210,5 +208,4 @@ export const IN_MEMORY_METHODS: ReadonlySet<string> = new Set([
   'toString', 'toFixed', 'toISOString', 'toJSON', 'getTime', 'valueOf', 'localeCompare', 'normalize', 'toLocaleString',
   'toLocaleDateString', 'toDateString', 'then', 'catch', 'finally', 'bind', 'call', 'apply',
 ]);
-/** Names of a transaction handle (or an object that carries one): work through it runs on one connection. */
-export const TRANSACTION_NAMES = /^(tx|trx|transaction|dbTransaction|queryRunner|entityManager)$/;
+

@@ -18,12 +18,6 @@ export const LOOP_NAMES: Readonly<Record<string, string>> = {
  */
 export const NON_HANDLER_METHOD = /^(to|as|then|catch|finally|call|apply|bind)/;
 
-/** Words of a helper that splits a list into chunks (`chunk(list, n)`, `splitIntoChunks`, `toBatches`): each item it yields is a batch. */
-export const CHUNK_WORDS: ReadonlySet<string> = new Set(['chunk', 'chunks', 'chunked', 'batches', 'batched']);
-
-/** Last words of a collection of chunks (`chunks`, `userBatches`): each item is a batch. */
-export const CHUNK_COLLECTION_WORDS: ReadonlySet<string> = new Set(['chunks', 'batches']);
-
 /** Objects that take results in order and hold them (an archive, a writer, a hash): feeding one is sequential on purpose. */
 export const SINK_NAME = new RegExp(
   '(?:^|[a-z_])(?:' +

@@ -31,7 +31,6 @@ export const BUILD_DIRS: ReadonlySet<string> = new Set(['vite', 'webpack', 'roll
 const TIMESTAMPED = /^\d{8,}[-_]/;
 
 // Browser folders and dependencies live in browser.ts; re-exported here for src/pipeline/run.ts.
-export { BROWSER_DEPENDENCIES, BROWSER_DIRS, SERVER_DEPENDENCIES } from './browser.js';
 
 /** Folders of command implementations, in packages that ship a `bin`. */
 export const COMMAND_DIRS: ReadonlySet<string> = new Set(['commands', 'cmds', 'command']);

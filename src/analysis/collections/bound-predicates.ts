@@ -1,8 +1,8 @@
 // The predicates behind "bounded": a filter against a fixed list, a constant
 // object, a query with a limit, a chunk, a class field of bounded lists, a length
 // checked above, configuration.
-import { CHUNK_FUNCTIONS, CONFIG_SEGMENTS } from '../../knowledge/limiters.js';
-import { CHUNK_PARAM_NAME, CONSTANT_NAME, LIMIT_CALLS, LIMIT_OPTIONS } from '../../knowledge/collections.js';
+import { CONFIG_SEGMENTS } from '../../knowledge/limiters.js';
+import { CHUNK_FUNCTIONS, CHUNK_PARAM_NAME, CONSTANT_NAME, LIMIT_CALLS, LIMIT_OPTIONS } from '../../knowledge/collections.js';
 import { isCall, memberPropertyName, unwrapExpression } from '../resolve.js';
 import { lookup, propertyKeyName, type Binding } from '../scope.js';
 import { isFunctionNode, walkPaths, type Node, type NodePath } from '../../syntax/walk.js';

@@ -7,7 +7,7 @@ import { isMember, lastName } from './names.js';
 
 /** `req.body.ids`, `ctx.request.body`, `event.Records`: a path into request input. */
 export function isInputPath(segs: string[]): boolean {
-  return INPUT_ROOTS.test(segs[0] ?? '') && segs.slice(1).some((s) => INPUT_SEGMENTS.has(s));
+  return INPUT_ROOTS.has(segs[0] ?? '') && segs.slice(1).some((s) => INPUT_SEGMENTS.has(s));
 }
 
 /**

@@ -1,6 +1,6 @@
 // Does a fan-out run on one database connection (a transaction)?
 import { TRANSACTION_CALL } from '../../knowledge/collections.js';
-import { TRANSACTION_NAMES } from '../../knowledge/limiters.js';
+import { TRANSACTION_HANDLE_NAMES } from '../../knowledge/transactions.js';
 import { isCall, unwrapExpression } from '../resolve.js';
 import { lookup, propertyKeyName } from '../scope.js';
 import { isFunctionNode, walkPaths, type NodePath } from '../../syntax/walk.js';
@@ -33,15 +33,15 @@ function carriesTransaction(node: any, at: NodePath, depth: number): boolean {
   if (!n || depth > 3) return false;
   switch (n.type) {
     case 'Identifier': {
-      if (TRANSACTION_NAMES.test(n.name)) return true;
+      if (TRANSACTION_HANDLE_NAMES.has(n.name)) return true;
       const b = lookup(at, n.name);
       return !!b && b.kind === 'const' && !!b.init && b.steps.length === 0 && carriesTransaction(b.init, b.scopePath, depth + 1);
     }
     case 'MemberExpression':
     case 'OptionalMemberExpression':
-      return TRANSACTION_NAMES.test(memberName(n) ?? '');
+      return TRANSACTION_HANDLE_NAMES.has(memberName(n) ?? '');
     case 'ObjectExpression':
-      return n.properties.some((p: any) => p.type === 'ObjectProperty' && (TRANSACTION_NAMES.test(propertyKeyName(p) ?? '') || carriesTransaction(p.value, at, depth + 1)));
+      return n.properties.some((p: any) => p.type === 'ObjectProperty' && (TRANSACTION_HANDLE_NAMES.has(propertyKeyName(p) ?? '') || carriesTransaction(p.value, at, depth + 1)));
     case 'CallExpression':
     case 'OptionalCallExpression':
       // createContext({ user, transaction })
