@@ -58,6 +58,7 @@ export default defineRule({
     'script-file': 'tests, command-line and build scripts and config files run where someone (or a CI job\'s own timeout) can interrupt them',
     'browser-code': "in a browser Node's client defaults do not apply",
     'unseen-options': 'options that cannot be seen (a parameter, a spread, a helper call, a prepared Request) get the benefit of the doubt',
+    'project-defaults': '`axios.defaults.timeout = …` set anywhere in the project gives every axios call a deadline',
     'instance-defaults': '`<instance>.defaults.timeout = …` after the factory call gives every call through the instance a deadline',
     'timeout-set-later': '`req.setTimeout(ms)` or `socket.setTimeout(ms)` on the returned object sets the deadline afterwards',
     'raced-against-timer': 'a call raced against a timer (`Promise.race([call, sleep(ms)])`, `pTimeout(…)`, `withTimeout(…)`) is bounded',
@@ -85,7 +86,7 @@ export default defineRule({
       if (INSTANCE_FACTORIES.has(key)) {
         const client = INSTANCE_FACTORIES.get(key)!;
         if (bounded(path, client, call) || (instanceDefaultsSet(path) && ctx.exempt('instance-defaults', call))) return;
-        ctx.report(call.callee, 'instanceNoTimeout', { client: client.label, why: client.why, fix: client.fix }, { unlessFact: client.coveredByFact });
+        ctx.report(call.callee, 'instanceNoTimeout', { client: client.label, why: client.why, fix: client.fix }, { unlessFact: client.coveredByFact ? { fact: client.coveredByFact, exemption: 'project-defaults' } : undefined });
         return;
       }
       if (SUPERAGENT_KEYS.has(key)) {
@@ -98,7 +99,7 @@ export default defineRule({
       if (bounded(path, client, call)) return;
       if (client.laterSetters && timeoutSetLater(path, client.laterSetters) && ctx.exempt('timeout-set-later', call)) return;
       if (raced(path, call)) return;
-      ctx.report(call.callee, 'noTimeout', { client: client.label, why: client.why, fix: client.fix }, { unlessFact: client.coveredByFact });
+      ctx.report(call.callee, 'noTimeout', { client: client.label, why: client.why, fix: client.fix }, { unlessFact: client.coveredByFact ? { fact: client.coveredByFact, exemption: 'project-defaults' } : undefined });
     };
     return {
       CallExpression: check,

@@ -8,6 +8,7 @@ import { RULE_IDS } from '../src/pipeline/registry.js';
 import { buildSettings } from '../src/pipeline/run.js';
 import { ROOT } from './helpers.js';
 import { compare, parseAnnotations } from './annotations.js';
+import { defineRule } from '../src/engine/rule-api.js';
 
 const PUBLIC_KEYS = new Set(['ruleId', 'severity', 'message', 'help', 'file', 'line', 'column', 'endLine', 'endColumn', 'context', 'trace', 'fingerprint']);
 
@@ -77,5 +78,23 @@ describe('build stamp (cache keys)', () => {
     fs.writeFileSync(path.join(root, 'rules', 'r.js'), 'export const x = 1;\n');
     expect(buildIdOf(root, '1.0.0')).not.toBe(second);
     fs.rmSync(root, { recursive: true, force: true });
+  });
+});
+
+describe('named exemptions the project phase applies', () => {
+  it('must be declared by a rule that reports where code runs', () => {
+    const base = buildSettings(defaultConfig(ROOT), {});
+    const rule = defineRule({
+      id: 'context-without-exemptions',
+      category: 'blocking',
+      severity: 'warn',
+      description: 'test rule',
+      messages: { hit: { message: 'hit', help: 'fix it' } },
+      docs: { why: 'test', bad: [], good: [] },
+      create: (ctx) => ({ DebuggerStatement: (p) => ctx.report(p.node, 'hit', {}, { context: ctx.context(p) }) }),
+    });
+    const settings = { ...base, rules: [{ rule, severity: 'warning' as const, options: {} }] };
+    const res = analyzeSource({ file: 'src/a.ts', packagePath: 'src/a.ts', source: 'debugger;\n', script: null }, settings, RULE_IDS);
+    expect(res.error).toContain('does not declare exemption startup-callers');
   });
 });

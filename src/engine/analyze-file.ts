@@ -10,7 +10,7 @@ import { roleFromImports, runsInBrowser } from '../analysis/file-role.js';
 import type { ScriptFile } from '../knowledge/script-files.js';
 import { parseSource } from '../syntax/parse.js';
 import { resolveCallTarget, resolveExpression } from '../analysis/resolve.js';
-import { exemptionKey, formatMessage, type Knowledge, type RuleContext, type RuleModule } from './rule-api.js';
+import { ENGINE_EXEMPTIONS, exemptionKey, formatMessage, type Knowledge, type RuleContext, type RuleModule } from './rule-api.js';
 import { applyDirectives, eslintSuppressions, parseDirectives, type CommentText, type Directive, type DirectiveProblem, type EslintSuppressions } from './suppressions.js';
 import { SummaryBuilder, type FileSummary } from '../project/summary.js';
 import { isFunctionNode, mergeVisitors, NodePath, traverse, walkPaths, type Visitors } from '../syntax/walk.js';
@@ -48,8 +48,8 @@ export interface AnalyzeSettings {
 /** A per-file finding, with what the project phase decides about it (kept off the public `Finding`). */
 export interface PendingFinding {
   finding: Finding;
-  /** The finding stands unless a file of the project records this fact. */
-  unlessFact?: string;
+  /** The finding stands unless a file of the project records this fact (then the rule's named exemption applies). */
+  unlessFact?: { fact: string; exemption: string };
   /** Hot only because it is in this async function (`line:column`): dropped if its callers all run at startup. */
   weakFrame?: string;
 }
@@ -232,6 +232,12 @@ function makeContext(
       const at = { line: loc.start.line, column: loc.start.column + 1, endLine: loc.end.line, endColumn: loc.end.column + 1 };
       const finding = createFinding(rule.id, severity, text, input.file, at);
       const pending: PendingFinding = { finding };
+      if (extra.context) {
+        // The project phase may drop a finding with a context under these: the rule must have declared them.
+        for (const id of Object.values(ENGINE_EXEMPTIONS)) {
+          if (!rule.exemptions || !Object.hasOwn(rule.exemptions, id)) throw new Error(`rule ${rule.id} reports a context but does not declare exemption ${id}`);
+        }
+      }
       if (extra.context) {
         finding.context = { kind: extra.context.kind, description: extra.context.description };
         if (extra.context.weakFrame) pending.weakFrame = extra.context.weakFrame;

@@ -4,7 +4,7 @@ import { CallGraph } from '../project/call-graph.js';
 import { ModuleResolver, type WorkspacePackage } from '../project/module-resolution.js';
 import { exemptionGate, fingerprint, type AnalyzeSettings, type FileResult } from './analyze-file.js';
 import { createFinding, type ExemptionUse, type Finding } from './findings.js';
-import { formatMessage } from './rule-api.js';
+import { ENGINE_EXEMPTIONS, formatMessage } from './rule-api.js';
 
 export interface Linked {
   /** Per-file findings that stand, per file (every analyzed file has an entry). */
@@ -35,12 +35,18 @@ export function linkProject(results: readonly { abs: string; res: FileResult }[]
     forked = graph.forkedOnly();
     startupOnly = graph.startupOnly(forked);
   }
+  const rules = new Map(settings.rules.map((r) => [r.rule.id, r.rule]));
   for (const { abs, res } of results) {
     const kept = res.findings.filter((p) => {
+      const f = p.finding;
+      const rule = rules.get(f.ruleId);
+      // Engine diagnostics have no exemptions; a rule's finding is dropped under one of its named exemptions.
+      const exempt = (id: string) =>
+        !rule || exemptionGate(rule, settings, (x, lines) => out.exemptions.push({ ruleId: f.ruleId, id: x, file: f.file, ...lines }))(id, f);
       // Where-it-runs findings do not apply to code that only runs in a forked child process.
-      if (p.finding.context !== undefined && forked.has(abs)) return false;
-      if (p.unlessFact !== undefined && facts.has(p.unlessFact)) return false;
-      if (p.weakFrame !== undefined && startupOnly.has(CallGraph.key(abs, p.weakFrame))) return false;
+      if (f.context !== undefined && forked.has(abs) && exempt(ENGINE_EXEMPTIONS.forkedProcess)) return false;
+      if (p.unlessFact !== undefined && facts.has(p.unlessFact.fact) && exempt(p.unlessFact.exemption)) return false;
+      if (p.weakFrame !== undefined && startupOnly.has(CallGraph.key(abs, p.weakFrame)) && exempt(ENGINE_EXEMPTIONS.startupCallers)) return false;
       return true;
     });
     out.kept.set(res.file, kept.map((p) => ({ ...p.finding })));

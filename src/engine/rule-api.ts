@@ -80,12 +80,16 @@ export interface FileView {
   runsInBrowser: boolean;
 }
 
-export interface ReportExtra {
-  /** Where the flagged code runs (kept in JSON output). */
+export interface ReportExtra<E extends string = string> {
+  /**
+   * Where the flagged code runs (kept in JSON output). The project phase drops the finding when that is an async
+   * function whose every caller runs at startup, or a file only forked child processes run: the reporting rule's
+   * exemptions `startup-callers` and `forked-process` (see ENGINE_EXEMPTIONS), which it must then declare.
+   */
   context?: ExecutionContext;
   trace?: TraceStep[];
-  /** Drop the finding when some file of the project records this fact (see `recordFact`). */
-  unlessFact?: string;
+  /** Drop the finding, under the rule's named exemption, when some file of the project records the fact (see `recordFact`). */
+  unlessFact?: { fact: string; exemption: E };
   /** For project findings: what identifies the finding across line shifts (fingerprints). */
   key?: string;
 }
@@ -94,7 +98,7 @@ export interface RuleContext<M extends string = string, E extends string = strin
   readonly file: FileView;
   readonly options: Readonly<Record<string, unknown>>;
   readonly knowledge: Knowledge;
-  report(node: Node, messageId: M, data?: Record<string, string>, extra?: ReportExtra): void;
+  report(node: Node, messageId: M, data?: Record<string, string>, extra?: ReportExtra<E>): void;
   /**
    * Apply the named exemption `id` to `node` (null: the whole file): `if (isPagination(loop) && ctx.exempt('pagination', loop)) return;`.
    * True unless the exemption is switched off (`check:exemptions` does, to see which fixture notices).
@@ -151,6 +155,9 @@ export interface RuleModule<M extends string = string, E extends string = string
 export function defineRule<M extends string, E extends string = never>(rule: RuleModule<M, E>): RuleModule<M, E> {
   return rule;
 }
+
+/** Exemptions the project phase applies for a rule that reports with a `context` (the rule declares them). */
+export const ENGINE_EXEMPTIONS = { startupCallers: 'startup-callers', forkedProcess: 'forked-process' } as const;
 
 /** The key `check:exemptions` and settings use for one exemption: `await-in-loop[pagination]`. */
 export function exemptionKey(ruleId: string, id: string): string {
