@@ -45,8 +45,6 @@ export const DATA_ACCESS_RECEIVER = /(^|\.)(db|database|prisma|knex|sql|repo|rep
 /** Class names of data access: `UserModel`, `OrderRepository`, `SessionStore`. */
 export const DATA_ACCESS_TYPE = /Model$|Repository$|Store$/;
 
-/** Calls that run a callback inside a transaction: `sequelize.transaction(async (t) => …)`, `db.withTransaction(…)`. */
-export const TRANSACTION_CALL = /transaction$/i;
 
 /** Constructors of in-memory collections: `seen.get(x)` on one of them does no I/O. */
 export const IN_MEMORY_COLLECTIONS: ReadonlySet<string> = new Set(['Map', 'Set', 'WeakMap', 'WeakSet']);

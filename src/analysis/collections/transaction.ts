@@ -1,6 +1,5 @@
 // Does a fan-out run on one database connection (a transaction)?
-import { TRANSACTION_CALL } from '../../knowledge/collections.js';
-import { TRANSACTION_HANDLE_NAMES } from '../../knowledge/transactions.js';
+import { TRANSACTION_HANDLE_NAMES, TRANSACTION_WRAPPER_CALL } from '../../knowledge/transactions.js';
 import { isCall, unwrapExpression } from '../resolve.js';
 import { lookup, propertyKeyName } from '../scope.js';
 import { isFunctionNode, walkPaths, type NodePath } from '../../syntax/walk.js';
@@ -16,7 +15,7 @@ export function runsInTransaction(aggPath: NodePath, perItemPath: NodePath): boo
     if (!isFunctionNode(p.node) || p.key !== 'arguments') continue;
     const call = p.parentPath?.node as any;
     const name = call && isCall(call) ? lastName(call.callee) : null;
-    if (name && TRANSACTION_CALL.test(name)) return true;
+    if (name && TRANSACTION_WRAPPER_CALL.test(name)) return true;
   }
   let found = false;
   walkPaths(perItemPath, (p) => {
