@@ -30,12 +30,10 @@ export default defineRule({
   },
   docs: {
     why:
-      'Node runs all JavaScript on one thread. While a synchronous file read, child process, key derivation or compression runs, no other request, ' +
-        'timer or callback can make progress: one slow call adds its full duration to every request in flight. The async forms run on the libuv thread ' +
-        'pool or the OS and let the event loop keep serving.',
+      'Node runs all JavaScript on one thread. While a synchronous file read, child process, key derivation or compression runs, no other request, timer or callback can make progress: ' +
+        'one slow call adds its full duration to every request in flight. The async forms run on the libuv thread pool or the OS and let the event loop keep serving.',
     details: [
-      'Calls are matched by what they resolve to, never by name: imports, `require`, destructuring, renaming, namespaces, const aliases, ' +
-        '`fn.call(...)` and function references.',
+      'Calls are matched by what they resolve to, never by name: imports, `require`, destructuring, renaming, namespaces, const aliases, `fn.call(...)` and function references.',
       "Recognised forms include `import { readFileSync as rfs } from 'node:fs'`, `const { execSync } = require('child_process')`, " +
         "`require('fs').statSync(...)`, `import * as cp from 'child_process'` and `paths.map(fs.readFileSync)`.",
       'A local function or parameter that merely shares a name is not flagged (a local `readFileSync` helper, `cacheSync.get()`).',
@@ -43,8 +41,6 @@ export default defineRule({
       'Catalog: `child_process` `execSync`, `execFileSync`, `spawnSync`.',
       'Catalog: `crypto` `pbkdf2Sync`, `scryptSync`, `randomFillSync`, `generateKeyPairSync`, `generateKeySync`, `generatePrimeSync`, ' +
         '`checkPrimeSync`, `hkdfSync`, and `randomBytes`/`randomFill` called without a callback.',
-      '`randomBytes(n)` with `n` up to 1024 bytes is not reported: a few random bytes take microseconds. `n` may be a constant, or a parameter that ' +
-        'every caller on the chain passes a small constant for, also scaled (`randomBytes(length / 2)` with `length` 32).',
       'Catalog: every `zlib` `*Sync` (deflate, inflate, raw, gzip, gunzip, unzip, brotli, zstd).',
       'Catalog: `Atomics.wait`.',
       'Catalog: `bcrypt` / `bcryptjs` `hashSync`, `compareSync`, `genSaltSync`.',
@@ -54,106 +50,74 @@ export default defineRule({
       'Reported only in hot code, where the process is serving work. Hot: async functions and methods.',
       'Hot: Express/Router, Koa, Fastify (routes, route options, request hooks), Hono, hapi, Restify and `http.createServer` handlers and middleware, ' +
         "`server.on('request')`, and any `(req, res)` handler.",
-      'Hot: NestJS controller methods (`@Get()`, `@Post()`…), `@Cron`/`@Interval`/`@Timeout` jobs, interceptors, guards, `@OnEvent`, message and ' +
-        'GraphQL handlers.',
+      'Hot: NestJS controller methods (`@Get()`, `@Post()`…), `@Cron`/`@Interval`/`@Timeout` jobs, interceptors, guards, `@OnEvent`, message and GraphQL handlers.',
       'Hot: Next.js route handlers (`export function GET` in `app/**/route.ts`), `pages/api` routes, `getServerSideProps` and middleware.',
       'Hot: AWS Lambda `handler` exports; BullMQ `Worker` and Bull `queue.process` processors.',
       'Hot: WebSocket, socket.io, stream and EventEmitter `.on(...)` listeners.',
       'Hot: `setInterval`, `setTimeout`, `setImmediate`, `process.nextTick` and promise `.then/.catch/.finally` callbacks.',
-      'Not hot (startup): module top level, including top-level `await`; functions called only from there (`bootstrap()`, `main().catch(...)`, async IIFEs).',
-      'Not hot (startup): functions named like boot code (`main`, `bootstrap`, `start`, `startApp`, `init`, `setup`, `*Loader`, NestJS ' +
-        '`onModuleInit`…) and everything under a `loaders/`, `bootstrap/` or `startup/` folder.',
-      'Not hot: `listen` callbacks, Fastify plugin bodies, shutdown handlers (`SIGTERM`, `exit`, `uncaughtException`) and one-shot timers or promise ' +
-        'chains started at top level.',
-      'Not hot: bundler plugin hooks (`{ name, resolveId() {…} }`).',
-      'Not hot: functions that call `process.exit()` or `process.chdir()` (command-line code).',
-      'Not hot: worker threads (files that use `parentPort`/`workerData`, the `!isMainThread` branch, `workerpool` workers).',
-      'Not hot: script files (CLI and build scripts, config files, tests, migrations; listed below).',
-      'One-time lazy initialisation (`if (!cache) cache = fs.readFileSync(…)`, `cache ??= …`, `if (cached) return cached`) runs once and is not reported.',
-      'One-time initialisation counts through callbacks whose awaited result is the memoised value (`if (signer) return signer; signer = await ' +
-        "pick(kind).with('hsm', async () => createSigner()).build()`), never through timers or listeners.",
       "A synchronous helper called from a handler is not reported inside itself (its context is its callers'): the call to it from hot code is " +
         'reported, once, at that call, with the shortest chain of calls down to the blocking API.',
-      'Through calls and across files: every function is summarised (its blocking calls, the functions it calls, whether it is async) and the ' +
-        'summaries are linked across files.',
-      'Linked: relative imports with extension and `index` probing, `.js` specifiers naming `.ts` sources, `tsconfig.json`/`jsconfig.json` `paths` and ' +
-        '`baseUrl` (with `extends`).',
+      'Through calls and across files: every function is summarised (its blocking calls, the functions it calls, whether it is async) and the summaries are linked across files.',
+      'Linked: relative imports with extension and `index` probing, `.js` specifiers naming `.ts` sources, `tsconfig.json`/`jsconfig.json` `paths` and `baseUrl` (with `extends`).',
       'Linked: workspace packages by `name` and `exports`/`main` (build output mapped back to `src/`), ESM and CommonJS exports, re-exports, `export *`.',
-      'Followed: calls through imports (named, default, namespace, `require`), `this.method()` and `this.#private()` in the same class, objects of ' +
-        'functions and const aliases.',
-      'Followed: methods called on an instance whose class the code names: `new Store().flush()`, `const store = new Store()`, a field set only to ' +
-        '`new Store()`.',
+      'Followed: calls through imports (named, default, namespace, `require`), `this.method()` and `this.#private()` in the same class, objects of functions and const aliases.',
+      'Followed: methods called on an instance whose class the code names: `new Store().flush()`, `const store = new Store()`, a field set only to `new Store()`.',
       'Followed: a constructor parameter property typed with a class (`constructor(private readonly users: UsersService)`, as NestJS injects services).',
       'Dynamic dispatch (`handlers[kind]()`, a field that may hold one of several classes) is not guessed.',
       'A relative import of build output that is not analyzed (`bin.js` importing `./dist/cli.js`) is mapped to its source (`src/cli.ts`).',
       "A helper called both at startup and from a handler is reported only at the handler's call.",
       "An async function's own blocking calls are reported inside it, not again at its callers.",
-      'An async function whose every caller in the project runs at startup, in a script, behind a lazy-initialisation guard or in a forked child ' +
-        'process is treated as startup code; helpers reached only from there are not reported.',
       "An async callback written inline (`withSpan('x', async () => …)`) goes with the function it is written in.",
-      'In text output the chain follows the message: `renderTemplate (src/lib/templates.ts:4) → loadPartial (src/lib/templates.ts:8) → fs.readFileSync ' +
-        '(src/lib/fs-utils.ts:4)`.',
+      'In text output the chain follows the message: `renderTemplate (src/lib/templates.ts:4) → loadPartial (src/lib/templates.ts:8) → fs.readFileSync (src/lib/fs-utils.ts:4)`.',
       'In JSON the chain is a `trace` array; in SARIF, `relatedLocations` and `codeFlows`.',
       'Pass the whole project (not only changed files) so the chain can be seen.',
-      'Script files are never hot: files with a `#!` shebang, and files that import a command-line or build library (`commander`, `yargs`, `inquirer`, ' +
-        '`prompts`, `@clack/prompts`, `cac`, `meow`, `@oclif/core`, `rollup`, `webpack`, `tsup`, `@babel/core`, `typedoc`, `unified`, `remark-*`, ' +
-        '`rehype-*`…).',
-      'Script files: tests, in any folder named `test`, `tests`, `__tests__`, `__mocks__`, `spec`, `e2e`, `cypress`, `playwright`, `testing` or built ' +
-        'on those names (`e2e-tests`, `test-utils`, `integration-tests`, `tests2`).',
-      'Script files: `*.test.*`, `*.spec.*`, `*.e2e.*`, `*.stories.*` files and global setup/teardown files.',
-      'Script files: migrations and seeds: folders `migrations`, `migration`, `seeds`, `seed`, `seeders`, and seed scripts by name (`seed.ts`, ' +
-        '`seed-data.ts`, `seedUsers.js`).',
-      "Script files: command-line and CI code: a package's (or the working tree's) top-level `bin/`, `scripts/`, `script/`, `tools/`, `ci/`, " +
-        '`.github/`, `.circleci/`, `.buildkite/`, `.gitlab/`.',
-      'Script files: any `bin/`, `scripts/`, `*-scripts/` or `cli/` folder, and packages named `create-*`, `*-cli`, `*-scripts`, `*-codemod`, `*-generator`.',
-      'Script files: configuration (`*.config.*`, `.*rc.js`, `Gulpfile`/`Gruntfile`/`knexfile`, `webpack.*.js`).',
-      'Script files: examples run by hand (any `examples/` or `example/` folder).',
-      'Folder names are looked for both below the nearest `package.json` and below the working directory, so a `test/package.json` does not hide its ' +
-        '`test/` folder.',
-      'Add your own script locations with the `scripts` config key.',
-      "Browser code is not Node's event loop, so no rule reports in it: files with a `'use client'` directive.",
-      'Browser code: files that import `react-dom`, Vue, Svelte, Angular, Solid, Preact, React Native, `next/navigation`, an editor view ' +
-        '(`prosemirror-view`, `@codemirror/view`, `monaco-editor`) or React hooks (`useState`…).',
-      'Browser code: `*.client.*` files and the client half of a split module (`put-file.ts` next to `put-file.server.ts`); files under `public/`, ' +
-        '`frontend/` or `static/`.',
-      'Browser code: packages whose dependencies name a browser framework and no server framework (`next` counts as a server framework only as a ' +
-        'dependency: a component library lists it as a peer).',
     ],
     bad: [
-      "import fs from 'node:fs';\n" +
-        "import express from 'express';\n" +
-        'const app = express();\n' +
-        "app.post('/upload', (req, res) => {\n" +
-        '  const data = fs.readFileSync(req.body.path);\n' +
-        '  res.send(data);\n' +
-        '});\n',
+      "import fs from 'node:fs';\nimport express from 'express';\nconst app = express();\napp.post('/upload', (req, res) => {\n" +
+        '  const data = fs.readFileSync(req.body.path);\n  res.send(data);\n});\n',
       "const { execSync } = require('child_process');\nasync function deploy(ref) {\n  return execSync(`git checkout ${ref}`);\n}\nmodule.exports = { deploy };\n",
       "import { pbkdf2Sync } from 'crypto';\nexport async function hashPassword(pw: string, salt: string) {\n  return pbkdf2Sync(pw, salt, 100000, 64, 'sha512');\n}\n",
     ],
     good: [
-      "import fs from 'node:fs';\n" +
-        "import express from 'express';\n" +
-        'const app = express();\n' +
-        "app.post('/upload', async (req, res) => {\n" +
-        '  const data = await fs.promises.readFile(req.body.path);\n' +
-        '  res.send(data);\n' +
-        '});\n',
+      "import fs from 'node:fs';\nimport express from 'express';\nconst app = express();\napp.post('/upload', async (req, res) => {\n" +
+        '  const data = await fs.promises.readFile(req.body.path);\n  res.send(data);\n});\n',
       "import fs from 'node:fs';\n// Read once at startup: fine.\nconst config = JSON.parse(fs.readFileSync('config.json', 'utf8'));\nexport default config;\n",
       "function readFileSync(p: string) {\n  return p;\n}\nexport async function handler() {\n  return readFileSync('not the fs one');\n}\n",
     ],
     whenNotToUse:
-      'In CLI tools and build scripts blocking calls are fine; loopguard already skips `bin/`, `scripts/`, `tools/`, config files, tests and files ' +
-        'with a shebang. Declare other script locations with the `scripts` config key rather than turning the rule off.',
+      'Blocking calls are fine in CLI tools and build scripts, which loopguard skips (`script-code`): declare other script locations with the `scripts` config key instead of turning the rule off.',
   },
   exemptions: {
-    'browser-code': 'code that runs in a browser does not hold up a Node event loop',
-    startup: 'module top level and functions only called from there run once, before the process serves work',
-    'script-code': 'command-line and build scripts, config files, tests and migrations serve no concurrent work',
-    'worker-thread': 'a worker thread is where blocking work belongs: the main event loop keeps serving',
-    'small-size': 'a constant size up to the API\'s threshold (`crypto.randomBytes(32)`, up to 1 KB) takes microseconds',
-    'lazy-init': 'one-time lazy initialisation (`if (!cache) cache = fs.readFileSync(…)`) blocks once, not per request',
-    'startup-callers': 'an async function whose every caller runs at startup blocks only while the process boots',
-    'forked-process': 'code that runs only in a forked child process does not block the serving process',
+    'browser-code':
+      "code that runs in a browser does not hold up a Node event loop (no rule reports in it): files with a `'use client'` directive or that import `react-dom`, Vue, Svelte, Angular, Solid, " +
+        'Preact, React Native, `next/navigation`, an editor view (`prosemirror-view`, `@codemirror/view`, `monaco-editor`) or React hooks (`useState`…); `*.client.*` files and the client half ' +
+        'of a split module (`put-file.ts` next to `put-file.server.ts`); files under `public/`, `frontend/` or `static/`; packages whose dependencies name a browser framework and no server ' +
+        'framework (`next` counts as a server framework only as a dependency: a component library lists it as a peer)',
+    startup:
+      'code that runs once, before the process serves work: module top level (top-level `await` included) and functions called only from there (`bootstrap()`, `main().catch(...)`, async ' +
+        'IIFEs); functions named like boot code (`main`, `bootstrap`, `start`, `startApp`, `init`, `setup`, `*Loader`, NestJS `onModuleInit`…) and everything under a `loaders/`, `bootstrap/` ' +
+        'or `startup/` folder; `listen` callbacks, Fastify plugin bodies, shutdown handlers (`SIGTERM`, `exit`, `uncaughtException`), one-shot timers and promise chains started at top level',
+    'script-code':
+      'command-line and build code, config files, tests and migrations serve no concurrent work. Functions: bundler plugin hooks (`{ name, resolveId() {…} }`), functions that call ' +
+        '`process.exit()` or `process.chdir()`. Files with a `#!` shebang or that import a command-line or build library (`commander`, `yargs`, `inquirer`, `prompts`, `@clack/prompts`, `cac`, ' +
+        '`meow`, `@oclif/core`, `rollup`, `webpack`, `tsup`, `@babel/core`, `typedoc`, `unified`, `remark-*`, `rehype-*`…). Tests: any folder named `test`, `tests`, `__tests__`, `__mocks__`, ' +
+        '`spec`, `e2e`, `cypress`, `playwright`, `testing` or built on those names (`e2e-tests`, `test-utils`, `integration-tests`, `tests2`); `*.test.*`, `*.spec.*`, `*.e2e.*`, `*.stories.*` ' +
+        'and global setup/teardown files. Migrations and seeds: folders `migrations`, `migration`, `seeds`, `seed`, `seeders`, seed scripts by name (`seed.ts`, `seed-data.ts`, `seedUsers.js`). ' +
+        'Command-line and CI code: a top-level `bin/`, `scripts/`, `script/`, `tools/`, `ci/`, `.github/`, `.circleci/`, `.buildkite/`, `.gitlab/` of a package or of the working tree; any ' +
+        '`bin/`, `scripts/`, `*-scripts/` or `cli/` folder; packages named `create-*`, `*-cli`, `*-scripts`, `*-codemod`, `*-generator`. Configuration: `*.config.*`, `.*rc.js`, ' +
+        '`Gulpfile`/`Gruntfile`/`knexfile`, `webpack.*.js`. Examples run by hand: any `examples/` or `example/` folder. Folder names are looked for below the nearest `package.json` and below ' +
+        'the working directory (a `test/package.json` does not hide its `test/` folder)',
+    'worker-thread': 'a worker thread is where blocking work belongs, the main event loop keeps serving: files that use `parentPort`/`workerData`, the `!isMainThread` branch, `workerpool` workers',
+    'small-size':
+      '`crypto.randomBytes(n)` with `n` up to 1024 bytes takes microseconds: `n` a constant, or a parameter that every caller on the chain passes a small constant for, also scaled ' +
+        '(`randomBytes(length / 2)` with `length` 32)',
+    'lazy-init':
+      'one-time lazy initialisation (`if (!cache) cache = fs.readFileSync(…)`, `cache ??= …`, `if (cached) return cached`) blocks once, not per request; it counts through callbacks whose ' +
+        "awaited result is the memoised value (`if (signer) return signer; signer = await pick(kind).with('hsm', async () => createSigner()).build()`), never through timers or listeners",
+    'startup-callers':
+      'an async function whose every caller in the project runs at startup, in a script, behind a lazy-initialisation guard or in a forked child process blocks only while the process boots; ' +
+        'helpers reached only from there are not reported either',
+    'forked-process': 'code that runs only in a forked child process (a `child_process.fork` target, or a file imported only by such files) does not block the serving process',
   },
   create(ctx) {
     if (ctx.file.runsInBrowser && ctx.exempt('browser-code', null)) return {};

@@ -31,24 +31,16 @@ export default defineRule({
         'AbortSignal.timeout(10_000) }`.',
       '`axios(...)`, `axios.get/post/put/patch/delete/head/options/…`, `axios.request`: flagged without `timeout` (or with `timeout: 0`), `signal` or ' +
         '`cancelToken`. Fix: `{ timeout: 10_000 }`.',
-      'Not flagged: axios calls when `axios.defaults.timeout = …` is set in any analyzed file.',
-      '`axios.create(...)`: flagged with no timeout in its config and no `<instance>.defaults.timeout = …`; reported once at `create`, calls through ' +
-        'the instance are not. Fix: `{ timeout: 10_000 }`.',
-      '`got`, `got.get/post/…`: flagged without `timeout`; `got.extend(...)` without a timeout is reported once, at the factory (unless ' +
-        '`<instance>.defaults.timeout` is assigned). Fix: `{ timeout: { request: 10_000 } }`.',
+      '`axios.create(...)`: flagged with no timeout in its config; reported once at `create`, calls through the instance are not. Fix: `{ timeout: 10_000 }`.',
+      '`got`, `got.get/post/…`: flagged without `timeout`; `got.extend(...)` without a timeout is reported once, at the factory. Fix: `{ timeout: { request: 10_000 } }`.',
       '`superagent` chains: flagged without `.timeout(...)` in the chain. Fix: `.timeout({ response: 5_000, deadline: 30_000 })`.',
-      '`http`/`https` `request`, `get`: flagged without a `timeout` or `signal` option and without `req.setTimeout(...)`. Fix: `signal`, or `timeout` ' +
-        'and destroy on `timeout`.',
-      '`net.connect`/`createConnection`, `tls.connect`: flagged without a `timeout` option and without `socket.setTimeout(...)`. Fix: `{ timeout: ' +
-        '10_000 }` and destroy on `timeout`.',
+      '`http`/`https` `request`, `get`: flagged without a `timeout` or `signal` option. Fix: `signal`, or `timeout` and destroy on `timeout`.',
+      '`net.connect`/`createConnection`, `tls.connect`: flagged without a `timeout` option. Fix: `{ timeout: 10_000 }` and destroy on `timeout`.',
       '`child_process.exec`/`execFile` (also through `promisify`): flagged without `timeout` or `signal` (the default, 0, is none). Fix: `{ timeout: ' +
         '30_000 }`.',
       'An init or options object built elsewhere in the same function counts when it can be seen (including `init.signal = …` assignments).',
-      "Options that cannot be seen (a parameter, a spread, a helper's result) are given the benefit of the doubt.",
       'Any `signal` counts (`AbortSignal.timeout`, `AbortSignal.any([...])`, a controller aborted by a timer).',
-      'A call raced against a timer is covered: `Promise.race([call, sleep(ms)])`, `pTimeout(call, …)` (p-timeout), `withTimeout(call, ms)`.',
       'The table of clients is `src/knowledge/http-clients.ts`.',
-      'Tests, command-line and build scripts, config files and browser code are skipped.',
     ],
     bad: ['export async function price(sku: string) {\n  const res = await fetch(`https://pricing.example.com/${sku}`);\n  return res.json();\n}\n'],
     good: ['export async function price(sku: string) {\n  const res = await fetch(`https://pricing.example.com/${sku}`, { signal: AbortSignal.timeout(5_000) });\n  return res.json();\n}\n'],
@@ -57,11 +49,11 @@ export default defineRule({
   exemptions: {
     'script-file': 'tests, command-line and build scripts and config files run where someone (or a CI job\'s own timeout) can interrupt them',
     'browser-code': "in a browser Node's client defaults do not apply",
-    'unseen-options': 'options that cannot be seen (a parameter, a spread, a helper call, a prepared Request) get the benefit of the doubt',
-    'project-defaults': '`axios.defaults.timeout = …` set anywhere in the project gives every axios call a deadline',
-    'instance-defaults': '`<instance>.defaults.timeout = …` after the factory call gives every call through the instance a deadline',
-    'timeout-set-later': '`req.setTimeout(ms)` or `socket.setTimeout(ms)` on the returned object sets the deadline afterwards',
-    'raced-against-timer': 'a call raced against a timer (`Promise.race([call, sleep(ms)])`, `pTimeout(…)`, `withTimeout(…)`) is bounded',
+    'unseen-options': "options that cannot be seen (a parameter, a spread, a helper's result, a prepared Request) get the benefit of the doubt",
+    'project-defaults': '`axios.defaults.timeout = …` set in any analyzed file gives every call through the default axios instance a deadline',
+    'instance-defaults': '`<instance>.defaults.timeout = …` after the factory call (`axios.create`, `got.extend`) gives every call through the instance a deadline',
+    'timeout-set-later': '`req.setTimeout(ms)` on an `http`/`https` request or `socket.setTimeout(ms)` on a `net`/`tls` socket sets the deadline afterwards',
+    'raced-against-timer': 'a call raced against a timer (`Promise.race([call, sleep(ms)])`, `pTimeout(call, …)` from p-timeout, `withTimeout(call, ms)`) is bounded',
     'bundled-asset': '`fetch(new URL("./font.ttf", import.meta.url))` loads a bundled asset, not a network resource',
   },
   create(ctx) {

@@ -40,8 +40,7 @@ export default defineRule({
         'request that loads a user (40 ms) and then, independently, their orders (60 ms) takes 100 ms instead of 60. Starting both and awaiting them ' +
         'together with `Promise.all` cuts the wait to the slower of the two.',
     details: [
-      'Reported at the later await of a run of two or more awaits in the same block, naming the earlier line, with a `Promise.all` destructuring fix ' +
-        'for the pair or run.',
+      'Reported at the later await of a run of two or more awaits in the same block, naming the earlier line, with a `Promise.all` destructuring fix for the pair or run.',
       'Independence is decided by data flow: the later awaited call reads nothing the earlier statements wrote (names declared or assigned from the ' +
         'earlier result, destructured names, values computed from them in between).',
       'Nor anything the earlier call could have changed: its receiver object, and objects passed to a call that is not a plain read.',
@@ -49,30 +48,9 @@ export default defineRule({
         'through `this.store` does not hold back `this.groups.list()`.',
       'All of `this` counts as changed when the method cannot be seen.',
       'Not reported: data dependencies, direct or through statements in between.',
-      'Not reported: calls on the same receiver or receiver object (`tx.insert` then `tx.update`, `client.query` twice, `lock.acquire` then work, ' +
-        '`doc.loadInfo()` then `doc.sheets`).',
-      'Not reported: calls with side effects or guards, by name (`create`, `save`, `delete`, `send`, `commit`, `connect`, `consume`, `ensure…`, ' +
-        '`validate…`, `getOrCreate…`; the full list is in `src/knowledge/call-verbs.ts`).',
-      'Not reported: side effects by SQL text (`INSERT …`, `UPDATE`, `BEGIN`…), including inside `.then` callbacks.',
-      'Running side effects concurrently changes what happens when the first fails (write-then-read, delete-then-create, begin/commit/rollback).',
-      'Not reported: existence guards, a discarded result (`await f(x);`) or a declared result nobody reads (`const _project = await projects.get(id); ' +
-        '// validates it exists`, or a name never used): it runs for its effect or its throw.',
-      "Not reported: a check of the earlier result between the two (`authorize(user, 'read', doc)`, `assertOwner(doc)`, `validate…(result)`): the " +
-        'later call must not start before it passes.',
-      'Not reported: pacing (`sleep`, `delay`, `setTimeout` promises), `next()` in middleware, `once(emitter, …)`, `Promise.all` and other aggregates.',
-      'Not reported, nothing to overlap: request accessors (Next.js `headers()`/`cookies()`/`draftMode()`), `await import()`, predicates such as ' +
-        '`isActive`, a client being acquired (`const payload = await getPayload()`).',
-      'Not reported, nothing to overlap: local functions that do no I/O (also `Module.fn = …` members of a CommonJS module).',
-      'Not reported, nothing to overlap: aggregates such as `promiseParallel({ a: syncFn(), b: syncFn() })` over values that are already there.',
-      'Not reported: calls given the same object or the same request/transaction/session (`req`, `tx`, `session`…), also inside an options object, or ' +
-        'spread from a context (`{ ...ctx, limit }`).',
-      'Not reported: awaits separated by a branch, loop, `try`, or early exit (for example `if (!user) throw …` on the first result), or by more than ' +
-        '4 statements.',
-      'Not reported: statements inside a `transaction(async (tx) => …)` callback that use `tx`.',
-      'Not reported: `await` of a value that is not a call (a promise already started).',
       'Messages quote calls briefly: arguments as `(…)`, a long member chain as `db.….findForUser(…)`, an inline async function as `(async () => ' +
         '…)()`, and other long text cut where a token ends.',
-      'Test and migration files are skipped; every other context is checked, startup included (slow boots are real).',
+      'Every context outside tests and migrations is checked, startup included (slow boots are real).',
     ],
     bad: [
       'export async function profile(db: any, billing: any, id: string) {\n  const user = await db.users.find(id);\n  const orders = await billing.ordersFor(id);\n  return { user, orders };\n}\n',
@@ -82,29 +60,38 @@ export default defineRule({
       'export async function profile(db: any, id: string) {\n  const user = await db.users.find(id);\n  const orders = await db.orders.forUser(user.accountId);\n  return { user, orders };\n}\n',
     ],
     whenNotToUse:
-      'When the second call must not start if the first fails and it has no side-effect name loopguard recognises, silence the line with `// ' +
-        'loopguard-ignore-next-line sequential-awaits -- <why>`.',
+      'When the second call must not start if the first fails and it has no side-effect name loopguard recognises, silence the line with `// loopguard-ignore-next-line sequential-awaits -- <why>`.',
   },
   exemptions: {
     'script-file': 'test and migration files run once, in order, outside a server',
     'browser-code': 'code that runs in a browser is not what the rule is about',
-    'side-effect': 'calls with side effects (`create`, `save`, `send`, `INSERT …`) behave differently when the first fails',
-    pacing: '`sleep`/`setTimeout` promises are there to make later work wait',
+    'side-effect':
+      'calls with side effects or guards, by name (`create`, `save`, `delete`, `send`, `commit`, `connect`, `consume`, `ensure…`, `validate…`, `getOrCreate…`, migrations, upgrades, backfills ' +
+        'and seeds; the full list is in `src/knowledge/call-verbs.ts`) or by SQL text (`INSERT …`, `UPDATE`, `BEGIN`…, also inside `.then` callbacks): run concurrently, they behave differently ' +
+        'when the first fails (write-then-read, delete-then-create, begin/commit/rollback)',
+    pacing: '`sleep`, `delay` and `setTimeout` promises are there to make later work wait',
     'barrier-call': '`next()` in middleware and `once(emitter, …)` are points the code waits at on purpose',
     aggregate: '`Promise.all` and other aggregates already run their parts concurrently',
-    'result-unused': 'an await whose result is discarded or never read runs for its effect or its throw: an existence guard',
+    'result-unused':
+      'an await whose result is discarded (`await f(x);`) or declared and never read (`const _project = await projects.get(id); // validates it exists`, or a name never used) runs for its ' +
+        'effect or its throw: an existence guard',
     'transaction-callback': 'statements inside a `transaction(async (tx) => …)` callback that use `tx` share one connection',
-    'guard-between': 'a check of the earlier result between the two must pass before the later call starts',
-    'same-receiver': 'calls on the same receiver object (`tx.insert` then `tx.update`) share one connection, lock or page',
+    'guard-between':
+      "a check of the earlier result between the two (`authorize(user, 'read', doc)`, `assertOwner(doc)`, `validate…(result)`) must pass before the later call starts",
+    'same-receiver':
+      'calls on the same receiver or receiver object (`tx.insert` then `tx.update`, `client.query` twice, `lock.acquire` then work, `doc.loadInfo()` then `doc.sheets`) share one connection, ' +
+        'lock or page',
     'same-argument': 'the same object handed to both calls may be changed by the first',
-    'same-session': 'calls given one request, transaction or session are ordered through it',
-    'cheap-call': 'request accessors (`headers()`), `await import()` and predicates have nothing to overlap',
-    'local-no-io': 'awaits of local functions that do no I/O have nothing to overlap',
-    'ready-values': 'aggregates over values that are already there (`promiseParallel({ a: syncFn() })`) have nothing to overlap',
+    'same-session':
+      'calls given one request, transaction or session (`req`, `tx`, `session`…), also inside an options object or spread from a context (`{ ...ctx, limit }`), are ordered through it',
+    'cheap-call': 'request accessors (Next.js `headers()`/`cookies()`/`draftMode()`), `await import()` and predicates such as `isActive` have nothing to overlap',
+    'local-no-io': 'awaits of local functions that do no I/O (also `Module.fn = …` members of a CommonJS module) have nothing to overlap',
+    'ready-values': 'aggregates over values that are already there (`promiseParallel({ a: syncFn(), b: syncFn() })`) have nothing to overlap',
     'client-acquisition': 'a client being acquired (`const payload = await getPayload()`) is set-up, not work to overlap',
-    'control-flow-between': 'a branch, loop, `try` or early exit between two awaits makes the second conditional',
-    'other-await': 'an await of a promise already started (or a chain of awaits) between two awaits ends the run',
-    'far-apart': 'awaits more than four statements apart: moving them together is no longer a local fix',
+    'control-flow-between': 'a branch, loop, `try` or early exit between two awaits (for example `if (!user) throw …` on the first result) makes the second conditional',
+    'other-await': 'an await of a value that is not a call (a promise already started) or a chain of awaits between two awaits ends the run',
+    'far-apart':
+      'more than 4 statements between an await and the previous one of the run (awaits with nothing to overlap count as statements): moving them into one `Promise.all` is no longer a local fix',
   },
   create(ctx) {
     if ((ctx.file.role === 'test' || ctx.file.role === 'migration') && ctx.exempt('script-file', null)) return {};
