@@ -66,6 +66,9 @@ export default defineRule({
       const c = callCoverage(path, client);
       return c === 'yes' || (c === 'unknown' && ctx.exempt('unseen-options', node));
     };
+    /** A project-wide default (`axios.defaults.timeout`) recorded in any file drops the finding in the project phase. */
+    const projectDefaults = (client: TimeoutClient) =>
+      client.coveredByFact ? { unlessFact: { fact: client.coveredByFact, exemption: 'project-defaults' as const } } : {};
     const raced = (path: NodePath<any>, node: Node) => racedAgainstTimer(path) && ctx.exempt('raced-against-timer', node);
     const check = (path: NodePath<Extract<Node, { type: 'CallExpression' | 'OptionalCallExpression' }>>) => {
       const call = path.node;
@@ -78,7 +81,7 @@ export default defineRule({
       if (INSTANCE_FACTORIES.has(key)) {
         const client = INSTANCE_FACTORIES.get(key)!;
         if (bounded(path, client, call) || (instanceDefaultsSet(path) && ctx.exempt('instance-defaults', call))) return;
-        ctx.report(call.callee, 'instanceNoTimeout', { client: client.label, why: client.why, fix: client.fix }, { unlessFact: client.coveredByFact ? { fact: client.coveredByFact, exemption: 'project-defaults' } : undefined });
+        ctx.report(call.callee, 'instanceNoTimeout', { client: client.label, why: client.why, fix: client.fix }, projectDefaults(client));
         return;
       }
       if (SUPERAGENT_KEYS.has(key)) {
@@ -91,7 +94,7 @@ export default defineRule({
       if (bounded(path, client, call)) return;
       if (client.laterSetters && timeoutSetLater(path, client.laterSetters) && ctx.exempt('timeout-set-later', call)) return;
       if (raced(path, call)) return;
-      ctx.report(call.callee, 'noTimeout', { client: client.label, why: client.why, fix: client.fix }, { unlessFact: client.coveredByFact ? { fact: client.coveredByFact, exemption: 'project-defaults' } : undefined });
+      ctx.report(call.callee, 'noTimeout', { client: client.label, why: client.why, fix: client.fix }, projectDefaults(client));
     };
     return {
       CallExpression: check,
