@@ -56,7 +56,7 @@ export interface Use {
 export interface Frames {
   readonly facts: FileFacts;
   readonly next: NextFileKind | null;
-  /** The startup folder (`bin`, `scripts`…) the file is in, if any. */
+  /** The startup folder (`loaders`, `bootstrap`…) the file is in, if any. */
   readonly startupDir: string | null;
   contextOf(path: NodePath): ExecutionContext;
   /** Identifier references to `binding` in this file, in source order. */
