@@ -4,7 +4,7 @@
 import type { Node } from '../syntax/ast.js';
 import { createHash } from 'node:crypto';
 import { CORE_RULES } from './core-rules.js';
-import { ContextAnalyzer, describeFunction, functionName } from '../analysis/execution-context.js';
+import { ContextAnalyzer, describeFunction, functionName } from '../analysis/execution-context/index.js';
 import { createFinding, type ExemptionUse, type Finding, type Severity } from './findings.js';
 import { roleFromImports, runsInBrowser } from '../analysis/file-role.js';
 import type { ScriptFile } from '../knowledge/script-files.js';

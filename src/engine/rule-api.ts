@@ -3,7 +3,7 @@
 // filesystem, `process` or chalk.
 import type { Node } from '../syntax/ast.js';
 import type { CallGraph } from '../project/call-graph.js';
-import type { ExecutionContext } from '../analysis/execution-context.js';
+import type { ExecutionContext } from '../analysis/execution-context/index.js';
 import type { BlockingCatalog } from '../analysis/blocking-catalog.js';
 import type { ScriptRole } from '../knowledge/script-files.js';
 import type { Ref } from '../analysis/resolve.js';

@@ -1,5 +1,5 @@
 // Knowledge table: where Node code runs while the process serves work.
-// Used by src/execution-context.ts; documented in ARCHITECTURE.md and in
+// Used by src/analysis/execution-context/ (one module per framework); documented in ARCHITECTURE.md and in
 // `loopguard explain blocking-call`.
 
 /** Route-registration methods of Express, Router, Koa-router, Fastify, Hono, Restify, Polka. */

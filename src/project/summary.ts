@@ -4,7 +4,7 @@
 // Built by engine visitors during the one traversal; plain data, so it can come
 // from a worker or a cache.
 import type { Node } from '../syntax/ast.js';
-import { describeFunction, functionName, type ContextAnalyzer, type ContextKind } from '../analysis/execution-context.js';
+import { describeFunction, functionName, type ContextAnalyzer, type ContextKind } from '../analysis/execution-context/index.js';
 import type { BlockingCatalog } from '../analysis/blocking-catalog.js';
 import { SYNC_CALLBACK_METHODS } from '../knowledge/frameworks.js';
 import { constantValue } from '../analysis/constants.js';

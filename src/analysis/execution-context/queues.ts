@@ -1,0 +1,31 @@
+// Job queues: BullMQ `new Worker('name', processor)`, Bull/Bee `queue.process('name', fn)`.
+import type { Node } from '../../syntax/ast.js';
+import type { NodePath } from '../../syntax/walk.js';
+import { PROCESS_QUEUES, QUEUE_RECEIVER_NAME, QUEUE_WORKERS } from '../../knowledge/frameworks.js';
+import { memberPropertyName, refKey, resolveExpression, staticString, unwrapExpression } from '../resolve.js';
+import type { ArgumentSignal } from './types.js';
+
+/** `new Worker('emails', processor)`. */
+export const queueWorkerProcessor: ArgumentSignal = (site) => {
+  if (!site.key || !site.isNew) return null;
+  const worker = QUEUE_WORKERS.get(`new ${site.key}()`);
+  if (!worker || site.index !== worker.processorIndex) return null;
+  const name = staticString(site.call.arguments[0]);
+  return site.use('hot', `inside the ${worker.label}${name ? ` \`${name}\`` : ''}`);
+};
+
+/** `queue.process('emails', fn)`: the processor is the last argument. */
+export const queueProcessor: ArgumentSignal = (site) => {
+  const args = site.call.arguments;
+  if (site.method !== 'process' || site.index !== args.length - 1 || !isProcessQueue(site.receiver!, site.callPath)) return null;
+  const name = staticString(args[0]);
+  return site.use('hot', `inside the queue processor${name ? ` \`${name}\`` : ''}`);
+};
+
+function isProcessQueue(receiver: Node, scope: NodePath): boolean {
+  const ref = resolveExpression(receiver, scope);
+  if (ref && ref.kind === 'call' && PROCESS_QUEUES.has(refKey(ref))) return true;
+  const r = unwrapExpression(receiver);
+  const name = r.type === 'Identifier' ? r.name : r.type === 'MemberExpression' ? memberPropertyName(r) : null;
+  return !!name && QUEUE_RECEIVER_NAME.test(name);
+}
