@@ -87,7 +87,10 @@ function eslintRun(eslintDir: string, corpus: string, repeat: number): Measure |
   try {
     return measure(process.execPath, [bin, '--config', config, '--no-warn-ignored', '--format', 'json', '-o', os.devNull, '.'], corpus, repeat);
   } catch (err) {
-    const reason = String((err as Error).message).split('\n').find((l) => l.startsWith('Error:') && !l.includes(' failed: ')) ?? 'it failed';
+    const reason =
+      String((err as Error).message)
+        .split('\n')
+        .find((l) => l.startsWith('Error:') && !l.includes(' failed: ')) ?? 'it failed';
     console.error(`ESLint skipped: ${reason.trim()}`);
     return null;
   }

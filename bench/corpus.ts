@@ -121,8 +121,7 @@ export function generateCorpus(dir: string, count: number, seed = 42): number {
     const pkg = `pkg${Math.floor(i / 500)}`;
     const sub = path.join(dir, pkg, 'src', kind);
     fs.mkdirSync(sub, { recursive: true });
-    const text =
-      kind === 'routes' ? route(r, i, ts) : kind === 'services' ? service(r, i, ts) : kind === 'utils' ? util(r, i, ts) : worker(r, i, ts);
+    const text = kind === 'routes' ? route(r, i, ts) : kind === 'services' ? service(r, i, ts) : kind === 'utils' ? util(r, i, ts) : worker(r, i, ts);
     fs.writeFileSync(path.join(sub, `${kind.slice(0, -1)}${i}.${ts ? 'ts' : 'js'}`), text + '\n');
   }
   return count;

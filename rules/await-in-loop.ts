@@ -16,14 +16,14 @@ export default defineRule({
   docs: {
     why:
       'A loop that awaits each item takes the sum of all the latencies: 200 items × 50 ms is 10 seconds. When the iterations do not depend on each ' +
-        'other they can overlap. Use a bounded concurrency (p-map with `concurrency`, or `Promise.all` over fixed-size chunks) rather than one unbounded ' +
-        '`Promise.all` over the whole collection, which can open thousands of sockets at once.',
+      'other they can overlap. Use a bounded concurrency (p-map with `concurrency`, or `Promise.all` over fixed-size chunks) rather than one unbounded ' +
+      '`Promise.all` over the whole collection, which can open thousands of sockets at once.',
     details: [
       'Reported at the first `await` directly inside a `for`, `for…of`, `for…in`, `while` or `do…while` body when the iterations are independent; ' +
         'awaits in nested functions belong to those functions.',
       'The help suggests bounded concurrency (`p-map` with `concurrency`, or `Promise.all` over fixed-size chunks), never one unbounded `Promise.all` ' +
         'over the whole collection.',
-      'An ESLint `no-await-in-loop` suppression on one of the loop\'s awaits is the team\'s judgement (`// eslint-disable-next-line no-await-in-loop`, ' +
+      "An ESLint `no-await-in-loop` suppression on one of the loop's awaits is the team's judgement (`// eslint-disable-next-line no-await-in-loop`, " +
         'a bare `// eslint-disable-next-line`, or `eslint-disable-line`).',
       'A `/* eslint-disable no-await-in-loop */` block counts when it is inside the loop before the await, directly above the loop, or in the file ' +
         'header (until a matching `eslint-enable`).',
@@ -53,8 +53,8 @@ export default defineRule({
     ],
     whenNotToUse:
       'When the order matters for a reason loopguard cannot see (a rate limit, an external sequence), keep the loop and add `// ' +
-        'loopguard-ignore-next-line await-in-loop -- <why>` (an existing `// eslint-disable-next-line no-await-in-loop` on the await is honoured as the ' +
-        'same judgement).',
+      'loopguard-ignore-next-line await-in-loop -- <why>` (an existing `// eslint-disable-next-line no-await-in-loop` on the await is honoured as the ' +
+      'same judgement).',
   },
   exemptions: {
     'script-file': 'tests, migrations, seeds (`seed*.ts`, `seeds.js`) and CI scripts (`ci/`, `.github/`) run once, outside a server',

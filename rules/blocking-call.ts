@@ -31,7 +31,7 @@ export default defineRule({
   docs: {
     why:
       'Node runs all JavaScript on one thread. While a synchronous file read, child process, key derivation or compression runs, no other request, timer or callback can make progress: ' +
-        'one slow call adds its full duration to every request in flight. The async forms run on the libuv thread pool or the OS and let the event loop keep serving.',
+      'one slow call adds its full duration to every request in flight. The async forms run on the libuv thread pool or the OS and let the event loop keep serving.',
     details: [
       'Calls are matched by what they resolve to, never by name: imports, `require`, destructuring, renaming, namespaces, const aliases, `fn.call(...)` and function references.',
       "Recognised forms include `import { readFileSync as rfs } from 'node:fs'`, `const { execSync } = require('child_process')`, " +
@@ -90,34 +90,36 @@ export default defineRule({
   exemptions: {
     'browser-code':
       "code that runs in a browser does not hold up a Node event loop (no rule reports in it): files with a `'use client'` directive or that import `react-dom`, Vue, Svelte, Angular, Solid, " +
-        'Preact, React Native, `next/navigation`, an editor view (`prosemirror-view`, `@codemirror/view`, `monaco-editor`) or React hooks (`useState`…); `*.client.*` files and the client half ' +
-        'of a split module (`put-file.ts` next to `put-file.server.ts`); files under `public/`, `frontend/` or `static/`; packages whose dependencies name a browser framework and no server ' +
-        'framework (`next` counts as a server framework only as a dependency: a component library lists it as a peer)',
+      'Preact, React Native, `next/navigation`, an editor view (`prosemirror-view`, `@codemirror/view`, `monaco-editor`) or React hooks (`useState`…); `*.client.*` files and the client half ' +
+      'of a split module (`put-file.ts` next to `put-file.server.ts`); files under `public/`, `frontend/` or `static/`; packages whose dependencies name a browser framework and no server ' +
+      'framework (`next` counts as a server framework only as a dependency: a component library lists it as a peer)',
     startup:
       'code that runs once, before the process serves work: module top level (top-level `await` included) and functions called only from there (`bootstrap()`, `main().catch(...)`, async ' +
-        'IIFEs); functions named like boot code (`main`, `bootstrap`, `start`, `startApp`, `init`, `setup`, `*Loader`, NestJS `onModuleInit`…) and everything under a `loaders/`, `bootstrap/` ' +
-        'or `startup/` folder; `listen` callbacks, Fastify plugin bodies, shutdown handlers (`SIGTERM`, `exit`, `uncaughtException`), one-shot timers and promise chains started at top level',
+      'IIFEs); functions named like boot code (`main`, `bootstrap`, `start`, `startApp`, `init`, `setup`, `*Loader`, NestJS `onModuleInit`…) and everything under a `loaders/`, `bootstrap/` ' +
+      'or `startup/` folder; `listen` callbacks, Fastify plugin bodies, shutdown handlers (`SIGTERM`, `exit`, `uncaughtException`), one-shot timers and promise chains started at top level',
     'script-code':
       'command-line and build code, config files, tests and migrations serve no concurrent work. Functions: bundler plugin hooks (`{ name, resolveId() {…} }`), functions that call ' +
-        '`process.exit()` or `process.chdir()`. Files with a `#!` shebang or that import a command-line or build library (`commander`, `yargs`, `inquirer`, `prompts`, `@clack/prompts`, `cac`, ' +
-        '`meow`, `@oclif/core`, `rollup`, `webpack`, `tsup`, `@babel/core`, `typedoc`, `unified`, `remark-*`, `rehype-*`…). Tests: any folder named `test`, `tests`, `__tests__`, `__mocks__`, ' +
-        '`spec`, `e2e`, `cypress`, `playwright`, `testing` or built on those names (`e2e-tests`, `test-utils`, `integration-tests`, `tests2`); `*.test.*`, `*.spec.*`, `*.e2e.*`, `*.stories.*` ' +
-        'and global setup/teardown files. Migrations and seeds: folders `migrations`, `migration`, `seeds`, `seed`, `seeders`, seed scripts by name (`seed.ts`, `seed-data.ts`, `seedUsers.js`). ' +
-        'Command-line and CI code: a top-level `bin/`, `scripts/`, `script/`, `tools/`, `ci/`, `.github/`, `.circleci/`, `.buildkite/`, `.gitlab/` of a package or of the working tree; any ' +
-        '`bin/`, `scripts/`, `*-scripts/` or `cli/` folder; packages named `create-*`, `*-cli`, `*-scripts`, `*-codemod`, `*-generator`. Configuration: `*.config.*`, `.*rc.js`, ' +
-        '`Gulpfile`/`Gruntfile`/`knexfile`, `webpack.*.js`. Examples run by hand: any `examples/` or `example/` folder. Folder names are looked for below the nearest `package.json` and below ' +
-        'the working directory (a `test/package.json` does not hide its `test/` folder)',
-    'worker-thread': 'a worker thread is where blocking work belongs, the main event loop keeps serving: files that use `parentPort`/`workerData`, the `!isMainThread` branch, `workerpool` workers',
+      '`process.exit()` or `process.chdir()`. Files with a `#!` shebang or that import a command-line or build library (`commander`, `yargs`, `inquirer`, `prompts`, `@clack/prompts`, `cac`, ' +
+      '`meow`, `@oclif/core`, `rollup`, `webpack`, `tsup`, `@babel/core`, `typedoc`, `unified`, `remark-*`, `rehype-*`…). Tests: any folder named `test`, `tests`, `__tests__`, `__mocks__`, ' +
+      '`spec`, `e2e`, `cypress`, `playwright`, `testing` or built on those names (`e2e-tests`, `test-utils`, `integration-tests`, `tests2`); `*.test.*`, `*.spec.*`, `*.e2e.*`, `*.stories.*` ' +
+      'and global setup/teardown files. Migrations and seeds: folders `migrations`, `migration`, `seeds`, `seed`, `seeders`, seed scripts by name (`seed.ts`, `seed-data.ts`, `seedUsers.js`). ' +
+      'Command-line and CI code: a top-level `bin/`, `scripts/`, `script/`, `tools/`, `ci/`, `.github/`, `.circleci/`, `.buildkite/`, `.gitlab/` of a package or of the working tree; any ' +
+      '`bin/`, `scripts/`, `*-scripts/` or `cli/` folder; packages named `create-*`, `*-cli`, `*-scripts`, `*-codemod`, `*-generator`. Configuration: `*.config.*`, `.*rc.js`, ' +
+      '`Gulpfile`/`Gruntfile`/`knexfile`, `webpack.*.js`. Examples run by hand: any `examples/` or `example/` folder. Folder names are looked for below the nearest `package.json` and below ' +
+      'the working directory (a `test/package.json` does not hide its `test/` folder)',
+    'worker-thread':
+      'a worker thread is where blocking work belongs, the main event loop keeps serving: files that use `parentPort`/`workerData`, the `!isMainThread` branch, `workerpool` workers',
     'small-size':
       '`crypto.randomBytes(n)` with `n` up to 1024 bytes takes microseconds: `n` a constant, or a parameter that every caller on the chain passes a small constant for, also scaled ' +
-        '(`randomBytes(length / 2)` with `length` 32)',
+      '(`randomBytes(length / 2)` with `length` 32)',
     'lazy-init':
       'one-time lazy initialisation (`if (!cache) cache = fs.readFileSync(…)`, `cache ??= …`, `if (cached) return cached`) blocks once, not per request; it counts through callbacks whose ' +
-        "awaited result is the memoised value (`if (signer) return signer; signer = await pick(kind).with('hsm', async () => createSigner()).build()`), never through timers or listeners",
+      "awaited result is the memoised value (`if (signer) return signer; signer = await pick(kind).with('hsm', async () => createSigner()).build()`), never through timers or listeners",
     'startup-callers':
       'an async function whose every caller in the project runs at startup, in a script, behind a lazy-initialisation guard or in a forked child process blocks only while the process boots; ' +
-        'helpers reached only from there are not reported either',
-    'forked-process': 'code that runs only in a forked child process (a `child_process.fork` target, or a file imported only by such files) does not block the serving process',
+      'helpers reached only from there are not reported either',
+    'forked-process':
+      'code that runs only in a forked child process (a `child_process.fork` target, or a file imported only by such files) does not block the serving process',
   },
   create(ctx) {
     if (ctx.file.runsInBrowser && ctx.exempt('browser-code', null)) return {};

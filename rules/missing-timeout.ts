@@ -20,15 +20,14 @@ export default defineRule({
   docs: {
     why:
       'A call with no deadline hangs for as long as the other side stalls: a worker, a request or a queue slot stays busy forever, and under load they ' +
-        'pile up until the process runs out of sockets or memory. Most Node clients have no overall deadline by default: axios `timeout: 0`, got, ' +
-        'superagent, `http.request`, `net.connect` and `child_process.exec` wait forever; `fetch` (undici) waits up to 300 s for headers and 300 s ' +
-        'between body chunks.',
+      'pile up until the process runs out of sockets or memory. Most Node clients have no overall deadline by default: axios `timeout: 0`, got, ' +
+      'superagent, `http.request`, `net.connect` and `child_process.exec` wait forever; `fetch` (undici) waits up to 300 s for headers and 300 s ' +
+      'between body chunks.',
     details: [
       'Reported at the call, with the exact option for that client, in all contexts: startup included (a boot that hangs is an outage).',
       'Global `fetch`, `node-fetch`: flagged without a `signal` in the init (node-fetch v2 `timeout` counts). Fix: `{ signal: AbortSignal.timeout(10_000) }`.',
       "Node's fetch (undici) waits up to 300 s for headers and 300 s between body chunks, with no overall deadline.",
-      '`undici` `request`, `fetch`: flagged without `signal`, `headersTimeout`/`bodyTimeout` or a `dispatcher`. Fix: `{ signal: ' +
-        'AbortSignal.timeout(10_000) }`.',
+      '`undici` `request`, `fetch`: flagged without `signal`, `headersTimeout`/`bodyTimeout` or a `dispatcher`. Fix: `{ signal: ' + 'AbortSignal.timeout(10_000) }`.',
       '`axios(...)`, `axios.get/post/put/patch/delete/head/options/…`, `axios.request`: flagged without `timeout` (or with `timeout: 0`), `signal` or ' +
         '`cancelToken`. Fix: `{ timeout: 10_000 }`.',
       '`axios.create(...)`: flagged with no timeout in its config; reported once at `create`, calls through the instance are not. Fix: `{ timeout: 10_000 }`.',
@@ -36,18 +35,20 @@ export default defineRule({
       '`superagent` chains: flagged without `.timeout(...)` in the chain. Fix: `.timeout({ response: 5_000, deadline: 30_000 })`.',
       '`http`/`https` `request`, `get`: flagged without a `timeout` or `signal` option. Fix: `signal`, or `timeout` and destroy on `timeout`.',
       '`net.connect`/`createConnection`, `tls.connect`: flagged without a `timeout` option. Fix: `{ timeout: 10_000 }` and destroy on `timeout`.',
-      '`child_process.exec`/`execFile` (also through `promisify`): flagged without `timeout` or `signal` (the default, 0, is none). Fix: `{ timeout: ' +
-        '30_000 }`.',
+      '`child_process.exec`/`execFile` (also through `promisify`): flagged without `timeout` or `signal` (the default, 0, is none). Fix: `{ timeout: ' + '30_000 }`.',
       'An init or options object built elsewhere in the same function counts when it can be seen (including `init.signal = …` assignments).',
       'Any `signal` counts (`AbortSignal.timeout`, `AbortSignal.any([...])`, a controller aborted by a timer).',
       'The table of clients is `src/knowledge/http-clients.ts`.',
     ],
     bad: ['export async function price(sku: string) {\n  const res = await fetch(`https://pricing.example.com/${sku}`);\n  return res.json();\n}\n'],
-    good: ['export async function price(sku: string) {\n  const res = await fetch(`https://pricing.example.com/${sku}`, { signal: AbortSignal.timeout(5_000) });\n  return res.json();\n}\n'],
-    whenNotToUse: 'For calls whose deadline is enforced in a way loopguard cannot see (a custom dispatcher or agent configured elsewhere), suppress the line with the reason.',
+    good: [
+      'export async function price(sku: string) {\n  const res = await fetch(`https://pricing.example.com/${sku}`, { signal: AbortSignal.timeout(5_000) });\n  return res.json();\n}\n',
+    ],
+    whenNotToUse:
+      'For calls whose deadline is enforced in a way loopguard cannot see (a custom dispatcher or agent configured elsewhere), suppress the line with the reason.',
   },
   exemptions: {
-    'script-file': 'tests, command-line and build scripts and config files run where someone (or a CI job\'s own timeout) can interrupt them',
+    'script-file': "tests, command-line and build scripts and config files run where someone (or a CI job's own timeout) can interrupt them",
     'browser-code': "in a browser Node's client defaults do not apply",
     'unseen-options': "options that cannot be seen (a parameter, a spread, a helper's result, a prepared Request) get the benefit of the doubt",
     'project-defaults': '`axios.defaults.timeout = …` set in any analyzed file gives every call through the default axios instance a deadline',

@@ -1,4 +1,15 @@
-import { awaitStep, betweenOf, dependence, isCheapAggregate, isCheapLocalCallee, methodReceivers, promiseAllFix, quoteCall, resultUnused, runBarrier } from '../src/analysis/index.js';
+import {
+  awaitStep,
+  betweenOf,
+  dependence,
+  isCheapAggregate,
+  isCheapLocalCallee,
+  methodReceivers,
+  promiseAllFix,
+  quoteCall,
+  resultUnused,
+  runBarrier,
+} from '../src/analysis/index.js';
 import { transactionParam, type AwaitStep, type Between, type CallShape } from '../src/analysis/index.js';
 import { ACQUISITION_NAMES } from '../src/knowledge/call-verbs.js';
 import { defineRule, type NodePath, type Node } from '../src/engine/rule-api.js';
@@ -37,8 +48,8 @@ export default defineRule({
   docs: {
     why:
       'Each `await` suspends the function until its promise settles. Two awaits in a row that do not depend on each other add their latencies: a ' +
-        'request that loads a user (40 ms) and then, independently, their orders (60 ms) takes 100 ms instead of 60. Starting both and awaiting them ' +
-        'together with `Promise.all` cuts the wait to the slower of the two.',
+      'request that loads a user (40 ms) and then, independently, their orders (60 ms) takes 100 ms instead of 60. Starting both and awaiting them ' +
+      'together with `Promise.all` cuts the wait to the slower of the two.',
     details: [
       'Reported at the later await of a run of two or more awaits in the same block, naming the earlier line, with a `Promise.all` destructuring fix for the pair or run.',
       'Independence is decided by data flow: the later awaited call reads nothing the earlier statements wrote (names declared or assigned from the ' +
@@ -67,20 +78,20 @@ export default defineRule({
     'browser-code': 'code that runs in a browser is not what the rule is about',
     'side-effect':
       'calls with side effects or guards, by name (`create`, `save`, `delete`, `send`, `commit`, `connect`, `consume`, `ensure…`, `validate…`, `getOrCreate…`, migrations, upgrades, backfills ' +
-        'and seeds; the full list is in `src/knowledge/call-verbs.ts`) or by SQL text (`INSERT …`, `UPDATE`, `BEGIN`…, also inside `.then` callbacks): run concurrently, they behave differently ' +
-        'when the first fails (write-then-read, delete-then-create, begin/commit/rollback)',
+      'and seeds; the full list is in `src/knowledge/call-verbs.ts`) or by SQL text (`INSERT …`, `UPDATE`, `BEGIN`…, also inside `.then` callbacks): run concurrently, they behave differently ' +
+      'when the first fails (write-then-read, delete-then-create, begin/commit/rollback)',
     pacing: '`sleep`, `delay` and `setTimeout` promises are there to make later work wait',
     'barrier-call': '`next()` in middleware and `once(emitter, …)` are points the code waits at on purpose',
     aggregate: '`Promise.all` and other aggregates already run their parts concurrently',
     'result-unused':
       'an await whose result is discarded (`await f(x);`) or declared and never read (`const _project = await projects.get(id); // validates it exists`, or a name never used) runs for its ' +
-        'effect or its throw: an existence guard',
+      'effect or its throw: an existence guard',
     'transaction-callback': 'statements inside a `transaction(async (tx) => …)` callback that use `tx` share one connection',
     'guard-between':
       "a check of the earlier result between the two (`authorize(user, 'read', doc)`, `assertOwner(doc)`, `validate…(result)`) must pass before the later call starts",
     'same-receiver':
       'calls on the same receiver or receiver object (`tx.insert` then `tx.update`, `client.query` twice, `lock.acquire` then work, `doc.loadInfo()` then `doc.sheets`) share one connection, ' +
-        'lock or page',
+      'lock or page',
     'same-argument': 'the same object handed to both calls may be changed by the first',
     'same-session':
       'calls given one request, transaction or session (`req`, `tx`, `session`…), also inside an options object or spread from a context (`{ ...ctx, limit }`), are ordered through it',

@@ -43,8 +43,8 @@ export default defineRule<Ids, Exemption>({
   docs: {
     why:
       '`await Promise.all(ids.map((id) => fetch(url(id))))` starts one request per id at the same moment. With 10,000 ids from a request body or a ' +
-        'directory listing that is 10,000 sockets or file descriptors (EMFILE), a flooded thread pool, or a downstream service overwhelmed. Peers ' +
-        'recommend exactly this pattern as the fix for awaiting in a loop; the fix that scales is bounded concurrency.',
+      'directory listing that is 10,000 sockets or file descriptors (EMFILE), a flooded thread pool, or a downstream service overwhelmed. Peers ' +
+      'recommend exactly this pattern as the fix for awaiting in a loop; the fix that scales is bounded concurrency.',
     details: [
       'Reported at the `Promise.*` call; the help shows `p-map` with a `concurrency`, or fixed-size batches.',
       'Flags `Promise.all`, `allSettled`, `any` and `race` over promises made per item of a collection the code does not bound, when the fan-out can ' +
@@ -81,7 +81,8 @@ export default defineRule<Ids, Exemption>({
       'Limiters: `async-sema` (`acquire`); `async-mutex` (`acquire`, `runExclusive`).',
       'Limiters: any `acquire`/`runExclusive`/`schedule`/`add`/`lock` call on an object named like a semaphore, mutex, lock, limiter, throttle, pool or queue.',
       'Limiters: a limiter kept on the instance (`this.limit(() => …)`).',
-      'The table of limiters is `src/knowledge/limiters.ts`.',    ],
+      'The table of limiters is `src/knowledge/limiters.ts`.',
+    ],
     bad: ['export async function loadAll(ids: string[]) {\n  return Promise.all(ids.map((id) => fetch(`https://api.example.com/items/${id}`)));\n}\n'],
     good: [
       "import pMap from 'p-map';\nexport async function loadAll(ids: string[]) {\n  return pMap(ids, (id) => fetch(`https://api.example.com/items/${id}`), { concurrency: 8 });\n}\n",
@@ -138,7 +139,11 @@ export default defineRule<Ids, Exemption>({
         const iteratee = call.arguments[1];
         const source = path.child(input, 'arguments', 0);
         if (!fanOutDanger(ctx, path, { source, perItem: iteratee ? path.child(iteratee, 'arguments', 1) : source })) return;
-        ctx.report(call.callee, 'unlimitedAsync', { mapper: key.replace('#', '.'), source: describe(input), fix: `${UNLIMITED_ASYNC.get(key)}(${describe(input)}, 8, …)` });
+        ctx.report(call.callee, 'unlimitedAsync', {
+          mapper: key.replace('#', '.'),
+          source: describe(input),
+          fix: `${UNLIMITED_ASYNC.get(key)}(${describe(input)}, 8, …)`,
+        });
         return;
       }
       // coll.forEach(async …) and a statement `coll.map(async …);`: promises dropped.
@@ -180,14 +185,8 @@ function reportFanOut(ctx: Ctx, aggPath: NodePath<CallNode>, aggregate: string, 
 const ORIGIN_LABELS: Record<string, string> = { input: ' (request input)', listing: ' (a directory listing)' };
 
 /**
- * Is this fan-out one that exhausts something? Work that takes a socket or a
- * process per item, whatever the collection; a file descriptor per item, over a
- * collection sized by the outside world (request input, a directory listing);
- * or, over request input, per-item work that does any I/O (a query, a service
- * call), unless it all runs in one transaction. Database calls over query
- * results, listings or ids the caller passes in queue in the driver's pool,
- * `stat`/`unlink` in the thread pool, and in-memory work exhausts nothing: not
- * reported.
+ * Does this fan-out exhaust something? A socket or process per item, whatever the collection; a file descriptor per item
+ * over a collection the outside world sizes; any I/O per item of request input, unless it runs in one transaction.
  */
 function fanOutDanger(ctx: Ctx, aggPath: NodePath, fan: FanOut): { work: string; origin: string } | null {
   const at = aggPath.node;

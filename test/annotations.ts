@@ -72,7 +72,7 @@ export function parseAnnotations(file: string, source: string, knownRuleIds: Rea
 
 function parseItems(file: string, line: number, kind: AnnotationKind, text: string, known: ReadonlySet<string>) {
   const body = text.split(/\s--\s/)[0]!;
-  if ((kind !== 'expect') && !/\s--\s\S/.test(text)) {
+  if (kind !== 'expect' && !/\s--\s\S/.test(text)) {
     throw new AnnotationError(`${file}:${line}: "${kind}:" needs a reason after " -- "`);
   }
   const items: { ruleId: string; substring: string | null; exemption: string | null }[] = [];

@@ -28,8 +28,6 @@ describe('blocking alternatives', () => {
     const out = await analyzeFixture('fixtures/rules/blocking-call/config-alternative-wording.js', ['blocking-call'], CONFIG);
     const chain = out.result.findings.filter((f) => f.message.includes('`loadTemplate()`'));
     expect(chain).toHaveLength(1);
-    expect(chain[0]!.help).toBe(
-      'Make the chain async (`await fs.promises.readFile(...)` in `loadTemplate`, awaited by its callers), or do this work once at startup',
-    );
+    expect(chain[0]!.help).toBe('Make the chain async (`await fs.promises.readFile(...)` in `loadTemplate`, awaited by its callers), or do this work once at startup');
   });
 });

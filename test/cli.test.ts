@@ -404,7 +404,7 @@ describe('workers and cache', () => {
     expect(() => JSON.parse(fs.readFileSync(cacheFile, 'utf8'))).not.toThrow();
     // A changed file is analyzed again.
     const page = path.join(dir, 'src', 'routes', 'pages.ts');
-    fs.writeFileSync(page, fs.readFileSync(page, 'utf8').replace("res.send(revision());", 'res.send("v1");'));
+    fs.writeFileSync(page, fs.readFileSync(page, 'utf8').replace('res.send(revision());', 'res.send("v1");'));
     const changed = JSON.parse(run(dir, ['--format', 'json']).stdout);
     expect(changed.findings.length).toBe(JSON.parse(cold.stdout).findings.length - 1);
     const fresh = copyProject();

@@ -76,6 +76,8 @@ describe('rule page rendering', () => {
 
   it('gives the README a sentence or two of why and a link', () => {
     const section = readmeRuleSections([meta]);
-    expect(section).toBe('### example-rule\n\nAn example.\n\nBecause. It matters.\n\nWhat it checks, what it leaves alone, examples: [docs/rules/example-rule.md](docs/rules/example-rule.md).\n');
+    expect(section).toBe(
+      '### example-rule\n\nAn example.\n\nBecause. It matters.\n\nWhat it checks, what it leaves alone, examples: [docs/rules/example-rule.md](docs/rules/example-rule.md).\n',
+    );
   });
 });

@@ -11,7 +11,14 @@ function findingsFor(ruleId: string, source: string) {
   const isEngine = ALL_RULE_METAS.find((m) => m.id === ruleId)!.category === 'engine';
   const settings = buildSettings(defaultConfig(ROOT), { onlyRules: isEngine ? undefined : [ruleId], reportUnusedIgnores: true });
   const res = analyzeSource({ file: 'src/example.ts', packagePath: 'src/example.ts', source, script: null }, settings, RULE_IDS);
-  const { kept } = suppress(res.file, res.findings.map((p) => p.finding), res.directives, res.directiveProblems, settings, RULE_IDS);
+  const { kept } = suppress(
+    res.file,
+    res.findings.map((p) => p.finding),
+    res.directives,
+    res.directiveProblems,
+    settings,
+    RULE_IDS,
+  );
   return kept.filter((f) => f.ruleId === ruleId);
 }
 

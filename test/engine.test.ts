@@ -25,7 +25,7 @@ describe('per-file findings', () => {
   const settings = buildSettings(defaultConfig(ROOT), {});
   const res = analyzeSource({ file: 'src/app.ts', packagePath: 'src/app.ts', source: SOURCE, script: null }, settings, RULE_IDS);
 
-  it('keep the project phase\'s conditions off the public Finding', () => {
+  it("keep the project phase's conditions off the public Finding", () => {
     const pending = res.findings;
     expect(pending.some((p) => p.unlessFact !== undefined)).toBe(true);
     expect(pending.some((p) => p.weakFrame !== undefined)).toBe(true);

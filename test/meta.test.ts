@@ -74,7 +74,8 @@ describe('script files', () => {
   it('classifies seed scripts and CI folders, and leaves look-alikes alone', async () => {
     const { classifyScriptFile } = await import('../src/knowledge/script-files.js');
     for (const f of ['seed.ts', 'prisma/seed-data.ts', 'db/seedUsers.js', 'data.seeds.ts']) expect(classifyScriptFile(f)?.role, f).toBe('migration');
-    for (const f of ['.github/actions/check/index.js', 'ci/check-engines.js', '.circleci/notify.ts', 'examples/create-document.ts', 'packages/api/examples/01-send.ts']) expect(classifyScriptFile(f)?.role, f).toBe('script');
+    for (const f of ['.github/actions/check/index.js', 'ci/check-engines.js', '.circleci/notify.ts', 'examples/create-document.ts', 'packages/api/examples/01-send.ts'])
+      expect(classifyScriptFile(f)?.role, f).toBe('script');
     for (const f of ['src/seedling.ts', 'src/services/seedless-status.ts', 'src/ci-status.ts', 'src/linkedin.ts']) expect(classifyScriptFile(f), f).toBeNull();
   });
 });

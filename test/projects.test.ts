@@ -26,7 +26,12 @@ describe.each(projects)('project %s', (name) => {
     const source = fs.readFileSync(path.join(dir, file), 'utf8');
     const { expectations } = parseAnnotations(file, source, RULE_IDS);
     const findings = result.findings.filter((f) => f.file === file);
-    const mismatches = compare(expectations, findings, RULE_IDS, (result.exemptions ?? []).filter((x) => x.file === file));
+    const mismatches = compare(
+      expectations,
+      findings,
+      RULE_IDS,
+      (result.exemptions ?? []).filter((x) => x.file === file),
+    );
     if (mismatches.length > 0) expect.fail('\n' + formatMismatches(`fixtures/projects/${name}/${file}`, mismatches));
   });
 });

@@ -10,8 +10,7 @@ export function busyWaitClock(loop: NodePath<any>): { name: string; at: Node } |
   const node = loop.node;
   const body = node.body;
   const bodyPath = loop.child(body, 'body');
-  const stmts: NodePath<any>[] =
-    body.type === 'BlockStatement' ? body.body.map((s: Node, i: number) => bodyPath.child(s, 'body', i)) : [bodyPath];
+  const stmts: NodePath<any>[] = body.type === 'BlockStatement' ? body.body.map((s: Node, i: number) => bodyPath.child(s, 'body', i)) : [bodyPath];
   const test = node.test;
   const isForever = !test || (test.type === 'BooleanLiteral' && test.value) || (test.type === 'NumericLiteral' && test.value === 1);
   const vars = clockVariables(stmts);

@@ -141,8 +141,7 @@ function simpleShape(callPath: NodePath): CallShape {
     receiver = text(callee.object);
     // A package namespace (`fs.promises`, `axios`) holds no state of ours; a project module (`./repo`) is a service.
     const recvRef = resolveExpression(callee.object, callPath);
-    const isPackage =
-      recvRef !== null && ((recvRef.kind === 'module' && !isProjectModule(recvRef.module)) || (recvRef.kind === 'global' && recvRef.path.length <= 2));
+    const isPackage = recvRef !== null && ((recvRef.kind === 'module' && !isProjectModule(recvRef.module)) || (recvRef.kind === 'global' && recvRef.path.length <= 2));
     if (!isPackage) resourceRoot = rootVar(callee.object, callPath);
   } else if (callee.type === 'Identifier') {
     name = callee.name;
@@ -181,7 +180,10 @@ function classify(call: any, name: string | null, key: string | null): CallKind 
     const sleeps =
       key === 'global#Promise' &&
       executor &&
-      someNode(executor, (n: any) => n.type === 'CallExpression' && n.callee.type === 'Identifier' && (n.callee.name === 'setTimeout' || n.callee.name === 'setImmediate'));
+      someNode(
+        executor,
+        (n: any) => n.type === 'CallExpression' && n.callee.type === 'Identifier' && (n.callee.name === 'setTimeout' || n.callee.name === 'setImmediate'),
+      );
     return sleeps ? 'sleep' : 'read';
   }
   if (!name) return 'read';
@@ -425,7 +427,8 @@ export function capturedState(callPath: NodePath): { shared: Set<VarKey>; memo: 
         // `memo.has(k)`, `memo.get(k)`: consulted; `memo.set(k, v)`: changed.
         if ((c.type === 'MemberExpression' || c.type === 'OptionalMemberExpression') && !c.computed && c.object.type === 'Identifier') {
           const k = lookup(p, c.object.name);
-          if (k && declaredOutside(k, fnPath) && functionLocal(k)) (MEMO_READ_METHODS.has(c.property.name) ? consulted : MEMO_WRITE_METHODS.has(c.property.name) ? mutated : null)?.add(k);
+          if (k && declaredOutside(k, fnPath) && functionLocal(k))
+            (MEMO_READ_METHODS.has(c.property.name) ? consulted : MEMO_WRITE_METHODS.has(c.property.name) ? mutated : null)?.add(k);
         }
       }
       // `if (!(k in memo))`, `memo[k] ??= …`, `memo[k] = v`
@@ -508,7 +511,8 @@ const BUILTIN_OBJECTS: ReadonlySet<string> = new Set(['Array', 'Object', 'JSON',
 export function isCheapAggregate(callPath: NodePath): boolean {
   const call = callPath.node as any;
   const callee = unwrapExpression(call.callee);
-  const name = callee.type === 'Identifier' ? callee.name : callee.type === 'MemberExpression' || callee.type === 'OptionalMemberExpression' ? memberPropertyName(callee) : null;
+  const name =
+    callee.type === 'Identifier' ? callee.name : callee.type === 'MemberExpression' || callee.type === 'OptionalMemberExpression' ? memberPropertyName(callee) : null;
   const ref = resolveExpression(callee, callPath);
   const key = ref ? refKey(ref) : null;
   if (!(name && AGGREGATE_NAME.test(name)) && !(key && AGGREGATE_CALLEES.has(key))) return false;

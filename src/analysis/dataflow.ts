@@ -76,7 +76,8 @@ function isLodash(b: Binding): boolean {
 }
 
 function requireSource(init: any): string | null {
-  if (init?.type === 'CallExpression' && init.callee.type === 'Identifier' && init.callee.name === 'require' && init.arguments[0]?.type === 'StringLiteral') return init.arguments[0].value;
+  if (init?.type === 'CallExpression' && init.callee.type === 'Identifier' && init.callee.name === 'require' && init.arguments[0]?.type === 'StringLiteral')
+    return init.arguments[0].value;
   return null;
 }
 
@@ -306,9 +307,12 @@ export function mergedInto(path: NodePath): VarKey[] {
     if (n.type === 'AssignmentExpression' && n.operator === '=' && n.left.type === 'Identifier') {
       const k = keyOf(p, n.left.name);
       const r = n.right;
-      const spreads = r.type === 'ObjectExpression' && r.properties.some((q: any) => q.type === 'SpreadElement' && q.argument.type === 'Identifier' && keyOf(p, q.argument.name) === k);
+      const spreads =
+        r.type === 'ObjectExpression' && r.properties.some((q: any) => q.type === 'SpreadElement' && q.argument.type === 'Identifier' && keyOf(p, q.argument.name) === k);
       const assigns =
-        (r.type === 'CallExpression' && mergeTarget(r, p)?.type === 'ObjectExpression' && r.arguments.slice(1).some((a: any) => a.type === 'Identifier' && keyOf(p, a.name) === k));
+        r.type === 'CallExpression' &&
+        mergeTarget(r, p)?.type === 'ObjectExpression' &&
+        r.arguments.slice(1).some((a: any) => a.type === 'Identifier' && keyOf(p, a.name) === k);
       if (spreads || assigns) out.push(k);
     }
     return undefined;

@@ -44,7 +44,13 @@ export function runsInBrowser(program: Node): boolean {
   if ((p.directives ?? []).some((d: any) => d.value.value === 'use client')) return true;
   for (const stmt of p.body) {
     // AMD modules (`define([...], function () {…})`) are loaded by browsers.
-    if (stmt.type === 'ExpressionStatement' && stmt.expression.type === 'CallExpression' && stmt.expression.callee.type === 'Identifier' && stmt.expression.callee.name === 'define') return true;
+    if (
+      stmt.type === 'ExpressionStatement' &&
+      stmt.expression.type === 'CallExpression' &&
+      stmt.expression.callee.type === 'Identifier' &&
+      stmt.expression.callee.name === 'define'
+    )
+      return true;
     if (stmt.type !== 'ImportDeclaration') continue;
     const mod = stmt.source.value as string;
     if (isBrowserModule(mod)) return true;

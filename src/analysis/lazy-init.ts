@@ -12,7 +12,8 @@ function guardedVar(test: any, at: NodePath, negated: boolean): VarKey | null {
   const t = unwrapExpression(test);
   if (t.type === 'UnaryExpression' && t.operator === '!') return guardedVar(t.argument, at, !negated);
   if (t.type === 'BinaryExpression' && ['==', '===', '!=', '!=='].includes(t.operator)) {
-    const other = t.right.type === 'NullLiteral' || (t.right.type === 'Identifier' && t.right.name === 'undefined') ? t.left : t.left.type === 'NullLiteral' ? t.right : null;
+    const other =
+      t.right.type === 'NullLiteral' || (t.right.type === 'Identifier' && t.right.name === 'undefined') ? t.left : t.left.type === 'NullLiteral' ? t.right : null;
     if (!other) return null;
     const eq = t.operator === '==' || t.operator === '===';
     return eq !== negated ? rootVar(other, at) : null;
@@ -31,7 +32,14 @@ function assigns(path: NodePath, v: VarKey): boolean {
     if (found) return false;
     const n = p.node as any;
     if (n.type === 'AssignmentExpression' && rootVar(n.left, p) === v) found = true;
-    if (n.type === 'CallExpression' && n.callee.type === 'MemberExpression' && !n.callee.computed && n.callee.property.name === 'set' && rootVar(n.callee.object, p) === v) found = true;
+    if (
+      n.type === 'CallExpression' &&
+      n.callee.type === 'MemberExpression' &&
+      !n.callee.computed &&
+      n.callee.property.name === 'set' &&
+      rootVar(n.callee.object, p) === v
+    )
+      found = true;
     return undefined;
   });
   return found;

@@ -8,13 +8,7 @@ import { calleeMutatesArgument, callShape, capturedState, isCheapLocalCallee, sh
 import { outlivesLoop } from './loop-dependence.js';
 import { DB_HANDLE_NAMES, firstWord, PREDICATE_WORDS, QUOTA_VERBS, READ_VERBS, WRITE_VERBS, words } from '../knowledge/call-verbs.js';
 import { REGISTRY_NAMES } from '../knowledge/limiters.js';
-import {
-  CONTAINER_CONSTRUCTORS,
-  ID_NAME,
-  NON_HANDLER_METHOD,
-  SHARED_OBJECT_NAME,
-  SINK_NAME,
-} from '../knowledge/loops.js';
+import { CONTAINER_CONSTRUCTORS, ID_NAME, NON_HANDLER_METHOD, SHARED_OBJECT_NAME, SINK_NAME } from '../knowledge/loops.js';
 import { CHUNK_COLLECTION_WORDS, CHUNK_WORDS } from '../knowledge/collections.js';
 import type { Node } from '../syntax/ast.js';
 import type { NodePath } from '../syntax/walk.js';
@@ -147,7 +141,8 @@ function callsLoopVariableField(callPath: NodePath, loopVars: Set<VarKey>): bool
 /** `sequelize.query('DROP …')`, `prisma.$transaction(…)`: a write through the app's imported database handle. */
 function throughDbHandle(callPath: NodePath): boolean {
   let n = (callPath.node as any).callee;
-  while (n && (n.type === 'MemberExpression' || n.type === 'OptionalMemberExpression' || n.type === 'CallExpression')) n = n.type === 'CallExpression' ? n.callee : n.object;
+  while (n && (n.type === 'MemberExpression' || n.type === 'OptionalMemberExpression' || n.type === 'CallExpression'))
+    n = n.type === 'CallExpression' ? n.callee : n.object;
   if (!n || n.type !== 'Identifier' || !DB_HANDLE_NAMES.test(n.name)) return false;
   const b = lookup(callPath, n.name);
   return b === null || b.kind === 'import' || (b.kind === 'const' && (b.init as any)?.type === 'CallExpression');
@@ -173,7 +168,11 @@ function isChunked(node: any): boolean {
  */
 function feedsSink(awaitPath: NodePath, loopPath: NodePath<any>): boolean {
   let p: NodePath = awaitPath;
-  while (p.parentPath && (p.parentPath.node.type === 'TSAsExpression' || p.parentPath.node.type === 'TSNonNullExpression' || p.parentPath.node.type === 'ParenthesizedExpression')) p = p.parentPath;
+  while (
+    p.parentPath &&
+    (p.parentPath.node.type === 'TSAsExpression' || p.parentPath.node.type === 'TSNonNullExpression' || p.parentPath.node.type === 'ParenthesizedExpression')
+  )
+    p = p.parentPath;
   const call = p.parentPath?.node as any;
   if (!call || (call.type !== 'CallExpression' && call.type !== 'OptionalCallExpression') || p.key !== 'arguments') return false;
   const callee = call.callee;

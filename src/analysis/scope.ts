@@ -4,19 +4,7 @@
 import type { Node } from '../syntax/ast.js';
 import type { NodePath } from '../syntax/walk.js';
 
-export type BindingKind =
-  | 'import'
-  | 'import-equals'
-  | 'var'
-  | 'let'
-  | 'const'
-  | 'using'
-  | 'function'
-  | 'class'
-  | 'param'
-  | 'catch'
-  | 'enum'
-  | 'namespace';
+export type BindingKind = 'import' | 'import-equals' | 'var' | 'let' | 'const' | 'using' | 'function' | 'class' | 'param' | 'catch' | 'enum' | 'namespace';
 
 /** One step from a destructured value to the bound name. */
 export type PatternStep = { prop: string } | { index: number } | { rest: true } | { unknown: true };
@@ -42,14 +30,7 @@ export interface Binding {
 type ScopeMap = Map<string, Binding>;
 const cache = new WeakMap<Node, ScopeMap>();
 
-const FUNCTION_TYPES = new Set([
-  'FunctionDeclaration',
-  'FunctionExpression',
-  'ArrowFunctionExpression',
-  'ObjectMethod',
-  'ClassMethod',
-  'ClassPrivateMethod',
-]);
+const FUNCTION_TYPES = new Set(['FunctionDeclaration', 'FunctionExpression', 'ArrowFunctionExpression', 'ObjectMethod', 'ClassMethod', 'ClassPrivateMethod']);
 
 function isScopeNode(node: Node): boolean {
   switch (node.type) {
@@ -138,9 +119,7 @@ function collectDeclarations(scopePath: NodePath): ScopeMap {
     default:
       if (FUNCTION_TYPES.has(node.type)) {
         for (const param of node.params ?? []) {
-          addPattern(param, [], (name, id, steps) =>
-            add({ name, kind: 'param', id, scopePath, declNode: node, init: null, steps }),
-          );
+          addPattern(param, [], (name, id, steps) => add({ name, kind: 'param', id, scopePath, declNode: node, init: null, steps }));
         }
         if (node.body && node.body.type === 'BlockStatement') hoistVars(node.body.body, scopePath, add);
         if (node.type === 'FunctionExpression' && node.id) {
@@ -216,12 +195,9 @@ function addStatements(body: any[], scopePath: NodePath, add: (b: Binding) => vo
 }
 
 function addVariableDeclaration(decl: any, scopePath: NodePath, add: (b: Binding) => void, loopHead = false): void {
-  const kind: BindingKind =
-    decl.kind === 'var' ? 'var' : decl.kind === 'let' ? 'let' : decl.kind === 'const' ? 'const' : 'using';
+  const kind: BindingKind = decl.kind === 'var' ? 'var' : decl.kind === 'let' ? 'let' : decl.kind === 'const' ? 'const' : 'using';
   for (const d of decl.declarations) {
-    addPattern(d.id, [], (name, id, steps) =>
-      add({ name, kind, id, scopePath, declNode: d, init: loopHead ? null : (d.init ?? null), steps }),
-    );
+    addPattern(d.id, [], (name, id, steps) => add({ name, kind, id, scopePath, declNode: d, init: loopHead ? null : (d.init ?? null), steps }));
   }
 }
 
@@ -268,11 +244,7 @@ function hoistVars(body: any[], scopePath: NodePath, add: (b: Binding) => void):
 }
 
 /** Calls `emit` for every identifier a binding pattern declares, with its destructuring steps. */
-export function addPattern(
-  pattern: any,
-  steps: PatternStep[],
-  emit: (name: string, id: Node, steps: PatternStep[]) => void,
-): void {
+export function addPattern(pattern: any, steps: PatternStep[], emit: (name: string, id: Node, steps: PatternStep[]) => void): void {
   const stack: [any, PatternStep[]][] = [[pattern, steps]];
   while (stack.length > 0) {
     const [p, st] = stack.pop()!;

@@ -14,11 +14,7 @@ export type Coverage = 'yes' | 'no' | 'unknown';
 /** A `timeout` of 0 or Infinity (or `undefined`) sets no deadline. */
 function noDeadline(value: any): boolean {
   const v = unwrapExpression(value);
-  return (
-    (v.type === 'NumericLiteral' && v.value === 0) ||
-    (v.type === 'Identifier' && (v.name === 'Infinity' || v.name === 'undefined')) ||
-    v.type === 'NullLiteral'
-  );
+  return (v.type === 'NumericLiteral' && v.value === 0) || (v.type === 'Identifier' && (v.name === 'Infinity' || v.name === 'undefined')) || v.type === 'NullLiteral';
 }
 
 export function optionsCover(argPath: NodePath | null, keys: readonly string[], depth = 0): Coverage {
@@ -197,7 +193,14 @@ export function callCoverage(path: NodePath<CallNode>, client: TimeoutClient): C
 /** `fetch(new URL('./font.ttf', import.meta.url))`: a bundled asset, not a network call. */
 export function isBundledAsset(arg: any): boolean {
   const a = arg && unwrapExpression(arg);
-  return !!a && a.type === 'NewExpression' && a.callee.type === 'Identifier' && a.callee.name === 'URL' && a.arguments[1]?.type === 'MemberExpression' && a.arguments[1].object.type === 'MetaProperty';
+  return (
+    !!a &&
+    a.type === 'NewExpression' &&
+    a.callee.type === 'Identifier' &&
+    a.callee.name === 'URL' &&
+    a.arguments[1]?.type === 'MemberExpression' &&
+    a.arguments[1].object.type === 'MetaProperty'
+  );
 }
 
 function notOptions(arg: any): boolean {

@@ -61,7 +61,12 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
     .addOption(new Option('--fail-on <level>', 'exit with code 1 on findings of at least this severity').choices(['error', 'warning', 'none']).default('error'))
     .option('--since <git-ref>', 'report only files changed since this ref, plus untracked ones (the whole project is still analyzed)')
     .option('--baseline [file]', `report only findings not in this baseline (default: ${DEFAULT_BASELINE} at the project root)`)
-    .addOption(new Option('--write-baseline [file]', `record the current findings as the baseline (default: ${DEFAULT_BASELINE} at the project root)`).conflicts(['since', 'baseline']))
+    .addOption(
+      new Option('--write-baseline [file]', `record the current findings as the baseline (default: ${DEFAULT_BASELINE} at the project root)`).conflicts([
+        'since',
+        'baseline',
+      ]),
+    )
     .option('--quiet', 'report errors only (warning-level rules do not run)')
     .option('--color', 'force colored output')
     .option('--no-color', 'disable colored output (NO_COLOR and FORCE_COLOR are honoured too)')
@@ -134,7 +139,10 @@ async function scan(paths: string[], flags: ScanFlags, io: CliIO): Promise<numbe
       cwd: io.cwd,
       paths,
       configPath: flags.config,
-      onlyRules: (flags.rule ?? []).flatMap((r) => r.split(',')).map((r) => r.trim()).filter(Boolean),
+      onlyRules: (flags.rule ?? [])
+        .flatMap((r) => r.split(','))
+        .map((r) => r.trim())
+        .filter(Boolean),
       noIgnore: !flags.ignore,
       reportUnusedIgnores: flags.reportUnusedIgnores,
       quiet: flags.quiet,
@@ -177,9 +185,7 @@ async function scan(paths: string[], flags: ScanFlags, io: CliIO): Promise<numbe
       return 2;
     }
     const { errorCount, warningCount, filesAnalyzed } = result.stats;
-    io.stderr.write(
-      `loopguard: ${errorCount} error(s), ${warningCount} warning(s) in ${filesAnalyzed} file(s); ${flags.format} report written to ${flags.outputFile}\n`,
-    );
+    io.stderr.write(`loopguard: ${errorCount} error(s), ${warningCount} warning(s) in ${filesAnalyzed} file(s); ${flags.format} report written to ${flags.outputFile}\n`);
   } else {
     io.stdout.write(text);
   }
@@ -204,11 +210,12 @@ function parseWorkers(value: string): number {
 
 /** node_modules/.cache/loopguard next to the nearest package.json (or in the working directory). */
 function defaultCacheDir(cwd: string): string {
-  for (let dir = cwd; ; ) {
+  for (let dir = cwd; ;) {
     if (fs.existsSync(path.join(dir, 'package.json')) || fs.existsSync(path.join(dir, 'node_modules'))) return path.join(dir, 'node_modules', '.cache', 'loopguard');
     const parent = path.dirname(dir);
     // Not a Node project (a pre-commit hook in another repository, say): never create node_modules there.
-    if (parent === dir) return path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'loopguard', createHash('sha256').update(cwd).digest('hex').slice(0, 12));
+    if (parent === dir)
+      return path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'loopguard', createHash('sha256').update(cwd).digest('hex').slice(0, 12));
     dir = parent;
   }
 }

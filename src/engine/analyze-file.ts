@@ -11,7 +11,15 @@ import type { ScriptFile } from '../knowledge/script-files.js';
 import { parseSource } from '../syntax/parse.js';
 import { resolveCallTarget, resolveExpression } from '../analysis/resolve.js';
 import { ENGINE_EXEMPTIONS, exemptionKey, formatMessage, type Knowledge, type RuleContext, type RuleModule } from './rule-api.js';
-import { applyDirectives, eslintSuppressions, parseDirectives, type CommentText, type Directive, type DirectiveProblem, type EslintSuppressions } from './suppressions.js';
+import {
+  applyDirectives,
+  eslintSuppressions,
+  parseDirectives,
+  type CommentText,
+  type Directive,
+  type DirectiveProblem,
+  type EslintSuppressions,
+} from './suppressions.js';
 import { SummaryBuilder, type FileSummary } from '../project/summary.js';
 import { isFunctionNode, mergeVisitors, NodePath, traverse, walkPaths, type Visitors } from '../syntax/walk.js';
 
@@ -117,9 +125,7 @@ export function analyzeSource(input: AnalyzeInput, settings: AnalyzeSettings, al
   const summaries = settings.summaries ? new SummaryBuilder(contexts, settings.knowledge.blocking, programPath, input.source) : null;
   const flagged = new Map<Finding, Node>();
   try {
-    const visitors: Visitors[] = settings.rules.map((active) =>
-      active.rule.create(makeContext(active, input, script, browser, contexts, settings, result, flagged)),
-    );
+    const visitors: Visitors[] = settings.rules.map((active) => active.rule.create(makeContext(active, input, script, browser, contexts, settings, result, flagged)));
     if (summaries) visitors.push(summaries.visitors());
     traverse(ast.program, mergeVisitors(visitors), programPath);
     if (summaries) result.summary = summaries.finish();
@@ -166,7 +172,17 @@ export function suppress(
   const pushCore = (id: string, spec: { message: string; help: string }, data: Record<string, string>, line: number, column: number) => {
     const severity = settings.coreSeverity.get(id);
     if (!severity) return;
-    kept.push({ ruleId: id, severity, message: formatMessage(spec.message, data), help: formatMessage(spec.help, data), file, line, column, endLine: line, endColumn: column });
+    kept.push({
+      ruleId: id,
+      severity,
+      message: formatMessage(spec.message, data),
+      help: formatMessage(spec.help, data),
+      file,
+      line,
+      column,
+      endLine: line,
+      endColumn: column,
+    });
   };
   for (const p of problems) pushCore('invalid-suppression', invalid.malformed!, { problem: p.message, fix: p.help }, p.line, p.column);
   for (const u of outcome.unknown) pushCore('invalid-suppression', invalid.unknownRule!, { ruleId: u.ruleId }, u.directive.line, u.directive.column);

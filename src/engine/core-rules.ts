@@ -16,17 +16,15 @@ export const parseError: RuleMeta<'syntax'> = {
     details: [
       "Reported with the parser's line, column and message; every other file is still analyzed.",
       'Files are parsed with `@babel/parser`: TypeScript syntax for `.ts`/`.tsx`/`.mts`/`.cts`, JSX for `.js`/`.jsx`/`.tsx`, legacy decorators everywhere.',
-      'Files are tried as ES modules first, as CommonJS scripts second, with the current decorators proposal next, and for JavaScript files with Flow ' +
-        'syntax last.',
+      'Files are tried as ES modules first, as CommonJS scripts second, with the current decorators proposal next, and for JavaScript files with Flow ' + 'syntax last.',
       'When none parses cleanly, the attempt that gets furthest is reported.',
-      'A test file that does not parse (test suites keep deliberately broken files) is skipped with a note, not reported; so is a file nested too ' +
-        'deeply to parse.',
+      'A test file that does not parse (test suites keep deliberately broken files) is skipped with a note, not reported; so is a file nested too ' + 'deeply to parse.',
     ],
     bad: ['const total = ;\n'],
     good: ['const total = 0;\n'],
     howToSuppress:
       'A file that does not parse is not checked, so `loopguard-ignore` comments in it are not applied. Fix the syntax, leave the file out with the ' +
-        '`ignore` config key (`"ignore": ["legacy/broken.js"]`), or turn the rule off: `{ "rules": { "parse-error": "off" } }`.',
+      '`ignore` config key (`"ignore": ["legacy/broken.js"]`), or turn the rule off: `{ "rules": { "parse-error": "off" } }`.',
   },
 };
 
@@ -52,7 +50,7 @@ export const invalidSuppression: RuleMeta<'unknownRule' | 'malformed'> = {
     good: ['// loopguard-ignore-next-line blocking-call -- read once per deploy\nconst x = 1;\n'],
     howToSuppress:
       'The finding is about a suppression comment itself, so no comment silences it: fix the rule id or the directive, or remove the comment. ' +
-        'To turn the check off: `{ "rules": { "invalid-suppression": "off" } }`.',
+      'To turn the check off: `{ "rules": { "invalid-suppression": "off" } }`.',
   },
 };
 
@@ -70,14 +68,13 @@ export const unusedSuppression: RuleMeta<'unused'> = {
       'Reported only when running with `--report-unused-ignores`.',
       'Each rule id of a directive counts on its own: `loopguard-ignore-line blocking-call, await-in-loop` where only `blocking-call` fired reports ' +
         '`await-in-loop` as unused.',
-      'A directive for a rule that did not run (turned off in the configuration, left out by `--rule`, or a warning rule under `--quiet`) is not ' +
-        'called unused.',
+      'A directive for a rule that did not run (turned off in the configuration, left out by `--rule`, or a warning rule under `--quiet`) is not ' + 'called unused.',
     ],
     bad: ['// loopguard-ignore-next-line blocking-call -- no longer needed\nconst x = 1;\n'],
     good: ['const x = 1;\n'],
     howToSuppress:
       'The finding is about a suppression comment itself, so no comment silences it: remove the comment (or the rule id from it), or run ' +
-        'without `--report-unused-ignores`. To turn the check off: `{ "rules": { "unused-suppression": "off" } }`.',
+      'without `--report-unused-ignores`. To turn the check off: `{ "rules": { "unused-suppression": "off" } }`.',
   },
 };
 

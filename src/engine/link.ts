@@ -49,7 +49,10 @@ export function linkProject(results: readonly { abs: string; res: FileResult }[]
       if (p.weakFrame !== undefined && startupOnly.has(CallGraph.key(abs, p.weakFrame)) && exempt(ENGINE_EXEMPTIONS.startupCallers)) return false;
       return true;
     });
-    out.kept.set(res.file, kept.map((p) => ({ ...p.finding })));
+    out.kept.set(
+      res.file,
+      kept.map((p) => ({ ...p.finding })),
+    );
   }
   if (!graph) return out;
   for (const active of settings.rules) {

@@ -57,7 +57,13 @@ export function parseDirectives(comments: readonly CommentText[]): { directives:
     const rest = c.text.slice(m[0].length);
     const sep = rest.search(/(^|\s)--(\s|$)/);
     const idsText = sep >= 0 ? rest.slice(0, sep) : rest;
-    const reason = sep >= 0 ? rest.slice(sep).replace(/^\s*--\s*/, '').trim() || null : null;
+    const reason =
+      sep >= 0
+        ? rest
+            .slice(sep)
+            .replace(/^\s*--\s*/, '')
+            .trim() || null
+        : null;
     const ruleIds = idsText
       .replace(/\*\/?\s*$/, '')
       .split(/[\s,]+/)
@@ -169,7 +175,10 @@ export function eslintSuppressions(text: string, peer: string): EslintSuppressio
     const body = isBlock ? raw.slice(2, -2) : raw.slice(2);
     const d = ESLINT_DIRECTIVE.exec(body.replace(/^\s*\*?/, ''));
     if (!d) continue;
-    const rules = d[2]!.split(/\s--\s|\s--$/)[0]!.split(/[\s,]+/).filter(Boolean);
+    const rules = d[2]!
+      .split(/\s--\s|\s--$/)[0]!
+      .split(/[\s,]+/)
+      .filter(Boolean);
     // `no-await-in-loop`, or a plugin's rule of that name (`plugin/no-await-in-loop`).
     if (rules.length > 0 && !rules.some((r) => r === peer || r.endsWith(`/${peer}`))) continue;
     const line = lineOf(m.index);

@@ -36,7 +36,18 @@ const FS_ALTERNATIVES: Record<string, string> = {
 };
 
 // Reads whose result rarely changes: loading once at startup is often the better fix.
-const FS_READS = new Set(['readFileSync', 'readdirSync', 'existsSync', 'statSync', 'lstatSync', 'accessSync', 'realpathSync', 'readlinkSync', 'readJsonSync', 'pathExistsSync']);
+const FS_READS = new Set([
+  'readFileSync',
+  'readdirSync',
+  'existsSync',
+  'statSync',
+  'lstatSync',
+  'accessSync',
+  'realpathSync',
+  'readlinkSync',
+  'readJsonSync',
+  'pathExistsSync',
+]);
 
 /** Advice that follows the alternative for reads whose result rarely changes (`…, or read it once at startup`). */
 export const READ_ONCE_ADVICE = 'read it once at startup';
@@ -44,7 +55,10 @@ export const READ_ONCE_ADVICE = 'read it once at startup';
 /** What to use instead of an fs `*Sync` function, and whether reading it once at startup is the better fix. */
 export function fsAlternative(module: string, name: string): { use: string; readOnce: boolean } {
   const base = name.replace(/Sync$/, '');
-  const use = module === 'fs-extra' ? `\`await fse.${base}(...)\`` : ((Object.hasOwn(FS_ALTERNATIVES, name) ? FS_ALTERNATIVES[name] : undefined) ?? `\`await fs.promises.${base}(...)\``);
+  const use =
+    module === 'fs-extra'
+      ? `\`await fse.${base}(...)\``
+      : ((Object.hasOwn(FS_ALTERNATIVES, name) ? FS_ALTERNATIVES[name] : undefined) ?? `\`await fs.promises.${base}(...)\``);
   return { use, readOnce: FS_READS.has(name) };
 }
 
@@ -158,4 +172,3 @@ export const BLOCKING_APIS: readonly BlockingApi[] = [
     alternative: `\`await ${module === 'fast-glob' ? 'fg' : module === 'globby' ? 'globby' : 'glob'}(...)\``,
   })),
 ];
-

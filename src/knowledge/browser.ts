@@ -8,7 +8,18 @@
 export const BROWSER_DIRS: ReadonlySet<string> = new Set(['public', 'frontend', 'static']);
 
 /** Dependencies of browser apps, and of servers (a package with one of the first and none of the second is a front end). */
-export const BROWSER_DEPENDENCIES: readonly string[] = ['react-dom', 'vue', 'svelte', '@angular/core', 'solid-js', 'preact', 'react-scripts', 'react-native', '@vitejs/plugin-react', 'jquery'];
+export const BROWSER_DEPENDENCIES: readonly string[] = [
+  'react-dom',
+  'vue',
+  'svelte',
+  '@angular/core',
+  'solid-js',
+  'preact',
+  'react-scripts',
+  'react-native',
+  '@vitejs/plugin-react',
+  'jquery',
+];
 export const SERVER_DEPENDENCIES: readonly string[] = [
   'express',
   'fastify',

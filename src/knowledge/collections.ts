@@ -7,7 +7,19 @@ import { REQUEST_ROOT_NAMES } from './frameworks.js';
 export const CONSTANT_NAME = /^[A-Z][A-Z0-9_]*$/;
 
 /** Array methods whose result is no longer than the array they are called on. */
-export const SAME_SIZE_METHODS: ReadonlySet<string> = new Set(['filter', 'map', 'sort', 'toSorted', 'reverse', 'toReversed', 'flat', 'fill', 'keys', 'values', 'entries']);
+export const SAME_SIZE_METHODS: ReadonlySet<string> = new Set([
+  'filter',
+  'map',
+  'sort',
+  'toSorted',
+  'reverse',
+  'toReversed',
+  'flat',
+  'fill',
+  'keys',
+  'values',
+  'entries',
+]);
 
 // Chunks and batches, one concept matched four ways: a helper's whole name (CHUNK_FUNCTIONS), the words of a
 // callee name (CHUNK_WORDS), the last word of a collection (CHUNK_COLLECTION_WORDS) and a callback parameter
@@ -25,9 +37,7 @@ export const CHUNK_PARAM_NAME = /^(chunk|batch|page|slice|group|window|part)(s?|
 /** Calls in a query chain that cap its rows: `.limit(50)`, `.take(n)`, `.first(10)`. */
 export const LIMIT_CALLS: ReadonlySet<string> = new Set(['limit', 'take', 'first', 'top', 'paginate']);
 /** Query options that cap its rows: `find({ limit: 50 })`, `{ take: n }`, `{ perPage }`. */
-export const LIMIT_OPTIONS: ReadonlySet<string> = new Set([
-  'limit', 'take', 'first', 'top', 'perPage', 'pageSize', 'per_page', 'page_size', 'max', 'maxResults', 'size',
-]);
+export const LIMIT_OPTIONS: ReadonlySet<string> = new Set(['limit', 'take', 'first', 'top', 'perPage', 'pageSize', 'per_page', 'page_size', 'max', 'maxResults', 'size']);
 
 /** Ranged reads by score (`zrangebyscore`, `getSortedSetRangeByScore`): `(key, min, max, 'LIMIT', offset, count)` or `(key, start, count, min, max)`. */
 export const BY_SCORE_RANGE = /byscore/i;
@@ -41,10 +51,10 @@ export const REQUEST_OBJECT_NAMES: ReadonlySet<string> = REQUEST_ROOT_NAMES;
 /** First words of calls that query a store: a result of theirs reads as "a query result". */
 export const QUERY_WORDS: ReadonlySet<string> = new Set(['find', 'query', 'select', 'search', 'count', 'aggregate', 'scan', 'where', 'all']);
 /** Receivers of data access: `db.users`, `prisma.order`, `this.repository`, `redis`. */
-export const DATA_ACCESS_RECEIVER = /(^|\.)(db|database|prisma|knex|sql|repo|repository|model|store|collection|table|redis|mongo|em|entityManager|manager|dao|client)s?$/i;
+export const DATA_ACCESS_RECEIVER =
+  /(^|\.)(db|database|prisma|knex|sql|repo|repository|model|store|collection|table|redis|mongo|em|entityManager|manager|dao|client)s?$/i;
 /** Class names of data access: `UserModel`, `OrderRepository`, `SessionStore`. */
 export const DATA_ACCESS_TYPE = /Model$|Repository$|Store$/;
-
 
 /** Constructors of in-memory collections: `seen.get(x)` on one of them does no I/O. */
 export const IN_MEMORY_COLLECTIONS: ReadonlySet<string> = new Set(['Map', 'Set', 'WeakMap', 'WeakSet']);

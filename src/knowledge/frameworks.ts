@@ -3,18 +3,7 @@
 // `loopguard explain blocking-call`.
 
 /** Route-registration methods of Express, Router, Koa-router, Fastify, Hono, Restify, Polka. */
-export const HTTP_METHODS: ReadonlySet<string> = new Set([
-  'get',
-  'post',
-  'put',
-  'patch',
-  'delete',
-  'del',
-  'options',
-  'head',
-  'all',
-  'search',
-]);
+export const HTTP_METHODS: ReadonlySet<string> = new Set(['get', 'post', 'put', 'patch', 'delete', 'del', 'options', 'head', 'all', 'search']);
 
 /**
  * Values that are an HTTP app/router/server instance, as resolved reference keys
@@ -56,12 +45,7 @@ export const APP_TYPE_NAMES: ReadonlyMap<string, string> = new Map([
 ]);
 
 /** `http.createServer(handler)` and friends: the callback is the request handler. */
-export const SERVER_FACTORIES: ReadonlySet<string> = new Set([
-  'http#createServer',
-  'https#createServer',
-  'http2#createServer',
-  'http2#createSecureServer',
-]);
+export const SERVER_FACTORIES: ReadonlySet<string> = new Set(['http#createServer', 'https#createServer', 'http2#createServer', 'http2#createSecureServer']);
 
 /** Timers: [resolved key, label, repeats]. A one-shot timer set at startup is still startup. */
 export const TIMERS: ReadonlyMap<string, { label: string; repeats: boolean }> = new Map([
@@ -78,14 +62,7 @@ export const TIMERS: ReadonlyMap<string, { label: string; repeats: boolean }> = 
 
 export const PROMISE_CALLBACK_METHODS: ReadonlySet<string> = new Set(['then', 'catch', 'finally']);
 
-export const EVENT_METHODS: ReadonlySet<string> = new Set([
-  'on',
-  'once',
-  'addListener',
-  'prependListener',
-  'prependOnceListener',
-  'addEventListener',
-]);
+export const EVENT_METHODS: ReadonlySet<string> = new Set(['on', 'once', 'addListener', 'prependListener', 'prependOnceListener', 'addEventListener']);
 
 /**
  * Events that fire at boot or shutdown, not while serving work. (SIGHUP and
@@ -165,18 +142,20 @@ export interface NestDecorator {
 }
 
 export const NEST_METHOD_DECORATORS: ReadonlyMap<string, NestDecorator> = new Map<string, NestDecorator>([
-  ...['Get', 'Post', 'Put', 'Delete', 'Patch', 'Options', 'Head', 'All', 'Search'].map(
-    (d): [string, NestDecorator] => [`@nestjs/common#${d}`, { kind: 'route', label: d.toUpperCase() }],
-  ),
+  ...['Get', 'Post', 'Put', 'Delete', 'Patch', 'Options', 'Head', 'All', 'Search'].map((d): [string, NestDecorator] => [
+    `@nestjs/common#${d}`,
+    { kind: 'route', label: d.toUpperCase() },
+  ]),
   ...['Cron', 'Interval', 'Timeout'].map((d): [string, NestDecorator] => [`@nestjs/schedule#${d}`, { kind: 'job', label: `@${d}` }]),
   ['@nestjs/event-emitter#OnEvent', { kind: 'handler', label: '@OnEvent handler' }],
   ['@nestjs/microservices#MessagePattern', { kind: 'handler', label: '@MessagePattern handler' }],
   ['@nestjs/microservices#EventPattern', { kind: 'handler', label: '@EventPattern handler' }],
   ['@nestjs/websockets#SubscribeMessage', { kind: 'handler', label: '@SubscribeMessage handler' }],
   ['@nestjs/bull#Process', { kind: 'handler', label: 'Bull processor' }],
-  ...['Query', 'Mutation', 'Subscription', 'ResolveField', 'ResolveProperty'].map(
-    (d): [string, NestDecorator] => [`@nestjs/graphql#${d}`, { kind: 'handler', label: `GraphQL @${d} resolver` }],
-  ),
+  ...['Query', 'Mutation', 'Subscription', 'ResolveField', 'ResolveProperty'].map((d): [string, NestDecorator] => [
+    `@nestjs/graphql#${d}`,
+    { kind: 'handler', label: `GraphQL @${d} resolver` },
+  ]),
 ]);
 
 /** NestJS interfaces whose method runs per request: `implements NestInterceptor` → `intercept`. */

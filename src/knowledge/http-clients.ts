@@ -18,8 +18,7 @@ export interface TimeoutClient {
   laterSetters?: readonly string[];
 }
 
-const FETCH_WHY =
-  "Node's fetch (undici) waits up to 300 s for response headers and 300 s between body chunks, with no overall deadline";
+const FETCH_WHY = "Node's fetch (undici) waits up to 300 s for response headers and 300 s between body chunks, with no overall deadline";
 
 const fetchClient = (label: string): TimeoutClient => ({
   label,
@@ -117,13 +116,12 @@ export const INSTANCE_FACTORIES: ReadonlyMap<string, TimeoutClient> = new Map([
 ]);
 
 /** superagent request starters: the chain must call `.timeout(...)`. */
-export const SUPERAGENT_KEYS: ReadonlySet<string> = new Set(
-  ['', 'get', 'post', 'put', 'patch', 'del', 'delete', 'head', 'options'].map((m) => `superagent#${m}`),
-);
+export const SUPERAGENT_KEYS: ReadonlySet<string> = new Set(['', 'get', 'post', 'put', 'patch', 'del', 'delete', 'head', 'options'].map((m) => `superagent#${m}`));
 
 /** Wrappers that race a promise against a timer: `pTimeout(p, { milliseconds })`, `withTimeout(p, ms)`. */
 export const TIMEOUT_WRAPPER = /(^|[^a-z])(timeout|deadline)|Timeout|Deadline/;
 /** Timer-like race partners: `Promise.race([call, sleep(5000)])`. */
 export const TIMER_CALL = /timeout|sleep|delay|timer|deadline|wait/i;
 /** Names that say an argument is a URL, a command, a port, a path or a callback, not an options object. */
-export const NOT_OPTIONS_NAME = /(url|uri|href|endpoint|link|address|host|hostname|port|path|cmd|command|file|script|bin|args|argv)$|^(cb|callback|done|next|fn|handler|listener|on[A-Z]\w*)$/i;
+export const NOT_OPTIONS_NAME =
+  /(url|uri|href|endpoint|link|address|host|hostname|port|path|cmd|command|file|script|bin|args|argv)$|^(cb|callback|done|next|fn|handler|listener|on[A-Z]\w*)$/i;

@@ -131,12 +131,7 @@ export const STARTUP_DIRS: ReadonlySet<string> = new Set(['loaders', 'bootstrap'
  * working directory; folder names are looked for in both, so a nested
  * `test/package.json` does not hide the `test/` folder.
  */
-export function classifyScriptFile(
-  packagePath: string,
-  treePath: string = packagePath,
-  packageName: string | null = null,
-  packageHasBin = false,
-): ScriptFile | null {
+export function classifyScriptFile(packagePath: string, treePath: string = packagePath, packageName: string | null = null, packageHasBin = false): ScriptFile | null {
   const pkg = packagePath.split('/');
   const tree = treePath.split('/').filter((s) => s !== '..' && s !== '.');
   const base = pkg[pkg.length - 1] ?? '';
@@ -146,7 +141,8 @@ export function classifyScriptFile(
   for (const dir of dirs) if (MIGRATION_DIRS.has(dir) || MIGRATION_NAME.test(dir)) return { role: 'migration', reason: `a migration or seed under ${dir}/` };
   if (MIGRATION_NAME.test(base) || TIMESTAMPED.test(base)) return { role: 'migration', reason: 'a migration or one-off script' };
   if (SEED_FILE.test(base.replace(/\.[^.]*$/, ''))) return { role: 'migration', reason: 'a seed script' };
-  for (const dir of dirs) if (BUILD_DIRS.has(dir)) return { role: 'script', reason: dir.startsWith('config') ? `configuration code under ${dir}/` : `build-tool code under ${dir}/` };
+  for (const dir of dirs)
+    if (BUILD_DIRS.has(dir)) return { role: 'script', reason: dir.startsWith('config') ? `configuration code under ${dir}/` : `build-tool code under ${dir}/` };
   if (packageHasBin) for (const dir of pkg.slice(0, -1)) if (COMMAND_DIRS.has(dir)) return { role: 'script', reason: `a command of a command-line package (${dir}/)` };
   for (const first of [pkg[0], tree[0]]) {
     if (first && first !== base && SCRIPT_ROOT_DIRS.has(first)) return { role: 'script', reason: `a script under ${first}/` };

@@ -62,13 +62,20 @@ export function readBaseline(abs: string, shown: string, cwd: string): BaselineE
     data = JSON.parse(fs.readFileSync(abs, 'utf8'));
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new UsageError(code === 'ENOENT' ? `baseline ${shown} not found (create it with --write-baseline)` : `baseline ${shown} is not valid JSON: ${(err as Error).message}`);
+    throw new UsageError(
+      code === 'ENOENT' ? `baseline ${shown} not found (create it with --write-baseline)` : `baseline ${shown} is not valid JSON: ${(err as Error).message}`,
+    );
   }
   if (!data || data.format !== FORMAT || !Array.isArray(data.findings)) throw new UsageError(`baseline ${shown} is not a loopguard baseline (format ${FORMAT})`);
   const dir = path.dirname(abs);
   return data.findings
     .filter((e: any) => e && typeof e.ruleId === 'string' && typeof e.file === 'string' && typeof e.fingerprint === 'string')
-    .map((e: BaselineEntry) => ({ ...e, file: rebase(e.file, dir, cwd), line: typeof e.line === 'number' ? e.line : 0, message: typeof e.message === 'string' ? e.message : '' }));
+    .map((e: BaselineEntry) => ({
+      ...e,
+      file: rebase(e.file, dir, cwd),
+      line: typeof e.line === 'number' ? e.line : 0,
+      message: typeof e.message === 'string' ? e.message : '',
+    }));
 }
 
 /** Split findings into new ones and ones the baseline holds; list baseline entries that no longer occur. */

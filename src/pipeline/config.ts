@@ -60,7 +60,7 @@ export function loadConfig(cwd: string, explicitPath?: string): ResolvedConfig {
     }
     return validateConfig(data, shown, path.dirname(abs));
   }
-  for (let dir = cwd; ; ) {
+  for (let dir = cwd; ;) {
     const file = path.join(dir, CONFIG_FILE);
     if (fs.existsSync(file)) return validateConfig(readJson(file, rel(cwd, file)), rel(cwd, file), dir);
     const pkg = path.join(dir, 'package.json');
@@ -127,7 +127,12 @@ export function validateConfig(raw: unknown, where: string, dir: string): Resolv
   const obj = raw as Record<string, unknown>;
   for (const key of Object.keys(obj)) {
     if (!Object.hasOwn(CONFIG_KEYS, key)) {
-      fail(key, `is not a config key. Known keys: ${Object.keys(CONFIG_KEYS).filter((k) => k !== '$schema').join(', ')}`);
+      fail(
+        key,
+        `is not a config key. Known keys: ${Object.keys(CONFIG_KEYS)
+          .filter((k) => k !== '$schema')
+          .join(', ')}`,
+      );
     }
   }
   if (Object.hasOwn(obj, 'rules')) {

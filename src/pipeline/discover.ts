@@ -167,7 +167,7 @@ function readIgnoreFile(file: string): Ignore | null {
 
 /** The nearest folder at or above `dir` that holds `.git` (a repository's working tree root), or null. */
 export function findGitRoot(dir: string): string | null {
-  for (let d = dir; ; ) {
+  for (let d = dir; ;) {
     if (fs.existsSync(path.join(d, '.git'))) return d;
     const parent = path.dirname(d);
     if (parent === d) return null;

@@ -108,7 +108,13 @@ export async function runLoopguard(options: RunOptions): Promise<RunOutput> {
         script = { role: 'script', reason: `a script (matches "scripts" in ${config.source ?? 'the config'})` };
       }
     }
-    const browser = pkg.browser || file.file.split('/').slice(0, -1).some((d) => BROWSER_DIRS.has(d)) || isClientVariant(file.abs, discovered);
+    const browser =
+      pkg.browser ||
+      file.file
+        .split('/')
+        .slice(0, -1)
+        .some((d) => BROWSER_DIRS.has(d)) ||
+      isClientVariant(file.abs, discovered);
     const input: AnalyzeInput = { file: file.file, packagePath, source: read.source, script, browser };
     const cacheKey = cache ? ResultCache.key(key, read.source, { file: file.file, packagePath, script, browser }) : '';
     const hit = cache?.get(file.file, cacheKey);
@@ -275,7 +281,7 @@ class PackageRoots {
     if (hit) return hit;
     const visited: string[] = [];
     let root: PackageRoot = { dir: this.fallback, name: null, hasBin: false, browser: false };
-    for (let d = dir; ; ) {
+    for (let d = dir; ;) {
       const cached = this.cache.get(d);
       if (cached) {
         root = cached;

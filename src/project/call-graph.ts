@@ -202,7 +202,7 @@ export class CallGraph {
   startupOnly(coldFiles: ReadonlySet<string> = new Set()): Set<string> {
     const result = new Set<string>();
     const weak = [...this.functions.values()].filter((g) => g.fn.context?.weak || this.callers.has(g.key));
-    for (let changed = true; changed; ) {
+    for (let changed = true; changed;) {
       changed = false;
       for (const g of weak) {
         if (result.has(g.key)) continue;
@@ -253,7 +253,7 @@ export class CallGraph {
         set.add(f.abs);
       }
     }
-    for (let changed = true; changed; ) {
+    for (let changed = true; changed;) {
       changed = false;
       for (const [file, from] of importers) {
         if (forked.has(file) || from.size === 0) continue;

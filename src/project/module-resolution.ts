@@ -204,9 +204,7 @@ function readTsconfig(file: string, depth: number): TsPaths | null {
   const opts = json.compilerOptions ?? {};
   const baseUrl = typeof opts.baseUrl === 'string' ? path.resolve(base, opts.baseUrl) : (inherited?.baseUrl ?? null);
   const paths: [string, string[]][] =
-    opts.paths && typeof opts.paths === 'object'
-      ? Object.entries(opts.paths).filter((e): e is [string, string[]] => Array.isArray(e[1]))
-      : (inherited?.paths ?? []);
+    opts.paths && typeof opts.paths === 'object' ? Object.entries(opts.paths).filter((e): e is [string, string[]] => Array.isArray(e[1])) : (inherited?.paths ?? []);
   const pathsBase = opts.paths ? base : (inherited?.base ?? base);
   if (paths.length === 0 && baseUrl === null) return inherited;
   return { base: pathsBase, paths, baseUrl };

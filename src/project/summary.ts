@@ -9,7 +9,17 @@ import type { BlockingCatalog } from '../analysis/blocking-catalog.js';
 import { SYNC_CALLBACK_METHODS } from '../knowledge/frameworks.js';
 import { constantValue } from '../analysis/constants.js';
 import { isLazyInit } from '../analysis/lazy-init.js';
-import { commonJsExportName, isCall, memberPropertyName, resolveBinding, resolveCallTarget, resolveExpression, staticString, unwrapExpression, type Ref } from '../analysis/resolve.js';
+import {
+  commonJsExportName,
+  isCall,
+  memberPropertyName,
+  resolveBinding,
+  resolveCallTarget,
+  resolveExpression,
+  staticString,
+  unwrapExpression,
+  type Ref,
+} from '../analysis/resolve.js';
 import { lookup, propertyKeyName, type Binding } from '../analysis/scope.js';
 import { classMethod, functionOfBinding, functionOfRef } from '../analysis/functions.js';
 import { isFunctionNode, walkPaths, type NodePath, type Visitors } from '../syntax/walk.js';
@@ -64,10 +74,7 @@ export interface FunctionSummary {
   enclosing?: string;
 }
 
-export type ExportTarget =
-  | { kind: 'local'; fn: string }
-  | { kind: 'reexport'; source: string; name: string }
-  | { kind: 'object'; members: Record<string, string> };
+export type ExportTarget = { kind: 'local'; fn: string } | { kind: 'reexport'; source: string; name: string } | { kind: 'object'; members: Record<string, string> };
 
 export interface FileSummary {
   functions: FunctionSummary[];
@@ -300,7 +307,13 @@ function scaledParam(node: any, at: NodePath, fnPath: NodePath): { index: number
   const direct = paramIndex(n, at, fnPath);
   if (direct !== null) return { index: direct, factor: 1 };
   const c = n.type === 'CallExpression' && n.arguments.length === 1 ? n.callee : null;
-  if (c?.type === 'MemberExpression' && c.object.type === 'Identifier' && c.object.name === 'Math' && !c.computed && ['ceil', 'floor', 'round', 'trunc'].includes(c.property.name)) {
+  if (
+    c?.type === 'MemberExpression' &&
+    c.object.type === 'Identifier' &&
+    c.object.name === 'Math' &&
+    !c.computed &&
+    ['ceil', 'floor', 'round', 'trunc'].includes(c.property.name)
+  ) {
     const inner = scaledParam(n.arguments[0], at, fnPath);
     // Rounding up adds at most one byte: negligible next to the threshold.
     return inner;
@@ -376,7 +389,13 @@ function classOf(expr: any, at: NodePath): ClassRef | null {
   }
   const r = resolveExpression(e, at);
   if (r?.kind === 'module') return { kind: 'module', source: r.module, path: [...r.path] };
-  if (r?.kind === 'binding' && r.path.length === 0 && (r.binding.kind === 'const' || r.binding.kind === 'let' || r.binding.kind === 'var') && r.binding.init && r.binding.steps.length === 0) {
+  if (
+    r?.kind === 'binding' &&
+    r.path.length === 0 &&
+    (r.binding.kind === 'const' || r.binding.kind === 'let' || r.binding.kind === 'var') &&
+    r.binding.init &&
+    r.binding.steps.length === 0
+  ) {
     const init = unwrapExpression(r.binding.init as any);
     if (init.type === 'ClassExpression') return { kind: 'local', node: init };
   }
@@ -441,8 +460,13 @@ function computeFieldClass(body: NodePath, field: string): ClassRef | null {
   walkPaths(body, (p) => {
     const n = p.node as any;
     if (p !== body && n.type === 'ClassBody') return false; // a nested class has its own fields
-    if (n.type === 'AssignmentExpression' && (n.left.type === 'MemberExpression' || n.left.type === 'OptionalMemberExpression') && n.left.object.type === 'ThisExpression') {
-      const k = n.left.property.type === 'PrivateName' ? `#${n.left.property.id.name}` : !n.left.computed && n.left.property.type === 'Identifier' ? n.left.property.name : null;
+    if (
+      n.type === 'AssignmentExpression' &&
+      (n.left.type === 'MemberExpression' || n.left.type === 'OptionalMemberExpression') &&
+      n.left.object.type === 'ThisExpression'
+    ) {
+      const k =
+        n.left.property.type === 'PrivateName' ? `#${n.left.property.id.name}` : !n.left.computed && n.left.property.type === 'Identifier' ? n.left.property.name : null;
       if (k === field) note(classOfNew(n.right, body));
     }
     return undefined;

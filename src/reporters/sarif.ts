@@ -82,20 +82,16 @@ export const sarif: Reporter = {
     const metas = [...ctx.rules.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     const index = new Map(metas.map((m, i) => [m.id, i]));
     const notifications: Sarif.Notification[] = [
-      ...res.skipped.map(
-        (s): Sarif.Notification => ({
-          level: 'note',
-          message: { text: `Skipped ${s.file}: ${s.reason}` },
-          locations: [{ physicalLocation: { artifactLocation: { uri: uri(s.file), uriBaseId: '%SRCROOT%' } } }],
-        }),
-      ),
-      ...res.errors.map(
-        (e): Sarif.Notification => ({
-          level: 'error',
-          message: { text: e.file ? `${e.file}: ${e.message}` : e.message },
-          ...(e.file ? { locations: [{ physicalLocation: { artifactLocation: { uri: uri(e.file), uriBaseId: '%SRCROOT%' } } }] } : {}),
-        }),
-      ),
+      ...res.skipped.map((s): Sarif.Notification => ({
+        level: 'note',
+        message: { text: `Skipped ${s.file}: ${s.reason}` },
+        locations: [{ physicalLocation: { artifactLocation: { uri: uri(s.file), uriBaseId: '%SRCROOT%' } } }],
+      })),
+      ...res.errors.map((e): Sarif.Notification => ({
+        level: 'error',
+        message: { text: e.file ? `${e.file}: ${e.message}` : e.message },
+        ...(e.file ? { locations: [{ physicalLocation: { artifactLocation: { uri: uri(e.file), uriBaseId: '%SRCROOT%' } } }] } : {}),
+      })),
     ];
     const log: Sarif.Log = {
       $schema: SARIF_SCHEMA,

@@ -46,7 +46,13 @@ function formatFinding(f: Finding, result: RunResult, c: InstanceType<typeof Cha
   }
   lines.push(`      ${c.cyan('help:')} ${f.help}`);
   const frame = codeFrame(f, result.excerpts[f.file], { gutter: (s) => c.dim(s), marker: (s) => c.red(s) });
-  if (frame) lines.push(frame.split('\n').map((l) => `    ${l}`).join('\n'));
+  if (frame)
+    lines.push(
+      frame
+        .split('\n')
+        .map((l) => `    ${l}`)
+        .join('\n'),
+    );
   return lines.join('\n');
 }
 

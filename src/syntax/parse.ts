@@ -58,8 +58,7 @@ export function parseSource(source: string, filename: string): ParseOutcome {
     allowUndeclaredExports: true,
   };
   const asModule = (): ParseOutcome => attempt(source, { ...base, sourceType: 'module' });
-  const asScript = (): ParseOutcome =>
-    attempt(source, { ...base, sourceType: 'script', allowReturnOutsideFunction: true, allowNewTargetOutsideFunction: true });
+  const asScript = (): ParseOutcome => attempt(source, { ...base, sourceType: 'script', allowReturnOutsideFunction: true, allowNewTargetOutsideFunction: true });
 
   const isTs = ext === '.ts' || ext === '.tsx' || ext === '.mts' || ext === '.cts';
   const first = ext === '.cjs' || ext === '.cts' ? asScript() : asModule();

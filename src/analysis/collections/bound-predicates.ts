@@ -147,8 +147,7 @@ export function guardedLength(at: NodePath, text: string): boolean {
     const n = p.node as any;
     if (n.type !== 'IfStatement' || (n.loc?.start.line ?? 0) > limitLine) return undefined;
     const t = unwrapExpression(n.test);
-    const exits = (s: any): boolean =>
-      s.type === 'ThrowStatement' || s.type === 'ReturnStatement' || (s.type === 'BlockStatement' && s.body.some(exits));
+    const exits = (s: any): boolean => s.type === 'ThrowStatement' || s.type === 'ReturnStatement' || (s.type === 'BlockStatement' && s.body.some(exits));
     if (t.type === 'BinaryExpression' && ['>', '>='].includes(t.operator) && exits(n.consequent)) {
       // Any limit counts: `if (files.length > maxItems) throw …`.
       const left = unwrapExpression(t.left);
@@ -158,4 +157,3 @@ export function guardedLength(at: NodePath, text: string): boolean {
   });
   return found;
 }
-

@@ -8,7 +8,10 @@ import { describe, isMember, memberName } from './names.js';
 
 /** A call, plain or optional: what the fan-out rule visits. */
 export type CallNode = Extract<Node, { type: 'CallExpression' | 'OptionalCallExpression' }>;
-type FunctionLike = Extract<Node, { type: 'FunctionDeclaration' | 'FunctionExpression' | 'ArrowFunctionExpression' | 'ObjectMethod' | 'ClassMethod' | 'ClassPrivateMethod' }>;
+type FunctionLike = Extract<
+  Node,
+  { type: 'FunctionDeclaration' | 'FunctionExpression' | 'ArrowFunctionExpression' | 'ObjectMethod' | 'ClassMethod' | 'ClassPrivateMethod' }
+>;
 
 /** Where the promises of an aggregate come from: a collection and the code run per item. */
 export interface FanOut {

@@ -22,7 +22,13 @@ export function isConstantNumber(node: any, scope: NodePath): boolean {
     return isConstantNumber(node.left, scope) && isConstantNumber(node.right, scope);
   }
   // Math.min(LIMIT, items.length) is at most LIMIT.
-  if (isCall(node) && node.callee.type === 'MemberExpression' && memberPropertyName(node.callee) === 'min' && node.callee.object.type === 'Identifier' && node.callee.object.name === 'Math') {
+  if (
+    isCall(node) &&
+    node.callee.type === 'MemberExpression' &&
+    memberPropertyName(node.callee) === 'min' &&
+    node.callee.object.type === 'Identifier' &&
+    node.callee.object.name === 'Math'
+  ) {
     return node.arguments.some((a: any) => isConstantNumber(a, scope));
   }
   return false;
@@ -69,7 +75,13 @@ function isOffsetFrom(end: any, start: any, scope: NodePath, depth = 0): boolean
   }
   if (end?.type !== 'BinaryExpression' || depth > 3) return false;
   // stop - 1, stop + 1 where stop = start + n
-  if ((end.operator === '-' || end.operator === '+') && isConstantNumber(end.right, scope) && !sameExpr(end.left, start) && isOffsetFrom(end.left, start, scope, depth + 1)) return true;
+  if (
+    (end.operator === '-' || end.operator === '+') &&
+    isConstantNumber(end.right, scope) &&
+    !sameExpr(end.left, start) &&
+    isOffsetFrom(end.left, start, scope, depth + 1)
+  )
+    return true;
   if (end.operator !== '+') return false;
   const plain = (x: any) => !isCall(unwrapExpression(x)) && !(isMember(unwrapExpression(x)) && memberPropertyName(unwrapExpression(x)) === 'length');
   return (sameExpr(end.left, start) && plain(end.right)) || (sameExpr(end.right, start) && plain(end.left));
@@ -87,7 +99,11 @@ function isPageWindow(a: any, b: any): boolean {
   const fb = factors(b);
   if (!fa || !fb) return false;
   const shifted = (x: any, page: any, op: '+' | '-') =>
-    x?.type === 'BinaryExpression' && x.operator === op && sameExpr(x.left, page) && unwrapExpression(x.right).type === 'NumericLiteral' && unwrapExpression(x.right).value === 1;
+    x?.type === 'BinaryExpression' &&
+    x.operator === op &&
+    sameExpr(x.left, page) &&
+    unwrapExpression(x.right).type === 'NumericLiteral' &&
+    unwrapExpression(x.right).value === 1;
   for (const [page, size] of [fb, [fb[1], fb[0]]] as [any, any][]) {
     // start = (page - 1) * size, end = page * size
     for (const [p, s] of [fa, [fa[1], fa[0]]] as [any, any][]) if (shifted(p, page, '-') && sameExpr(s, size)) return true;
@@ -120,7 +136,8 @@ export function rangeIsBounded(callPath: NodePath): boolean {
   const name = lastName(call.callee);
   if (!name || !RANGE_CALL.test(name)) return false;
   const args = call.arguments.map((a: any) => unwrapExpression(a));
-  const window = (start: any, stop: any) => !!start && !!stop && ((isConstantNumber(start, callPath) && isNonNegativeConstant(stop, callPath)) || isOffsetFrom(stop, start, callPath));
+  const window = (start: any, stop: any) =>
+    !!start && !!stop && ((isConstantNumber(start, callPath) && isNonNegativeConstant(stop, callPath)) || isOffsetFrom(stop, start, callPath));
   for (const a of args) {
     if (a.type !== 'ObjectExpression') continue;
     const prop = (k: string) => a.properties.find((p: any) => p.type === 'ObjectProperty' && propertyKeyName(p) === k)?.value;

@@ -107,7 +107,8 @@ export function collectionOrigin(sourcePath: NodePath, depth = 0, trace?: Origin
       if (isListingCall(callee)) return 'listing';
       // _.flatten(themes), _.uniq(ids): a utility over the collection it is given.
       const ref = resolveExpression(callee, sourcePath);
-      if (ref && ref.kind === 'module' && inMemoryModule(ref.module) && n.arguments[0]) return collectionOrigin(sourcePath.child(n.arguments[0], 'arguments', 0), depth + 1, trace);
+      if (ref && ref.kind === 'module' && inMemoryModule(ref.module) && n.arguments[0])
+        return collectionOrigin(sourcePath.child(n.arguments[0], 'arguments', 0), depth + 1, trace);
       const base =
         isMember(callee) && callee.object.type === 'Identifier' && (callee.object.name === 'Object' || callee.object.name === 'Array')
           ? n.arguments[0] && sourcePath.child(n.arguments[0], 'arguments', 0)
@@ -119,18 +120,25 @@ export function collectionOrigin(sourcePath: NodePath, depth = 0, trace?: Origin
     case 'ArrayExpression':
       // [...ids], [...a, ...b]: the strongest of the spread collections.
       return strongest(
-        n.elements.flatMap((el: any, i: number) => (el?.type === 'SpreadElement' ? [collectionOrigin(sourcePath.child(el, 'elements', i).child(el.argument, 'argument'), depth + 1, trace)] : [])),
+        n.elements.flatMap((el: any, i: number) =>
+          el?.type === 'SpreadElement' ? [collectionOrigin(sourcePath.child(el, 'elements', i).child(el.argument, 'argument'), depth + 1, trace)] : [],
+        ),
       );
     case 'NewExpression': {
       // new Set(ids)
       const ref = resolveExpression(n.callee, sourcePath);
       const key = ref ? refKey(ref) : null;
-      return (key === 'global#Set' || key === 'global#Map') && n.arguments[0] ? collectionOrigin(sourcePath.child(n.arguments[0], 'arguments', 0), depth + 1, trace) : 'unknown';
+      return (key === 'global#Set' || key === 'global#Map') && n.arguments[0]
+        ? collectionOrigin(sourcePath.child(n.arguments[0], 'arguments', 0), depth + 1, trace)
+        : 'unknown';
     }
     case 'LogicalExpression':
       return collectionOrigin(sourcePath.child(n.left, 'left'), depth + 1, trace);
     case 'ConditionalExpression':
-      return strongest([collectionOrigin(sourcePath.child(n.consequent, 'consequent'), depth + 1, trace), collectionOrigin(sourcePath.child(n.alternate, 'alternate'), depth + 1, trace)]);
+      return strongest([
+        collectionOrigin(sourcePath.child(n.consequent, 'consequent'), depth + 1, trace),
+        collectionOrigin(sourcePath.child(n.alternate, 'alternate'), depth + 1, trace),
+      ]);
     default:
       return 'unknown';
   }
@@ -153,7 +161,14 @@ function resultOrigin(argPath: NodePath, depth: number, trace?: OriginTrace): Or
   if (same) return collectionOrigin(same, depth + 1, trace);
   if (isListingCall(callee)) return 'listing';
   // await req.json(), await request.formData(), await c.req.json(): the request body.
-  if (isMember(callee) && (name === 'json' || name === 'formData') && describe(callee.object).split('.').every((seg) => REQUEST_OBJECT_NAMES.has(seg))) return 'input';
+  if (
+    isMember(callee) &&
+    (name === 'json' || name === 'formData') &&
+    describe(callee.object)
+      .split('.')
+      .every((seg) => REQUEST_OBJECT_NAMES.has(seg))
+  )
+    return 'input';
   // A helper of this file: what it returns (a listing stays a listing, a literal is no query).
   const fn = depth < HELPER_DEPTH ? localFunction(argPath) : null;
   if (fn) {
@@ -186,11 +201,9 @@ export function describeQueryOrigin(trace: OriginTrace): string {
   const callee = unwrapExpression(call.callee);
   const name = lastName(callee);
   const receiver = isMember(callee) ? describe(callee.object) : '';
-  const dataAccess =
-    (!!name && QUERY_WORDS.has(firstWord(name))) || DATA_ACCESS_RECEIVER.test(receiver) || DATA_ACCESS_TYPE.test(receiver);
+  const dataAccess = (!!name && QUERY_WORDS.has(firstWord(name))) || DATA_ACCESS_RECEIVER.test(receiver) || DATA_ACCESS_TYPE.test(receiver);
   return dataAccess ? 'a query result' : `the result of \`${describe(callee)}(…)\``;
 }
-
 
 // What the per-item work does.
 

@@ -97,7 +97,11 @@ function callDoesIO(callPath: NodePath, depth: number): boolean {
   const name = lastName(callee);
   if (isMember(callee) && name) {
     // `re.test(s)`, `names.map(fn)`; a module's own `filter(…)` (`privileges.filter('read', ids)`) may query.
-    if (IN_MEMORY_METHODS.has(name) && (!ARRAY_CALLBACK_METHODS.has(name) || isFunctionNode(unwrapExpression(call.arguments[0] ?? {})) || !isModuleRef(callee.object, callPath))) return false;
+    if (
+      IN_MEMORY_METHODS.has(name) &&
+      (!ARRAY_CALLBACK_METHODS.has(name) || isFunctionNode(unwrapExpression(call.arguments[0] ?? {})) || !isModuleRef(callee.object, callPath))
+    )
+      return false;
     if (COLLECTION_METHODS.has(name) && isInMemoryCollection(callee.object, callPath)) return false;
   }
   const fn = localFunction(callPath);

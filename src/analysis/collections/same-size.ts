@@ -48,7 +48,8 @@ function multiGetKeys(callPath: NodePath): NodePath | null {
         const value = unwrapExpression(p.value);
         if (value.type === 'ObjectExpression') {
           const inProp = value.properties.find(
-            (q: any) => q.type === 'ObjectProperty' && (['in', '$in'].includes(propertyKeyName(q) ?? '') || (q.computed && isMember(q.key) && memberPropertyName(q.key) === 'in')),
+            (q: any) =>
+              q.type === 'ObjectProperty' && (['in', '$in'].includes(propertyKeyName(q) ?? '') || (q.computed && isMember(q.key) && memberPropertyName(q.key) === 'in')),
           );
           if (inProp) return callPath.child(inProp.value, 'arguments', i);
         } else if (whereProp && isKeyArray(value)) {

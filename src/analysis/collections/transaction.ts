@@ -40,7 +40,9 @@ function carriesTransaction(node: any, at: NodePath, depth: number): boolean {
     case 'OptionalMemberExpression':
       return TRANSACTION_HANDLE_NAMES.has(memberName(n) ?? '');
     case 'ObjectExpression':
-      return n.properties.some((p: any) => p.type === 'ObjectProperty' && (TRANSACTION_HANDLE_NAMES.has(propertyKeyName(p) ?? '') || carriesTransaction(p.value, at, depth + 1)));
+      return n.properties.some(
+        (p: any) => p.type === 'ObjectProperty' && (TRANSACTION_HANDLE_NAMES.has(propertyKeyName(p) ?? '') || carriesTransaction(p.value, at, depth + 1)),
+      );
     case 'CallExpression':
     case 'OptionalCallExpression':
       // createContext({ user, transaction })

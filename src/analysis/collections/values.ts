@@ -9,7 +9,14 @@ import { describe, isMember, memberName } from './names.js';
 
 /** Statements whose parts may not run: an assignment inside one does not always replace an earlier one. */
 const BRANCHING: ReadonlySet<string> = new Set([
-  'ConditionalExpression', 'LogicalExpression', 'IfStatement', 'CatchClause', 'ForStatement', 'ForInStatement', 'ForOfStatement', 'WhileStatement',
+  'ConditionalExpression',
+  'LogicalExpression',
+  'IfStatement',
+  'CatchClause',
+  'ForStatement',
+  'ForInStatement',
+  'ForOfStatement',
+  'WhileStatement',
   'DoWhileStatement',
 ]);
 
