@@ -47,14 +47,8 @@ export default defineRule({
       "Catalog: `sync-request`, `deasync`, `execa`'s sync forms, `glob` / `fast-glob` / `tinyglobby` / `globby` sync forms.",
       'Catalog: busy-wait loops spinning on `Date.now()`, `performance.now()`, `process.hrtime()` or `new Date()` with an empty or trivial body.',
       'Catalog: your own entries from the `blocking` config key.',
-      'Reported only in hot code, where the process is serving work. Hot: async functions and methods.',
-      'Hot: Express/Router, Koa, Fastify (routes, route options, request hooks), Hono, hapi, Restify and `http.createServer` handlers and middleware, ' +
-        "`server.on('request')`, and any `(req, res)` handler.",
-      'Hot: NestJS controller methods (`@Get()`, `@Post()`…), `@Cron`/`@Interval`/`@Timeout` jobs, interceptors, guards, `@OnEvent`, message and GraphQL handlers.',
-      'Hot: Next.js route handlers (`export function GET` in `app/**/route.ts`), `pages/api` routes, `getServerSideProps` and middleware.',
-      'Hot: AWS Lambda `handler` exports; BullMQ `Worker` and Bull `queue.process` processors.',
-      'Hot: WebSocket, socket.io, stream and EventEmitter `.on(...)` listeners.',
-      'Hot: `setInterval`, `setTimeout`, `setImmediate`, `process.nextTick` and promise `.then/.catch/.finally` callbacks.',
+      'Reported only in hot code, where the process is serving work: async functions, request handlers and middleware, framework handlers, queue processors, ' +
+        'listeners, timers and promise callbacks (the full list: docs/where-code-runs.md).',
       "A synchronous helper called from a handler is not reported inside itself (its context is its callers'): the call to it from hot code is " +
         'reported, once, at that call, with the shortest chain of calls down to the blocking API.',
       'Through calls and across files: every function is summarised (its blocking calls, the functions it calls, whether it is async) and the summaries are linked across files.',
@@ -88,27 +82,11 @@ export default defineRule({
       'Blocking calls are fine in CLI tools and build scripts, which loopguard skips (`script-code`): declare other script locations with the `scripts` config key instead of turning the rule off.',
   },
   exemptions: {
-    'browser-code':
-      "code that runs in a browser does not hold up a Node event loop (no rule reports in it): files with a `'use client'` directive or that import `react-dom`, Vue, Svelte, Angular, Solid, " +
-      'Preact, React Native, `next/navigation`, an editor view (`prosemirror-view`, `@codemirror/view`, `monaco-editor`) or React hooks (`useState`…); `*.client.*` files and the client half ' +
-      'of a split module (`put-file.ts` next to `put-file.server.ts`); files under `public/`, `frontend/` or `static/`; packages whose dependencies name a browser framework and no server ' +
-      'framework (`next` counts as a server framework only as a dependency: a component library lists it as a peer)',
-    startup:
-      'code that runs once, before the process serves work: module top level (top-level `await` included) and functions called only from there (`bootstrap()`, `main().catch(...)`, async ' +
-      'IIFEs); functions named like boot code (`main`, `bootstrap`, `start`, `startApp`, `init`, `setup`, `*Loader`, NestJS `onModuleInit`…) and everything under a `loaders/`, `bootstrap/` ' +
-      'or `startup/` folder; `listen` callbacks, Fastify plugin bodies, shutdown handlers (`SIGTERM`, `exit`, `uncaughtException`), one-shot timers and promise chains started at top level',
+    'browser-code': 'code that runs in a browser does not hold up a Node event loop (what counts: docs/where-code-runs.md#browser-code)',
+    startup: 'code that runs once, before the process serves work: top level, boot functions, `listen` callbacks… (docs/where-code-runs.md#startup)',
     'script-code':
-      'command-line and build code, config files, tests and migrations serve no concurrent work. Functions: bundler plugin hooks (`{ name, resolveId() {…} }`), functions that call ' +
-      '`process.exit()` or `process.chdir()`. Files with a `#!` shebang or that import a command-line or build library (`commander`, `yargs`, `inquirer`, `prompts`, `@clack/prompts`, `cac`, ' +
-      '`meow`, `@oclif/core`, `rollup`, `webpack`, `tsup`, `@babel/core`, `typedoc`, `unified`, `remark-*`, `rehype-*`…). Tests: any folder named `test`, `tests`, `__tests__`, `__mocks__`, ' +
-      '`spec`, `e2e`, `cypress`, `playwright`, `testing` or built on those names (`e2e-tests`, `test-utils`, `integration-tests`, `tests2`); `*.test.*`, `*.spec.*`, `*.e2e.*`, `*.stories.*` ' +
-      'and global setup/teardown files. Migrations and seeds: folders `migrations`, `migration`, `seeds`, `seed`, `seeders`, seed scripts by name (`seed.ts`, `seed-data.ts`, `seedUsers.js`). ' +
-      'Command-line and CI code: a top-level `bin/`, `scripts/`, `script/`, `tools/`, `ci/`, `.github/`, `.circleci/`, `.buildkite/`, `.gitlab/` of a package or of the working tree; any ' +
-      '`bin/`, `scripts/`, `*-scripts/` or `cli/` folder; packages named `create-*`, `*-cli`, `*-scripts`, `*-codemod`, `*-generator`. Configuration: `*.config.*`, `.*rc.js`, ' +
-      '`Gulpfile`/`Gruntfile`/`knexfile`, `webpack.*.js`. Examples run by hand: any `examples/` or `example/` folder. Folder names are looked for below the nearest `package.json` and below ' +
-      'the working directory (a `test/package.json` does not hide its `test/` folder)',
-    'worker-thread':
-      'a worker thread is where blocking work belongs, the main event loop keeps serving: files that use `parentPort`/`workerData`, the `!isMainThread` branch, `workerpool` workers',
+      'command-line and build code, config files, tests and migrations serve no concurrent work (docs/where-code-runs.md#scripts-tests-migrations-and-configuration)',
+    'worker-thread': 'a worker thread is where blocking work belongs: `parentPort`/`workerData`, the `!isMainThread` branch, `workerpool` workers',
     'small-size':
       '`crypto.randomBytes(n)` with `n` up to 1024 bytes takes microseconds: `n` a constant, or a parameter that every caller on the chain passes a small constant for, also scaled ' +
       '(`randomBytes(length / 2)` with `length` 32)',
