@@ -47,7 +47,7 @@ export interface AnalyzeSettings {
   /** Severity of each engine diagnostic (parse-error…), absent when off. */
   coreSeverity: ReadonlyMap<string, Severity>;
   reportUnusedIgnores: boolean;
-  /** Build call-graph summaries (some active rule links). */
+  /** Build the summaries of the project model (call graph, browser-only and forked-only files). */
   summaries: boolean;
   /** Named exemptions switched off (`rule[id]`), and whether to record where exemptions apply. */
   exemptions: { disabled: ReadonlySet<string>; trace: boolean };
@@ -80,6 +80,8 @@ export interface FileResult {
   summary?: FileSummary;
   /** Where named exemptions applied (when settings trace them). */
   exemptions?: ExemptionUse[];
+  /** The file runs in a browser (by its package, folder, name or its own imports): the seed of browser-only code. */
+  browser?: boolean;
 }
 
 export function analyzeSource(input: AnalyzeInput, settings: AnalyzeSettings, allRuleIds: ReadonlySet<string>): FileResult {
@@ -120,6 +122,7 @@ export function analyzeSource(input: AnalyzeInput, settings: AnalyzeSettings, al
     input.script ?? (input.source.startsWith('#!') ? { role: 'script', reason: 'a script with a shebang (#!)' } : roleFromImports(ast.program));
   const programPath = new NodePath(ast.program, null, 'program', null);
   const browser = !!input.browser || runsInBrowser(ast.program);
+  if (browser) result.browser = true;
   const contexts = new ContextAnalyzer({ packagePath: input.packagePath, script }, programPath);
 
   const summaries = settings.summaries ? new SummaryBuilder(contexts, settings.knowledge.blocking, programPath, input.source) : null;

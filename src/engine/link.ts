@@ -4,7 +4,7 @@ import { CallGraph } from '../project/call-graph.js';
 import { ModuleResolver, type WorkspacePackage } from '../project/module-resolution.js';
 import { exemptionGate, fingerprint, type AnalyzeSettings, type FileResult } from './analyze-file.js';
 import { createFinding, type ExemptionUse, type Finding } from './findings.js';
-import { ENGINE_EXEMPTIONS, formatMessage } from './rule-api.js';
+import { BROWSER_EXEMPTION, ENGINE_EXEMPTIONS, formatMessage, type RuleModule } from './rule-api.js';
 
 export interface Linked {
   /** Per-file findings that stand, per file (every analyzed file has an entry). */
@@ -28,13 +28,19 @@ export function linkProject(results: readonly { abs: string; res: FileResult }[]
   const out: Linked = { kept: new Map(), linked: new Map(), exemptions: [] };
   let startupOnly = new Set<string>();
   let forked = new Set<string>();
+  let browserOnly = new Set<string>();
   let graph: CallGraph | null = null;
   if (settings.summaries) {
     const files = results.filter((r) => r.res.summary).map(({ abs, res }) => ({ abs, file: res.file, summary: res.summary! }));
     graph = new CallGraph(files, new ModuleResolver(new Set(files.map((f) => f.abs)), packages));
     forked = graph.forkedOnly();
     startupOnly = graph.startupOnly(forked);
+    const browser = new Set(results.filter((r) => r.res.browser).map((r) => r.abs));
+    browserOnly = graph.browserOnly(browser);
+    for (const abs of browser) browserOnly.delete(abs); // their own rules already left them alone
   }
+  const declaresBrowser = (rule: RuleModule | undefined) => !!rule?.exemptions && Object.hasOwn(rule.exemptions, BROWSER_EXEMPTION);
+  const absOf = new Map(results.map(({ abs, res }) => [res.file, abs]));
   const rules = new Map(settings.rules.map((r) => [r.rule.id, r.rule]));
   for (const { abs, res } of results) {
     const kept = res.findings.filter((p) => {
@@ -43,6 +49,8 @@ export function linkProject(results: readonly { abs: string; res: FileResult }[]
       // Engine diagnostics have no exemptions; a rule's finding is dropped under one of its named exemptions.
       const exempt = (id: string) =>
         !rule || exemptionGate(rule, settings, (x, lines) => out.exemptions.push({ ruleId: f.ruleId, id: x, file: f.file, ...lines }))(id, f);
+      // Code that only browser code imports runs in the browser.
+      if (browserOnly.has(abs) && declaresBrowser(rule) && exempt(BROWSER_EXEMPTION)) return false;
       // Where-it-runs findings do not apply to code that only runs in a forked child process.
       if (f.context !== undefined && forked.has(abs) && exempt(ENGINE_EXEMPTIONS.forkedProcess)) return false;
       if (p.unlessFact !== undefined && facts.has(p.unlessFact.fact) && exempt(p.unlessFact.exemption)) return false;
@@ -65,6 +73,11 @@ export function linkProject(results: readonly { abs: string; res: FileResult }[]
       startupOnly,
       forked,
       report(at, messageId, data = {}, extra = {}) {
+        const abs = absOf.get(at.file);
+        if (abs && browserOnly.has(abs) && declaresBrowser(rule)) {
+          current = at.file;
+          if (exempt(BROWSER_EXEMPTION, { line: at.line, endLine: at.endLine })) return;
+        }
         const spec = rule.messages[messageId];
         if (!spec) throw new Error(`rule ${rule.id} reported unknown message id ${messageId}`);
         const text = { message: formatMessage(spec.message, data), help: formatMessage(spec.help, data) };

@@ -159,6 +159,12 @@ export function defineRule<M extends string, E extends string = never>(rule: Rul
 /** Exemptions the project phase applies for a rule that reports with a `context` (the rule declares them). */
 export const ENGINE_EXEMPTIONS = { startupCallers: 'startup-callers', forkedProcess: 'forked-process' } as const;
 
+/**
+ * The exemption the project phase applies, for a rule that declares it, to findings in files only browser code
+ * imports (a module reached only from client components runs in the browser, whatever its folder).
+ */
+export const BROWSER_EXEMPTION = 'browser-code';
+
 /** The key `check:exemptions` and settings use for one exemption: `await-in-loop[pagination]`. */
 export function exemptionKey(ruleId: string, id: string): string {
   return `${ruleId}[${id}]`;

@@ -85,7 +85,8 @@ export function buildSettingsFromSpec(spec: SettingsSpec): AnalyzeSettings {
     knowledge: { blocking: createBlockingCatalog(spec.blocking) },
     coreSeverity,
     reportUnusedIgnores: !!options.reportUnusedIgnores,
-    summaries: rules.some((r) => r.rule.link !== undefined),
+    // Summaries feed the project model (the call graph, browser-only and forked-only files) every rule's findings depend on.
+    summaries: rules.length > 0,
     exemptions: { disabled: new Set(options.exemptions?.disabled ?? []), trace: !!options.exemptions?.trace },
   };
 }

@@ -242,10 +242,26 @@ export class CallGraph {
         if (target) forked.add(target);
       }
     }
-    if (forked.size === 0) return forked;
+    return this.reachedOnlyFrom(forked, false);
+  }
+
+  /**
+   * Files that run only in a browser: the given browser files, and every file that only they import (at run time:
+   * type-only imports do not count), transitively. A module reached only from client components is client code.
+   */
+  browserOnly(browser: ReadonlySet<string>): Set<string> {
+    return this.reachedOnlyFrom(browser, true);
+  }
+
+  /** `seeds` and every file all of whose importers are in the result, to a fixpoint. Entry points (no importers) are never added. */
+  private reachedOnlyFrom(seeds: ReadonlySet<string>, runtimeOnly: boolean): Set<string> {
+    const out = new Set(seeds);
+    if (out.size === 0) return out;
     const importers = new Map<string, Set<string>>();
     for (const f of this.byAbs.values()) {
+      const typeOnly = runtimeOnly ? new Set(f.summary.typeImports ?? []) : null;
       for (const spec of f.summary.imports) {
+        if (typeOnly?.has(spec)) continue;
         const target = this.resolver.resolve(f.abs, spec);
         if (!target || target === f.abs) continue;
         let set = importers.get(target);
@@ -256,14 +272,14 @@ export class CallGraph {
     for (let changed = true; changed;) {
       changed = false;
       for (const [file, from] of importers) {
-        if (forked.has(file) || from.size === 0) continue;
-        if ([...from].every((i) => forked.has(i))) {
-          forked.add(file);
+        if (out.has(file) || from.size === 0) continue;
+        if ([...from].every((i) => out.has(i))) {
+          out.add(file);
           changed = true;
         }
       }
     }
-    return forked;
+    return out;
   }
 
   /** Key of a function for (file, `line:column`). */

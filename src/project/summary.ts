@@ -80,6 +80,8 @@ export interface FileSummary {
   functions: FunctionSummary[];
   /** Every module the file imports or requires (specifiers as written). */
   imports: string[];
+  /** Of those, the ones imported for types only (`import type …`): no code of theirs runs because of this file. */
+  typeImports: string[];
   /** Files it starts as child processes with `child_process.fork` (specifiers relative to the file). */
   forks: string[];
   /** Export name ('default' for the default export) → what it is. */
@@ -103,6 +105,9 @@ export const MODULE_FRAME = '0:0';
 export class SummaryBuilder {
   private readonly frames: (Frame | null)[] = [];
   private readonly imports = new Set<string>();
+  private readonly typeImports = new Set<string>();
+  private readonly valueImports = new Set<string>();
+  private readonly required = new Set<string>();
   private readonly forks: string[] = [];
   private readonly functions = new Map<string, FunctionSummary>();
   private readonly framePaths = new Map<string, NodePath>();
@@ -156,12 +161,18 @@ export class SummaryBuilder {
       },
       CallExpression: (path: NodePath) => this.onCall(path),
       OptionalCallExpression: (path: NodePath) => this.onCall(path),
-      ImportDeclaration: (path: NodePath) => {
-        this.imports.add((path.node as any).source.value);
+      ImportDeclaration: (path: NodePath<Extract<Node, { type: 'ImportDeclaration' }>>) => {
+        const node = path.node;
+        this.imports.add(node.source.value);
+        const typeOnly =
+          node.importKind === 'type' || (node.specifiers.length > 0 && node.specifiers.every((s) => s.type === 'ImportSpecifier' && s.importKind === 'type'));
+        (typeOnly ? this.typeImports : this.valueImports).add(node.source.value);
       },
-      ExportNamedDeclaration: (path: NodePath) => {
-        const src = (path.node as any).source;
-        if (src) this.imports.add(src.value);
+      ExportNamedDeclaration: (path: NodePath<Extract<Node, { type: 'ExportNamedDeclaration' }>>) => {
+        const src = path.node.source;
+        if (!src) return;
+        this.imports.add(src.value);
+        (path.node.exportKind === 'type' ? this.typeImports : this.valueImports).add(src.value);
       },
       ExportAllDeclaration: (path: NodePath) => {
         this.imports.add((path.node as any).source.value);
@@ -193,7 +204,10 @@ export class SummaryBuilder {
       }
     }
     const req = requireSpec(call);
-    if (req) this.imports.add(req);
+    if (req) {
+      this.imports.add(req);
+      this.required.add(req);
+    }
     // paths.map(fs.readFileSync): a blocking function handed to a synchronous caller.
     for (const arg of call.arguments) {
       if (arg.type !== 'Identifier' && arg.type !== 'MemberExpression') continue;
@@ -284,7 +298,9 @@ export class SummaryBuilder {
       functions.push(s);
     }
     const { exports, stars } = exportsOf(this.programPath);
-    return { functions, exports, stars, imports: [...this.imports].sort(), forks: this.forks };
+    // A module imported for types in one place and for values in another (or required) is a runtime import.
+    const typeImports = [...this.typeImports].filter((s) => !this.valueImports.has(s) && !this.required.has(s)).sort();
+    return { functions, exports, stars, imports: [...this.imports].sort(), typeImports, forks: this.forks };
   }
 }
 
