@@ -88,8 +88,8 @@ export default defineRule({
       'command-line and build code, config files, tests and migrations serve no concurrent work (docs/where-code-runs.md#scripts-tests-migrations-and-configuration)',
     'worker-thread': 'a worker thread is where blocking work belongs: `parentPort`/`workerData`, the `!isMainThread` branch, `workerpool` workers',
     'small-size':
-      '`crypto.randomBytes(n)` with `n` up to 1024 bytes takes microseconds: `n` a constant, or a parameter that every caller on the chain passes a small constant for, also scaled ' +
-      '(`randomBytes(length / 2)` with `length` 32)',
+      '`crypto.randomBytes(n)` with `n` up to 1024 bytes takes microseconds: `n` a constant, or a parameter that every caller on the chain passes a small constant for ' +
+      '(or leaves out, when its default is small: `function token(size = 32)`), also scaled (`randomBytes(length / 2)` with `length` 32)',
     'lazy-init':
       'one-time lazy initialisation (`if (!cache) cache = fs.readFileSync(…)`, `cache ??= …`, `if (cached) return cached`) blocks once, not per request; it counts through callbacks whose ' +
       "awaited result is the memoised value (`if (signer) return signer; signer = await pick(kind).with('hsm', async () => createSigner()).build()`), never through timers or listeners",
@@ -156,6 +156,7 @@ export default defineRule({
       const at = { file: hot.caller.file.file, line: site.line, column: site.column, endLine: site.endLine, endColumn: site.endColumn };
       if (ctx.startupOnly.has(hot.caller.key) && ctx.exempt('startup-callers', at)) continue;
       if (ctx.forked.has(hot.caller.file.abs) && ctx.exempt('forked-process', at)) continue;
+      if (hot.cheap && ctx.exempt('small-size', at)) continue;
       const where = hot.caller.fn.context!;
       ctx.report(
         at,

@@ -42,17 +42,21 @@ export interface BlockingChain {
 interface ChainLink {
   next: string | null;
   site: CallSite | null;
-  cond: { param: number; max: number } | null;
+  /** Blocks only when the size passed as parameter `param` exceeds `max`; `fallback`: the parameter's constant default. */
+  cond: { param: number; max: number; fallback: number | null } | null;
 }
 
-/** Does calling through `site` skip a size-conditional block (a small constant size)? */
 /** The pseudo call site of an inline callback within its enclosing function. */
-const INLINE_SITE: CallSite = { target: { kind: 'local', fn: '' }, line: 0, column: 0, endLine: 0, endColumn: 0, text: '', lazy: false };
+const INLINE_SITE: CallSite = { target: { kind: 'local', fn: '' }, line: 0, column: 0, endLine: 0, endColumn: 0, text: '', lazy: false, argc: 0 };
+
+/** Does calling through `site` skip a size-conditional block (a small constant size, or the parameter's small default)? */
 
 function cheapAt(site: CallSite, cond: ChainLink['cond']): boolean {
   if (!cond) return false;
   const a = site.args?.[cond.param];
-  return !!a && 'const' in a && a.const <= cond.max;
+  if (a && 'const' in a) return a.const <= cond.max;
+  // An argument left out takes the parameter's default (`token()` with `function token(size = 32)`).
+  return site.argc <= cond.param && cond.fallback !== null && cond.fallback <= cond.max;
 }
 
 export interface HotCall {
@@ -60,6 +64,8 @@ export interface HotCall {
   site: CallSite;
   callee: GraphFunction;
   chain: BlockingChain;
+  /** The call passes a size small enough not to block (a constant, or the parameter's default). */
+  cheap: boolean;
 }
 
 export class CallGraph {
@@ -137,7 +143,8 @@ export class CallGraph {
       // Unconditional if any blocking call is; otherwise it blocks only for large sizes passed in.
       const unconditional = g.fn.blocking.some((b) => b.sizeParam === undefined);
       const first = g.fn.blocking[0]!;
-      chains.set(g.key, { next: null, site: null, cond: unconditional ? null : { param: first.sizeParam!, max: first.cheapUpTo! } });
+      const cond = unconditional ? null : { param: first.sizeParam!, max: first.cheapUpTo!, fallback: g.fn.paramDefaults?.[first.sizeParam!] ?? null };
+      chains.set(g.key, { next: null, site: null, cond });
       queue.push(g.key);
     }
     for (let i = 0; i < queue.length; i++) {
@@ -149,7 +156,8 @@ export class CallGraph {
         if (caller.fn.async || caller.fn.id === MODULE_FRAME) continue;
         // A size passed through from the caller's own parameter keeps the chain conditional.
         const passed = link.cond ? site.args?.[link.cond.param] : undefined;
-        const cond = link.cond && passed && 'param' in passed ? { param: passed.param, max: link.cond.max } : null;
+        const cond =
+          link.cond && passed && 'param' in passed ? { param: passed.param, max: link.cond.max, fallback: caller.fn.paramDefaults?.[passed.param] ?? null } : null;
         chains.set(from, { next: key, site, cond });
         queue.push(from);
       }
@@ -184,9 +192,9 @@ export class CallGraph {
     for (const g of this.functions.values()) {
       if (g.fn.context?.kind !== 'hot') continue;
       for (const { site, to } of this.edges.get(g.key) ?? []) {
-        if (site.lazy || cheapAt(site, this.chains!.get(to)?.cond ?? null)) continue;
+        if (site.lazy) continue;
         const chain = this.chainOf(to);
-        if (chain) yield { caller: g, site, callee: this.functions.get(to)!, chain };
+        if (chain) yield { caller: g, site, callee: this.functions.get(to)!, chain, cheap: cheapAt(site, this.chains!.get(to)?.cond ?? null) };
       }
     }
   }

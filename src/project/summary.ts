@@ -41,6 +41,8 @@ export interface CallSite {
   lazy: boolean;
   /** Per argument: a constant number, or the index of a parameter of the caller passed through (for size thresholds). */
   args?: ({ const: number } | { param: number } | null)[];
+  /** How many arguments the call passes: a parameter past them takes its default. */
+  argc: number;
 }
 
 export interface BlockingSite {
@@ -67,6 +69,8 @@ export interface FunctionSummary {
   context: { kind: ContextKind; description: string; weak: boolean } | null;
   blocking: BlockingSite[];
   calls: CallSite[];
+  /** Constant numeric parameter defaults by index (`function token(size = 32)`), for size thresholds. */
+  paramDefaults?: (number | null)[];
   /**
    * For a function written inline as an argument (`withSpan('x', async () => …)`):
    * the id of the function it is written in, which it most likely runs within.
@@ -148,6 +152,8 @@ export class SummaryBuilder {
           blocking: [],
           calls: [],
         };
+        const defaults = (node.params as Node[]).map((p) => (p.type === 'AssignmentPattern' ? numberValue(constantValue(p.right, path)) : null));
+        if (defaults.some((d) => d !== null)) summary.paramDefaults = defaults;
         const parent = path.parentPath?.node as any;
         if (path.key === 'arguments' && parent && (parent.type === 'CallExpression' || parent.type === 'OptionalCallExpression' || parent.type === 'NewExpression')) {
           summary.enclosing = this.frames.length > 0 ? this.frames[this.frames.length - 1]!.summary.id : MODULE_FRAME;
@@ -225,6 +231,7 @@ export class SummaryBuilder {
       endColumn: call.callee.loc.end.column + 1,
       text: compactSource(this.source.slice(call.callee.start, call.callee.end)),
       lazy: isLazyInit(path),
+      argc: call.arguments.length,
     };
     // Constant and passed-through arguments, for size thresholds down the chain.
     const args = (call.arguments as any[]).slice(0, 4).map((a): NonNullable<CallSite['args']>[number] => {
@@ -606,4 +613,8 @@ function requireSpec(node: any): string | null {
   if (isCall(n) && n.callee.type === 'Identifier' && n.callee.name === 'require') return staticString(n.arguments[0]);
   if (isCall(n) && n.callee.type === 'Import') return staticString(n.arguments[0]);
   return null;
+}
+
+function numberValue(v: unknown): number | null {
+  return typeof v === 'number' ? v : null;
 }
