@@ -62,7 +62,9 @@ export default defineRule({
     'for-await': '`for await` consumes an async iterable one item at a time by design',
     'endless-loop': '`while (true)`, `for (;;)`: a consumer or a poller runs until something happens, one step at a time',
     'awaited-condition': 'an await in the condition or the update decides whether to go on',
-    'early-exit': 'a `break`, `return` or `throw` can leave the loop: retry, first success, search',
+    'early-exit':
+      'an exit that depends on what an awaited call found (retry until a success, search until a match); fail-fast exits (input validation, a limit ' +
+      "on the loop's own counter, giving up when a call fails) leave the iterations independent",
     'eslint-suppression': 'the team already judged the loop: an ESLint `no-await-in-loop` suppression on it',
     pacing: '`await sleep(ms)` or a `setTimeout` promise paces the loop on purpose',
     backpressure: 'stream backpressure (`await once(stream, "drain")`): the next write must wait',
@@ -101,7 +103,7 @@ export default defineRule({
       // An inner loop already reported its awaits; report this one only for awaits of its own.
       const unreported = awaits.filter((a) => !reported.has(a.node));
       if (unreported.length === 0) return;
-      // Run-forever loops (consumers, pollers), awaits in the condition and loops that can exit early are sequential by design.
+      // Run-forever loops (consumers, pollers), awaits in the condition and exits on what a call found are sequential by design.
       const sequential = sequentialLoop(loopPath, bodyPath);
       if (sequential && ctx.exempt(sequential, loop)) return;
       const calls = awaits.map((a) => awaitedCall(a)).filter((c): c is NodePath => c !== null);

@@ -353,20 +353,25 @@ export function isLoop(node: Node): boolean {
  * `return`, a `break` aimed at it, or a `throw` not caught inside it?
  */
 export function canExitLoop(loop: NodePath, body: NodePath): boolean {
+  return loopExits(loop, body).length > 0;
+}
+
+/** The statements that leave the loop: `return`, a `throw` no try in the body catches, a `break` of this loop. */
+export function loopExits(loop: NodePath, body: NodePath): NodePath[] {
   const label = loop.parentPath?.node.type === 'LabeledStatement' ? (loop.parentPath.node as any).label.name : null;
-  let exits = false;
+  const exits: NodePath[] = [];
   walkPaths(body, (p) => {
     const n = p.node as any;
     if (isFunctionNode(n)) return false;
     switch (n.type) {
       case 'ReturnStatement':
-        exits = true;
+        exits.push(p);
         return false;
       case 'ThrowStatement':
-        if (!insideTry(p, body)) exits = true;
+        if (!insideTry(p, body)) exits.push(p);
         return false;
       case 'BreakStatement':
-        if (n.label ? n.label.name === label : !insideBreakable(p, body)) exits = true;
+        if (n.label ? n.label.name === label : !insideBreakable(p, body)) exits.push(p);
         return false;
       default:
         return undefined;

@@ -4,7 +4,7 @@
 // outer object, and cursors the loop advances itself.
 import type { Node } from '../syntax/ast.js';
 import { lookup } from './scope.js';
-import { directAwaits, flowOf, intersects, isLoop, mergedInto, rootVar, type Flow, type VarKey } from './dataflow.js';
+import { directAwaits, flowOf, intersects, isLoop, loopExits, mergedInto, rootVar, type Flow, type VarKey } from './dataflow.js';
 import { isFunctionNode, walkPaths, type NodePath } from '../syntax/walk.js';
 
 /**
@@ -175,4 +175,47 @@ function isCounter(key: VarKey, bodyPath: NodePath<any>, loopPath: NodePath<any>
     });
   }
   return counter;
+}
+
+/**
+ * Can the loop stop because of what an awaited call found (a retry that returns on the first success, a search that
+ * stops at the first match)? Then the order is the point. An exit whose own expression awaits, or that a condition over
+ * awaited values guards, depends on the results; a fail-fast exit does not: input validation (`if (!isValid(id)) return`),
+ * a limit on the loop's own counter, or giving up when a call fails (`catch (e) { throw wrap(e) }`, which is what
+ * `Promise.all` does). An unconditional exit outside a catch (the loop body runs once) counts as depending.
+ */
+export function exitsOnAwaitedResult(loopPath: NodePath, bodyPath: NodePath): boolean {
+  const exits = loopExits(loopPath, bodyPath);
+  if (exits.length === 0) return false;
+  const leaves = simpleStatements(bodyPath);
+  const flows = leaves.map((s) => flowOf(s));
+  const awaited = new Set<VarKey>();
+  leaves.forEach((s, i) => {
+    if (directAwaits(s).length > 0) for (const w of flows[i]!.writes) awaited.add(w);
+  });
+  propagate(flows, awaited);
+  const readsAwaited = (cond: NodePath) => directAwaits(cond).length > 0 || intersects(flowOf(cond).reads, awaited);
+  return exits.some((exit) => {
+    if (directAwaits(exit).length > 0) return true;
+    let guarded = false;
+    let inCatch = false;
+    for (let child = exit, p = exit.parentPath; p && child !== bodyPath; child = p, p = p.parentPath) {
+      const n = p.node as any;
+      if (n.type === 'IfStatement' && child.key !== 'test') {
+        guarded = true;
+        if (readsAwaited(p.child(n.test, 'test'))) return true;
+      } else if (n.type === 'SwitchCase' && p.parentPath) {
+        guarded = true;
+        const sw = p.parentPath.node as any;
+        if (readsAwaited(p.parentPath.child(sw.discriminant, 'discriminant'))) return true;
+        if (n.test && readsAwaited(p.child(n.test, 'test'))) return true;
+      } else if (isLoop(n) && child.key === 'body') {
+        guarded = true;
+        for (const key of ['test', 'right'] as const) if (n[key] && readsAwaited(p.child(n[key], key))) return true;
+      } else if (n.type === 'CatchClause') {
+        inCatch = true;
+      }
+    }
+    return !guarded && !inCatch;
+  });
 }

@@ -3,7 +3,8 @@
 // awaited calls do (pacing, backpressure, writes through one receiver,
 // pipelines, shared transactions and state, batches).
 import { lookup } from './scope.js';
-import { canExitLoop, directAwaits, flowOf, rootVar, type VarKey } from './dataflow.js';
+import { directAwaits, flowOf, rootVar, type VarKey } from './dataflow.js';
+import { exitsOnAwaitedResult } from './loop-dependence.js';
 import { calleeMutatesArgument, callShape, capturedState, isCheapLocalCallee, sharedStateArgs } from './call-shape.js';
 import { outlivesLoop } from './loop-dependence.js';
 import { DB_HANDLE_NAMES, firstWord, PREDICATE_WORDS, QUOTA_VERBS, READ_VERBS, WRITE_VERBS, words } from '../knowledge/call-verbs.js';
@@ -34,7 +35,7 @@ export function sequentialLoop(loopPath: NodePath<LoopNode>, bodyPath: NodePath)
     const update = loop.type === 'ForStatement' ? loop.update : null;
     if (update && directAwaits(loopPath.child(update, 'update')).length > 0) return 'awaited-condition';
   }
-  return canExitLoop(loopPath, bodyPath) ? 'early-exit' : null;
+  return exitsOnAwaitedResult(loopPath, bodyPath) ? 'early-exit' : null;
 }
 
 /**
