@@ -17,6 +17,8 @@ import {
   PREDICATE_WORDS,
   READ_VERBS,
   SHARED_STATE_NAMES,
+  CARRIED_TRANSACTION_MEMBERS,
+  CONTEXT_CARRIER_NAMES,
   SLEEP_NAMES,
   SQL_WRITE,
   SYNC_BUILTINS,
@@ -25,7 +27,7 @@ import {
 } from '../knowledge/call-verbs.js';
 import { PROMISE_CALLBACK_METHODS } from '../knowledge/frameworks.js';
 import { memberPropertyName, refKey, resolveExpression, staticString, unwrapExpression } from './resolve.js';
-import { lookup, type Binding } from './scope.js';
+import { lookup, propertyKeyName, type Binding } from './scope.js';
 import { classMethod, functionOfRef } from './functions.js';
 import { isFunctionNode, someNode, walkPaths, type NodePath } from '../syntax/walk.js';
 
@@ -218,7 +220,7 @@ export function sharedStateArgs(callPath: NodePath): Set<VarKey> {
   const out = new Set<VarKey>();
   const visit = (node: any, at: NodePath, depth: number) => {
     const n = unwrapExpression(node);
-    if (n.type === 'Identifier' && SHARED_STATE_NAMES.has(n.name)) {
+    if (n.type === 'Identifier' && (SHARED_STATE_NAMES.has(n.name) || (CONTEXT_CARRIER_NAMES.has(n.name) && carriesTransaction(n.name, at)))) {
       const k = rootVar(n, at);
       if (k) out.add(k);
     } else if (n.type === 'Identifier' && depth === 0) {
@@ -240,6 +242,46 @@ export function sharedStateArgs(callPath: NodePath): Set<VarKey> {
   };
   for (const a of (callPath.node as any).arguments ?? []) visit(a, callPath, 0);
   return out;
+}
+
+/**
+ * Does the request or context object `name` (as seen from `at`) carry a transaction? Only when the code shows it: its
+ * declared type has a transaction or session member, or the function that declares it reads or sets one
+ * (`req.transactionID`, `ctx.transaction = …`). A bag of services handed to every call orders nothing.
+ */
+function carriesTransaction(name: string, at: NodePath): boolean {
+  const b = lookup(at, name);
+  if (!b || (b.kind !== 'param' && b.kind !== 'const' && b.kind !== 'let')) return false;
+  let known = carriers.get(b.id);
+  if (known === undefined) carriers.set(b.id, (known = showsTransaction(b, name)));
+  return known;
+}
+
+/** Per declaring identifier: whether the binding carries a transaction (one walk of its declaration). */
+const carriers = new WeakMap<Node, boolean>();
+
+function showsTransaction(b: Binding, name: string): boolean {
+  const annotation = (b.id as any).typeAnnotation?.typeAnnotation;
+  if (annotation?.type === 'TSTypeLiteral') {
+    for (const m of annotation.members) {
+      const key = m.type === 'TSPropertySignature' && m.key.type === 'Identifier' ? m.key.name : null;
+      if (key && (CARRIED_TRANSACTION_MEMBERS.has(key) || SHARED_STATE_NAMES.has(key))) return true;
+    }
+  }
+  // Built with one: `const ctx = createContext({ user, transaction })`, `{ ...base, transaction: t }`.
+  const init = b.kind === 'param' ? null : unwrapExpression(b.init);
+  const objects = init?.type === 'ObjectExpression' ? [init] : init?.type === 'CallExpression' ? init.arguments.filter((a: any) => a.type === 'ObjectExpression') : [];
+  for (const o of objects) {
+    for (const p of o.properties) if (p.type === 'ObjectProperty' && CARRIED_TRANSACTION_MEMBERS.has(propertyKeyName(p) ?? '')) return true;
+  }
+  // Read or set through it anywhere in its function: `req.transactionID`, `ctx.state.transaction`.
+  const scope = b.kind === 'param' ? b.declNode : b.scopePath.node;
+  return someNode(scope, (n: any) => {
+    if (n.type !== 'MemberExpression' || n.computed || n.property.type !== 'Identifier' || !CARRIED_TRANSACTION_MEMBERS.has(n.property.name)) return false;
+    let root = n.object;
+    while (root.type === 'MemberExpression') root = root.object;
+    return root.type === 'Identifier' && root.name === name;
+  });
 }
 
 /**

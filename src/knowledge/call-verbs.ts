@@ -444,11 +444,21 @@ export const SYNC_BUILTINS: ReadonlySet<string> = new Set([
 /** First words of predicates (`isActive`, `hasAccess`, `canEdit`): usually cached or in-memory checks, or guards. */
 export const PREDICATE_WORDS: ReadonlySet<string> = new Set(['is', 'has', 'can', 'should', 'must', 'needs', 'allows']);
 /**
- * Names of the object that carries a request's transaction or session: calls that share it are ordered. The request
- * parameters, the Koa context, the transaction handles, sessions and clients. Not Hono's one-letter `c` (of
- * CONTEXT_PARAM_NAMES): it is a common loop variable, `for (const c of customers) await notify(c)`, not shared state.
+ * Names of what orders the calls it is given: transaction handles, sessions, a dedicated connection (`client` from
+ * `pool.connect()`), an entity manager. A request or context object (`req`, `ctx`, `context`) is a bag of services, not
+ * one of these: calls given it are ordered only through what it carries (`ctx.transaction`, `{ transaction: req.tx }`).
  */
-export const SHARED_STATE_NAMES: ReadonlySet<string> = new Set([...REQUEST_PARAM_NAMES, 'ctx', 'context', ...TRANSACTION_HANDLE_NAMES, 'session', 't', 'em', 'client']);
+export const SHARED_STATE_NAMES: ReadonlySet<string> = new Set([...TRANSACTION_HANDLE_NAMES, 'session', 't', 'em', 'client']);
+
+/** Request and context objects: they order the calls they are given only when the code shows they carry a transaction. */
+export const CONTEXT_CARRIER_NAMES: ReadonlySet<string> = new Set([...REQUEST_PARAM_NAMES, 'ctx', 'context']);
+
+/**
+ * Members that show a request or context object carries a transaction: read or set in the code (`req.transactionID`,
+ * `ctx.transaction = await db.begin()`). Not `session` (express-session's `req.session` is a user session, not a
+ * database one) nor `t` (often a translate function); a declared type that names a `session` member does count.
+ */
+export const CARRIED_TRANSACTION_MEMBERS: ReadonlySet<string> = new Set([...TRANSACTION_HANDLE_NAMES, 'transactionID', 'transactionId', 'em']);
 /** Results named like a client or connection: acquired once, then used. */
 export const ACQUISITION_NAMES = /^(payload|client|connection|conn|db|database|pool|redis|prisma|browser|page|sdk|api|instance|app|server|channel|producer|consumer)$/i;
 /** Query-builder steps that make the whole chain a write: `db('t').update({…}).where(…)`, `insertInto('t').values(…)`. */

@@ -35,7 +35,7 @@ export const CONTAINER_CONSTRUCTORS: ReadonlySet<string> = new Set(['Map', 'Set'
 /** Names of objects that hold state across calls: contexts, managers, documents, caches, writers… */
 export const SHARED_OBJECT_NAME = new RegExp(
   '(?:^|[a-z])(?:' +
-    'manager|Manager|context|Context|ctx|doc|Doc|document|Document|pdf|Pdf|cache|Cache|ancestors|seen|visited|state|State|' +
+    'manager|Manager|doc|Doc|document|Document|pdf|Pdf|cache|Cache|ancestors|seen|visited|state|State|' +
     'session|Session|connection|Connection|conn|client|Client|em|repo|Repo|repository|Repository|store|Store|builder|Builder|' +
     'writer|Writer|stream|Stream|zip|archive|workbook|sheet|canvas|browser|acc|accumulator|registry|Registry|graph|Graph|' +
     'tree|Tree|map|Map|set|Set|index|Index' +
