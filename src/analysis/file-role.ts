@@ -2,7 +2,7 @@
 // with commander, or drives a bundler, is a script whatever folder it is in.
 import type { Node } from '../syntax/ast.js';
 import { CLI_MODULES, isBuildModule, type ScriptFile } from '../knowledge/script-files.js';
-import { isBrowserModule, REACT_HOOK_NAME } from '../knowledge/browser.js';
+import { isBrowserModule, REACT_HOOK_NAME, HOOKS_ONLY_BROWSER_MODULES } from '../knowledge/browser.js';
 import { normalizeModule, staticString, unwrapExpression } from './resolve.js';
 
 /** The modules a program imports or requires at its top level. */
@@ -53,6 +53,11 @@ export function runsInBrowser(program: Node): boolean {
       return true;
     if (stmt.type !== 'ImportDeclaration') continue;
     const mod = stmt.source.value as string;
+    const hooks = stmt.specifiers.some((s: any) => s.type === 'ImportSpecifier' && REACT_HOOK_NAME.test(s.imported.name ?? ''));
+    if (HOOKS_ONLY_BROWSER_MODULES.has(mod)) {
+      if (hooks) return true;
+      continue;
+    }
     if (isBrowserModule(mod)) return true;
     if (mod === 'react' && stmt.specifiers.some((s: any) => s.type === 'ImportSpecifier' && REACT_HOOK_NAME.test(s.imported.name ?? ''))) return true;
   }

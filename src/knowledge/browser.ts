@@ -56,6 +56,11 @@ export const BROWSER_MODULES: ReadonlySet<string> = new Set([
   '@codemirror/view',
   'monaco-editor',
 ]);
+/**
+ * Of BROWSER_MODULES, those a server module imports too (`redirect`, `notFound` from `next/navigation` in a server
+ * component or route): they make a file browser code only when it imports one of their hooks (`useRouter`).
+ */
+export const HOOKS_ONLY_BROWSER_MODULES: ReadonlySet<string> = new Set(['next/navigation']);
 /** Modules of BROWSER_MODULES whose subpaths count too: `react-dom/client`, `svelte/store`, `preact/hooks`. */
 export const BROWSER_MODULE_FAMILIES: readonly string[] = ['react-dom', 'svelte', 'preact'];
 

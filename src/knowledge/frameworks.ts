@@ -257,3 +257,29 @@ export const NEXT_ROUTE_HANDLER_FILE = /^route\.[cm]?[jt]sx?$/;
 export const NEXT_ROUTE_GROUP = /^\(.*\)$/;
 /** The extension of a page file under `pages/`, cut to get its route segment: `users.tsx` → `users`. */
 export const NEXT_PAGE_EXTENSION = /\.[cm]?[jt]sx?$/;
+
+/**
+ * Exports that make a module a server entry, whoever imports it: Remix/React Router `loader`/`action`, Next.js data
+ * functions and metadata, route handlers (`export async function GET`), middleware. A file with one runs on the server
+ * even when client code imports it (a Remix route module is also its page component).
+ */
+export const SERVER_ENTRY_EXPORTS: ReadonlySet<string> = new Set([
+  'loader',
+  'action',
+  'getServerSideProps',
+  'getStaticProps',
+  'getStaticPaths',
+  'generateMetadata',
+  'generateStaticParams',
+  'GET',
+  'POST',
+  'PUT',
+  'PATCH',
+  'DELETE',
+  'HEAD',
+  'OPTIONS',
+  'middleware',
+]);
+
+/** The directive that makes a module's exports server functions (Next.js/React Server Actions) that client code calls over HTTP. */
+export const SERVER_DIRECTIVE = 'use server';

@@ -258,11 +258,13 @@ export class CallGraph {
    * type-only imports do not count), transitively. A module reached only from client components is client code.
    */
   browserOnly(browser: ReadonlySet<string>): Set<string> {
-    return this.reachedOnlyFrom(browser, true);
+    // Server entries ('use server' actions, loaders, route handlers) run on the server whoever imports them.
+    const server = new Set([...this.byAbs.values()].filter((f) => f.summary.server).map((f) => f.abs));
+    return this.reachedOnlyFrom(new Set([...browser].filter((f) => !server.has(f))), true, server);
   }
 
   /** `seeds` and every file all of whose importers are in the result, to a fixpoint. Entry points (no importers) are never added. */
-  private reachedOnlyFrom(seeds: ReadonlySet<string>, runtimeOnly: boolean): Set<string> {
+  private reachedOnlyFrom(seeds: ReadonlySet<string>, runtimeOnly: boolean, never: ReadonlySet<string> = new Set()): Set<string> {
     const out = new Set(seeds);
     if (out.size === 0) return out;
     const importers = new Map<string, Set<string>>();
@@ -280,7 +282,7 @@ export class CallGraph {
     for (let changed = true; changed;) {
       changed = false;
       for (const [file, from] of importers) {
-        if (out.has(file) || from.size === 0) continue;
+        if (out.has(file) || from.size === 0 || never.has(file)) continue;
         if ([...from].every((i) => out.has(i))) {
           out.add(file);
           changed = true;

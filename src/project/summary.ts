@@ -6,7 +6,7 @@
 import type { Node } from '../syntax/ast.js';
 import { describeFunction, functionName, type ContextAnalyzer, type ContextKind } from '../analysis/execution-context/index.js';
 import type { BlockingCatalog } from '../analysis/blocking-catalog.js';
-import { SYNC_CALLBACK_METHODS } from '../knowledge/frameworks.js';
+import { SERVER_DIRECTIVE, SERVER_ENTRY_EXPORTS, SYNC_CALLBACK_METHODS } from '../knowledge/frameworks.js';
 import { constantValue } from '../analysis/constants.js';
 import { isLazyInit } from '../analysis/lazy-init.js';
 import {
@@ -84,6 +84,8 @@ export interface FileSummary {
   functions: FunctionSummary[];
   /** Every module the file imports or requires (specifiers as written). */
   imports: string[];
+  /** A server entry whoever imports it: a `'use server'` module or one exporting a loader, an action, a route handler… */
+  server: boolean;
   /** Of those, the ones imported for types only (`import type …`): no code of theirs runs because of this file. */
   typeImports: string[];
   /** Files it starts as child processes with `child_process.fork` (specifiers relative to the file). */
@@ -307,7 +309,9 @@ export class SummaryBuilder {
     const { exports, stars } = exportsOf(this.programPath);
     // A module imported for types in one place and for values in another (or required) is a runtime import.
     const typeImports = [...this.typeImports].filter((s) => !this.valueImports.has(s) && !this.required.has(s)).sort();
-    return { functions, exports, stars, imports: [...this.imports].sort(), typeImports, forks: this.forks };
+    const program = this.programPath.node as Extract<Node, { type: 'Program' }>;
+    const server = program.directives.some((d) => d.value.value === SERVER_DIRECTIVE) || Object.keys(exports).some((e) => SERVER_ENTRY_EXPORTS.has(e));
+    return { functions, exports, stars, imports: [...this.imports].sort(), typeImports, server, forks: this.forks };
   }
 }
 
