@@ -258,7 +258,7 @@ export class CallGraph {
    * type-only imports do not count), transitively. A module reached only from client components is client code.
    */
   browserOnly(browser: ReadonlySet<string>): Set<string> {
-    // Server entries ('use server' actions, loaders, route handlers) run on the server whoever imports them.
+    // 'use server' modules run on the server whoever imports them.
     const server = new Set([...this.byAbs.values()].filter((f) => f.summary.server).map((f) => f.abs));
     return this.reachedOnlyFrom(new Set([...browser].filter((f) => !server.has(f))), true, server);
   }
@@ -270,13 +270,15 @@ export class CallGraph {
     const importers = new Map<string, Set<string>>();
     for (const f of this.byAbs.values()) {
       const typeOnly = runtimeOnly ? new Set(f.summary.typeImports ?? []) : null;
+      // What a page's server entries import (its loader, getServerSideProps) runs on the server, even from a client page.
+      const serverSide = runtimeOnly ? new Set(f.summary.serverImports ?? []) : null;
       for (const spec of f.summary.imports) {
         if (typeOnly?.has(spec)) continue;
         const target = this.resolver.resolve(f.abs, spec);
         if (!target || target === f.abs) continue;
         let set = importers.get(target);
         if (!set) importers.set(target, (set = new Set()));
-        set.add(f.abs);
+        set.add(serverSide?.has(spec) ? `${f.abs}#server` : f.abs);
       }
     }
     for (let changed = true; changed;) {

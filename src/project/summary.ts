@@ -22,7 +22,7 @@ import {
 } from '../analysis/resolve.js';
 import { lookup, propertyKeyName, type Binding } from '../analysis/scope.js';
 import { classMethod, functionOfBinding, functionOfRef } from '../analysis/functions.js';
-import { isFunctionNode, walkPaths, type NodePath, type Visitors } from '../syntax/walk.js';
+import { isFunctionNode, someNode, walkPaths, type NodePath, type Visitors } from '../syntax/walk.js';
 import { compactSource } from '../syntax/source-text.js';
 import { isNodeBuiltin } from '../knowledge/modules.js';
 
@@ -84,8 +84,13 @@ export interface FileSummary {
   functions: FunctionSummary[];
   /** Every module the file imports or requires (specifiers as written). */
   imports: string[];
-  /** A server entry whoever imports it: a `'use server'` module or one exporting a loader, an action, a route handler… */
+  /** A `'use server'` module (Server Actions): it runs on the server whoever imports it. */
   server: boolean;
+  /**
+   * Modules the file's server entries use (a `loader`, an `action`, `getServerSideProps`, a route handler, and the
+   * file's functions they call): in a page module that is also a client component, these run on the server.
+   */
+  serverImports: string[];
   /** Of those, the ones imported for types only (`import type …`): no code of theirs runs because of this file. */
   typeImports: string[];
   /** Files it starts as child processes with `child_process.fork` (specifiers relative to the file). */
@@ -310,8 +315,9 @@ export class SummaryBuilder {
     // A module imported for types in one place and for values in another (or required) is a runtime import.
     const typeImports = [...this.typeImports].filter((s) => !this.valueImports.has(s) && !this.required.has(s)).sort();
     const program = this.programPath.node as Extract<Node, { type: 'Program' }>;
-    const server = program.directives.some((d) => d.value.value === SERVER_DIRECTIVE) || Object.keys(exports).some((e) => SERVER_ENTRY_EXPORTS.has(e));
-    return { functions, exports, stars, imports: [...this.imports].sort(), typeImports, server, forks: this.forks };
+    const server = program.directives.some((d) => d.value.value === SERVER_DIRECTIVE);
+    const serverImports = serverImportsOf(program);
+    return { functions, exports, stars, imports: [...this.imports].sort(), typeImports, server, serverImports, forks: this.forks };
   }
 }
 
@@ -621,4 +627,60 @@ function requireSpec(node: any): string | null {
 
 function numberValue(v: unknown): number | null {
   return typeof v === 'number' ? v : null;
+}
+
+/**
+ * The modules a file's server entries use: re-exported entries (`export { getServerSideProps } from './ssr'`), and the
+ * imports referenced in the entries' bodies or in the top-level functions they reach by name.
+ */
+function serverImportsOf(program: Extract<Node, { type: 'Program' }>): string[] {
+  const out = new Set<string>();
+  const imports = new Map<string, string>();
+  const functions = new Map<string, Node>();
+  const entries: Node[] = [];
+  const addFunction = (name: string, node: Node, exported: boolean) => {
+    functions.set(name, node);
+    if (exported && SERVER_ENTRY_EXPORTS.has(name)) entries.push(node);
+  };
+  for (const stmt of program.body) {
+    if (stmt.type === 'ImportDeclaration' && stmt.importKind !== 'type') {
+      for (const s of stmt.specifiers) imports.set(s.local.name, stmt.source.value);
+      continue;
+    }
+    const exported = stmt.type === 'ExportNamedDeclaration';
+    if (exported && stmt.source) {
+      for (const s of stmt.specifiers) {
+        const name = s.exported.type === 'Identifier' ? s.exported.name : s.exported.value;
+        if (SERVER_ENTRY_EXPORTS.has(name)) out.add(stmt.source.value);
+      }
+      continue;
+    }
+    const decl = exported ? stmt.declaration : stmt;
+    if (decl?.type === 'FunctionDeclaration' && decl.id) addFunction(decl.id.name, decl, exported);
+    if (decl?.type === 'VariableDeclaration') {
+      for (const d of decl.declarations) if (d.id.type === 'Identifier' && d.init) addFunction(d.id.name, d.init, exported);
+    }
+    if (exported && !stmt.declaration) {
+      for (const s of stmt.specifiers) {
+        const name = s.exported.type === 'Identifier' ? s.exported.name : s.exported.value;
+        if (SERVER_ENTRY_EXPORTS.has(name) && s.type === 'ExportSpecifier') entries.push(s.local);
+      }
+    }
+  }
+  // Names are matched as written: the entries' own references, then the functions they reach (a visited set bounds it).
+  const seen = new Set<Node>();
+  for (let i = 0; i < entries.length; i++) {
+    const node = entries[i]!;
+    if (seen.has(node)) continue;
+    seen.add(node);
+    someNode(node, (n: any) => {
+      if (n.type !== 'Identifier') return false;
+      const spec = imports.get(n.name);
+      if (spec !== undefined) out.add(spec);
+      const fn = functions.get(n.name);
+      if (fn && !seen.has(fn)) entries.push(fn);
+      return false;
+    });
+  }
+  return [...out].sort();
 }
