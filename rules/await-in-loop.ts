@@ -77,7 +77,8 @@ export default defineRule({
     'caller-callback': 'a callback handed in by the caller: its ordering contract cannot be known',
     'shared-session': 'one request, transaction or session passed to every call: directly, as an option (`{ transaction }`), spread from a context, or through a closure',
     'same-record': 'a write given the same outer id each time updates one record in turn',
-    'shared-object': 'one context or container from outside the loop is handed to every call: the iterations share it',
+    'shared-object':
+      'one container, document or manager from outside the loop is handed to every call, or a document is built through its methods (`await pdfDoc.embedPage(…)`)',
     'callee-mutates-outer': 'a local callee changes an outer object (`merge(translations, file)`): each call builds on the last',
     memo: 'a local callee fills a memo it also checks (`if (!memo.has(k)) memo.set(k, await load(k))`): later iterations reuse earlier results',
     sink: 'results fed straight into a sink from outside the loop (`zip.addBuffer(await read(f))`), one item in memory at a time',

@@ -2,6 +2,7 @@
 // shape (it runs until something happens, or can leave early) or by what the
 // awaited calls do (pacing, backpressure, writes through one receiver,
 // pipelines, shared transactions and state, batches).
+import { unwrapExpression } from './resolve.js';
 import { lookup } from './scope.js';
 import { directAwaits, flowOf, rootVar, type VarKey } from './dataflow.js';
 import { exitsOnAwaitedResult } from './loop-dependence.js';
@@ -9,7 +10,7 @@ import { calleeMutatesArgument, callShape, capturedState, isCheapLocalCallee, sh
 import { outlivesLoop } from './loop-dependence.js';
 import { DB_HANDLE_NAMES, firstWord, PREDICATE_WORDS, QUOTA_VERBS, READ_VERBS, WRITE_VERBS, words } from '../knowledge/call-verbs.js';
 import { REGISTRY_NAMES } from '../knowledge/limiters.js';
-import { CONTAINER_CONSTRUCTORS, ID_NAME, NON_HANDLER_METHOD, SHARED_OBJECT_NAME, SINK_NAME } from '../knowledge/loops.js';
+import { BUILT_DOCUMENT_NAME, CONTAINER_CONSTRUCTORS, ID_NAME, NON_HANDLER_METHOD, SHARED_OBJECT_NAME, SINK_NAME } from '../knowledge/loops.js';
 import { CHUNK_COLLECTION_WORDS, CHUNK_WORDS } from '../knowledge/collections.js';
 import type { Node } from '../syntax/ast.js';
 import type { NodePath } from '../syntax/walk.js';
@@ -254,6 +255,11 @@ function passesSharedObject(callPath: NodePath, loopPath: NodePath<any>): boolea
         (init.type === 'NewExpression' && init.callee.type === 'Identifier' && CONTAINER_CONSTRUCTORS.has(init.callee.name)));
     return container || SHARED_OBJECT_NAME.test(name);
   };
+  // A document built across iterations through its own methods: `await pdfDoc.embedPage(page)`.
+  const callee = unwrapExpression((callPath.node as any).callee);
+  if (callee.type === 'MemberExpression' && callee.object.type === 'Identifier' && BUILT_DOCUMENT_NAME.test(callee.object.name) && shared(callee.object.name)) {
+    return true;
+  }
   for (const a of (callPath.node as any).arguments ?? []) {
     if (a.type === 'Identifier' && shared(a.name)) return true;
     if (a.type === 'ObjectExpression') {

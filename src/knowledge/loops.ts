@@ -47,3 +47,11 @@ export const DECLARATION_KEYWORD = /^(const|let|var)\s+/;
 
 /** Runs of whitespace, folded to one space when a message quotes code. */
 export const WHITESPACE_RUN = /\s+/g;
+
+/**
+ * Names of a document being built (`pdfDoc`, `workbook`, `zip`, `builder`): a loop that calls its methods each time
+ * (`await pdfDoc.embedPage(…)`) changes one object in order. Narrower than SHARED_OBJECT_NAME on purpose: a client,
+ * store or repository receiver (`await repo.find(id)`) is the classic independent call.
+ */
+export const BUILT_DOCUMENT_NAME =
+  /(?:^|[a-z])(?:doc|Doc|document|Document|pdf|Pdf|workbook|Workbook|sheet|Sheet|canvas|Canvas|zip|Zip|archive|Archive|builder|Builder)$/;
