@@ -1,6 +1,7 @@
 // Knowledge table: concurrency limiters, and the aggregates that fan out.
 // Keys are resolved references (see refKey in src/analysis/resolve.ts).
 import { REQUEST_ROOT_NAMES } from './frameworks.js';
+import { VALUE_METHODS } from './value-methods.js';
 
 /** Promise aggregates: every promise in the input is already running when they are called. */
 export const PROMISE_AGGREGATES: ReadonlyMap<string, string> = new Map([
@@ -351,51 +352,9 @@ export const ARRAY_CALLBACK_METHODS: ReadonlySet<string> = new Set([
  * ones count only with a callback: a module's own `filter('read', ids)` may query.)
  */
 export const IN_MEMORY_METHODS: ReadonlySet<string> = new Set([
-  'map',
-  'filter',
-  'reduce',
+  ...VALUE_METHODS,
+  // plus date formatting, promise chaining and function binding
   'reduceRight',
-  'some',
-  'every',
-  'forEach',
-  'flat',
-  'flatMap',
-  'slice',
-  'concat',
-  'join',
-  'split',
-  'includes',
-  'indexOf',
-  'lastIndexOf',
-  'push',
-  'pop',
-  'shift',
-  'unshift',
-  'sort',
-  'reverse',
-  'fill',
-  'at',
-  'startsWith',
-  'endsWith',
-  'trim',
-  'trimStart',
-  'trimEnd',
-  'toLowerCase',
-  'toUpperCase',
-  'replace',
-  'replaceAll',
-  'substring',
-  'substr',
-  'padStart',
-  'padEnd',
-  'repeat',
-  'charAt',
-  'charCodeAt',
-  'match',
-  'matchAll',
-  'test',
-  'toString',
-  'toFixed',
   'toISOString',
   'toJSON',
   'getTime',
