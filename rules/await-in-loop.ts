@@ -57,6 +57,8 @@ export default defineRule({
       'same judgement).',
   },
   exemptions: {
+    'development-only':
+      'code that runs only outside production: under `if (process.env.NODE_ENV !== "production")` or `if (isDev)`, or after `if (IS_PRODUCTION) return`',
     'script-file': 'tests, migrations, seeds (`seed*.ts`, `seeds.js`) and CI scripts (`ci/`, `.github/`) run once, outside a server',
     'browser-code': 'code that runs in a browser does not hold up a Node event loop',
     'for-await': '`for await` consumes an async iterable one item at a time by design',

@@ -82,6 +82,8 @@ export default defineRule({
       'Blocking calls are fine in CLI tools and build scripts, which loopguard skips (`script-code`): declare other script locations with the `scripts` config key instead of turning the rule off.',
   },
   exemptions: {
+    'development-only':
+      'code that runs only outside production: under `if (process.env.NODE_ENV !== "production")` or `if (isDev)`, or after `if (IS_PRODUCTION) return`',
     'browser-code': 'code that runs in a browser does not hold up a Node event loop (what counts: docs/where-code-runs.md#browser-code)',
     startup: 'code that runs once, before the process serves work: top level, boot functions, `listen` callbacks… (docs/where-code-runs.md#startup)',
     'script-code':

@@ -48,6 +48,8 @@ export default defineRule({
       'For calls whose deadline is enforced in a way loopguard cannot see (a custom dispatcher or agent configured elsewhere), suppress the line with the reason.',
   },
   exemptions: {
+    'development-only':
+      'code that runs only outside production: under `if (process.env.NODE_ENV !== "production")` or `if (isDev)`, or after `if (IS_PRODUCTION) return`',
     'script-file': "tests, command-line and build scripts and config files run where someone (or a CI job's own timeout) can interrupt them",
     'browser-code': "in a browser Node's client defaults do not apply",
     'unseen-options': "options that cannot be seen (a parameter, a spread, a helper's result, a prepared Request) get the benefit of the doubt",

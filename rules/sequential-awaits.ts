@@ -74,6 +74,8 @@ export default defineRule({
       'When the second call must not start if the first fails and it has no side-effect name loopguard recognises, silence the line with `// loopguard-ignore-next-line sequential-awaits -- <why>`.',
   },
   exemptions: {
+    'development-only':
+      'code that runs only outside production: under `if (process.env.NODE_ENV !== "production")` or `if (isDev)`, or after `if (IS_PRODUCTION) return`',
     'script-file': 'test and migration files run once, in order, outside a server',
     'browser-code': 'code that runs in a browser is not what the rule is about',
     'side-effect':

@@ -6,7 +6,7 @@ import { MAPPERS_WITH_CONCURRENCY, PROMISE_AGGREGATES, UNLIMITED_ASYNC } from '.
 import { defineRule, type NodePath, type Node, type RuleContext } from '../src/engine/rule-api.js';
 
 type Ids = 'fanOut' | 'droppedFanOut' | 'droppedFanOutCaught' | 'unlimitedMapper' | 'unlimitedAsync' | 'unlimitedLimiter';
-type Exemption = BoundReason | 'script-file' | 'browser-code' | 'limiter' | 'in-memory-work' | 'pooled-work' | 'descriptor-work' | 'transaction';
+type Exemption = BoundReason | 'script-file' | 'browser-code' | 'limiter' | 'in-memory-work' | 'pooled-work' | 'descriptor-work' | 'transaction' | 'development-only';
 type Ctx = RuleContext<Ids, Exemption>;
 
 export default defineRule<Ids, Exemption>({
@@ -91,6 +91,8 @@ export default defineRule<Ids, Exemption>({
     whenNotToUse: 'When the collection is small by construction in a way loopguard cannot see, suppress the line with a reason.',
   },
   exemptions: {
+    'development-only':
+      'code that runs only outside production: under `if (process.env.NODE_ENV !== "production")` or `if (isDev)`, or after `if (IS_PRODUCTION) return`',
     literal: 'array and object literals (or `Array.of`): the size is written in the code',
     'fixed-slice': '`slice(0, N)`, `slice(-N)`, `slice(i, i + n)`, `splice(0, N)`, pages `slice((page - 1) * perPage, page * perPage)`',
     'fixed-length': '`Array.from({ length: N })`, `Array(N)`, `Math.min(N, …)`, also through `.fill()`, `.map()`, `.keys()`',

@@ -7,10 +7,11 @@ import { CORE_RULES } from './core-rules.js';
 import { ContextAnalyzer, describeFunction, functionName } from '../analysis/execution-context/index.js';
 import { createFinding, type ExemptionUse, type Finding, type Severity } from './findings.js';
 import { roleFromImports, runsInBrowser } from '../analysis/file-role.js';
+import { developmentOnlyRanges, inRanges } from '../analysis/environment.js';
 import type { ScriptFile } from '../knowledge/script-files.js';
 import { parseSource } from '../syntax/parse.js';
 import { resolveCallTarget, resolveExpression } from '../analysis/resolve.js';
-import { ENGINE_EXEMPTIONS, exemptionKey, formatMessage, type Knowledge, type RuleContext, type RuleModule } from './rule-api.js';
+import { DEVELOPMENT_EXEMPTION, ENGINE_EXEMPTIONS, exemptionKey, formatMessage, type Knowledge, type RuleContext, type RuleModule } from './rule-api.js';
 import {
   applyDirectives,
   eslintSuppressions,
@@ -127,8 +128,13 @@ export function analyzeSource(input: AnalyzeInput, settings: AnalyzeSettings, al
 
   const summaries = settings.summaries ? new SummaryBuilder(contexts, settings.knowledge.blocking, programPath, input.source) : null;
   const flagged = new Map<Finding, Node>();
+  // Development-only regions, found once per file and only when a finding needs them.
+  let devRanges: { start: number; end: number }[] | null = null;
+  const developmentOnly = (node: Node) => inRanges(node, (devRanges ??= developmentOnlyRanges(programPath)));
   try {
-    const visitors: Visitors[] = settings.rules.map((active) => active.rule.create(makeContext(active, input, script, browser, contexts, settings, result, flagged)));
+    const visitors: Visitors[] = settings.rules.map((active) =>
+      active.rule.create(makeContext(active, input, script, browser, contexts, settings, result, flagged, developmentOnly)),
+    );
     if (summaries) visitors.push(summaries.visitors());
     traverse(ast.program, mergeVisitors(visitors), programPath);
     if (summaries) result.summary = summaries.finish();
@@ -234,8 +240,10 @@ function makeContext(
   settings: AnalyzeSettings,
   result: FileResult,
   flagged: Map<Finding, Node>,
+  developmentOnly: (node: Node) => boolean,
 ): RuleContext {
   const { rule, severity } = active;
+  const declaresDevelopment = !!rule.exemptions && Object.hasOwn(rule.exemptions, DEVELOPMENT_EXEMPTION);
   const exempt = exemptionGate(rule, settings, (id, lines) => result.exemptions?.push({ ruleId: rule.id, id, file: input.file, ...lines }));
   // Parsed on first use, once per peer rule.
   const eslint = new Map<string, EslintSuppressions>();
@@ -247,6 +255,7 @@ function makeContext(
       const spec = rule.messages[messageId];
       if (!spec) throw new Error(`rule ${rule.id} reported unknown message id ${messageId}`);
       const loc = node.loc!;
+      if (declaresDevelopment && developmentOnly(node) && exempt(DEVELOPMENT_EXEMPTION, { line: loc.start.line, endLine: loc.end.line })) return;
       const text = { message: formatMessage(spec.message, data), help: formatMessage(spec.help, data) };
       const at = { line: loc.start.line, column: loc.start.column + 1, endLine: loc.end.line, endColumn: loc.end.column + 1 };
       const finding = createFinding(rule.id, severity, text, input.file, at);

@@ -165,6 +165,12 @@ export const ENGINE_EXEMPTIONS = { startupCallers: 'startup-callers', forkedProc
  */
 export const BROWSER_EXEMPTION = 'browser-code';
 
+/**
+ * The exemption the engine applies, for a rule that declares it, to findings in code that runs only outside production
+ * (`if (process.env.NODE_ENV !== 'production') { … }`, after `if (IS_PRODUCTION) return`).
+ */
+export const DEVELOPMENT_EXEMPTION = 'development-only';
+
 /** The key `check:exemptions` and settings use for one exemption: `await-in-loop[pagination]`. */
 export function exemptionKey(ruleId: string, id: string): string {
   return `${ruleId}[${id}]`;
