@@ -159,6 +159,7 @@ export default defineRule({
       if (ctx.startupOnly.has(hot.caller.key) && ctx.exempt('startup-callers', at)) continue;
       if (ctx.forked.has(hot.caller.file.abs) && ctx.exempt('forked-process', at)) continue;
       if (hot.cheap && ctx.exempt('small-size', at)) continue;
+      if (site.dev && ctx.exempt('development-only', at)) continue;
       const where = hot.caller.fn.context!;
       ctx.report(
         at,

@@ -68,3 +68,36 @@ function alwaysExits(stmt: any): boolean {
   if (stmt.type === 'BlockStatement' && stmt.body.length > 0) return alwaysExits(stmt.body[stmt.body.length - 1]);
   return false;
 }
+
+/** Per `if` statement: when its test holds. Per block: where its development-only tail starts (after `if (prod) return`). */
+const tests = new WeakMap<Node, Deployment | null>();
+const tails = new WeakMap<Node, number>();
+
+/**
+ * Does the code at `path` run only outside production? The same regions as developmentOnlyRanges, from the node's
+ * ancestors (for one node at a time, without walking the file).
+ */
+export function isDevelopmentOnly(path: NodePath): boolean {
+  for (let child = path, p = path.parentPath; p; child = p, p = p.parentPath) {
+    const n = p.node as any;
+    if (n.type === 'IfStatement' && child.key !== 'test') {
+      let when = tests.get(n);
+      if (when === undefined) tests.set(n, (when = deploymentTest(n.test)));
+      if (when === 'development' && child.key === 'consequent') return true;
+      if (when === 'production' && child.key === 'alternate') return true;
+    } else if (n.type === 'BlockStatement' || n.type === 'Program') {
+      let tail = tails.get(n);
+      if (tail === undefined) tails.set(n, (tail = developmentTail(n)));
+      if (child.node.start! >= tail) return true;
+    }
+  }
+  return false;
+}
+
+/** Where a block's code after an early exit in production starts (Infinity when there is none). */
+function developmentTail(block: any): number {
+  for (const stmt of block.body) {
+    if (stmt.type === 'IfStatement' && !stmt.alternate && alwaysExits(stmt.consequent) && deploymentTest(stmt.test) === 'production') return stmt.end;
+  }
+  return Infinity;
+}

@@ -9,6 +9,7 @@ import type { BlockingCatalog } from '../analysis/blocking-catalog.js';
 import { SERVER_DIRECTIVE, SERVER_ENTRY_EXPORTS, SYNC_CALLBACK_METHODS } from '../knowledge/frameworks.js';
 import { constantValue } from '../analysis/constants.js';
 import { isLazyInit } from '../analysis/lazy-init.js';
+import { isDevelopmentOnly } from '../analysis/environment.js';
 import {
   commonJsExportName,
   isCall,
@@ -43,6 +44,8 @@ export interface CallSite {
   args?: ({ const: number } | { param: number } | null)[];
   /** How many arguments the call passes: a parameter past them takes its default. */
   argc: number;
+  /** The call runs only outside production (`if (process.env.NODE_ENV !== 'production')`, after `if (IS_PRODUCTION) return`). */
+  dev?: boolean;
 }
 
 export interface BlockingSite {
@@ -240,6 +243,7 @@ export class SummaryBuilder {
       lazy: isLazyInit(path),
       argc: call.arguments.length,
     };
+    if (isDevelopmentOnly(path)) site.dev = true;
     // Constant and passed-through arguments, for size thresholds down the chain.
     const args = (call.arguments as any[]).slice(0, 4).map((a): NonNullable<CallSite['args']>[number] => {
       const c = constantValue(a, path);
