@@ -98,3 +98,16 @@ describe('named exemptions the project phase applies', () => {
     expect(res.error).toContain('does not declare exemption startup-callers');
   });
 });
+
+describe('the project model does not depend on which rules run', () => {
+  it('--rule missing-timeout still knows a module only client components import is browser code', async () => {
+    const { runLoopguard } = await import('../src/pipeline/run.js');
+    const path = await import('node:path');
+    const dir = path.join(ROOT, 'fixtures', 'projects', 'client-modules');
+    const only = await runLoopguard({ cwd: dir, paths: ['.'], config: defaultConfig(dir), onlyRules: ['missing-timeout'] });
+    const all = await runLoopguard({ cwd: dir, paths: ['.'], config: defaultConfig(dir) });
+    const files = (r: typeof only) => r.result.findings.filter((f) => f.ruleId === 'missing-timeout').map((f) => `${f.file}:${f.line}`);
+    expect(files(only)).not.toContain('lib/client-api.ts:8');
+    expect(files(only)).toEqual(files(all));
+  });
+});
