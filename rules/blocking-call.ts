@@ -24,7 +24,7 @@ export default defineRule({
       help: "Wait without spinning: `await setTimeout(ms)` from 'node:timers/promises'",
     },
     blockingChain: {
-      message: '`{callee}()` blocks the event loop {where}',
+      message: '`{callee}` in `{last}()` blocks the event loop {reach}',
       help: 'Make the chain async ({code} in `{last}`, awaited by its callers), or do this work once at startup',
     },
   },
@@ -49,8 +49,10 @@ export default defineRule({
       'Catalog: your own entries from the `blocking` config key.',
       'Reported only in hot code, where the process is serving work: async functions, request handlers and middleware, framework handlers, queue processors, ' +
         'listeners, timers and promise callbacks (the full list: docs/where-code-runs.md).',
-      "A synchronous helper called from a handler is not reported inside itself (its context is its callers'): the call to it from hot code is " +
-        'reported, once, at that call, with the shortest chain of calls down to the blocking API.',
+      "A synchronous helper called from hot code blocks on its callers' behalf: it is reported once, at its blocking call (where the fix goes), " +
+        'naming the serving paths that reach it, each with the shortest chain of calls from the serving code down to the blocking API.',
+      'One root cause, one finding: a config loader reached from 50 handlers is one finding with 50 paths. A suppression comment at the blocking call silences it everywhere; ' +
+        "one at a serving path's call drops that path.",
       'Through calls and across files: every function is summarised (its blocking calls, the functions it calls, whether it is async) and the summaries are linked across files.',
       'Linked: relative imports with extension and `index` probing, `.js` specifiers naming `.ts` sources, `tsconfig.json`/`jsconfig.json` `paths` and `baseUrl` (with `extends`).',
       'Linked: workspace packages by `name` and `exports`/`main` (build output mapped back to `src/`), ESM and CommonJS exports, re-exports, `export *`.',
@@ -59,11 +61,11 @@ export default defineRule({
       'Followed: a constructor parameter property typed with a class (`constructor(private readonly users: UsersService)`, as NestJS injects services).',
       'Dynamic dispatch (`handlers[kind]()`, a field that may hold one of several classes) is not guessed.',
       'A relative import of build output that is not analyzed (`bin.js` importing `./dist/cli.js`) is mapped to its source (`src/cli.ts`).',
-      "A helper called both at startup and from a handler is reported only at the handler's call.",
+      "A helper called both at startup and from a handler is reported with the handler's path only.",
       "An async function's own blocking calls are reported inside it, not again at its callers.",
       "An async callback written inline (`withSpan('x', async () => …)`) goes with the function it is written in.",
-      'In text output the chain follows the message: `renderTemplate (src/lib/templates.ts:4) → loadPartial (src/lib/templates.ts:8) → fs.readFileSync (src/lib/fs-utils.ts:4)`.',
-      'In JSON the chain is a `trace` array; in SARIF, `relatedLocations` and `codeFlows`.',
+      'In text output the paths follow the message (the first three, then a count): `GET /page (src/routes.ts:9) → renderTemplate (src/lib/templates.ts:4) → fs.readFileSync (src/lib/fs-utils.ts:4)`.',
+      'In JSON every path is in `paths` (the first also in `trace`); in SARIF, one `codeFlow` per path and the serving calls as `relatedLocations`.',
       'Pass the whole project (not only changed files) so the chain can be seen.',
     ],
     bad: [
@@ -151,25 +153,48 @@ export default defineRule({
       ForStatement: checkLoop,
     };
   },
-  // Blocking work reached through calls, across files: reported once, at the hot call site.
+  // Blocking work reached through calls, across files: reported once, at the blocking call (where the fix goes), with every serving path to it.
   link(ctx) {
-    for (const hot of ctx.graph.hotCallsToBlocking()) {
-      const { site, chain } = hot;
-      const at = { file: hot.caller.file.file, line: site.line, column: site.column, endLine: site.endLine, endColumn: site.endColumn };
-      if (ctx.startupOnly.has(hot.caller.key) && ctx.exempt('startup-callers', at)) continue;
-      if (ctx.forked.has(hot.caller.file.abs) && ctx.exempt('forked-process', at)) continue;
-      if (hot.cheap && ctx.exempt('small-size', at)) continue;
-      if (site.dev && ctx.exempt('development-only', at)) continue;
-      const where = hot.caller.fn.context!;
+    for (const root of ctx.graph.blockingRoots()) {
+      const open = root.calls.filter((hot) => {
+        const { site } = hot;
+        const at = { file: hot.caller.file.file, line: site.line, column: site.column, endLine: site.endLine, endColumn: site.endColumn };
+        if (ctx.startupOnly.has(hot.caller.key) && ctx.exempt('startup-callers', at)) return false;
+        if (ctx.forked.has(hot.caller.file.abs) && ctx.exempt('forked-process', at)) return false;
+        if (hot.cheap && ctx.exempt('small-size', at)) return false;
+        if (site.dev && ctx.exempt('development-only', at)) return false;
+        return !ctx.suppressed(at);
+      });
+      // One path per serving function, however many times it calls in.
+      const paths = open.filter((hot, i) => open.findIndex((h) => h.caller.key === hot.caller.key) === i);
+      const first = paths[0];
+      if (!first) continue;
+      const where = first.caller.fn.context!;
+      const through = (hot: typeof first) => `through \`${hot.site.text}()\` ${hot.caller.fn.context!.description}`;
+      const reach = paths.length === 1 ? through(first) : `on ${paths.length} serving paths (the first ${through(first)})`;
+      const { fn, site, chain } = root;
       ctx.report(
-        at,
+        { file: fn.file.file, line: site.line, column: site.column, endLine: site.endLine, endColumn: site.endColumn },
         'blockingChain',
-        { callee: site.text, where: where.description, code: chain.use, last: chain.last },
-        { context: { kind: where.kind, description: where.description }, trace: chain.steps, key: `${hot.caller.fn.name}\0${site.text}` },
+        { callee: site.api, last: fn.fn.name, reach, code: site.use },
+        {
+          context: { kind: where.kind, description: where.description },
+          // Each path: the serving code's call, then the chain of helpers down to the blocking call.
+          paths: paths.map((hot) => [
+            { file: hot.caller.file.file, line: hot.site.line, column: hot.site.column, label: servingLabel(hot.caller.fn.context!.description) },
+            ...hot.chain.steps,
+          ]),
+          key: `${fn.fn.name}\0${site.api}\0${chain.last}`,
+        },
       );
     }
   },
 });
+
+/** A serving path's first step, named by where it runs: `the route handler \`GET /x\``, `async method \`A.b\``. */
+function servingLabel(description: string): string {
+  return description.startsWith('inside ') ? description.slice('inside '.length) : description;
+}
 
 /** How the code spells a callee, without `.call`/`.apply` and whitespace: `fs.readFileSync`, `rfs`. */
 function spelled(text: string): string {

@@ -5,6 +5,8 @@
 //   // expect: <rule-id> "<substring>"     …whose message or help contains the substring (an optional ` -- why` may follow)
 //   // ok: <rule-id> -- <why>              a tempting non-finding: the rule must not fire here
 //   // ok: <rule-id>[<exemption>] -- <why>  …and it is this named exemption of the rule that applies here
+//   // path: <rule-id> ["<substring>"]     a serving path of a finding reported elsewhere (a root cause) starts on this line
+//                                          (the substring is looked for in the path: `handler → helper → fs.readFileSync`)
 //   // todo-expect: <rule-id> -- <why>     known false negative; fails once it starts passing
 //   // todo-ok: <rule-id> -- <why>         known false positive; same
 //   /* expect: <rule-id> */                the same, inside JSX
@@ -13,7 +15,7 @@
 // (validated like loopguard.config.json).
 import type { ExemptionUse, Finding } from '../src/engine/findings.js';
 
-export type AnnotationKind = 'expect' | 'ok' | 'todo-expect' | 'todo-ok';
+export type AnnotationKind = 'expect' | 'ok' | 'path' | 'todo-expect' | 'todo-ok';
 
 export interface Expectation {
   kind: AnnotationKind;
@@ -27,7 +29,7 @@ export interface Expectation {
   at: number;
 }
 
-const ANNOTATION = /(?:\/\/|\/\*)\s*(expect|ok|todo-expect|todo-ok):(.*?)(?:\*\/.*)?$/;
+const ANNOTATION = /(?:\/\/|\/\*)\s*(expect|ok|path|todo-expect|todo-ok):(.*?)(?:\*\/.*)?$/;
 
 export class AnnotationError extends Error {}
 
@@ -72,7 +74,7 @@ export function parseAnnotations(file: string, source: string, knownRuleIds: Rea
 
 function parseItems(file: string, line: number, kind: AnnotationKind, text: string, known: ReadonlySet<string>) {
   const body = text.split(/\s--\s/)[0]!;
-  if (kind !== 'expect' && !/\s--\s\S/.test(text)) {
+  if (kind !== 'expect' && kind !== 'path' && !/\s--\s\S/.test(text)) {
     throw new AnnotationError(`${file}:${line}: "${kind}:" needs a reason after " -- "`);
   }
   const items: { ruleId: string; substring: string | null; exemption: string | null }[] = [];
@@ -94,8 +96,22 @@ function parseItems(file: string, line: number, kind: AnnotationKind, text: stri
   return items;
 }
 
+/** Where a finding's serving path starts (its first step), with the path as text. */
+export interface PathStart {
+  ruleId: string;
+  line: number;
+  text: string;
+}
+
+/** The serving paths of `findings` (anywhere in the project) that start in `file`. */
+export function pathStarts(findings: readonly Finding[], file: string): PathStart[] {
+  return findings.flatMap((f) =>
+    (f.paths ?? []).filter((p) => p[0]!.file === file).map((p) => ({ ruleId: f.ruleId, line: p[0]!.line, text: p.map((s) => s.label).join(' → ') })),
+  );
+}
+
 export interface Mismatch {
-  kind: 'missing' | 'unexpected' | 'fixed-todo' | 'wrong-exemption';
+  kind: 'missing' | 'unexpected' | 'fixed-todo' | 'wrong-exemption' | 'missing-path' | 'unexpected-path';
   line: number;
   ruleId: string;
   detail: string;
@@ -107,8 +123,16 @@ export function compare(
   findings: readonly Finding[],
   ruleIds: ReadonlySet<string>,
   exemptions: readonly ExemptionUse[] = [],
+  paths: readonly PathStart[] = [],
 ): Mismatch[] {
   const out: Mismatch[] = [];
+  const openPaths = paths.filter((p) => ruleIds.has(p.ruleId));
+  for (const e of expectations.filter((x) => x.kind === 'path')) {
+    const i = openPaths.findIndex((p) => p.line === e.line && p.ruleId === e.ruleId && (e.substring === null || p.text.includes(e.substring)));
+    if (i >= 0) openPaths.splice(i, 1);
+    else out.push({ kind: 'missing-path', line: e.line, ruleId: e.ruleId, detail: e.substring ? `a path containing "${e.substring}"` : 'no serving path starts here' });
+  }
+  for (const p of openPaths) out.push({ kind: 'unexpected-path', line: p.line, ruleId: p.ruleId, detail: p.text });
   for (const e of expectations) {
     if (e.exemption === null) continue;
     const applied = exemptions.filter((x) => x.ruleId === e.ruleId && x.line <= e.line && e.line <= x.endLine);
@@ -142,5 +166,5 @@ export function compare(
 }
 
 export function formatMismatches(file: string, mismatches: readonly Mismatch[]): string {
-  return mismatches.map((m) => `${m.kind.padEnd(10)} ${file}:${m.line}  ${m.ruleId}${m.detail ? `  ${m.detail}` : ''}`).join('\n');
+  return mismatches.map((m) => `${m.kind.padEnd(15)} ${file}:${m.line}  ${m.ruleId}${m.detail ? `  ${m.detail}` : ''}`).join('\n');
 }

@@ -432,3 +432,43 @@ describe('names from Object.prototype', () => {
     expect(run(opt, []).stderr).toContain('"rules.blocking-call.constructor" is not an option of blocking-call');
   });
 });
+
+describe('one finding per root cause', () => {
+  // fixtures/projects/root-causes: readSettings() is reached from four serving paths (a fifth is suppressed at its call).
+  const dir = path.join(ROOT, 'fixtures', 'projects', 'root-causes');
+  const args = ['--no-cache', '--rule', 'blocking-call'];
+
+  it('text lists the first three paths and counts the rest', () => {
+    const r = run(dir, args);
+    expect(r.stdout).toContain('`fs.existsSync` in `readSettings()` blocks the event loop on 4 serving paths');
+    expect(r.stdout).toContain(
+      'the route handler `GET /admin` (src/routes/admin.ts:7) → settingsView (src/config.ts:9) → readSettings (src/config.ts:4) → fs.existsSync',
+    );
+    expect(r.stdout).toContain('… and 1 more path (all of them: --format json)');
+    expect(r.stdout).toContain('1 problem');
+  });
+
+  it('json has every path; sarif one code flow per path, the serving calls as related locations', () => {
+    const out = JSON.parse(run(dir, [...args, '--format', 'json']).stdout);
+    expect(out.findings).toHaveLength(1);
+    expect(out.findings[0].paths.map((p: any[]) => `${p[0].file}:${p[0].line}`)).toEqual([
+      'src/routes/admin.ts:7',
+      'src/routes/admin.ts:20',
+      'src/routes/users.ts:7',
+      'src/routes/users.ts:11',
+    ]);
+    expect(out.findings[0].trace).toEqual(out.findings[0].paths[0]);
+    const log = JSON.parse(run(dir, [...args, '--format', 'sarif']).stdout);
+    expect(sarifProblems(log)).toEqual([]);
+    const result = log.runs[0].results[0];
+    expect(result.codeFlows).toHaveLength(4);
+    expect(result.relatedLocations.map((l: any) => l.physicalLocation.region.startLine)).toEqual([7, 20, 7, 11]);
+  });
+
+  it('a suppression at a serving call drops that path and counts as used', () => {
+    const r = JSON.parse(run(dir, [...args, '--format', 'json', '--report-unused-ignores']).stdout);
+    expect(r.findings.map((f: any) => f.ruleId)).toEqual(['blocking-call']);
+    // the root's own comment, the path dropped from the four, and readLegacyFlags' only path
+    expect(r.stats.suppressedCount).toBe(3);
+  });
+});

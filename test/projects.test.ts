@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '../src/pipeline/config.js';
 import { RULE_IDS } from '../src/pipeline/registry.js';
 import { runLoopguard } from '../src/pipeline/run.js';
-import { compare, formatMismatches, parseAnnotations } from './annotations.js';
+import { compare, formatMismatches, parseAnnotations, pathStarts } from './annotations.js';
 import { ROOT, sourceFilesUnder } from './helpers.js';
 
 const projectsDir = path.join(ROOT, 'fixtures', 'projects');
@@ -31,6 +31,7 @@ describe.each(projects)('project %s', (name) => {
       findings,
       RULE_IDS,
       (result.exemptions ?? []).filter((x) => x.file === file),
+      pathStarts(result.findings, file),
     );
     if (mismatches.length > 0) expect.fail('\n' + formatMismatches(`fixtures/projects/${name}/${file}`, mismatches));
   });

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RULE_IDS, RULES } from '../src/pipeline/registry.js';
-import { compare, formatMismatches, parseAnnotations } from './annotations.js';
+import { compare, formatMismatches, parseAnnotations, pathStarts } from './annotations.js';
 import { analyzeFixture, ROOT, sourceFilesUnder } from './helpers.js';
 
 for (const rule of RULES) {
@@ -21,7 +21,7 @@ for (const rule of RULES) {
         const { result } = await analyzeFixture(file, [rule.id], config, { exemptions: { trace: true } });
         expect(result.errors).toEqual([]);
         expect(result.skipped).toEqual([]);
-        const mismatches = compare(expectations, result.findings, RULE_IDS, result.exemptions);
+        const mismatches = compare(expectations, result.findings, RULE_IDS, result.exemptions, pathStarts(result.findings, file));
         if (mismatches.length > 0) expect.fail('\n' + formatMismatches(file, mismatches));
       });
     }

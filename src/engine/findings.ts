@@ -30,8 +30,14 @@ export interface Finding {
   endColumn: number;
   /** Where the flagged code runs, when the rule depends on it. */
   context?: { kind: string; description: string };
-  /** A call chain from the flagged node to the root cause. */
+  /** A call chain from the flagged node to the root cause (for a finding with `paths`: the first of them). */
   trace?: TraceStep[];
+  /**
+   * For a root cause reported once where the fix goes (a blocking call reached from hot code through helpers): every
+   * path that reaches it, each from the serving code's call down to the root. A suppression comment at a path's first
+   * step drops that path; the finding goes when none is left.
+   */
+  paths?: TraceStep[][];
   /**
    * Stable across line shifts: a hash of the rule, the enclosing function's
    * name and the flagged code's normalised text (plus an occurrence number when

@@ -13,6 +13,11 @@ export interface Linked {
   linked: Map<string, Finding[]>;
   /** Named exemptions the link steps applied (when settings trace them). */
   exemptions: ExemptionUse[];
+  /**
+   * Places a link step found silenced by a suppression comment (a serving path's call to a root cause reported
+   * elsewhere), per file, as findings for the suppression pass: the comment then counts as used.
+   */
+  silenced: Map<string, Finding[]>;
 }
 
 /**
@@ -25,7 +30,7 @@ export interface Linked {
 export function linkProject(results: readonly { abs: string; res: FileResult }[], settings: AnalyzeSettings, packages: WorkspacePackage[]): Linked {
   const facts = new Set<string>();
   for (const { res } of results) for (const f of res.facts) facts.add(f);
-  const out: Linked = { kept: new Map(), linked: new Map(), exemptions: [] };
+  const out: Linked = { kept: new Map(), linked: new Map(), exemptions: [], silenced: new Map() };
   let startupOnly = new Set<string>();
   let forked = new Set<string>();
   let browserOnly = new Set<string>();
@@ -41,6 +46,7 @@ export function linkProject(results: readonly { abs: string; res: FileResult }[]
   }
   const declaresBrowser = (rule: RuleModule | undefined) => !!rule?.exemptions && Object.hasOwn(rule.exemptions, BROWSER_EXEMPTION);
   const absOf = new Map(results.map(({ abs, res }) => [res.file, abs]));
+  const directivesOf = new Map(results.map(({ res }) => [res.file, res.directives]));
   const rules = new Map(settings.rules.map((r) => [r.rule.id, r.rule]));
   for (const { abs, res } of results) {
     const kept = res.findings.filter((p) => {
@@ -83,7 +89,9 @@ export function linkProject(results: readonly { abs: string; res: FileResult }[]
         const text = { message: formatMessage(spec.message, data), help: formatMessage(spec.help, data) };
         const finding = createFinding(rule.id, active.severity, text, at.file, at);
         if (extra.context) finding.context = { kind: extra.context.kind, description: extra.context.description };
-        if (extra.trace) finding.trace = extra.trace;
+        if (extra.paths && extra.paths.length > 0) finding.paths = extra.paths;
+        const trace = extra.trace ?? extra.paths?.[0];
+        if (trace) finding.trace = trace;
         finding.fingerprint = fingerprint(rule.id, extra.key ?? finding.message);
         let list = out.linked.get(at.file);
         if (!list) out.linked.set(at.file, (list = []));
@@ -92,6 +100,14 @@ export function linkProject(results: readonly { abs: string; res: FileResult }[]
       exempt(id, at) {
         current = at.file;
         return exempt(id, { line: at.line, endLine: at.endLine });
+      },
+      suppressed(at) {
+        const directives = directivesOf.get(at.file) ?? [];
+        if (!directives.some((d) => d.ruleIds.includes(rule.id) && (d.targetLine === 0 || d.targetLine === at.line))) return false;
+        let list = out.silenced.get(at.file);
+        if (!list) out.silenced.set(at.file, (list = []));
+        list.push(createFinding(rule.id, active.severity, { message: '', help: '' }, at.file, at));
+        return true;
       },
     });
   }

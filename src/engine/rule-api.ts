@@ -88,6 +88,8 @@ export interface ReportExtra<E extends string = string> {
    */
   context?: ExecutionContext;
   trace?: TraceStep[];
+  /** Every path from serving code to the root cause reported here (see `Finding.paths`); `trace` defaults to the first. */
+  paths?: TraceStep[][];
   /** Drop the finding, under the rule's named exemption, when some file of the project records the fact (see `recordFact`). */
   unlessFact?: { fact: string; exemption: E };
   /** For project findings: what identifies the finding across line shifts (fingerprints). */
@@ -143,6 +145,11 @@ export interface LinkContext<M extends string = string, E extends string = strin
   report(at: SiteLocation, messageId: M, data?: Record<string, string>, extra?: ReportExtra): void;
   /** As `RuleContext.exempt`, at a call-graph site. */
   exempt(id: E, at: SiteLocation): boolean;
+  /**
+   * Does a `loopguard-ignore` comment for this rule silence `at` (a serving path's call to a root cause reported
+   * elsewhere)? A true answer counts as a use of the comment, so it is not reported unused.
+   */
+  suppressed(at: SiteLocation): boolean;
 }
 
 export interface RuleModule<M extends string = string, E extends string = string> extends RuleMeta<M, E> {

@@ -152,14 +152,20 @@ export async function runLoopguard(options: RunOptions): Promise<RunOutput> {
     linked = linkProject(results, settings, packageRoots.packages());
   } catch (err) {
     errors.push({ file: null, message: `internal error in the project phase (cross-file findings are missing): ${(err as Error)?.stack ?? String(err)}` });
-    linked = { kept: new Map(results.map(({ res }) => [res.file, res.findings.map((p) => ({ ...p.finding }))])), linked: new Map(), exemptions: [] };
+    linked = {
+      kept: new Map(results.map(({ res }) => [res.file, res.findings.map((p) => ({ ...p.finding }))])),
+      linked: new Map(),
+      exemptions: [],
+      silenced: new Map(),
+    };
   }
 
   // Suppressions, on per-file and project findings alike.
   const findings: Finding[] = [];
   let suppressed = 0;
   for (const { res } of results) {
-    const own = [...(linked.kept.get(res.file) ?? []), ...(linked.linked.get(res.file) ?? [])];
+    // Silenced places always meet their comment: they count as suppressed and mark it used.
+    const own = [...(linked.kept.get(res.file) ?? []), ...(linked.linked.get(res.file) ?? []), ...(linked.silenced.get(res.file) ?? [])];
     const { kept, suppressed: n } = suppress(res.file, own, res.directives, res.directiveProblems, settings, RULE_IDS);
     suppressed += n;
     // Engine diagnostics (parse errors, suppression problems): identified by their message.
@@ -176,7 +182,8 @@ export async function runLoopguard(options: RunOptions): Promise<RunOutput> {
   if (options.since) {
     const changed = changedSince(cwd, options.since);
     inScope = (file) => changed.has(path.resolve(cwd, file));
-    reported = findings.filter((f) => inScope(f.file));
+    // A root cause counts as changed when its file or the serving code of one of its paths changed.
+    reported = findings.filter((f) => inScope(f.file) || (f.paths ?? []).some((p) => inScope(p[0]!.file)));
     reportedSkipped = skipped.filter((sk) => inScope(sk.file));
   }
 

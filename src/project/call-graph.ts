@@ -6,7 +6,7 @@
 // (their own blocking calls are reported inside them; callers are not blocked).
 import path from 'node:path';
 import type { ModuleResolver } from './module-resolution.js';
-import { MODULE_FRAME, type CallSite, type FileSummary, type FunctionSummary } from './summary.js';
+import { MODULE_FRAME, type BlockingSite, type CallSite, type FileSummary, type FunctionSummary } from './summary.js';
 
 export interface GraphFile {
   abs: string;
@@ -36,6 +36,9 @@ export interface BlockingChain {
   use: string;
   /** The function that makes the blocking call. */
   last: string;
+  /** Its key in the graph, and the blocking call: the root cause every chain through it shares. */
+  root: string;
+  site: BlockingSite;
 }
 
 /** How a function may block: through `next` (or itself), maybe only when its parameter `cond.param` is large. */
@@ -66,6 +69,21 @@ export interface HotCall {
   chain: BlockingChain;
   /** The call passes a size small enough not to block (a constant, or the parameter's default). */
   cheap: boolean;
+}
+
+/** A blocking call reached from hot code through synchronous helpers: one root cause, however many callers. */
+export interface BlockingRoot {
+  /** The function that makes the blocking call. */
+  fn: GraphFunction;
+  site: BlockingSite;
+  /** The chain from the first caller's callee (for the API and its replacement). */
+  chain: BlockingChain;
+  /** Every hot call that reaches it. */
+  calls: HotCall[];
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 export class CallGraph {
@@ -179,7 +197,7 @@ export class CallGraph {
       if (link.next === null) {
         const b = g.fn.blocking[0]!;
         steps.push({ file: g.file.file, line: b.line, column: b.column, label: b.api });
-        return { steps, api: b.api, use: b.use, last: g.fn.name };
+        return { steps, api: b.api, use: b.use, last: g.fn.name, root: cur, site: b };
       }
       cur = link.next;
     }
@@ -197,6 +215,26 @@ export class CallGraph {
         if (chain) yield { caller: g, site, callee: this.functions.get(to)!, chain, cheap: cheapAt(site, this.chains!.get(to)?.cond ?? null) };
       }
     }
+  }
+
+  /**
+   * The hot calls grouped by the blocking call they reach (their root cause), in a stable order: roots by file and
+   * place, calls by the caller's file and place. A root inside a function that is itself hot is left out: that
+   * function's own blocking calls are reported where they are.
+   */
+  blockingRoots(): BlockingRoot[] {
+    const roots = new Map<string, BlockingRoot>();
+    for (const call of this.hotCallsToBlocking()) {
+      const fn = this.functions.get(call.chain.root)!;
+      if (fn.fn.context?.kind === 'hot') continue;
+      let root = roots.get(fn.key);
+      if (!root) roots.set(fn.key, (root = { fn, site: call.chain.site, chain: call.chain, calls: [] }));
+      root.calls.push(call);
+    }
+    const place = (file: string, line: number, column: number) => `${file}\0${String(line).padStart(9, '0')}\0${String(column).padStart(9, '0')}`;
+    const out = [...roots.values()].sort((a, b) => cmp(place(a.fn.file.file, a.site.line, a.site.column), place(b.fn.file.file, b.site.line, b.site.column)));
+    for (const r of out) r.calls.sort((a, b) => cmp(place(a.caller.file.file, a.site.line, a.site.column), place(b.caller.file.file, b.site.line, b.site.column)));
+    return out;
   }
 
   /**

@@ -55,6 +55,9 @@ export interface BlockingSite {
   use: string;
   line: number;
   column: number;
+  /** End of the callee (or of the function reference handed on): where a finding at the blocking call ends. */
+  endLine: number;
+  endColumn: number;
   /** Blocks only when the function's parameter at this index exceeds `cheapUpTo` (`randomBytes(size)`). */
   sizeParam?: number;
   cheapUpTo?: number;
@@ -204,7 +207,15 @@ export class SummaryBuilder {
       const match = this.catalog.match(ref, call, (n) => constantValue(n, path));
       if (match) {
         if (isLazyInit(path)) return;
-        const site: BlockingSite = { api: match.display, use: match.use, line: call.loc.start.line, column: call.loc.start.column + 1 };
+        const end = call.callee.loc.end;
+        const site: BlockingSite = {
+          api: match.display,
+          use: match.use,
+          line: call.loc.start.line,
+          column: call.loc.start.column + 1,
+          endLine: end.line,
+          endColumn: end.column + 1,
+        };
         // randomBytes(size) with `size` a parameter: whether it blocks depends on the callers.
         const sized = match.api.cheapUpTo !== undefined ? scaledParam(call.arguments[0], path, frame.path) : null;
         if (sized !== null) {
@@ -229,7 +240,10 @@ export class SummaryBuilder {
       if (arg.type !== 'Identifier' && arg.type !== 'MemberExpression') continue;
       const r = resolveExpression(arg, path);
       const m = r && r.kind !== 'binding' ? this.catalog.match(r, null) : null;
-      if (m) frame.summary.blocking.push({ api: m.display, use: m.use, line: arg.loc.start.line, column: arg.loc.start.column + 1 });
+      if (m) {
+        const [start, end] = [arg.loc.start, arg.loc.end];
+        frame.summary.blocking.push({ api: m.display, use: m.use, line: start.line, column: start.column + 1, endLine: end.line, endColumn: end.column + 1 });
+      }
     }
     const target = this.targetOf(path, ref);
     if (!target) return;

@@ -21,6 +21,7 @@ export const json: Reporter = {
         endColumn: f.endColumn,
         ...(f.context ? { context: f.context } : {}),
         ...(f.trace ? { trace: f.trace } : {}),
+        ...(f.paths ? { paths: f.paths } : {}),
         ...(f.fingerprint ? { fingerprint: f.fingerprint } : {}),
       })),
       errors: result.errors,

@@ -3,16 +3,22 @@
 // subdirectory (`working-directory: packages/api`) would point at the wrong
 // files: rebase them onto the checkout when running under GitHub Actions.
 import path from 'node:path';
-import type { RunResult } from '../engine/findings.js';
+import type { RunResult, TraceStep } from '../engine/findings.js';
 
 export function rebaseResult(result: RunResult, cwd: string, base: string): RunResult {
   const rel = path.relative(base, cwd);
   if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) return result; // same place, or cwd outside the checkout
   const prefix = rel.split(path.sep).join('/');
   const move = (file: string) => path.posix.normalize(`${prefix}/${file}`);
+  const moveSteps = (steps: readonly TraceStep[]) => steps.map((s) => ({ ...s, file: move(s.file) }));
   return {
     ...result,
-    findings: result.findings.map((f) => ({ ...f, file: move(f.file), ...(f.trace ? { trace: f.trace.map((s) => ({ ...s, file: move(s.file) })) } : {}) })),
+    findings: result.findings.map((f) => ({
+      ...f,
+      file: move(f.file),
+      ...(f.trace ? { trace: moveSteps(f.trace) } : {}),
+      ...(f.paths ? { paths: f.paths.map(moveSteps) } : {}),
+    })),
     skipped: result.skipped.map((s) => ({ ...s, file: move(s.file) })),
     errors: result.errors.map((e) => (e.file ? { ...e, file: move(e.file) } : e)),
     excerpts: Object.fromEntries(Object.entries(result.excerpts).map(([file, lines]) => [move(file), lines])),

@@ -2,7 +2,7 @@
 // ruleId is exactly the rule id; URIs are relative to the working directory
 // (uriBaseId %SRCROOT%); regions are 1-based with exclusive end columns.
 import type * as Sarif from 'sarif';
-import type { Finding } from '../engine/findings.js';
+import type { Finding, TraceStep } from '../engine/findings.js';
 import type { RuleMeta } from '../engine/rule-api.js';
 import type { Reporter } from './types.js';
 
@@ -62,17 +62,12 @@ function result(f: Finding, ruleIndex: number, baseline: boolean): Sarif.Result 
   // Lets code scanning track a result across commits, whatever lines move around it.
   if (f.fingerprint) r.partialFingerprints = { 'loopguardFingerprint/v1': f.fingerprint };
   if (baseline) r.baselineState = 'new';
-  if (f.trace && f.trace.length > 0) {
-    r.relatedLocations = f.trace.map((s, i) => ({ id: i + 1, ...location(s.file, s.line, s.column, s.line, s.column + 1, s.label) }));
-    r.codeFlows = [
-      {
-        threadFlows: [
-          {
-            locations: f.trace.map((s) => ({ location: location(s.file, s.line, s.column, s.line, s.column + 1, s.label) })),
-          },
-        ],
-      },
-    ];
+  // One code flow per path to the root cause; the related locations are where each path leaves the serving code.
+  const paths = f.paths ?? (f.trace && f.trace.length > 0 ? [f.trace] : []);
+  if (paths.length > 0) {
+    const at = (s: TraceStep) => location(s.file, s.line, s.column, s.line, s.column + 1, s.label);
+    r.relatedLocations = (f.paths ? paths.map((p) => p[0]!) : paths[0]!).map((s, i) => ({ id: i + 1, ...at(s) }));
+    r.codeFlows = paths.map((p) => ({ threadFlows: [{ locations: p.map((s) => ({ location: at(s) })) }] }));
   }
   return r;
 }

@@ -1,6 +1,6 @@
 // Human output, grouped by file. The only module that uses chalk.
 import { Chalk } from 'chalk';
-import type { Finding, RunResult } from '../engine/findings.js';
+import type { Finding, RunResult, TraceStep } from '../engine/findings.js';
 import { codeFrame } from './code-frame.js';
 import type { Reporter } from './types.js';
 
@@ -38,12 +38,16 @@ export const stylish: Reporter = {
   },
 };
 
+/** Paths to a root cause listed under its finding; the rest are counted. */
+const SHOWN_PATHS = 3;
+
 function formatFinding(f: Finding, result: RunResult, c: InstanceType<typeof Chalk>): string {
   const sev = f.severity === 'error' ? c.red('error') : c.yellow('warning');
   const lines = [`  ${c.dim(`${f.line}:${f.column}`)}  ${sev}  ${f.message}  ${c.dim(f.ruleId)}`];
-  if (f.trace && f.trace.length > 0) {
-    lines.push(`      ${c.dim(f.trace.map((s) => `${s.label} (${s.file}:${s.line})`).join(' → '))}`);
-  }
+  const chain = (trace: readonly TraceStep[]) => trace.map((s) => `${s.label} (${s.file}:${s.line})`).join(' → ');
+  const paths = f.paths ?? (f.trace && f.trace.length > 0 ? [f.trace] : []);
+  for (const p of paths.slice(0, SHOWN_PATHS)) lines.push(`      ${c.dim(chain(p))}`);
+  if (paths.length > SHOWN_PATHS) lines.push(`      ${c.dim(`… and ${plural(paths.length - SHOWN_PATHS, 'more path')} (all of them: --format json)`)}`);
   lines.push(`      ${c.cyan('help:')} ${f.help}`);
   const frame = codeFrame(f, result.excerpts[f.file], { gutter: (s) => c.dim(s), marker: (s) => c.red(s) });
   if (frame)
