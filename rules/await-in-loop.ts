@@ -1,4 +1,4 @@
-import { awaitedCall, directAwaits, iterationDependence, orderedLoopWork, sequentialLoop, type LoopNode } from '../src/analysis/index.js';
+import { awaitedCall, directAwaits, iterationDependence, orderedLoopWork, perItemCost, sequentialLoop, type LoopNode } from '../src/analysis/index.js';
 import { DECLARATION_KEYWORD, LOOP_NAMES, WHITESPACE_RUN } from '../src/knowledge/loops.js';
 import { defineRule, type NodePath, type Node } from '../src/engine/rule-api.js';
 
@@ -131,11 +131,16 @@ export default defineRule({
       const over = loop.type === 'ForOfStatement' || loop.type === 'ForInStatement' ? ` over \`${short(ctx.source(loop.right))}\`` : '';
       const item = loop.type === 'ForOfStatement' ? ctx.source(loop.left).replace(DECLARATION_KEYWORD, '') : 'item';
       const coll = loop.type === 'ForOfStatement' ? short(ctx.source(loop.right)) : 'items';
-      ctx.report(first.node, 'serialLoop', {
-        loop: LOOP_NAMES[loop.type]!,
-        over,
-        fix: `await pMap(${coll}, async (${short(item, 30)}) => { … }, { concurrency: 8 })`,
-      });
+      ctx.report(
+        first.node,
+        'serialLoop',
+        {
+          loop: LOOP_NAMES[loop.type]!,
+          over,
+          fix: `await pMap(${coll}, async (${short(item, 30)}) => { … }, { concurrency: 8 })`,
+        },
+        { cost: loop.type === 'ForOfStatement' ? perItemCost(loopPath.child(loop.right, 'right')) : 'io', runsIn: ctx.context(loopPath) },
+      );
     };
     return {
       'ForStatement:exit': check,

@@ -124,7 +124,12 @@ export default defineRule({
           const written = spelled(ctx.source(call.callee));
           const last = match.display.split('.').pop()!;
           const alias = !written.endsWith(last) && written.length < 60 ? ` (called as \`${written}\`)` : '';
-          ctx.report(call.callee, 'syncCall', { callee: match.display, alias, where: where.description, alternative: match.alternative }, { context: where });
+          ctx.report(
+            call.callee,
+            'syncCall',
+            { callee: match.display, alias, where: where.description, alternative: match.alternative },
+            { context: where, cost: match.cost },
+          );
         }
       }
       // Function references handed to other code: paths.map(fs.readFileSync).
@@ -135,7 +140,7 @@ export default defineRule({
         const match = ctx.knowledge.blocking.match(ref, null);
         const where = match && serving(path, arg);
         if (match && where && !(isLazyInit(path) && ctx.exempt('lazy-init', arg))) {
-          ctx.report(arg, 'syncReference', { callee: match.display, where: where.description, alternative: match.alternative }, { context: where });
+          ctx.report(arg, 'syncReference', { callee: match.display, where: where.description, alternative: match.alternative }, { context: where, cost: match.cost });
         }
       }
     };
@@ -143,7 +148,7 @@ export default defineRule({
       const clock = busyWaitClock(path);
       const where = clock && serving(path, path.node);
       if (!clock || !where) return;
-      ctx.report(clock.at, 'busyWait', { clock: clock.name, where: where.description }, { context: where });
+      ctx.report(clock.at, 'busyWait', { clock: clock.name, where: where.description }, { context: where, cost: 'heavy' });
     };
     return {
       CallExpression: checkCall,
@@ -185,6 +190,9 @@ export default defineRule({
             ...hot.chain.steps,
           ]),
           key: `${fn.fn.name}\0${site.api}\0${chain.last}`,
+          cost: site.cost,
+          // The impact is that of the most exposed path: a request waits on any one of them.
+          reach: paths.some((hot) => ctx.graph.reachOf(hot.caller.key) === 'request') ? 'request' : 'background',
         },
       );
     }

@@ -84,11 +84,16 @@ export default defineRule({
       if (INSTANCE_FACTORIES.has(key)) {
         const client = INSTANCE_FACTORIES.get(key)!;
         if (bounded(path, client, call) || (instanceDefaultsSet(path) && ctx.exempt('instance-defaults', call))) return;
-        ctx.report(call.callee, 'instanceNoTimeout', { client: client.label, why: client.why, fix: client.fix }, projectDefaults(client));
+        ctx.report(
+          call.callee,
+          'instanceNoTimeout',
+          { client: client.label, why: client.why, fix: client.fix },
+          { ...projectDefaults(client), runsIn: ctx.context(path) },
+        );
         return;
       }
       if (SUPERAGENT_KEYS.has(key)) {
-        if (!chainedMethodNames(path).includes('timeout') && !raced(path, call)) ctx.report(call.callee, 'chainNoTimeout');
+        if (!chainedMethodNames(path).includes('timeout') && !raced(path, call)) ctx.report(call.callee, 'chainNoTimeout', {}, { runsIn: ctx.context(path) });
         return;
       }
       const client = TIMEOUT_CLIENTS.get(key);
@@ -97,7 +102,7 @@ export default defineRule({
       if (bounded(path, client, call)) return;
       if (client.laterSetters && timeoutSetLater(path, client.laterSetters) && ctx.exempt('timeout-set-later', call)) return;
       if (raced(path, call)) return;
-      ctx.report(call.callee, 'noTimeout', { client: client.label, why: client.why, fix: client.fix }, projectDefaults(client));
+      ctx.report(call.callee, 'noTimeout', { client: client.label, why: client.why, fix: client.fix }, { ...projectDefaults(client), runsIn: ctx.context(path) });
     };
     return {
       CallExpression: check,

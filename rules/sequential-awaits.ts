@@ -184,22 +184,14 @@ export default defineRule({
     };
 
     const report = (run: AwaitStep[]) => {
-      const second = run[1]!;
+      const [first, second] = [run[0]!, run[1]!];
       const fix = promiseAllFix(run, source);
+      const where = { runsIn: ctx.context(second.await) };
+      const line = String(first.await.node.loc!.start.line);
       if (run.length === 2) {
-        const first = run[0]!;
-        ctx.report(second.await.node, 'pair', {
-          later: quoteCall(second.call.node, source),
-          earlier: quoteCall(first.call.node, source),
-          line: String(first.await.node.loc!.start.line),
-          fix,
-        });
+        ctx.report(second.await.node, 'pair', { later: quoteCall(second.call.node, source), earlier: quoteCall(first.call.node, source), line, fix }, where);
       } else {
-        ctx.report(second.await.node, 'run', {
-          count: String(run.length),
-          lines: run.map((s) => s.await.node.loc!.start.line).join(', '),
-          fix,
-        });
+        ctx.report(second.await.node, 'run', { count: String(run.length), lines: run.map((s) => s.await.node.loc!.start.line).join(', '), fix }, where);
       }
     };
 

@@ -1,4 +1,4 @@
-import { catchesAll, collectionBound, collectionOrigin, describe, describeQueryOrigin, droppedFanOut, fanOutOf } from '../src/analysis/index.js';
+import { catchesAll, collectionBound, collectionOrigin, describe, describeQueryOrigin, droppedFanOut, fanOutOf, perItemCost } from '../src/analysis/index.js';
 import { heavyWork, isCallbackLike, isDescriptorWork, limiterIn, optionIsFinite, perItemIO, producesPromise, refKey, runsInTransaction } from '../src/analysis/index.js';
 import type { BoundReason, CallNode, FanOut, OriginTrace } from '../src/analysis/index.js';
 import { WHITESPACE_RUN } from '../src/knowledge/collections.js';
@@ -132,7 +132,8 @@ export default defineRule<Ids, Exemption>({
         const opts = call.arguments[m.optionsIndex];
         if (!input || (opts && (opts.type !== 'ObjectExpression' || optionIsFinite(opts, m.option)))) return;
         if (isBounded(ctx, path.child(input, 'arguments', m.inputIndex), call)) return;
-        ctx.report(call.callee, 'unlimitedMapper', { mapper: m.label, source: describe(input), option: m.option, fix: `{ ${m.option}: 8 }` });
+        const data = { mapper: m.label, source: describe(input), option: m.option, fix: `{ ${m.option}: 8 }` };
+        ctx.report(call.callee, 'unlimitedMapper', data, impactOf(ctx, path, path.child(input, 'arguments', m.inputIndex)));
         return;
       }
       if (key && UNLIMITED_ASYNC.has(key)) {
@@ -141,11 +142,8 @@ export default defineRule<Ids, Exemption>({
         const iteratee = call.arguments[1];
         const source = path.child(input, 'arguments', 0);
         if (!fanOutDanger(ctx, path, { source, perItem: iteratee ? path.child(iteratee, 'arguments', 1) : source })) return;
-        ctx.report(call.callee, 'unlimitedAsync', {
-          mapper: key.replace('#', '.'),
-          source: describe(input),
-          fix: `${UNLIMITED_ASYNC.get(key)}(${describe(input)}, 8, …)`,
-        });
+        const fix = `${UNLIMITED_ASYNC.get(key)}(${describe(input)}, 8, …)`;
+        ctx.report(call.callee, 'unlimitedAsync', { mapper: key.replace('#', '.'), source: describe(input), fix }, impactOf(ctx, path, source));
         return;
       }
       // coll.forEach(async …) and a statement `coll.map(async …);`: promises dropped.
@@ -156,11 +154,14 @@ export default defineRule<Ids, Exemption>({
       // items.forEach(async (x) => { x.label = format(x); }): nothing runs concurrently that could exhaust anything.
       if (!perItemIO(callback) && ctx.exempt('in-memory-work', call)) return;
       const id = catchesAll(callback) ? 'droppedFanOutCaught' : 'droppedFanOut';
-      ctx.report(call, id, { source: describe(source.node), method, fix: pMapFix(ctx, source, callback) });
+      ctx.report(call, id, { source: describe(source.node), method, fix: pMapFix(ctx, source, callback) }, impactOf(ctx, path, source));
     };
     return { CallExpression: check, OptionalCallExpression: check };
   },
 });
+
+/** What the fan-out costs (how its collection is sized) and where it runs: its impact. */
+const impactOf = (ctx: Ctx, at: NodePath, collection: NodePath) => ({ cost: perItemCost(collection), runsIn: ctx.context(at) });
 
 /** Is the collection bounded by the program? Applies the exemption named for why. */
 function isBounded(ctx: Ctx, collection: NodePath, at: Node): boolean {
@@ -176,12 +177,12 @@ function reportFanOut(ctx: Ctx, aggPath: NodePath<CallNode>, aggregate: string, 
   if (limit?.limited && ctx.exempt('limiter', call)) return;
   const source = fan.name ?? describe(fan.source.node);
   if (limit && !limit.limited) {
-    ctx.report(call.callee, 'unlimitedLimiter', { aggregate, source, note: limit.note });
+    ctx.report(call.callee, 'unlimitedLimiter', { aggregate, source, note: limit.note }, impactOf(ctx, aggPath, fan.source));
     return;
   }
   const danger = fanOutDanger(ctx, aggPath, fan);
   if (!danger) return;
-  ctx.report(call.callee, 'fanOut', { aggregate, source, fix: pMapFix(ctx, fan.source, fan.perItem), ...danger });
+  ctx.report(call.callee, 'fanOut', { aggregate, source, fix: pMapFix(ctx, fan.source, fan.perItem), ...danger }, impactOf(ctx, aggPath, fan.source));
 }
 
 const ORIGIN_LABELS: Record<string, string> = { input: ' (request input)', listing: ' (a directory listing)' };

@@ -3,6 +3,7 @@
 //
 //   // expect: <rule-id>[, <rule-id>]      a finding on this line (trailing) or the next code line (own line)
 //   // expect: <rule-id> "<substring>"     …whose message or help contains the substring (an optional ` -- why` may follow)
+//   // expect: <rule-id>@<impact>          …whose impact is high, medium or low (with or without a substring)
 //   // ok: <rule-id> -- <why>              a tempting non-finding: the rule must not fire here
 //   // ok: <rule-id>[<exemption>] -- <why>  …and it is this named exemption of the rule that applies here
 //   // path: <rule-id> ["<substring>"]     a serving path of a finding reported elsewhere (a root cause) starts on this line
@@ -23,6 +24,8 @@ export interface Expectation {
   substring: string | null;
   /** `ok: rule[exemption]`: the named exemption that must apply on this line. */
   exemption: string | null;
+  /** `expect: rule@high`: the impact the finding must have. */
+  impact: string | null;
   /** Line the annotation applies to. */
   line: number;
   /** Line the annotation is written on. */
@@ -77,8 +80,8 @@ function parseItems(file: string, line: number, kind: AnnotationKind, text: stri
   if (kind !== 'expect' && kind !== 'path' && !/\s--\s\S/.test(text)) {
     throw new AnnotationError(`${file}:${line}: "${kind}:" needs a reason after " -- "`);
   }
-  const items: { ruleId: string; substring: string | null; exemption: string | null }[] = [];
-  const re = /\s*([a-z][a-z0-9-]*)(?:\[([a-z][a-z0-9-]*)\])?(?:\s+"([^"]*)")?\s*(,|$)/gy;
+  const items: { ruleId: string; substring: string | null; exemption: string | null; impact: string | null }[] = [];
+  const re = /\s*([a-z][a-z0-9-]*)(?:\[([a-z][a-z0-9-]*)\])?(?:@(high|medium|low))?(?:\s+"([^"]*)")?\s*(,|$)/gy;
   let m: RegExpExecArray | null;
   let consumed = 0;
   while ((m = re.exec(body)) !== null) {
@@ -87,8 +90,9 @@ function parseItems(file: string, line: number, kind: AnnotationKind, text: stri
     const ruleId = m[1]!;
     if (!known.has(ruleId)) throw new AnnotationError(`${file}:${line}: unknown rule id "${ruleId}" in annotation`);
     if (m[2] !== undefined && kind !== 'ok') throw new AnnotationError(`${file}:${line}: only "ok:" annotations name an exemption`);
-    items.push({ ruleId, exemption: m[2] ?? null, substring: m[3] ?? null });
-    if (m[4] === '') break;
+    if (m[3] !== undefined && kind !== 'expect') throw new AnnotationError(`${file}:${line}: only "expect:" annotations name an impact`);
+    items.push({ ruleId, exemption: m[2] ?? null, impact: m[3] ?? null, substring: m[4] ?? null });
+    if (m[5] === '') break;
   }
   if (items.length === 0 || body.slice(consumed).trim() !== '') {
     throw new AnnotationError(`${file}:${line}: cannot read annotation "${kind}:${text}"`);
@@ -142,13 +146,20 @@ export function compare(
     }
   }
   const remaining = findings.filter((f) => ruleIds.has(f.ruleId));
-  const take = (line: number, ruleId: string, substring: string | null): Finding | null => {
-    const i = remaining.findIndex((f) => f.line === line && f.ruleId === ruleId && (substring === null || f.message.includes(substring) || f.help.includes(substring)));
+  const take = (line: number, ruleId: string, substring: string | null, impact: string | null = null): Finding | null => {
+    const i = remaining.findIndex(
+      (f) =>
+        f.line === line &&
+        f.ruleId === ruleId &&
+        (substring === null || f.message.includes(substring) || f.help.includes(substring)) &&
+        (impact === null || f.impact === impact),
+    );
     return i >= 0 ? remaining.splice(i, 1)[0]! : null;
   };
   for (const e of expectations.filter((x) => x.kind === 'expect')) {
-    if (!take(e.line, e.ruleId, e.substring)) {
-      out.push({ kind: 'missing', line: e.line, ruleId: e.ruleId, detail: e.substring ? `message containing "${e.substring}"` : '' });
+    if (!take(e.line, e.ruleId, e.substring, e.impact)) {
+      const detail = [e.substring ? `message containing "${e.substring}"` : '', e.impact ? `impact ${e.impact}` : ''].filter(Boolean).join(', ');
+      out.push({ kind: 'missing', line: e.line, ruleId: e.ruleId, detail });
     }
   }
   for (const e of expectations.filter((x) => x.kind === 'todo-ok')) {
@@ -160,7 +171,7 @@ export function compare(
   }
   for (const f of remaining) {
     const okHere = expectations.some((e) => e.kind === 'ok' && e.line === f.line && e.ruleId === f.ruleId);
-    out.push({ kind: 'unexpected', line: f.line, ruleId: f.ruleId, detail: `${okHere ? '(marked ok) ' : ''}${f.message}` });
+    out.push({ kind: 'unexpected', line: f.line, ruleId: f.ruleId, detail: `${okHere ? '(marked ok) ' : ''}${f.impact ? `[${f.impact}] ` : ''}${f.message}` });
   }
   return out.sort((a, b) => a.line - b.line || (a.ruleId < b.ruleId ? -1 : 1));
 }

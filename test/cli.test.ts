@@ -121,7 +121,8 @@ describe('formats', () => {
         column: 12,
         endLine: 4,
         endColumn: 27,
-        context: { kind: 'hot', description: 'inside the route handler `GET /a`' },
+        impact: 'medium',
+        context: { kind: 'hot', description: 'inside the route handler `GET /a`', serves: 'request' },
       }),
     ]);
   });
@@ -440,12 +441,15 @@ describe('one finding per root cause', () => {
 
   it('text lists the first three paths and counts the rest', () => {
     const r = run(dir, args);
-    expect(r.stdout).toContain('`fs.existsSync` in `readSettings()` blocks the event loop on 4 serving paths');
+    expect(r.stdout).toContain('`fs.readFileSync` in `readSettings()` blocks the event loop on 4 serving paths');
     expect(r.stdout).toContain(
-      'the route handler `GET /admin` (src/routes/admin.ts:7) → settingsView (src/config.ts:9) → readSettings (src/config.ts:4) → fs.existsSync',
+      'the route handler `GET /admin` (src/routes/admin.ts:7) → settingsView (src/config.ts:9) → readSettings (src/config.ts:4) → fs.readFileSync',
     );
     expect(r.stdout).toContain('… and 1 more path (all of them: --format json)');
+    // ensureUploadDir's mkdirSync is a metadata call: low impact, counted but not shown by default.
     expect(r.stdout).toContain('1 problem');
+    expect(r.stdout).toContain('1 low-impact finding not shown (--impact low shows them)');
+    expect(run(dir, [...args, '--impact', 'low']).stdout).toContain('2 problems');
   });
 
   it('json has every path; sarif one code flow per path, the serving calls as related locations', () => {
@@ -468,6 +472,7 @@ describe('one finding per root cause', () => {
   it('a suppression at a serving call drops that path and counts as used', () => {
     const r = JSON.parse(run(dir, [...args, '--format', 'json', '--report-unused-ignores']).stdout);
     expect(r.findings.map((f: any) => f.ruleId)).toEqual(['blocking-call']);
+    expect(r.stats.belowImpactCount).toBe(1);
     // the root's own comment, the path dropped from the four, and readLegacyFlags' only path
     expect(r.stats.suppressedCount).toBe(3);
   });

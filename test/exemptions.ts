@@ -36,7 +36,7 @@ function fixtureRuns(): FixtureRun[] {
       runs.push({
         name: file,
         run: async (disabled) => {
-          const { result } = await runLoopguard({ cwd: ROOT, paths: [file], onlyRules: [rule.id], config, exemptions: { disabled, trace: true } });
+          const { result } = await runLoopguard({ cwd: ROOT, paths: [file], onlyRules: [rule.id], config, impact: 'low', exemptions: { disabled, trace: true } });
           return { findings: result.findings, exemptions: result.exemptions ?? [] };
         },
       });
@@ -49,7 +49,7 @@ function fixtureRuns(): FixtureRun[] {
     runs.push({
       name: `fixtures/projects/${name}`,
       run: async (disabled) => {
-        const { result } = await runLoopguard({ cwd: dir, paths: ['.'], config: defaultConfig(dir), exemptions: { disabled, trace: true } });
+        const { result } = await runLoopguard({ cwd: dir, paths: ['.'], config: defaultConfig(dir), impact: 'low', exemptions: { disabled, trace: true } });
         return { findings: result.findings, exemptions: result.exemptions ?? [] };
       },
     });

@@ -29,5 +29,14 @@ export function analyzeFixture(
   extra: { reportUnusedIgnores?: boolean; exemptions?: { disabled?: readonly string[]; trace?: boolean } } = {},
 ): Promise<RunOutput> {
   const config = rawConfig === undefined ? defaultConfig(ROOT) : validateConfig(rawConfig, `${file} header`, ROOT);
-  return runLoopguard({ cwd: ROOT, paths: [file], onlyRules: ruleIds, config, reportUnusedIgnores: extra.reportUnusedIgnores, exemptions: extra.exemptions });
+  // Fixtures check every finding, whatever its impact (`expect: rule@high` checks the impact).
+  return runLoopguard({
+    cwd: ROOT,
+    paths: [file],
+    onlyRules: ruleIds,
+    config,
+    impact: 'low',
+    reportUnusedIgnores: extra.reportUnusedIgnores,
+    exemptions: extra.exemptions,
+  });
 }

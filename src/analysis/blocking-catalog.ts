@@ -1,5 +1,6 @@
 // Matching a resolved call against the blocking-API knowledge table (plus user entries from config).
-import { BLOCKING_APIS, FS_MODULES, fsAlternative, READ_ONCE_ADVICE, type BlockingApi } from '../knowledge/blocking-apis.js';
+import { BLOCKING_APIS, FS_METADATA, FS_MODULES, fsAlternative, READ_ONCE_ADVICE, type BlockingApi } from '../knowledge/blocking-apis.js';
+import type { CostClass } from '../knowledge/impact.js';
 import type { Node } from '../syntax/ast.js';
 import { refKey, type Ref } from './resolve.js';
 
@@ -11,6 +12,8 @@ export interface BlockingMatch {
   use: string;
   /** `fs.readFileSync` */
   display: string;
+  /** What one call costs: `light` for fs metadata calls, the entry's own class, or `io`. */
+  cost: CostClass;
 }
 
 export interface BlockingCatalog {
@@ -38,7 +41,7 @@ export function createBlockingCatalog(extra: readonly BlockingApi[] = []): Block
     entries,
     match(ref, call, evaluate) {
       const m = catalog.classify(ref, call, evaluate);
-      return m && !m.small ? { api: m.api, alternative: m.alternative, use: m.use, display: m.display } : null;
+      return m && !m.small ? { api: m.api, alternative: m.alternative, use: m.use, display: m.display, cost: m.cost } : null;
     },
     classify(ref, call, evaluate) {
       if (ref.kind !== 'module' && ref.kind !== 'global') return null;
@@ -67,7 +70,8 @@ export function createBlockingCatalog(extra: readonly BlockingApi[] = []): Block
       const fs = !api.alternative && FS_MODULES.includes(api.module) ? fsAlternative(api.module, name) : null;
       const use = api.alternative || (fs?.use ?? '');
       const alternative = fs?.readOnce ? `${use}, or ${READ_ONCE_ADVICE}` : use;
-      return { api, alternative, use, display, small };
+      const cost = api.cost ?? (FS_MODULES.includes(api.module) && FS_METADATA.has(name) ? 'light' : 'io');
+      return { api, alternative, use, display, small, cost };
     },
   };
   return catalog;

@@ -39,6 +39,7 @@ export { transactionParam } from './transactions.js';
 // Collections: how big what a fan-out iterates can get (and why it is bounded), where it comes from, and what each item costs.
 export { collectionBound, type Bound, type BoundReason } from './collections/bound.js';
 export { collectionOrigin, describeQueryOrigin, type Origin, type OriginTrace } from './collections/origin.js';
+export { perItemCost } from './collections/cost.js';
 export { describe } from './collections/names.js';
 export { catchesAll, droppedFanOut, fanOutOf, isCallbackLike, producesPromise, type CallNode, type DroppedFanOut, type FanOut } from './collections/fan-out.js';
 export { heavyWork, isDescriptorWork, perItemIO } from './collections/per-item.js';

@@ -2,6 +2,7 @@
 //   0  no error-severity findings (and warnings within --max-warnings)
 //   1  error findings, or more warnings than --max-warnings
 //   2  usage or config error, or loopguard itself failed on some file
+import { IMPACTS, type Impact } from '../knowledge/impact.js';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -43,6 +44,7 @@ interface ScanFlags {
   rule?: string[];
   ignore: boolean;
   reportUnusedIgnores?: boolean;
+  impact?: Impact;
 }
 
 const FORMATS = [...REPORTERS.keys()];
@@ -59,6 +61,9 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
     .option('-o, --output-file <path>', 'write the report to this file instead of stdout')
     .option('--max-warnings <n>', 'exit with code 1 when there are more warnings than this', parseMaxWarnings)
     .addOption(new Option('--fail-on <level>', 'exit with code 1 on findings of at least this severity').choices(['error', 'warning', 'none']).default('error'))
+    .addOption(
+      new Option('--impact <level>', 'report findings of at least this impact; low shows everything (default: medium, or the config "impact")').choices([...IMPACTS]),
+    )
     .option('--since <git-ref>', 'report only files changed since this ref, plus untracked ones (the whole project is still analyzed)')
     .option('--baseline [file]', `report only findings not in this baseline (default: ${DEFAULT_BASELINE} at the project root)`)
     .addOption(
@@ -148,6 +153,7 @@ async function scan(paths: string[], flags: ScanFlags, io: CliIO): Promise<numbe
       quiet: flags.quiet,
       workers: flags.workers,
       since: flags.since,
+      impact: flags.impact,
       baseline: flags.baseline,
       writeBaseline: flags.writeBaseline,
       cache: flags.cache ? path.resolve(io.cwd, flags.cacheLocation ?? defaultCacheDir(io.cwd)) : false,

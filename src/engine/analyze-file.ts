@@ -9,6 +9,7 @@ import { createFinding, type ExemptionUse, type Finding, type Severity } from '.
 import { roleFromImports, runsInBrowser } from '../analysis/file-role.js';
 import { developmentOnlyRanges, inRanges } from '../analysis/environment.js';
 import type { ScriptFile } from '../knowledge/script-files.js';
+import type { CostClass, Reach } from '../knowledge/impact.js';
 import { parseSource } from '../syntax/parse.js';
 import { resolveCallTarget, resolveExpression } from '../analysis/resolve.js';
 import { DEVELOPMENT_EXEMPTION, ENGINE_EXEMPTIONS, exemptionKey, formatMessage, type Knowledge, type RuleContext, type RuleModule } from './rule-api.js';
@@ -61,6 +62,12 @@ export interface PendingFinding {
   unlessFact?: { fact: string; exemption: string };
   /** Hot only because it is in this async function (`line:column`): dropped if its callers all run at startup. */
   weakFrame?: string;
+  /** What the flagged work costs (rule findings only): with `serves` or `reachFrame`, the project phase gives the impact. */
+  cost?: CostClass;
+  /** Whom the code serves, when a convention says so. */
+  serves?: Reach;
+  /** Otherwise: the async function (`line:column`) whose callers decide it. */
+  reachFrame?: string;
 }
 
 export interface FileResult {
@@ -272,6 +279,12 @@ function makeContext(
       }
       if (extra.trace) finding.trace = extra.trace;
       if (extra.unlessFact) pending.unlessFact = extra.unlessFact;
+      pending.cost = extra.cost ?? 'io';
+      const where = extra.context ?? extra.runsIn;
+      // Startup code runs once: nobody waits on it per request.
+      if (where?.serves || where?.kind === 'startup') pending.serves = where.kind === 'startup' ? 'background' : where.serves;
+      else if (where?.weakFrame) pending.reachFrame = where.weakFrame;
+      if (extra.context?.serves) finding.context!.serves = extra.context.serves;
       result.findings.push(pending);
       flagged.set(finding, node);
     },

@@ -28,8 +28,13 @@ export interface Finding {
   column: number;
   endLine: number;
   endColumn: number;
-  /** Where the flagged code runs, when the rule depends on it. */
-  context?: { kind: string; description: string };
+  /** Where the flagged code runs, when the rule depends on it; `serves` when a convention says whom it serves. */
+  context?: { kind: string; description: string; serves?: 'request' | 'background' };
+  /**
+   * How much it matters (high, medium, low): from what the flagged work costs and whether a request waits on it.
+   * Rule findings have one; the engine's own diagnostics (parse errors, suppression problems) do not.
+   */
+  impact?: 'high' | 'medium' | 'low';
   /** A call chain from the flagged node to the root cause (for a finding with `paths`: the first of them). */
   trace?: TraceStep[];
   /**
@@ -82,6 +87,8 @@ export interface RunStats {
   errorCount: number;
   warningCount: number;
   suppressedCount: number;
+  /** Findings below the impact level reported (`--impact`, config `impact`): not in `findings`, not counted above. */
+  belowImpactCount: number;
 }
 
 export interface BaselineReport {
@@ -106,6 +113,8 @@ export interface RunResult {
   excerpts: Record<string, Record<number, ExcerptLine>>;
   /** Named exemptions that applied, when the run traced them. */
   exemptions?: ExemptionUse[];
+  /** The lowest impact reported (`low`: everything). */
+  minImpact: 'low' | 'medium' | 'high';
 }
 
 /** The one constructor of findings: a rule's or a diagnostic's, per file or from the project phase. */

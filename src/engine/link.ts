@@ -4,6 +4,7 @@ import { CallGraph } from '../project/call-graph.js';
 import { ModuleResolver, type WorkspacePackage } from '../project/module-resolution.js';
 import { exemptionGate, fingerprint, type AnalyzeSettings, type FileResult } from './analyze-file.js';
 import { createFinding, type ExemptionUse, type Finding } from './findings.js';
+import { IMPACT_TABLE } from '../knowledge/impact.js';
 import { BROWSER_EXEMPTION, ENGINE_EXEMPTIONS, formatMessage, type RuleModule } from './rule-api.js';
 
 export interface Linked {
@@ -65,7 +66,14 @@ export function linkProject(results: readonly { abs: string; res: FileResult }[]
     });
     out.kept.set(
       res.file,
-      kept.map((p) => ({ ...p.finding })),
+      kept.map((p) => {
+        const finding = { ...p.finding };
+        if (p.cost) {
+          const reach = p.serves ?? (p.reachFrame && graph ? graph.reachOf(CallGraph.key(abs, p.reachFrame)) : 'request');
+          finding.impact = IMPACT_TABLE[reach][p.cost];
+        }
+        return finding;
+      }),
     );
   }
   if (!graph) return out;
@@ -89,6 +97,7 @@ export function linkProject(results: readonly { abs: string; res: FileResult }[]
         const text = { message: formatMessage(spec.message, data), help: formatMessage(spec.help, data) };
         const finding = createFinding(rule.id, active.severity, text, at.file, at);
         if (extra.context) finding.context = { kind: extra.context.kind, description: extra.context.description };
+        finding.impact = IMPACT_TABLE[extra.reach ?? extra.context?.serves ?? 'request'][extra.cost ?? 'io'];
         if (extra.paths && extra.paths.length > 0) finding.paths = extra.paths;
         const trace = extra.trace ?? extra.paths?.[0];
         if (trace) finding.trace = trace;

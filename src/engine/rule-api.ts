@@ -8,6 +8,7 @@ import type { BlockingCatalog } from '../analysis/blocking-catalog.js';
 import type { ScriptRole } from '../knowledge/script-files.js';
 import type { Ref } from '../analysis/resolve.js';
 import type { Severity, TraceStep } from './findings.js';
+import type { CostClass, Reach } from '../knowledge/impact.js';
 import type { NodePath, Visitors } from '../syntax/walk.js';
 
 export type { NodePath, Visitors, Node, Ref, ExecutionContext };
@@ -94,6 +95,15 @@ export interface ReportExtra<E extends string = string> {
   unlessFact?: { fact: string; exemption: E };
   /** For project findings: what identifies the finding across line shifts (fingerprints). */
   key?: string;
+  /** What the flagged work costs each time it runs (knowledge/impact.ts); `io` when left out. With where it runs, it gives the impact. */
+  cost?: CostClass;
+  /**
+   * Where the flagged code runs, for its impact only (`context` also lets the project phase drop the finding): what it
+   * serves, or the async function whose callers the call graph asks.
+   */
+  runsIn?: ExecutionContext;
+  /** For project findings: what the flagged code serves, when the rule knows from the call graph (`graph.reachOf`). */
+  reach?: Reach;
 }
 
 export interface RuleContext<M extends string = string, E extends string = string> {

@@ -1,6 +1,7 @@
 // Knowledge table: APIs that block the event loop, why, and what to use instead.
 // Keys are binding-resolved references (`module#export.path`), never bare names,
 // so `cacheSync.get()` or a local `readFileSync` helper can never match.
+import type { CostClass } from './impact.js';
 
 export interface BlockingApi {
   /** Module specifier without `node:`, or `global` for globals such as `Atomics`. */
@@ -15,6 +16,8 @@ export interface BlockingApi {
   when?: 'no-callback';
   /** Not worth reporting when the first argument is a numeric literal up to this size (bytes). */
   cheapUpTo?: number;
+  /** What one call costs (knowledge/impact.ts); fs functions take theirs from FS_METADATA, others default to `io`. */
+  cost?: CostClass;
 }
 
 export const FS_MODULES = ['fs', 'fs-extra', 'graceful-fs'];
@@ -47,6 +50,30 @@ const FS_READS = new Set([
   'readlinkSync',
   'readJsonSync',
   'pathExistsSync',
+]);
+
+// fs functions that only touch metadata: one quick system call each, not a read or write of contents.
+export const FS_METADATA: ReadonlySet<string> = new Set([
+  'existsSync',
+  'statSync',
+  'lstatSync',
+  'fstatSync',
+  'accessSync',
+  'realpathSync',
+  'readlinkSync',
+  'mkdirSync',
+  'mkdirpSync',
+  'mkdirsSync',
+  'ensureDirSync',
+  'pathExistsSync',
+  'unlinkSync',
+  'renameSync',
+  'chmodSync',
+  'chownSync',
+  'utimesSync',
+  'closeSync',
+  'symlinkSync',
+  'linkSync',
 ]);
 
 /** Advice that follows the alternative for reads whose result rarely changes (`…, or read it once at startup`). */
@@ -89,12 +116,14 @@ export const BLOCKING_APIS: readonly BlockingApi[] = [
     module: 'child_process',
     name,
     why: 'waits for the child process to exit before anything else can run',
+    cost: 'heavy' as const,
     alternative: `\`await promisify(child_process.${name === 'spawnSync' ? 'execFile' : name.replace(/Sync$/, '')})(...)\` or \`spawn\``,
   })),
   ...CRYPTO_SYNC.map((name) => ({
     module: 'crypto',
     name,
     why: 'CPU-heavy cryptography on the event-loop thread',
+    cost: 'heavy' as const,
     alternative: `\`await promisify(crypto.${name.replace(/Sync$/, '')})(...)\`, which runs on the thread pool`,
   })),
   {
@@ -102,6 +131,7 @@ export const BLOCKING_APIS: readonly BlockingApi[] = [
     name: 'randomBytes',
     when: 'no-callback',
     cheapUpTo: 1024,
+    cost: 'heavy',
     why: 'without a callback, randomBytes runs synchronously on the event-loop thread (a constant size up to 1 KB takes microseconds and is not reported)',
     alternative: '`crypto.randomBytes(size, callback)` or `await promisify(crypto.randomBytes)(size)`',
   },
@@ -110,18 +140,21 @@ export const BLOCKING_APIS: readonly BlockingApi[] = [
     name: 'randomFill',
     when: 'no-callback',
     why: 'without a callback, randomFill cannot run on the thread pool',
+    cost: 'heavy',
     alternative: '`crypto.randomFill(buffer, callback)` or `await promisify(crypto.randomFill)(buffer)`',
   },
   ...ZLIB_SYNC.map((name) => ({
     module: 'zlib',
     name,
     why: 'CPU-heavy compression on the event-loop thread',
+    cost: 'heavy' as const,
     alternative: `\`await promisify(zlib.${name.replace(/Sync$/, '')})(...)\` or a zlib stream`,
   })),
   {
     module: 'global',
     name: 'Atomics.wait',
     why: 'parks the thread until notified or timed out; on the main thread nothing else runs meanwhile',
+    cost: 'heavy',
     alternative: '`await Atomics.waitAsync(...).value` or a timer',
   },
   ...['bcrypt', 'bcryptjs'].flatMap((module) =>
@@ -129,6 +162,7 @@ export const BLOCKING_APIS: readonly BlockingApi[] = [
       module,
       name,
       why: 'bcrypt is deliberately slow (tens to hundreds of milliseconds per call); the sync form runs it on the event-loop thread',
+      cost: 'heavy' as const,
       alternative: `\`await bcrypt.${name.replace(/Sync$/, '')}(...)\``,
     })),
   ),
@@ -136,24 +170,28 @@ export const BLOCKING_APIS: readonly BlockingApi[] = [
     module: 'sync-request',
     name: '',
     why: 'performs an HTTP request synchronously; the process is frozen until the response arrives',
+    cost: 'heavy',
     alternative: '`await fetch(url, { signal: AbortSignal.timeout(ms) })`',
   },
   {
     module: 'deasync',
     name: '',
     why: 'spins the event loop from inside a synchronous call, stalling the caller and re-entering other callbacks',
+    cost: 'heavy',
     alternative: 'an async caller that awaits the operation',
   },
   ...['loopWhile', 'sleep', 'runLoopOnce'].map((name) => ({
     module: 'deasync',
     name,
     why: 'spins the event loop from inside a synchronous call',
+    cost: 'heavy' as const,
     alternative: 'an async caller that awaits the operation (or a timer)',
   })),
   ...['execaSync', 'execaCommandSync', 'sync', 'commandSync', '$.sync', '$.s', 'execaNodeSync'].map((name) => ({
     module: 'execa',
     name,
     why: 'waits for the child process to exit before anything else can run',
+    cost: 'heavy' as const,
     alternative: '`await execa(...)`',
   })),
   ...[

@@ -139,22 +139,24 @@ export const PROCESS_QUEUES: ReadonlySet<string> = new Set(['new bull#()', 'bull
 export interface NestDecorator {
   kind: 'route' | 'job' | 'handler';
   label: string;
+  /** Does a caller wait on each run (a request, an RPC, a resolver) or not (an event, a job)? */
+  serves: 'request' | 'background';
 }
 
 export const NEST_METHOD_DECORATORS: ReadonlyMap<string, NestDecorator> = new Map<string, NestDecorator>([
   ...['Get', 'Post', 'Put', 'Delete', 'Patch', 'Options', 'Head', 'All', 'Search'].map((d): [string, NestDecorator] => [
     `@nestjs/common#${d}`,
-    { kind: 'route', label: d.toUpperCase() },
+    { kind: 'route', label: d.toUpperCase(), serves: 'request' },
   ]),
-  ...['Cron', 'Interval', 'Timeout'].map((d): [string, NestDecorator] => [`@nestjs/schedule#${d}`, { kind: 'job', label: `@${d}` }]),
-  ['@nestjs/event-emitter#OnEvent', { kind: 'handler', label: '@OnEvent handler' }],
-  ['@nestjs/microservices#MessagePattern', { kind: 'handler', label: '@MessagePattern handler' }],
-  ['@nestjs/microservices#EventPattern', { kind: 'handler', label: '@EventPattern handler' }],
-  ['@nestjs/websockets#SubscribeMessage', { kind: 'handler', label: '@SubscribeMessage handler' }],
-  ['@nestjs/bull#Process', { kind: 'handler', label: 'Bull processor' }],
+  ...['Cron', 'Interval', 'Timeout'].map((d): [string, NestDecorator] => [`@nestjs/schedule#${d}`, { kind: 'job', label: `@${d}`, serves: 'background' }]),
+  ['@nestjs/event-emitter#OnEvent', { kind: 'handler', label: '@OnEvent handler', serves: 'background' }],
+  ['@nestjs/microservices#MessagePattern', { kind: 'handler', label: '@MessagePattern handler', serves: 'request' }],
+  ['@nestjs/microservices#EventPattern', { kind: 'handler', label: '@EventPattern handler', serves: 'background' }],
+  ['@nestjs/websockets#SubscribeMessage', { kind: 'handler', label: '@SubscribeMessage handler', serves: 'request' }],
+  ['@nestjs/bull#Process', { kind: 'handler', label: 'Bull processor', serves: 'background' }],
   ...['Query', 'Mutation', 'Subscription', 'ResolveField', 'ResolveProperty'].map((d): [string, NestDecorator] => [
     `@nestjs/graphql#${d}`,
-    { kind: 'handler', label: `GraphQL @${d} resolver` },
+    { kind: 'handler', label: `GraphQL @${d} resolver`, serves: 'request' },
   ]),
 ]);
 
@@ -168,11 +170,15 @@ export const NEST_INTERFACE_METHODS: ReadonlyMap<string, string> = new Map([
 ]);
 
 /** NestJS class decorators whose class's `process`/`execute`/`handle` method runs per job or message. */
-export const NEST_CLASS_DECORATORS: ReadonlyMap<string, { methods: readonly string[]; label: string }> = new Map([
-  ['@nestjs/bullmq#Processor', { methods: ['process'], label: 'BullMQ processor' }],
+export const NEST_CLASS_DECORATORS: ReadonlyMap<string, { methods: readonly string[]; label: string; serves?: 'background' }> = new Map<
+  string,
+  { methods: readonly string[]; label: string; serves?: 'background' }
+>([
+  ['@nestjs/bullmq#Processor', { methods: ['process'], label: 'BullMQ processor', serves: 'background' }],
+  // Commands and queries run for whoever sent them: their callers decide.
   ['@nestjs/cqrs#CommandHandler', { methods: ['execute'], label: 'CQRS command handler' }],
   ['@nestjs/cqrs#QueryHandler', { methods: ['execute'], label: 'CQRS query handler' }],
-  ['@nestjs/cqrs#EventsHandler', { methods: ['handle'], label: 'CQRS event handler' }],
+  ['@nestjs/cqrs#EventsHandler', { methods: ['handle'], label: 'CQRS event handler', serves: 'background' }],
 ]);
 
 export const NEXT_ROUTE_METHODS: ReadonlySet<string> = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']);

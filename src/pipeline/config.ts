@@ -3,6 +3,7 @@
 // JSON only: configuration is data and is never executed.
 import fs from 'node:fs';
 import path from 'node:path';
+import { DEFAULT_MIN_IMPACT, IMPACTS, type Impact } from '../knowledge/impact.js';
 import type { BlockingApi } from '../knowledge/blocking-apis.js';
 import type { ConfigSeverity } from '../engine/findings.js';
 import { findMeta, suggestRuleId } from './registry.js';
@@ -26,6 +27,8 @@ export interface ResolvedConfig {
   maxFileSizeKb: number;
   /** A baseline file (relative to `dir`): report only findings not in it. */
   baseline: string | null;
+  /** Report findings of at least this impact (`low` reports everything). */
+  impact: Impact;
 }
 
 export const CONFIG_FILE = 'loopguard.config.json';
@@ -39,12 +42,23 @@ export const CONFIG_KEYS: Readonly<Record<string, string>> = {
   blocking: 'extra blocking APIs: [{ "module": "legacy-db", "export": "querySync", "alternative": "await db.query(...)" }]',
   maxFileSizeKb: `files larger than this are skipped with a note (default ${DEFAULT_MAX_FILE_SIZE_KB})`,
   baseline: 'a baseline file (relative to the config file): report only findings not recorded in it',
+  impact: `report findings of at least this impact: "low" (everything), "medium" (the default) or "high"`,
 };
 
 export class ConfigError extends Error {}
 
 export function defaultConfig(cwd: string): ResolvedConfig {
-  return { source: null, dir: cwd, rules: new Map(), ignore: [], scripts: [], blocking: [], maxFileSizeKb: DEFAULT_MAX_FILE_SIZE_KB, baseline: null };
+  return {
+    source: null,
+    dir: cwd,
+    rules: new Map(),
+    ignore: [],
+    scripts: [],
+    blocking: [],
+    maxFileSizeKb: DEFAULT_MAX_FILE_SIZE_KB,
+    baseline: null,
+    impact: DEFAULT_MIN_IMPACT,
+  };
 }
 
 /** Find and load the configuration. Throws ConfigError with a message naming the file and key. */
@@ -186,6 +200,11 @@ export function validateConfig(raw: unknown, where: string, dir: string): Resolv
     const v = obj.baseline;
     if (typeof v !== 'string' || v.trim() === '') fail('baseline', `must be a file path, got ${JSON.stringify(v)}`);
     cfg.baseline = v as string;
+  }
+  if ('impact' in obj) {
+    const v = obj.impact;
+    if (typeof v !== 'string' || !(IMPACTS as readonly string[]).includes(v)) fail('impact', `must be one of "low", "medium", "high", got ${JSON.stringify(v)}`);
+    cfg.impact = v as Impact;
   }
   if ('blocking' in obj) {
     const v = obj.blocking;

@@ -1,5 +1,6 @@
 // The pipeline: config → discover → read & analyze each file → sort → result.
 // Reporters and exit codes live in the CLI; this module has no output.
+import { impactRank, type Impact } from '../knowledge/impact.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import ignore from 'ignore';
@@ -49,6 +50,8 @@ export interface RunOptions {
   baseline?: string | true;
   /** Record the findings in this baseline file (`true`: the default location) instead of filtering. */
   writeBaseline?: string | true;
+  /** Report findings of at least this impact (default: the config's `impact`, else `medium`). */
+  impact?: Impact;
   /** Named exemptions to switch off (`rule[id]`), and whether to report where exemptions applied (tests, `check:exemptions`). */
   exemptions?: { disabled?: readonly string[]; trace?: boolean };
 }
@@ -203,6 +206,12 @@ export async function runLoopguard(options: RunOptions): Promise<RunOutput> {
     }
   }
 
+  // Impact: what is below the level asked for is counted, not reported (baselines above still record everything).
+  const minImpact = options.impact ?? config.impact;
+  const shown = reported.filter((f) => !f.impact || impactRank(f.impact) >= impactRank(minImpact));
+  const belowImpactCount = reported.length - shown.length;
+  reported = shown;
+
   // Code frames: re-read only the files that have findings.
   const excerpts: Record<string, Record<number, ExcerptLine>> = {};
   const absOf = new Map(results.map(({ abs, res }) => [res.file, abs]));
@@ -230,7 +239,9 @@ export async function runLoopguard(options: RunOptions): Promise<RunOutput> {
       errorCount: reported.filter((f) => f.severity === 'error').length,
       warningCount: reported.filter((f) => f.severity === 'warning').length,
       suppressedCount: suppressed,
+      belowImpactCount,
     },
+    minImpact,
   };
   if (baseline) result.baseline = baseline;
   if (settings.exemptions.trace) {

@@ -6,6 +6,7 @@
 // (their own blocking calls are reported inside them; callers are not blocked).
 import path from 'node:path';
 import type { ModuleResolver } from './module-resolution.js';
+import type { Reach } from '../knowledge/impact.js';
 import { MODULE_FRAME, type BlockingSite, type CallSite, type FileSummary, type FunctionSummary } from './summary.js';
 
 export interface GraphFile {
@@ -82,6 +83,16 @@ export interface BlockingRoot {
   calls: HotCall[];
 }
 
+const COST_ORDER = { light: 0, io: 1, heavy: 2 } as const;
+
+/** The blocking call a function is reported for: the costliest that blocks whatever the size passed (the first of equals). */
+function rootSite(sites: readonly BlockingSite[]): BlockingSite {
+  const unconditional = sites.filter((s) => s.sizeParam === undefined);
+  let best: BlockingSite | null = null;
+  for (const s of unconditional.length > 0 ? unconditional : sites) if (!best || COST_ORDER[s.cost] > COST_ORDER[best.cost]) best = s;
+  return best!;
+}
+
 function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
@@ -92,6 +103,7 @@ export class CallGraph {
   private readonly callers = new Map<string, { from: string; site: CallSite }[]>();
   private readonly byAbs = new Map<string, GraphFile>();
   private chains: Map<string, ChainLink> | null = null;
+  private reach: Map<string, Reach> | null = null;
 
   constructor(
     files: readonly GraphFile[],
@@ -195,7 +207,7 @@ export class CallGraph {
       steps.push({ file: g.file.file, line: g.fn.line, column: g.fn.column, label: g.fn.name });
       const link: ChainLink = chains.get(cur)!;
       if (link.next === null) {
-        const b = g.fn.blocking[0]!;
+        const b = rootSite(g.fn.blocking);
         steps.push({ file: g.file.file, line: b.line, column: b.column, label: b.api });
         return { steps, api: b.api, use: b.use, last: g.fn.name, root: cur, site: b };
       }
@@ -215,6 +227,56 @@ export class CallGraph {
         if (chain) yield { caller: g, site, callee: this.functions.get(to)!, chain, cheap: cheapAt(site, this.chains!.get(to)?.cond ?? null) };
       }
     }
+  }
+
+  /**
+   * Whom a function serves: what its own convention says (a route handler serves requests, a queue processor or a
+   * timer background work), else what its callers serve, carried down calls (and into inline callbacks nobody calls
+   * by name). A request anywhere above wins; a function no convention reaches is judged as serving requests, the
+   * cautious answer for an async function whose callers the project does not show.
+   */
+  reachOf(key: string): Reach {
+    return this.reaches().get(key) ?? 'request';
+  }
+
+  /** True when a convention reaches `key` at all (a handler, a job or a timer above it). */
+  reachKnown(key: string): boolean {
+    return this.reaches().has(key);
+  }
+
+  private reaches(): Map<string, Reach> {
+    if (this.reach) return this.reach;
+    const out = new Map<string, Reach>();
+    const inline = new Map<string, string[]>();
+    for (const g of this.functions.values()) {
+      if (!g.fn.enclosing || this.callers.has(g.key)) continue;
+      const outer = keyOf(g.file.abs, g.fn.enclosing);
+      let list = inline.get(outer);
+      if (!list) inline.set(outer, (list = []));
+      list.push(g.key);
+    }
+    for (const level of ['request', 'background'] as const) {
+      const queue: string[] = [];
+      for (const g of this.functions.values()) {
+        if (g.fn.context?.serves === level && !out.has(g.key)) {
+          out.set(g.key, level);
+          queue.push(g.key);
+        }
+      }
+      for (let i = 0; i < queue.length; i++) {
+        const key = queue[i]!;
+        const next = [...(this.edges.get(key) ?? []).filter((e) => !e.site.lazy).map((e) => e.to), ...(inline.get(key) ?? [])];
+        for (const to of next) {
+          const g = this.functions.get(to);
+          // A function with a convention of its own, or one that runs at startup, in a script or a worker, keeps its own answer.
+          if (!g || out.has(to) || g.fn.context?.serves || (g.fn.context && g.fn.context.kind !== 'hot' && g.fn.context.kind !== 'helper')) continue;
+          out.set(to, level);
+          queue.push(to);
+        }
+      }
+    }
+    this.reach = out;
+    return out;
   }
 
   /**

@@ -4,7 +4,8 @@
 // Built by engine visitors during the one traversal; plain data, so it can come
 // from a worker or a cache.
 import type { Node } from '../syntax/ast.js';
-import { describeFunction, functionName, type ContextAnalyzer, type ContextKind } from '../analysis/execution-context/index.js';
+import { describeFunction, functionName, type ContextAnalyzer, type ContextKind, type Serves } from '../analysis/execution-context/index.js';
+import type { CostClass } from '../knowledge/impact.js';
 import type { BlockingCatalog } from '../analysis/blocking-catalog.js';
 import { SERVER_DIRECTIVE, SERVER_ENTRY_EXPORTS, SYNC_CALLBACK_METHODS } from '../knowledge/frameworks.js';
 import { constantValue } from '../analysis/constants.js';
@@ -58,6 +59,8 @@ export interface BlockingSite {
   /** End of the callee (or of the function reference handed on): where a finding at the blocking call ends. */
   endLine: number;
   endColumn: number;
+  /** What one call costs (knowledge/impact.ts). */
+  cost: CostClass;
   /** Blocks only when the function's parameter at this index exceeds `cheapUpTo` (`randomBytes(size)`). */
   sizeParam?: number;
   cheapUpTo?: number;
@@ -72,7 +75,7 @@ export interface FunctionSummary {
   column: number;
   async: boolean;
   /** Where the function runs, for functions that make calls. `weak`: hot only because it is async. */
-  context: { kind: ContextKind; description: string; weak: boolean } | null;
+  context: { kind: ContextKind; description: string; weak: boolean; serves?: Serves } | null;
   blocking: BlockingSite[];
   calls: CallSite[];
   /** Constant numeric parameter defaults by index (`function token(size = 32)`), for size thresholds. */
@@ -211,6 +214,7 @@ export class SummaryBuilder {
         const site: BlockingSite = {
           api: match.display,
           use: match.use,
+          cost: match.cost,
           line: call.loc.start.line,
           column: call.loc.start.column + 1,
           endLine: end.line,
@@ -242,7 +246,15 @@ export class SummaryBuilder {
       const m = r && r.kind !== 'binding' ? this.catalog.match(r, null) : null;
       if (m) {
         const [start, end] = [arg.loc.start, arg.loc.end];
-        frame.summary.blocking.push({ api: m.display, use: m.use, line: start.line, column: start.column + 1, endLine: end.line, endColumn: end.column + 1 });
+        frame.summary.blocking.push({
+          api: m.display,
+          use: m.use,
+          cost: m.cost,
+          line: start.line,
+          column: start.column + 1,
+          endLine: end.line,
+          endColumn: end.column + 1,
+        });
       }
     }
     const target = this.targetOf(path, ref);
@@ -325,7 +337,7 @@ export class SummaryBuilder {
       if (s.calls.length === 0 && s.blocking.length === 0 && !enclosing.has(s.id)) continue;
       if (s.calls.length > 0 || enclosing.has(s.id)) {
         const ctx = this.contexts.frameContext(this.framePaths.get(s.id)!);
-        s.context = { kind: ctx.kind, description: ctx.description, weak: ctx.weakFrame !== undefined };
+        s.context = { kind: ctx.kind, description: ctx.description, weak: ctx.weakFrame !== undefined, ...(ctx.serves ? { serves: ctx.serves } : {}) };
       }
       functions.push(s);
     }

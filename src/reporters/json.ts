@@ -19,6 +19,7 @@ export const json: Reporter = {
         column: f.column,
         endLine: f.endLine,
         endColumn: f.endColumn,
+        ...(f.impact ? { impact: f.impact } : {}),
         ...(f.context ? { context: f.context } : {}),
         ...(f.trace ? { trace: f.trace } : {}),
         ...(f.paths ? { paths: f.paths } : {}),
@@ -27,6 +28,7 @@ export const json: Reporter = {
       errors: result.errors,
       skipped: result.skipped,
       stats: result.stats,
+      minImpact: result.minImpact,
       ...(result.baseline ? { baseline: result.baseline } : {}),
     };
     return JSON.stringify(report, null, 2) + '\n';

@@ -50,6 +50,8 @@ function location(file: string, line: number, column: number, endLine: number, e
   return loc;
 }
 
+const SARIF_RANK = { high: 90, medium: 50, low: 10 } as const;
+
 function result(f: Finding, ruleIndex: number, baseline: boolean): Sarif.Result {
   const r: Sarif.Result = {
     ruleId: f.ruleId,
@@ -57,8 +59,14 @@ function result(f: Finding, ruleIndex: number, baseline: boolean): Sarif.Result 
     level: f.severity === 'error' ? 'error' : 'warning',
     message: { text: `${f.message}. ${f.help}` },
     locations: [location(f.file, f.line, f.column, f.endLine, f.endColumn)],
-    properties: { help: f.help, ...(f.context ? { context: f.context.description, contextKind: f.context.kind } : {}) },
+    properties: {
+      help: f.help,
+      ...(f.impact ? { impact: f.impact } : {}),
+      ...(f.context ? { context: f.context.description, contextKind: f.context.kind } : {}),
+    },
   };
+  // SARIF's priority (0–100): code scanning sorts by it.
+  if (f.impact) r.rank = SARIF_RANK[f.impact];
   // Lets code scanning track a result across commits, whatever lines move around it.
   if (f.fingerprint) r.partialFingerprints = { 'loopguardFingerprint/v1': f.fingerprint };
   if (baseline) r.baselineState = 'new';

@@ -43,7 +43,8 @@ const SHOWN_PATHS = 3;
 
 function formatFinding(f: Finding, result: RunResult, c: InstanceType<typeof Chalk>): string {
   const sev = f.severity === 'error' ? c.red('error') : c.yellow('warning');
-  const lines = [`  ${c.dim(`${f.line}:${f.column}`)}  ${sev}  ${f.message}  ${c.dim(f.ruleId)}`];
+  const impact = f.impact ? `  ${f.impact === 'high' ? c.bold(f.impact) : f.impact === 'low' ? c.dim(f.impact) : f.impact}` : '';
+  const lines = [`  ${c.dim(`${f.line}:${f.column}`)}  ${sev}${impact}  ${f.message}  ${c.dim(f.ruleId)}`];
   const chain = (trace: readonly TraceStep[]) => trace.map((s) => `${s.label} (${s.file}:${s.line})`).join(' → ');
   const paths = f.paths ?? (f.trace && f.trace.length > 0 ? [f.trace] : []);
   for (const p of paths.slice(0, SHOWN_PATHS)) lines.push(`      ${c.dim(chain(p))}`);
@@ -68,7 +69,11 @@ function summary(result: RunResult, c: InstanceType<typeof Chalk>): string {
   const { errorCount, warningCount, filesAnalyzed, suppressedCount } = result.stats;
   const total = errorCount + warningCount;
   const files = `${plural(filesAnalyzed, 'file')} analyzed`;
-  const extra = suppressedCount > 0 ? `, ${suppressedCount} suppressed` : '';
+  const below = result.stats.belowImpactCount;
+  const lower = result.minImpact === 'high' ? 'medium or low' : 'low';
+  const extra =
+    (suppressedCount > 0 ? `, ${suppressedCount} suppressed` : '') +
+    (below > 0 ? `, ${plural(below, `${lower}-impact finding`)} not shown (--impact low shows them)` : '');
   if (total === 0) return c.green(`✔ No problems (${files}${extra})`);
   const text = `✖ ${plural(total, 'problem')} (${plural(errorCount, 'error')}, ${plural(warningCount, 'warning')}) in ${files}${extra}`;
   return errorCount > 0 ? c.red.bold(text) : c.yellow.bold(text);

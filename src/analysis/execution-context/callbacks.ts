@@ -9,7 +9,7 @@ import type { ArgumentSignal } from './types.js';
 export const timerCallback: ArgumentSignal = (site) => {
   if (!site.key || site.isNew) return null;
   const timer = TIMERS.get(site.key);
-  return timer && site.index === 0 ? site.use(timer.repeats ? 'hot' : 'deferred', `inside a ${timer.label} callback`) : null;
+  return timer && site.index === 0 ? site.use(timer.repeats ? 'hot' : 'deferred', `inside a ${timer.label} callback`, 'background') : null;
 };
 
 /** `Array.from(xs, fn)` calls `fn` before it returns. */
@@ -29,7 +29,7 @@ export const eventListener: ArgumentSignal = (site) => {
   if (!site.method || !EVENT_METHODS.has(site.method) || site.index < 1) return null;
   const event = staticString(site.call.arguments[0]);
   if (event && LIFECYCLE_EVENTS.has(event)) return site.use('startup', `inside a \`${event}\` handler (startup or shutdown)`);
-  if (event === 'request') return site.use('hot', 'inside the HTTP `request` handler');
+  if (event === 'request') return site.use('hot', 'inside the HTTP `request` handler', 'request');
   return site.use('hot', event ? `inside ${article(event)} \`${event}\` event listener` : 'inside an event listener');
 };
 

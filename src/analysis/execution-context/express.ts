@@ -38,10 +38,10 @@ function paramFrameworkType(binding: Binding): string | null {
 export const routeHandler: ArgumentSignal = (site) => {
   if (!site.method || !HTTP_METHODS.has(site.method)) return null;
   const chained = routeChainPath(site.receiver!);
-  if (chained !== null) return site.use('hot', `inside the route handler \`${site.method.toUpperCase()} ${chained}\``);
+  if (chained !== null) return site.use('hot', `inside the route handler \`${site.method.toUpperCase()} ${chained}\``, 'request');
   const args = site.call.arguments;
   if (site.index >= 1 && (appKind(site.receiver!, site.callPath) || isPathLike(args[0]))) {
-    return site.use('hot', `inside the route handler \`${site.method.toUpperCase()} ${pathText(args[0])}\``);
+    return site.use('hot', `inside the route handler \`${site.method.toUpperCase()} ${pathText(args[0])}\``, 'request');
   }
   return null;
 };
@@ -53,12 +53,12 @@ export const middleware: ArgumentSignal = (site) => {
   if (!app && !looksLikeMiddleware(site.value)) return null;
   const args = site.call.arguments;
   const mount = site.index >= 1 && isPathLike(args[0]) ? ` \`${pathText(args[0])}\`` : '';
-  return site.use('hot', `inside the ${app ? `${app} ` : ''}middleware${mount}`);
+  return site.use('hot', `inside the ${app ? `${app} ` : ''}middleware${mount}`, 'request');
 };
 
 /** A function shaped like a request handler, wherever it is passed: `(req, res) => …`. */
 export const requestHandler: FrameSignal = (fnPath) =>
-  isRequestHandlerShaped(fnPath.node as FunctionNode) ? { kind: 'hot', description: `inside the request handler${nameSuffix(fnPath)}` } : null;
+  isRequestHandlerShaped(fnPath.node as FunctionNode) ? { kind: 'hot', description: `inside the request handler${nameSuffix(fnPath)}`, serves: 'request' } : null;
 
 /** (req, res), (req, res, next), (err, req, res, next), or a first parameter typed as a request. */
 function isRequestHandlerShaped(fn: FunctionNode): boolean {

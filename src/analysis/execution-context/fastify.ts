@@ -22,7 +22,7 @@ export const pluginRegistration: ArgumentSignal = (site) => {
 export const fastifyHook: ArgumentSignal = (site) => {
   if (site.method !== 'addHook') return null;
   const hook = staticString(site.call.arguments[0]);
-  if (hook && FASTIFY_REQUEST_HOOKS.has(hook)) return site.use('hot', `inside the Fastify \`${hook}\` hook`);
+  if (hook && FASTIFY_REQUEST_HOOKS.has(hook)) return site.use('hot', `inside the Fastify \`${hook}\` hook`, 'request');
   if (hook) return site.use('startup', `inside the Fastify \`${hook}\` hook (startup or shutdown)`);
   return null;
 };
@@ -47,7 +47,7 @@ export const routeOption: OptionSignal = (site) => {
   }
   if (label === null) return null;
   const what = site.prop === 'handler' ? 'route handler' : `\`${site.prop}\` hook of the route`;
-  return { effect: 'hot', description: `inside the ${what} \`${label}\``, callPath: site.callPath };
+  return { effect: 'hot', description: `inside the ${what} \`${label}\``, callPath: site.callPath, serves: 'request' };
 };
 
 /** A plugin-shaped function, wherever it is passed: `async function (fastify, opts)`. */

@@ -7,7 +7,7 @@ import type { ArgumentSignal, FrameSignal } from './types.js';
 /** `http.createServer(fn)`: the request handler. */
 export const serverRequestHandler: ArgumentSignal = (site) => {
   if (!site.key || site.isNew || !SERVER_FACTORIES.has(site.key)) return null;
-  return site.use('hot', `inside the \`${site.key.replace('#', '.')}\` request handler`);
+  return site.use('hot', `inside the \`${site.key.replace('#', '.')}\` request handler`, 'request');
 };
 
 /** `server.listen(port, fn)`: runs once the server is up. */
@@ -19,7 +19,7 @@ export const exportedFetch: FrameSignal = (fnPath) => {
   if (fn.type !== 'ObjectMethod' && fnPath.parent?.type !== 'ObjectProperty') return null;
   const prop = fn.type === 'ObjectMethod' ? fnPath : fnPath.parentPath!;
   if (propertyKeyName(prop.node) === 'fetch' && prop.parentPath?.parentPath?.node.type === 'ExportDefaultDeclaration') {
-    return { kind: 'hot', description: 'inside the exported `fetch` handler' };
+    return { kind: 'hot', description: 'inside the exported `fetch` handler', serves: 'request' };
   }
   return null;
 };

@@ -39,7 +39,7 @@ import type { ExecutionContext, ExportSignal, FileFacts, FrameSignal, Frames, Fu
 import { contextOfUse, useOf, type CallSignals } from './uses.js';
 import { isWorkerModule, onWorkerThread, workerBranch, workerpoolOption, workerpoolWorker, workerThread } from './workers.js';
 
-export type { ContextKind, ExecutionContext, FileFacts } from './types.js';
+export type { ContextKind, ExecutionContext, FileFacts, Serves } from './types.js';
 export { bindingOfFunction, describeFunction, functionName } from './names.js';
 
 /** What it means to be handed to other code: as an argument, or as an option. */

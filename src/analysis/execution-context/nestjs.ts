@@ -28,22 +28,22 @@ export const nestHandler: FrameSignal = (methodPath) => {
       const prefix = controllerPrefix(cls, classPath);
       const sub = staticString(args[0]) ?? '';
       const route = '/' + [prefix, sub].map(trimSlashes).filter(Boolean).join('/');
-      return { kind: 'hot', description: `inside the route handler \`${info.label} ${route}\` (${qualified})` };
+      return { kind: 'hot', description: `inside the route handler \`${info.label} ${route}\` (${qualified})`, serves: 'request' };
     }
-    if (info.kind === 'job') return { kind: 'hot', description: `inside the ${info.label} job \`${qualified}\`` };
-    return { kind: 'hot', description: `inside the ${info.label} \`${qualified}\`` };
+    if (info.kind === 'job') return { kind: 'hot', description: `inside the ${info.label} job \`${qualified}\``, serves: info.serves };
+    return { kind: 'hot', description: `inside the ${info.label} \`${qualified}\``, serves: info.serves };
   }
   for (const impl of cls.implements ?? []) {
     const name = 'expression' in impl && impl.expression.type === 'Identifier' ? impl.expression.name : null;
     if (name && NEST_INTERFACE_METHODS.get(name) === methodName) {
-      return { kind: 'hot', description: `inside the ${name} method \`${qualified}\`` };
+      return { kind: 'hot', description: `inside the ${name} method \`${qualified}\``, serves: 'request' };
     }
   }
   for (const dec of cls.decorators ?? []) {
     const { key } = decoratorKey(dec, classPath);
     const info = key ? NEST_CLASS_DECORATORS.get(key) : undefined;
     if (info && methodName && info.methods.includes(methodName)) {
-      return { kind: 'hot', description: `inside the ${info.label} \`${qualified}\`` };
+      return { kind: 'hot', description: `inside the ${info.label} \`${qualified}\``, ...(info.serves ? { serves: info.serves } : {}) };
     }
   }
   return null;

@@ -34,16 +34,16 @@ export function nextFileKind(packagePath: string): NextFileKind | null {
 export const nextExport: ExportSignal = (name, { next }) => {
   if (!next) return null;
   if (next.kind === 'route' && NEXT_ROUTE_METHODS.has(name)) {
-    return { kind: 'hot', description: `inside the Next.js route handler \`${name} ${next.route}\`` };
+    return { kind: 'hot', description: `inside the Next.js route handler \`${name} ${next.route}\``, serves: 'request' };
   }
   if (next.kind === 'api' && name === 'default') {
-    return { kind: 'hot', description: `inside the Next.js API route \`${next.route}\`` };
+    return { kind: 'hot', description: `inside the Next.js API route \`${next.route}\``, serves: 'request' };
   }
   if (next.kind === 'page' && name === 'getServerSideProps') {
-    return { kind: 'hot', description: 'inside `getServerSideProps`' };
+    return { kind: 'hot', description: 'inside `getServerSideProps`', serves: 'request' };
   }
   if (next.kind === 'middleware' && (name === 'middleware' || name === 'default')) {
-    return { kind: 'hot', description: 'inside the Next.js middleware' };
+    return { kind: 'hot', description: 'inside the Next.js middleware', serves: 'request' };
   }
   return null;
 };

@@ -11,7 +11,7 @@ export const queueWorkerProcessor: ArgumentSignal = (site) => {
   const worker = QUEUE_WORKERS.get(`new ${site.key}()`);
   if (!worker || site.index !== worker.processorIndex) return null;
   const name = staticString(site.call.arguments[0]);
-  return site.use('hot', `inside the ${worker.label}${name ? ` \`${name}\`` : ''}`);
+  return site.use('hot', `inside the ${worker.label}${name ? ` \`${name}\`` : ''}`, 'background');
 };
 
 /** `queue.process('emails', fn)`: the processor is the last argument. */
@@ -19,7 +19,7 @@ export const queueProcessor: ArgumentSignal = (site) => {
   const args = site.call.arguments;
   if (site.method !== 'process' || site.index !== args.length - 1 || !isProcessQueue(site.receiver!, site.callPath)) return null;
   const name = staticString(args[0]);
-  return site.use('hot', `inside the queue processor${name ? ` \`${name}\`` : ''}`);
+  return site.use('hot', `inside the queue processor${name ? ` \`${name}\`` : ''}`, 'background');
 };
 
 function isProcessQueue(receiver: Node, scope: NodePath): boolean {

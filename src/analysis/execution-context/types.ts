@@ -18,7 +18,15 @@ export interface ExecutionContext {
    * of the function in the project runs at startup.
    */
   weakFrame?: string;
+  /**
+   * For hot code, what it serves when a convention says so: `request` (a route handler, middleware, a Lambda or
+   * Next.js handler: someone is waiting on it) or `background` (a timer, a queue processor, a scheduled job: nobody
+   * waits on each run). Unset: an async function or callback whose callers decide (the project phase asks the call graph).
+   */
+  serves?: Serves;
 }
+
+export type Serves = 'request' | 'background';
 
 /** What the engine knows about the file before looking at its code. */
 export interface FileFacts {
@@ -47,6 +55,7 @@ export type Effect = 'hot' | 'deferred' | 'startup' | 'worker' | 'inherit';
 export interface Use {
   effect: Effect;
   description: string;
+  serves?: Serves;
   callPath: NodePath;
   /** For 'inherit': the callee runs the callback synchronously (map, forEach, new Promise…). */
   synchronous?: boolean;
@@ -87,7 +96,7 @@ export interface ArgumentSite {
   method: string | null;
   /** For `receiver.method(…)`: the receiver, else null. */
   receiver: Node | null;
-  use(effect: Effect, description: string): Use;
+  use(effect: Effect, description: string, serves?: Serves): Use;
   /** A callback the callee runs before it returns (map, forEach, new Promise…): it runs where the call does. */
   synchronous(): Use;
 }

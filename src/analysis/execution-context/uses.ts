@@ -6,7 +6,7 @@ import type { NodePath } from '../../syntax/walk.js';
 import { isCall, memberPropertyName, refKey, resolveExpression, unwrapExpression } from '../resolve.js';
 import { propertyKeyName } from '../scope.js';
 import { bindingOfFunction, calleeText, describeFunction, outermostWrapper } from './names.js';
-import type { ArgumentSignal, ArgumentSite, CallNode, Effect, ExecutionContext, Frames, FunctionNode, NodeOf, OptionSignal, Use } from './types.js';
+import type { ArgumentSignal, ArgumentSite, CallNode, Effect, ExecutionContext, Frames, FunctionNode, NodeOf, OptionSignal, Serves, Use } from './types.js';
 
 export interface CallSignals {
   /** Asked in order about a function passed as an argument; the first answer wins, else it inherits. */
@@ -34,13 +34,14 @@ export function contextOfUse(use: Use, fnPath: NodePath, frames: Frames): Execut
   const fn = fnPath.node as FunctionNode;
   switch (use.effect) {
     case 'hot':
+      return { kind: 'hot', description: use.description, ...(use.serves ? { serves: use.serves } : {}) };
     case 'startup':
     case 'worker':
       return { kind: use.effect, description: use.description };
     case 'deferred': {
       const outer = frames.contextOf(use.callPath);
       if (outer.kind === 'startup' || outer.kind === 'script' || outer.kind === 'worker') return outer;
-      return { kind: 'hot', description: use.description };
+      return { kind: 'hot', description: use.description, ...(use.serves ? { serves: use.serves } : {}) };
     }
     case 'inherit': {
       const outer = frames.contextOf(use.callPath);
@@ -102,7 +103,7 @@ function calleeOf(callPath: NodePath): { key: string | null; method: string | nu
 
 function argumentUse(callPath: NodePath, index: number, value: Node, list: readonly ArgumentSignal[]): Use {
   const call = callPath.node as CallNode;
-  const use = (effect: Effect, description: string): Use => ({ effect, description, callPath });
+  const use = (effect: Effect, description: string, serves?: Serves): Use => ({ effect, description, callPath, ...(serves ? { serves } : {}) });
   const site: ArgumentSite = {
     callPath,
     call,
