@@ -99,6 +99,9 @@ export default defineRule({
       'calls given one request, transaction or session (`req`, `tx`, `session`…), also inside an options object or spread from a context (`{ ...ctx, limit }`), are ordered through it',
     'cheap-call': 'request accessors (Next.js `headers()`/`cookies()`/`draftMode()`), `await import()` and predicates such as `isActive` have nothing to overlap',
     'local-no-io': 'awaits of local functions that do no I/O (also `Module.fn = …` members of a CommonJS module) have nothing to overlap',
+    'imported-no-io':
+      'awaits of functions in other files of the project that do no I/O (`async getConfig() { return config }`, a pure transformer) are not round trips: ' +
+      'the call is followed into its file; a run left with fewer than two awaits that may do I/O is not reported',
     'ready-values': 'aggregates over values that are already there (`promiseParallel({ a: syncFn(), b: syncFn() })`) have nothing to overlap',
     'client-acquisition': 'a client being acquired (`const payload = await getPayload()`) is set-up, not work to overlap',
     'control-flow-between': 'a branch, loop, `try` or early exit between two awaits (for example `if (!user) throw …` on the first result) makes the second conditional',
@@ -186,7 +189,7 @@ export default defineRule({
     const report = (run: AwaitStep[]) => {
       const [first, second] = [run[0]!, run[1]!];
       const fix = promiseAllFix(run, source);
-      const where = { runsIn: ctx.context(second.await) };
+      const where = { runsIn: ctx.context(second.await), unlessPure: { calls: run.map((s) => s.call.node), exemption: 'imported-no-io' as const } };
       const line = String(first.await.node.loc!.start.line);
       if (run.length === 2) {
         ctx.report(second.await.node, 'pair', { later: quoteCall(second.call.node, source), earlier: quoteCall(first.call.node, source), line, fix }, where);

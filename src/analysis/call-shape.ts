@@ -291,7 +291,15 @@ function showsTransaction(b: Binding, name: string): boolean {
  */
 export function isCheapLocalCallee(callPath: NodePath): boolean {
   const fn = localFunctionNode(callPath);
-  if (!fn) return false;
+  return !!fn && doesNoIO(fn);
+}
+
+/**
+ * Does the function only work in memory: no await, no `new`, no yield, and no call but to in-memory methods of
+ * built-in values (`map`, `toLowerCase`, `JSON.parse`…)? Awaiting it overlaps nothing. Used for this file's
+ * functions by the rules, and for every function in the summaries, so the same answer holds across files.
+ */
+export function doesNoIO(fn: Node): boolean {
   const body = (fn as any).body;
   if (!body) return false;
   return !someNode(body, (n: any) => {

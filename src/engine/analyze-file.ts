@@ -62,6 +62,8 @@ export interface PendingFinding {
   unlessFact?: { fact: string; exemption: string };
   /** Hot only because it is in this async function (`line:column`): dropped if its callers all run at startup. */
   weakFrame?: string;
+  /** Places (`line`, `column` of each call) of the calls that must do I/O for the finding to stand (`ReportExtra.unlessPure`). */
+  unlessPure?: { calls: { line: number; column: number }[]; exemption: string };
   /** What the flagged work costs (rule findings only): with `serves` or `reachFrame`, the project phase gives the impact. */
   cost?: CostClass;
   /** Whom the code serves, when a convention says so. */
@@ -279,6 +281,10 @@ function makeContext(
       }
       if (extra.trace) finding.trace = extra.trace;
       if (extra.unlessFact) pending.unlessFact = extra.unlessFact;
+      if (extra.unlessPure) {
+        const calls = extra.unlessPure.calls.map((c) => ({ line: c.loc!.start.line, column: c.loc!.start.column + 1 }));
+        pending.unlessPure = { calls, exemption: extra.unlessPure.exemption };
+      }
       pending.cost = extra.cost ?? 'io';
       const where = extra.context ?? extra.runsIn;
       // Startup code runs once: nobody waits on it per request.

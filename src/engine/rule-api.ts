@@ -91,6 +91,12 @@ export interface ReportExtra<E extends string = string> {
   trace?: TraceStep[];
   /** Every path from serving code to the root cause reported here (see `Finding.paths`); `trace` defaults to the first. */
   paths?: TraceStep[][];
+  /**
+   * Calls the finding counts as I/O (the awaits of a run): the project phase drops it, under the rule's named exemption,
+   * when fewer than two of them may do I/O once each call is followed into the function it invokes in another file
+   * (a function that works only in memory is not a round trip).
+   */
+  unlessPure?: { calls: Node[]; exemption: E };
   /** Drop the finding, under the rule's named exemption, when some file of the project records the fact (see `recordFact`). */
   unlessFact?: { fact: string; exemption: E };
   /** For project findings: what identifies the finding across line shifts (fingerprints). */

@@ -104,6 +104,7 @@ export class CallGraph {
   private readonly byAbs = new Map<string, GraphFile>();
   private chains: Map<string, ChainLink> | null = null;
   private reach: Map<string, Reach> | null = null;
+  private sitesByPlace: Map<string, string> | null = null;
 
   constructor(
     files: readonly GraphFile[],
@@ -227,6 +228,19 @@ export class CallGraph {
         if (chain) yield { caller: g, site, callee: this.functions.get(to)!, chain, cheap: cheapAt(site, this.chains!.get(to)?.cond ?? null) };
       }
     }
+  }
+
+  /** The function a call at this place of a file invokes (resolved across files), if the project has it. */
+  calleeAt(abs: string, line: number, column: number): GraphFunction | null {
+    if (!this.sitesByPlace) {
+      this.sitesByPlace = new Map();
+      for (const [from, out] of this.edges) {
+        const file = this.functions.get(from)!.file.abs;
+        for (const { site, to } of out) this.sitesByPlace.set(`${file}\0${site.line}:${site.column}`, to);
+      }
+    }
+    const to = this.sitesByPlace.get(`${abs}\0${line}:${column}`);
+    return to ? (this.functions.get(to) ?? null) : null;
   }
 
   /**

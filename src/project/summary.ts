@@ -11,6 +11,7 @@ import { SERVER_DIRECTIVE, SERVER_ENTRY_EXPORTS, SYNC_CALLBACK_METHODS } from '.
 import { constantValue } from '../analysis/constants.js';
 import { isLazyInit } from '../analysis/lazy-init.js';
 import { isDevelopmentOnly } from '../analysis/environment.js';
+import { doesNoIO } from '../analysis/call-shape.js';
 import {
   commonJsExportName,
   isCall,
@@ -80,6 +81,8 @@ export interface FunctionSummary {
   calls: CallSite[];
   /** Constant numeric parameter defaults by index (`function token(size = 32)`), for size thresholds. */
   paramDefaults?: (number | null)[];
+  /** It works only in memory (`doesNoIO`): awaiting it is not a round trip. Kept for async and exported functions. */
+  pure?: true;
   /**
    * For a function written inline as an argument (`withSpan('x', async () => …)`):
    * the id of the function it is written in, which it most likely runs within.
@@ -333,15 +336,19 @@ export class SummaryBuilder {
       this.moduleFrame.blocking = [];
       functions.push(this.moduleFrame);
     }
+    const { exports, stars } = exportsOf(this.programPath);
+    const exported = new Set(Object.values(exports).flatMap((e) => (e.kind === 'local' ? [e.fn] : e.kind === 'object' ? Object.values(e.members) : [])));
     for (const s of this.functions.values()) {
-      if (s.calls.length === 0 && s.blocking.length === 0 && !enclosing.has(s.id)) continue;
+      // A function that does no I/O is kept when others may await it: async, or exported.
+      const pure = s.calls.length === 0 && s.blocking.length === 0 && (s.async || exported.has(s.id)) && doesNoIO(this.framePaths.get(s.id)!.node);
+      if (pure) s.pure = true;
+      if (s.calls.length === 0 && s.blocking.length === 0 && !enclosing.has(s.id) && !pure) continue;
       if (s.calls.length > 0 || enclosing.has(s.id)) {
         const ctx = this.contexts.frameContext(this.framePaths.get(s.id)!);
         s.context = { kind: ctx.kind, description: ctx.description, weak: ctx.weakFrame !== undefined, ...(ctx.serves ? { serves: ctx.serves } : {}) };
       }
       functions.push(s);
     }
-    const { exports, stars } = exportsOf(this.programPath);
     // A module imported for types in one place and for values in another (or required) is a runtime import.
     const typeImports = [...this.typeImports].filter((s) => !this.valueImports.has(s) && !this.required.has(s)).sort();
     const program = this.programPath.node as Extract<Node, { type: 'Program' }>;
