@@ -12,6 +12,10 @@ export default defineRule({
   messages: {
     noTimeout: { message: '`{client}` call has no timeout: {why}', help: 'Pass {fix}' },
     instanceNoTimeout: { message: '`{client}(…)` creates an instance without a timeout: {why}', help: 'Pass {fix}' },
+    forwardedNoTimeout: {
+      message: '`{client}` in `{wrapper}()` takes its options from its callers and has no deadline of its own, and {callers}: {why}',
+      help: 'Give `{wrapper}` a default deadline that callers can override: {fix}',
+    },
     chainNoTimeout: {
       message: '`superagent` request has no `.timeout(…)`: superagent waits forever by default',
       help: 'Add `.timeout({ response: 5_000, deadline: 30_000 })` to the chain',
@@ -25,6 +29,8 @@ export default defineRule({
       'between body chunks.',
     details: [
       'Reported at the call, with the exact option for that client, in all contexts: startup included (a boot that hangs is an outage).',
+      "A local HTTP wrapper that forwards its callers' options (`fetch(url, { ...init, headers })`) with no deadline of its own is followed across files: it is reported once, " +
+        'at its outbound call, when callers leave the options out or pass a literal without a deadline, listing those callers (options that cannot be seen are given the benefit of the doubt).',
       'Global `fetch`, `node-fetch`: flagged without a `signal` in the init (node-fetch v2 `timeout` counts). Fix: `{ signal: AbortSignal.timeout(10_000) }`.',
       "Node's fetch (undici) waits up to 300 s for headers and 300 s between body chunks, with no overall deadline.",
       '`undici` `request`, `fetch`: flagged without `signal`, `headersTimeout`/`bodyTimeout` or a `dispatcher`. Fix: `{ signal: ' + 'AbortSignal.timeout(10_000) }`.',
@@ -115,5 +121,36 @@ export default defineRule({
         if (ref?.kind === 'module' && ref.module === 'axios' && ref.path.join('.') === 'defaults.timeout') ctx.recordFact('axios.defaults.timeout');
       },
     };
+  },
+  // A local HTTP wrapper that forwards its callers' options: one finding at its outbound call, naming the callers that set no deadline.
+  link(ctx) {
+    for (const { fn, calls } of ctx.graph.outboundWrappers()) {
+      const o = fn.fn.outbound!;
+      const client = TIMEOUT_CLIENTS.get(o.client)!;
+      const open = calls.filter(({ caller, site }) => {
+        const at = { file: caller.file.file, line: site.line, column: site.column, endLine: site.endLine, endColumn: site.endColumn };
+        if (caller.fn.context?.kind === 'script' && ctx.exempt('script-file', at)) return false;
+        if (site.dev && ctx.exempt('development-only', at)) return false;
+        return !ctx.suppressed(at);
+      });
+      const paths = open.filter((c, i) => open.findIndex((d) => d.caller.key === c.caller.key) === i);
+      if (paths.length === 0) continue;
+      const callers = paths.length === 1 ? `\`${paths[0]!.caller.fn.name}\` passes none` : `${paths.length} callers pass none`;
+      const wrapper = fn.fn.name;
+      ctx.report(
+        { file: fn.file.file, line: o.line, column: o.column, endLine: o.endLine, endColumn: o.endColumn },
+        'forwardedNoTimeout',
+        { client: client.label, wrapper, callers, why: client.why, fix: client.fix },
+        {
+          paths: paths.map(({ caller, site }) => [
+            { file: caller.file.file, line: site.line, column: site.column, label: caller.fn.name },
+            { file: fn.file.file, line: fn.fn.line, column: fn.fn.column, label: wrapper },
+            { file: fn.file.file, line: o.line, column: o.column, label: client.label },
+          ]),
+          key: `${wrapper}\0${client.label}`,
+          reach: paths.some(({ caller }) => ctx.graph.reachOf(caller.key) === 'request') ? 'request' : 'background',
+        },
+      );
+    }
   },
 });

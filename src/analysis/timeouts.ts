@@ -257,3 +257,38 @@ export function chainedMethodNames(path: NodePath): string[] {
   }
   return names;
 }
+
+/**
+ * A call whose options are its function's parameter (`fetch(url, init)`) or spread from one (`fetch(url, { ...init,
+ * headers })`) and set no deadline of their own: the function forwards its callers' options, so each caller decides
+ * whether the call has a deadline. The parameter's index (from `paramOf`), or null.
+ */
+export function forwardedOptionsParam(path: NodePath<CallNode>, client: TimeoutClient, paramOf: (node: Node) => number | null): number | null {
+  if (client.options === 'any') return null;
+  const args = path.node.arguments as Node[];
+  for (const i of client.options) {
+    const arg = args[i] ? unwrapExpression(args[i] as any) : null;
+    if (!arg) continue;
+    if (arg.type === 'Identifier') return paramOf(arg);
+    if (arg.type !== 'ObjectExpression') return null;
+    let forwarded: number | null = null;
+    for (const p of arg.properties) {
+      if (p.type === 'SpreadElement') {
+        forwarded = paramOf(unwrapExpression(p.argument as any));
+        if (forwarded === null) return null;
+        continue;
+      }
+      const key = propertyKeyName(p);
+      if (key === null || client.covers.includes(key)) return null;
+    }
+    return forwarded;
+  }
+  return null;
+}
+
+/** The keys an object literal argument sets, as a summary records them: `...` for a spread, `?` for a computed key. */
+export function literalKeys(arg: Node): string[] | null {
+  const a = unwrapExpression(arg as any);
+  if (a.type !== 'ObjectExpression') return null;
+  return a.properties.map((p: any) => (p.type === 'SpreadElement' ? '...' : (propertyKeyName(p) ?? '?')));
+}

@@ -230,6 +230,26 @@ export class CallGraph {
     }
   }
 
+  /**
+   * Local HTTP wrappers (functions that forward their caller's options to an outbound call with no deadline of their
+   * own), each with the calls to it whose options set no deadline: the argument left out, or an object literal without
+   * a covering key. Options that cannot be seen (a variable, a spread) are given the benefit of the doubt.
+   */
+  outboundWrappers(): { fn: GraphFunction; calls: { caller: GraphFunction; site: CallSite }[] }[] {
+    const out: { fn: GraphFunction; calls: { caller: GraphFunction; site: CallSite }[] }[] = [];
+    for (const g of this.functions.values()) {
+      const o = g.fn.outbound;
+      if (!o) continue;
+      const calls = (this.callers.get(g.key) ?? []).filter(({ site }) => {
+        if (site.argc <= o.param) return true;
+        const keys = site.keys?.[o.param];
+        return !!keys && !keys.includes('...') && !keys.includes('?') && !keys.some((k) => o.covers.includes(k));
+      });
+      if (calls.length > 0) out.push({ fn: g, calls: calls.map(({ from, site }) => ({ caller: this.functions.get(from)!, site })) });
+    }
+    return out;
+  }
+
   /** The function a call at this place of a file invokes (resolved across files), if the project has it. */
   calleeAt(abs: string, line: number, column: number): GraphFunction | null {
     if (!this.sitesByPlace) {

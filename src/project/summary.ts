@@ -12,6 +12,8 @@ import { constantValue } from '../analysis/constants.js';
 import { isLazyInit } from '../analysis/lazy-init.js';
 import { isDevelopmentOnly } from '../analysis/environment.js';
 import { doesNoIO } from '../analysis/call-shape.js';
+import { forwardedOptionsParam, literalKeys, timeoutClientKey } from '../analysis/timeouts.js';
+import { TIMEOUT_CLIENTS } from '../knowledge/http-clients.js';
 import {
   commonJsExportName,
   isCall,
@@ -46,6 +48,8 @@ export interface CallSite {
   args?: ({ const: number } | { param: number } | null)[];
   /** How many arguments the call passes: a parameter past them takes its default. */
   argc: number;
+  /** Per argument: the keys of an object literal (`...` a spread, `?` a computed key), for options forwarded to an outbound call. */
+  keys?: (string[] | null)[];
   /** The call runs only outside production (`if (process.env.NODE_ENV !== 'production')`, after `if (IS_PRODUCTION) return`). */
   dev?: boolean;
 }
@@ -81,6 +85,11 @@ export interface FunctionSummary {
   calls: CallSite[];
   /** Constant numeric parameter defaults by index (`function token(size = 32)`), for size thresholds. */
   paramDefaults?: (number | null)[];
+  /**
+   * It makes an outbound call (`client`: its key in TIMEOUT_CLIENTS, `global#fetch`) with options its caller passes as parameter `param`, and
+   * no deadline of its own: each caller's options decide whether the call can hang (a local HTTP wrapper).
+   */
+  outbound?: { client: string; covers: string[]; param: number; line: number; column: number; endLine: number; endColumn: number };
   /** It works only in memory (`doesNoIO`): awaiting it is not a round trip. Kept for async and exported functions. */
   pure?: true;
   /**
@@ -237,6 +246,17 @@ export class SummaryBuilder {
         if (spec) this.forks.push(spec);
       }
     }
+    // A local HTTP wrapper: an outbound call whose options come from the function's parameter.
+    const clientKey = ref && frame.path !== this.programPath ? timeoutClientKey(ref, path as NodePath<any>) : null;
+    const client = clientKey ? TIMEOUT_CLIENTS.get(clientKey) : undefined;
+    if (clientKey && client && !frame.summary.outbound) {
+      const param = forwardedOptionsParam(path as NodePath<any>, client, (n) => paramIndex(n, path, frame.path));
+      const end = call.callee.loc.end;
+      if (param !== null) {
+        const at = { line: call.loc.start.line, column: call.loc.start.column + 1, endLine: end.line, endColumn: end.column + 1 };
+        frame.summary.outbound = { client: clientKey, covers: [...client.covers], param, ...at };
+      }
+    }
     const req = requireSpec(call);
     if (req) {
       this.imports.add(req);
@@ -281,6 +301,8 @@ export class SummaryBuilder {
       return pi !== null ? { param: pi } : null;
     });
     if (args.some((a) => a !== null)) site.args = args;
+    const keys = (call.arguments as any[]).slice(0, 4).map((a) => literalKeys(a));
+    if (keys.some((k) => k !== null)) site.keys = keys;
     frame.summary.calls.push(site);
   }
 
