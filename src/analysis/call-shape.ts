@@ -26,7 +26,7 @@ import {
   WRITE_VERBS,
 } from '../knowledge/call-verbs.js';
 import { PROMISE_CALLBACK_METHODS } from '../knowledge/frameworks.js';
-import { memberPropertyName, refKey, resolveExpression, staticString, unwrapExpression } from './resolve.js';
+import { isCall, memberPropertyName, refKey, resolveExpression, staticString, unwrapExpression } from './resolve.js';
 import { lookup, propertyKeyName, type Binding } from './scope.js';
 import { classMethod, functionOfRef } from './functions.js';
 import { isFunctionNode, someNode, walkPaths, type NodePath } from '../syntax/walk.js';
@@ -599,4 +599,30 @@ function cheapValue(path: NodePath): boolean {
     return cheap ? undefined : false;
   });
   return cheap;
+}
+
+/**
+ * Is the call's promise left to run on its own: a statement nobody awaits (`refreshCache(org);`), `void f()`, or such a
+ * statement through `.catch(…)`/`.then(…)`/`.finally(…)` (`sendMail(to).catch(log);`)? What it does, nobody waits for.
+ */
+export function isDetachedCall(callPath: NodePath): boolean {
+  let cur: NodePath = callPath;
+  for (let guard = 0; guard < 8; guard++) {
+    const parent = cur.parentPath;
+    if (!parent) return false;
+    const p = parent.node as any;
+    if (p.type === 'ExpressionStatement') return true;
+    if (p.type === 'UnaryExpression' && p.operator === 'void') return true;
+    if (p.type === 'TSAsExpression' || p.type === 'TSNonNullExpression' || p.type === 'ParenthesizedExpression') {
+      cur = parent;
+      continue;
+    }
+    // f().catch(log): the chained call is the statement.
+    const chained =
+      (p.type === 'MemberExpression' || p.type === 'OptionalMemberExpression') && p.object === cur.node && PROMISE_CALLBACK_METHODS.has(memberPropertyName(p) ?? '');
+    const call = chained ? parent.parentPath : null;
+    if (!call || !isCall(call.node as Node) || (call.node as any).callee !== p) return false;
+    cur = call;
+  }
+  return false;
 }

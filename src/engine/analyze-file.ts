@@ -287,8 +287,8 @@ function makeContext(
       }
       pending.cost = extra.cost ?? 'io';
       const where = extra.context ?? extra.runsIn;
-      // Startup code runs once: nobody waits on it per request.
-      if (where?.serves || where?.kind === 'startup') pending.serves = where.kind === 'startup' ? 'background' : where.serves;
+      // Startup, build and script code: nobody waits on it per request.
+      if (where?.serves || where?.kind === 'startup' || where?.kind === 'script') pending.serves = where.kind === 'hot' ? where.serves : 'background';
       else if (where?.weakFrame) pending.reachFrame = where.weakFrame;
       if (extra.context?.serves) finding.context!.serves = extra.context.serves;
       result.findings.push(pending);

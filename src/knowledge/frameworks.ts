@@ -135,6 +135,16 @@ export const QUEUE_WORKERS: ReadonlyMap<string, { label: string; processorIndex:
 /** `queue.process(fn)` receivers (Bull, Bee-Queue). */
 export const PROCESS_QUEUES: ReadonlySet<string> = new Set(['new bull#()', 'bull#()', 'new bee-queue#()', 'new bull#Queue()']);
 
+/**
+ * Job schedulers whose instance registers a handler by name, by module: `agenda.define('name', handler)`,
+ * `boss.work('queue', handler)`. The handler is the last argument and runs per job, as background work.
+ */
+export const JOB_DEFINERS: ReadonlyMap<string, { method: string; label: string }> = new Map([
+  ['agenda', { method: 'define', label: 'Agenda job' }],
+  ['@hokify/agenda', { method: 'define', label: 'Agenda job' }],
+  ['pg-boss', { method: 'work', label: 'pg-boss worker' }],
+]);
+
 /** NestJS method decorators, by module, that make a method run per request, message or schedule. */
 export interface NestDecorator {
   kind: 'route' | 'job' | 'handler';
@@ -289,3 +299,20 @@ export const SERVER_ENTRY_EXPORTS: ReadonlySet<string> = new Set([
 
 /** The directive that makes a module's exports server functions (Next.js/React Server Actions) that client code calls over HTTP. */
 export const SERVER_DIRECTIVE = 'use server';
+
+/**
+ * Next.js route segment exports that make a page, layout or route handler static: rendered at build time and, with
+ * `revalidate`, regenerated in the background. No request waits on the rendering. `generateStaticParams` makes a
+ * segment static only together with `dynamicParams = false` (other params would render on demand).
+ */
+export const NEXT_STATIC_SEGMENT = {
+  /** `export const dynamic = 'force-static'` */
+  dynamic: 'dynamic',
+  forceStatic: 'force-static',
+  /** `export const revalidate = 3600` (a positive number) */
+  revalidate: 'revalidate',
+  staticParams: 'generateStaticParams',
+  dynamicParams: 'dynamicParams',
+  /** The pages router: a page whose data comes from `getStaticProps` renders at build time or on revalidation. */
+  staticProps: 'getStaticProps',
+} as const;

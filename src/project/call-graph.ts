@@ -266,8 +266,9 @@ export class CallGraph {
   /**
    * Whom a function serves: what its own convention says (a route handler serves requests, a queue processor or a
    * timer background work), else what its callers serve, carried down calls (and into inline callbacks nobody calls
-   * by name). A request anywhere above wins; a function no convention reaches is judged as serving requests, the
-   * cautious answer for an async function whose callers the project does not show.
+   * by name). A call nobody awaits (`refreshCache(org);`) starts background work: the request does not wait on it.
+   * A request anywhere above wins; a function no convention reaches is judged as serving requests, the cautious
+   * answer for an async function whose callers the project does not show.
    */
   reachOf(key: string): Reach {
     return this.reaches().get(key) ?? 'request';
@@ -289,6 +290,8 @@ export class CallGraph {
       if (!list) inline.set(outer, (list = []));
       list.push(g.key);
     }
+    // Calls nobody awaits, anywhere: their targets start background work (unless a request also waits on them).
+    const detached = [...this.edges.values()].flatMap((edges) => edges.filter((e) => e.site.detached && !e.site.lazy).map((e) => e.to));
     for (const level of ['request', 'background'] as const) {
       const queue: string[] = [];
       for (const g of this.functions.values()) {
@@ -297,9 +300,16 @@ export class CallGraph {
           queue.push(g.key);
         }
       }
+      for (const key of level === 'background' ? detached : []) {
+        const g = this.functions.get(key);
+        if (!g || out.has(key) || g.fn.context?.serves) continue;
+        out.set(key, 'background');
+        queue.push(key);
+      }
       for (let i = 0; i < queue.length; i++) {
         const key = queue[i]!;
-        const next = [...(this.edges.get(key) ?? []).filter((e) => !e.site.lazy).map((e) => e.to), ...(inline.get(key) ?? [])];
+        const edges = (this.edges.get(key) ?? []).filter((e) => !e.site.lazy);
+        const next = [...edges.filter((e) => level === 'background' || !e.site.detached).map((e) => e.to), ...(inline.get(key) ?? [])];
         for (const to of next) {
           const g = this.functions.get(to);
           // A function with a convention of its own, or one that runs at startup, in a script or a worker, keeps its own answer.

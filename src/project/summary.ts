@@ -11,7 +11,7 @@ import { SERVER_DIRECTIVE, SERVER_ENTRY_EXPORTS, SYNC_CALLBACK_METHODS } from '.
 import { constantValue } from '../analysis/constants.js';
 import { isLazyInit } from '../analysis/lazy-init.js';
 import { isDevelopmentOnly } from '../analysis/environment.js';
-import { doesNoIO } from '../analysis/call-shape.js';
+import { doesNoIO, isDetachedCall } from '../analysis/call-shape.js';
 import { forwardedOptionsParam, literalKeys, timeoutClientKey } from '../analysis/timeouts.js';
 import { TIMEOUT_CLIENTS } from '../knowledge/http-clients.js';
 import {
@@ -50,6 +50,8 @@ export interface CallSite {
   argc: number;
   /** Per argument: the keys of an object literal (`...` a spread, `?` a computed key), for options forwarded to an outbound call. */
   keys?: (string[] | null)[];
+  /** Nobody awaits the call (`refresh(org);`, `void f()`, `f().catch(log)`): what it does runs on its own, as background work. */
+  detached?: boolean;
   /** The call runs only outside production (`if (process.env.NODE_ENV !== 'production')`, after `if (IS_PRODUCTION) return`). */
   dev?: boolean;
 }
@@ -293,6 +295,7 @@ export class SummaryBuilder {
       argc: call.arguments.length,
     };
     if (isDevelopmentOnly(path)) site.dev = true;
+    if (isDetachedCall(path)) site.detached = true;
     // Constant and passed-through arguments, for size thresholds down the chain.
     const args = (call.arguments as any[]).slice(0, 4).map((a): NonNullable<CallSite['args']>[number] => {
       const c = constantValue(a, path);

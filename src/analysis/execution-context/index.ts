@@ -31,8 +31,8 @@ import { exportedFetch, listenCallback, serverRequestHandler } from './http.js';
 import { lambdaHandler } from './lambda.js';
 import { describeFunction } from './names.js';
 import { nestHandler } from './nestjs.js';
-import { nextExport, nextFileKind } from './nextjs.js';
-import { queueProcessor, queueWorkerProcessor } from './queues.js';
+import { inNextRouter, nextExport, nextFileKind, staticSegment } from './nextjs.js';
+import { jobDefinition, queueProcessor, queueWorkerProcessor } from './queues.js';
 import { bundlerHook, processExit, scriptContext, scriptFile } from './scripts.js';
 import { iife, startupDir, startupName, startupOnly } from './startup.js';
 import type { ExecutionContext, ExportSignal, FileFacts, FrameSignal, Frames, FunctionNode, NextFileKind } from './types.js';
@@ -60,6 +60,7 @@ const CALL_SIGNALS: CallSignals = {
     routeHandler, // app.get('/x', fn)
     middleware, // app.use(fn)
     queueProcessor, // queue.process('name', fn)
+    jobDefinition, // agenda.define('name', fn)
   ],
   options: [
     workerpoolOption, // workerpool.worker({ fn })
@@ -119,6 +120,7 @@ export class ContextAnalyzer implements Frames {
   private readonly pending = new Set<Node>();
   private refIndex: Map<string, NodePath[]> | null = null;
   private workerFile: boolean | null = null;
+  private staticSegment: 'build' | 'regenerated' | null | undefined = undefined;
   readonly next: NextFileKind | null;
   readonly startupDir: string | null;
 
@@ -176,8 +178,17 @@ export class ContextAnalyzer implements Frames {
     } finally {
       this.pending.delete(fn);
     }
+    // A statically rendered Next.js segment runs at build time, or regenerates in the background: no request waits on it.
+    const rendered = result.kind === 'hot' ? this.staticRendering() : null;
+    if (rendered === 'build') result = { kind: 'script', description: `${result.description}, in a statically rendered Next.js segment (build time)` };
+    else if (rendered === 'regenerated') result = { ...result, serves: 'background' };
     this.memo.set(fn, result);
     return result;
+  }
+
+  private staticRendering(): 'build' | 'regenerated' | null {
+    if (this.staticSegment === undefined) this.staticSegment = inNextRouter(this.facts.packagePath) ? staticSegment(this.programPath.node) : null;
+    return this.staticSegment;
   }
 
   private classify(fnPath: NodePath): ExecutionContext {

@@ -7,8 +7,10 @@ import {
   NEXT_ROUTE_HANDLER_FILE,
   NEXT_ROUTE_METHODS,
   NEXT_ROUTER_FILE,
+  NEXT_STATIC_SEGMENT,
 } from '../../knowledge/frameworks.js';
-import type { ExportSignal, NextFileKind } from './types.js';
+import type { Node } from '../../syntax/ast.js';
+import type { ExportSignal, NextFileKind, NodeOf } from './types.js';
 
 /** What the file is to Next.js, from the package-relative path. */
 export function nextFileKind(packagePath: string): NextFileKind | null {
@@ -47,3 +49,39 @@ export const nextExport: ExportSignal = (name, { next }) => {
   }
   return null;
 };
+
+/** A file of a Next.js router folder (`app/`, `pages/`, under `src/` or not): a page, layout, route or one of their modules. */
+export function inNextRouter(packagePath: string): boolean {
+  return NEXT_ROUTER_FILE.test(packagePath);
+}
+
+/**
+ * Is this Next.js page, layout or route module statically rendered? `build`: only at build time (`export const
+ * dynamic = 'force-static'`, or `generateStaticParams` with `dynamicParams = false`, and no `revalidate`);
+ * `regenerated`: also in the background after a request (`export const revalidate = 3600`, `getStaticProps`).
+ * Either way no request waits on its code.
+ */
+export function staticSegment(program: Node): 'build' | 'regenerated' | null {
+  const S = NEXT_STATIC_SEGMENT;
+  const consts = new Map<string, Node | null>();
+  const functions = new Set<string>();
+  for (const stmt of (program as NodeOf<'Program'>).body) {
+    if (stmt.type !== 'ExportNamedDeclaration' || !stmt.declaration) continue;
+    const d = stmt.declaration;
+    if (d.type === 'FunctionDeclaration' && d.id) functions.add(d.id.name);
+    if (d.type !== 'VariableDeclaration') continue;
+    for (const v of d.declarations) {
+      if (v.id.type !== 'Identifier') continue;
+      if (v.init && (v.init.type === 'ArrowFunctionExpression' || v.init.type === 'FunctionExpression')) functions.add(v.id.name);
+      else consts.set(v.id.name, v.init ?? null);
+    }
+  }
+  const value = (name: string) => {
+    const n = consts.get(name);
+    return n && (n.type === 'StringLiteral' || n.type === 'NumericLiteral' || n.type === 'BooleanLiteral') ? n.value : undefined;
+  };
+  const revalidate = value(S.revalidate);
+  if ((typeof revalidate === 'number' && revalidate > 0) || functions.has(S.staticProps)) return 'regenerated';
+  if (consts.has(S.revalidate)) return null; // revalidate = 0, or a value not written out: rendered on demand
+  return value(S.dynamic) === S.forceStatic || (functions.has(S.staticParams) && value(S.dynamicParams) === false) ? 'build' : null;
+}
