@@ -178,8 +178,10 @@ export default defineRule({
       const through = (hot: typeof first) => `through \`${hot.site.text}()\` ${hot.caller.fn.context!.description}`;
       const reach = paths.length === 1 ? through(first) : `on ${paths.length} serving paths (the first ${through(first)})`;
       const { fn, site, chain } = root;
+      const rootAt = { file: fn.file.file, line: site.line, column: site.column, endLine: site.endLine, endColumn: site.endColumn };
+      if (site.dev && ctx.exempt('development-only', rootAt)) continue;
       ctx.report(
-        { file: fn.file.file, line: site.line, column: site.column, endLine: site.endLine, endColumn: site.endColumn },
+        rootAt,
         'blockingChain',
         { callee: site.api, last: fn.fn.name, reach, code: site.use },
         {

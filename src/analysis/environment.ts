@@ -37,6 +37,13 @@ export function inRanges(node: Node, ranges: readonly { start: number; end: numb
 function deploymentTest(test: any): Deployment | null {
   const t = unwrapExpression(test);
   if (t.type === 'UnaryExpression' && t.operator === '!') return flip(deploymentTest(t.argument));
+  // `IS_PRODUCTION || IS_CLOUD` holds in every production run; `isDev && verbose` only outside production.
+  if (t.type === 'LogicalExpression' && (t.operator === '||' || t.operator === '&&')) {
+    const sides = [deploymentTest(t.left), deploymentTest(t.right)];
+    const [some, every] = t.operator === '||' ? ['production', 'development'] : ['development', 'production'];
+    if (sides.includes(some as Deployment)) return some as Deployment;
+    return sides.every((s) => s === every) ? (every as Deployment) : null;
+  }
   const flag = t.type === 'Identifier' ? t.name : t.type === 'MemberExpression' ? memberPropertyName(t) : null;
   if (flag && PRODUCTION_FLAGS.has(flag)) return 'production';
   if (flag && DEVELOPMENT_FLAGS.has(flag)) return 'development';

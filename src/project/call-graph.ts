@@ -85,11 +85,18 @@ export interface BlockingRoot {
 
 const COST_ORDER = { light: 0, io: 1, heavy: 2 } as const;
 
-/** The blocking call a function is reported for: the costliest that blocks whatever the size passed (the first of equals). */
+/**
+ * The blocking call a function is reported for: one that runs in production if any does, blocks whatever the size
+ * passed if any does, and is the costliest of those (the first of equals).
+ */
 function rootSite(sites: readonly BlockingSite[]): BlockingSite {
-  const unconditional = sites.filter((s) => s.sizeParam === undefined);
+  const prefer = (list: readonly BlockingSite[], keep: (s: BlockingSite) => boolean) => (list.some(keep) ? list.filter(keep) : list);
+  const candidates = prefer(
+    prefer(sites, (s) => !s.dev),
+    (s) => s.sizeParam === undefined,
+  );
   let best: BlockingSite | null = null;
-  for (const s of unconditional.length > 0 ? unconditional : sites) if (!best || COST_ORDER[s.cost] > COST_ORDER[best.cost]) best = s;
+  for (const s of candidates) if (!best || COST_ORDER[s.cost] > COST_ORDER[best.cost]) best = s;
   return best!;
 }
 

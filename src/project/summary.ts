@@ -68,6 +68,8 @@ export interface BlockingSite {
   endColumn: number;
   /** What one call costs (knowledge/impact.ts). */
   cost: CostClass;
+  /** It runs only outside production. */
+  dev?: boolean;
   /** Blocks only when the function's parameter at this index exceeds `cheapUpTo` (`randomBytes(size)`). */
   sizeParam?: number;
   cheapUpTo?: number;
@@ -234,6 +236,8 @@ export class SummaryBuilder {
           endLine: end.line,
           endColumn: end.column + 1,
         };
+        // Only outside production (after `if (IS_PRODUCTION || IS_CLOUD) return`): the rule's development-only exemption decides.
+        if (isDevelopmentOnly(path)) site.dev = true;
         // randomBytes(size) with `size` a parameter: whether it blocks depends on the callers.
         const sized = match.api.cheapUpTo !== undefined ? scaledParam(call.arguments[0], path, frame.path) : null;
         if (sized !== null) {
