@@ -1,4 +1,5 @@
-import { catchesAll, collectionBound, collectionOrigin, describe, describeQueryOrigin, droppedFanOut, fanOutOf, perItemCost } from '../src/analysis/index.js';
+import { catchesAll, collectionBound, collectionOrigin, describe, describeQueryOrigin, droppedFanOut, fanOutOf } from '../src/analysis/index.js';
+import { perItemCost, readsByName } from '../src/analysis/index.js';
 import { heavyWork, isCallbackLike, isDescriptorWork, limiterIn, optionIsFinite, perItemIO, producesPromise, refKey, runsInTransaction } from '../src/analysis/index.js';
 import type { BoundReason, CallNode, FanOut, OriginTrace } from '../src/analysis/index.js';
 import { WHITESPACE_RUN } from '../src/knowledge/collections.js';
@@ -17,7 +18,7 @@ export default defineRule<Ids, Exemption>({
   messages: {
     fanOut: {
       message: '`{aggregate}` starts {work} for every item of `{source}`{origin} at once, with no limit on how many run together',
-      help: 'Bound the concurrency: `{fix}` (p-map), or `Promise.all` over fixed-size batches',
+      help: '{batch}Bound the concurrency: `{fix}` (p-map), or `Promise.all` over fixed-size batches',
     },
     droppedFanOut: {
       message: '`{source}.{method}(async …)` starts one promise per item at once and drops them: nothing waits for them or handles their errors',
@@ -128,8 +129,7 @@ export default defineRule<Ids, Exemption>({
       }
       const m = key ? MAPPERS_WITH_CONCURRENCY.get(key) : undefined;
       if (m) {
-        const input = call.arguments[m.inputIndex];
-        const opts = call.arguments[m.optionsIndex];
+        const [input, opts] = [call.arguments[m.inputIndex], call.arguments[m.optionsIndex]];
         if (!input || (opts && (opts.type !== 'ObjectExpression' || optionIsFinite(opts, m.option)))) return;
         if (isBounded(ctx, path.child(input, 'arguments', m.inputIndex), call)) return;
         const data = { mapper: m.label, source: describe(input), option: m.option, fix: `{ ${m.option}: 8 }` };
@@ -139,8 +139,7 @@ export default defineRule<Ids, Exemption>({
       if (key && UNLIMITED_ASYNC.has(key)) {
         const input = call.arguments[0];
         if (!input || isBounded(ctx, path.child(input, 'arguments', 0), call)) return;
-        const iteratee = call.arguments[1];
-        const source = path.child(input, 'arguments', 0);
+        const [iteratee, source] = [call.arguments[1], path.child(input, 'arguments', 0)];
         if (!fanOutDanger(ctx, path, { source, perItem: iteratee ? path.child(iteratee, 'arguments', 1) : source })) return;
         const fix = `${UNLIMITED_ASYNC.get(key)}(${describe(input)}, 8, …)`;
         ctx.report(call.callee, 'unlimitedAsync', { mapper: key.replace('#', '.'), source: describe(input), fix }, impactOf(ctx, path, source));
@@ -151,8 +150,7 @@ export default defineRule<Ids, Exemption>({
       if (!dropped) return;
       const { source, callback, method } = dropped;
       if (isBounded(ctx, source, call) || (limiterIn(callback)?.limited && ctx.exempt('limiter', call))) return;
-      // items.forEach(async (x) => { x.label = format(x); }): nothing runs concurrently that could exhaust anything.
-      if (!perItemIO(callback) && ctx.exempt('in-memory-work', call)) return;
+      if (!perItemIO(callback) && ctx.exempt('in-memory-work', call)) return; // items.forEach(async (x) => { x.label = format(x); })
       const id = catchesAll(callback) ? 'droppedFanOutCaught' : 'droppedFanOut';
       ctx.report(call, id, { source: describe(source.node), method, fix: pMapFix(ctx, source, callback) }, impactOf(ctx, path, source));
     };
@@ -185,18 +183,21 @@ function reportFanOut(ctx: Ctx, aggPath: NodePath<CallNode>, aggregate: string, 
   ctx.report(call.callee, 'fanOut', { aggregate, source, fix: pMapFix(ctx, fan.source, fan.perItem), ...danger }, impactOf(ctx, aggPath, fan.source));
 }
 
+/** Reads by key over input or a query result are one batched query before they are a concurrency problem. */
+const BATCH_ADVICE = 'Read them in one query (`WHERE id IN (…)`, `$in`, `findMany`) and cap how many the input may hold; if each needs its own call: ';
 const ORIGIN_LABELS: Record<string, string> = { input: ' (request input)', listing: ' (a directory listing)' };
 
 /**
  * Does this fan-out exhaust something? A socket or process per item, whatever the collection; a file descriptor per item
  * over a collection the outside world sizes; any I/O per item of request input, unless it runs in one transaction.
  */
-function fanOutDanger(ctx: Ctx, aggPath: NodePath, fan: FanOut): { work: string; origin: string } | null {
+function fanOutDanger(ctx: Ctx, aggPath: NodePath, fan: FanOut): { work: string; origin: string; batch: string } | null {
   const at = aggPath.node;
   const trace: OriginTrace = {};
   const origin = collectionOrigin(fan.source, 0, trace);
   const from = origin === 'query' ? ` (${describeQueryOrigin(trace)})` : (ORIGIN_LABELS[origin] ?? '');
-  const work = (label: string | null) => ({ work: label ? `a \`${label}\` call` : 'work', origin: from });
+  const batch = (label: string | null) => (label && origin !== 'unknown' && origin !== 'listing' && readsByName(label) ? BATCH_ADVICE : '');
+  const work = (label: string | null) => ({ work: label ? `a \`${label}\` call` : 'work', origin: from, batch: batch(label) });
   const heavy = heavyWork(fan.perItem);
   // A socket or a process per item: whatever the collection.
   if (heavy && !isDescriptorWork(heavy)) return work(heavy);

@@ -111,3 +111,15 @@ describe('the project model does not depend on which rules run', () => {
     expect(files(only)).toEqual(files(all));
   });
 });
+
+describe('fan-out advice', () => {
+  it('suggests one batched query only for reads by key', async () => {
+    const { analyzeFixture } = await import('./helpers.js');
+    const { result } = await analyzeFixture('fixtures/rules/unbounded-fan-out/batched-reads.ts', ['unbounded-fan-out']);
+    const helps = result.findings.map((f) => [f.line, f.help.startsWith('Read them in one query')]);
+    expect(helps).toEqual([
+      [9, true],
+      [14, false],
+    ]);
+  });
+});

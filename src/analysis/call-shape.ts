@@ -626,3 +626,9 @@ export function isDetachedCall(callPath: NodePath): boolean {
   }
   return false;
 }
+
+/** Does the callee's name say it reads by key (`findById`, `getUser`, `users.load`), so a batch of them is one query? `db.users.findById` */
+export function readsByName(callee: string): boolean {
+  const name = callee.slice(callee.lastIndexOf('.') + 1);
+  return name !== '' && READ_VERBS.has(firstWord(name)) && !hasWriteWord(name);
+}

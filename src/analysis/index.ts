@@ -30,6 +30,7 @@ export {
   capturedState,
   isCheapAggregate,
   isCheapLocalCallee,
+  readsByName,
   sharedStateArgs,
   thisStateTouchedBy,
   type CallShape,
