@@ -22,6 +22,9 @@ export function classMethod(path: NodePath, name: string): Node | null {
 /** The function a local binding (or a member of a local object of functions) refers to. */
 export function functionOfRef(ref: Ref, depth = 0): Node | null {
   if (ref.kind !== 'binding' || depth > 8) return null;
+  // Store.read() where class Store { static read() {…} } (or const Store = class {…}).
+  const cls = classOfBinding(ref.binding);
+  if (cls) return ref.path.length === 1 ? staticMethod(cls, ref.path[0]!) : null;
   let node = functionOfBinding(ref.binding, depth);
   if (!node) return null;
   for (const prop of ref.path) {
@@ -52,6 +55,23 @@ export function functionOfBinding(b: Binding, depth: number): Node | null {
       const r = resolveExpression(init, b.scopePath);
       if (r && r.kind === 'binding') return functionOfRef(r, depth + 1);
     }
+  }
+  return null;
+}
+
+/** The class a binding names: `class Store {}`, `const Store = class {}`. */
+function classOfBinding(b: Binding): Node | null {
+  if (b.kind === 'class') return b.declNode;
+  const init = b.kind === 'const' && b.init && b.steps.length === 0 ? unwrapExpression(b.init as any) : null;
+  return init && init.type === 'ClassExpression' ? init : null;
+}
+
+/** A static method of a class by name (`static read() {…}`, `static read = () => …`). */
+function staticMethod(cls: Node, name: string): Node | null {
+  for (const m of (cls as any).body?.body ?? []) {
+    if (!m.static || propertyKeyName(m) !== name) continue;
+    if (m.type === 'ClassMethod' && m.kind === 'method') return m;
+    if (m.type === 'ClassProperty' && m.value && isFunctionNode(unwrapExpression(m.value))) return unwrapExpression(m.value);
   }
   return null;
 }
