@@ -1,6 +1,7 @@
 import { awaitedCall, directAwaits, iterationDependence, orderedLoopWork, perItemCost, sequentialLoop, type LoopNode } from '../src/analysis/index.js';
 import { DECLARATION_KEYWORD, LOOP_NAMES, WHITESPACE_RUN } from '../src/knowledge/loops.js';
 import { defineRule, type NodePath, type Node } from '../src/engine/rule-api.js';
+import { SCRIPT_FOLDER_REASON } from '../src/knowledge/script-files.js';
 
 export default defineRule({
   id: 'await-in-loop',
@@ -57,6 +58,7 @@ export default defineRule({
       'same judgement).',
   },
   exemptions: {
+    'script-folder': SCRIPT_FOLDER_REASON,
     'development-only':
       'code that runs only outside production: under `if (process.env.NODE_ENV !== "production")` or `if (isDev)`, or after `if (IS_PRODUCTION) return`',
     'script-file': 'tests, migrations, seeds (`seed*.ts`, `seeds.js`) and CI scripts (`ci/`, `.github/`) run once, outside a server',

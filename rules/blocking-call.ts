@@ -2,6 +2,7 @@ import { busyWaitClock } from '../src/analysis/index.js';
 import { constantValue } from '../src/analysis/index.js';
 import { isLazyInit } from '../src/analysis/index.js';
 import { defineRule, type NodePath, type Node, type ExecutionContext } from '../src/engine/rule-api.js';
+import { SCRIPT_FOLDER_REASON } from '../src/knowledge/script-files.js';
 
 type Call = Extract<Node, { type: 'CallExpression' | 'OptionalCallExpression' }>;
 
@@ -84,6 +85,7 @@ export default defineRule({
       'Blocking calls are fine in CLI tools and build scripts, which loopguard skips (`script-code`): declare other script locations with the `scripts` config key instead of turning the rule off.',
   },
   exemptions: {
+    'script-folder': SCRIPT_FOLDER_REASON,
     'development-only':
       'code that runs only outside production: under `if (process.env.NODE_ENV !== "production")` or `if (isDev)`, or after `if (IS_PRODUCTION) return`',
     'browser-code': 'code that runs in a browser does not hold up a Node event loop (what counts: docs/where-code-runs.md#browser-code)',
@@ -166,6 +168,7 @@ export default defineRule({
         const at = { file: hot.caller.file.file, line: site.line, column: site.column, endLine: site.endLine, endColumn: site.endColumn };
         if (ctx.startupOnly.has(hot.caller.key) && ctx.exempt('startup-callers', at)) return false;
         if (ctx.forked.has(hot.caller.file.abs) && ctx.exempt('forked-process', at)) return false;
+        if (ctx.scriptFolders.has(hot.caller.file.abs) && ctx.exempt('script-folder', at)) return false;
         if (hot.cheap && ctx.exempt('small-size', at)) return false;
         if (site.dev && ctx.exempt('development-only', at)) return false;
         return !ctx.suppressed(at);

@@ -3,6 +3,7 @@ import { refKey } from '../src/analysis/index.js';
 import { defineRule, type NodePath, type Node } from '../src/engine/rule-api.js';
 import { racedAgainstTimer, timeoutSetLater } from '../src/analysis/index.js';
 import { callCoverage, chainedMethodNames, instanceDefaultsSet, isBundledAsset, timeoutClientKey } from '../src/analysis/index.js';
+import { SCRIPT_FOLDER_REASON } from '../src/knowledge/script-files.js';
 
 export default defineRule({
   id: 'missing-timeout',
@@ -54,6 +55,7 @@ export default defineRule({
       'For calls whose deadline is enforced in a way loopguard cannot see (a custom dispatcher or agent configured elsewhere), suppress the line with the reason.',
   },
   exemptions: {
+    'script-folder': SCRIPT_FOLDER_REASON,
     'development-only':
       'code that runs only outside production: under `if (process.env.NODE_ENV !== "production")` or `if (isDev)`, or after `if (IS_PRODUCTION) return`',
     'script-file': "tests, command-line and build scripts and config files run where someone (or a CI job's own timeout) can interrupt them",
@@ -130,6 +132,7 @@ export default defineRule({
       const open = calls.filter(({ caller, site }) => {
         const at = { file: caller.file.file, line: site.line, column: site.column, endLine: site.endLine, endColumn: site.endColumn };
         if (caller.fn.context?.kind === 'script' && ctx.exempt('script-file', at)) return false;
+        if (ctx.scriptFolders.has(caller.file.abs) && ctx.exempt('script-folder', at)) return false;
         if (site.dev && ctx.exempt('development-only', at)) return false;
         return !ctx.suppressed(at);
       });

@@ -13,6 +13,7 @@ import {
 import { transactionParam, type AwaitStep, type Between, type CallShape } from '../src/analysis/index.js';
 import { ACQUISITION_NAMES } from '../src/knowledge/call-verbs.js';
 import { defineRule, type NodePath, type Node } from '../src/engine/rule-api.js';
+import { SCRIPT_FOLDER_REASON } from '../src/knowledge/script-files.js';
 
 type Of<T extends Node['type']> = Extract<Node, { type: T }>;
 
@@ -74,6 +75,7 @@ export default defineRule({
       'When the second call must not start if the first fails and it has no side-effect name loopguard recognises, silence the line with `// loopguard-ignore-next-line sequential-awaits -- <why>`.',
   },
   exemptions: {
+    'script-folder': SCRIPT_FOLDER_REASON,
     'development-only':
       'code that runs only outside production: under `if (process.env.NODE_ENV !== "production")` or `if (isDev)`, or after `if (IS_PRODUCTION) return`',
     'script-file': 'test and migration files run once, in order, outside a server',

@@ -1,13 +1,15 @@
 import { catchesAll, collectionBound, collectionOrigin, describe, describeQueryOrigin, droppedFanOut, fanOutOf } from '../src/analysis/index.js';
-import { perItemCost, readsByName } from '../src/analysis/index.js';
 import { heavyWork, isCallbackLike, isDescriptorWork, limiterIn, optionIsFinite, perItemIO, producesPromise, refKey, runsInTransaction } from '../src/analysis/index.js';
+import { perItemCost, readsByName } from '../src/analysis/index.js';
 import type { BoundReason, CallNode, FanOut, OriginTrace } from '../src/analysis/index.js';
 import { WHITESPACE_RUN } from '../src/knowledge/collections.js';
 import { MAPPERS_WITH_CONCURRENCY, PROMISE_AGGREGATES, UNLIMITED_ASYNC } from '../src/knowledge/limiters.js';
 import { defineRule, type NodePath, type Node, type RuleContext } from '../src/engine/rule-api.js';
+import { SCRIPT_FOLDER_REASON } from '../src/knowledge/script-files.js';
 
 type Ids = 'fanOut' | 'droppedFanOut' | 'droppedFanOutCaught' | 'unlimitedMapper' | 'unlimitedAsync' | 'unlimitedLimiter';
-type Exemption = BoundReason | 'script-file' | 'browser-code' | 'limiter' | 'in-memory-work' | 'pooled-work' | 'descriptor-work' | 'transaction' | 'development-only';
+type Place = 'script-file' | 'script-folder' | 'browser-code' | 'development-only';
+type Exemption = BoundReason | Place | 'limiter' | 'in-memory-work' | 'pooled-work' | 'descriptor-work' | 'transaction';
 type Ctx = RuleContext<Ids, Exemption>;
 
 export default defineRule<Ids, Exemption>({
@@ -62,20 +64,19 @@ export default defineRule<Ids, Exemption>({
         'descriptors only: a query or a `stat` per listed file queues in a pool.',
       'A collection that merely came from an awaited call (a database or service result), or ids the caller passes in, is not reported for database or ' +
         "service work per item: those calls queue in the driver's connection pool.",
-      'Derived lists keep their origin and bound: `ids.filter(…)`, `[...new Set(ids)]` and `await Promise.all(ids.map(f))` are as long as `ids`.',
-      'So are reads of one record per key: `db.getObjects(keys)`, `getUsersFields(uids, …)`, `findAll({ where: { id: ids } })`, `{ id: { in: ids } }`.',
-      'A `let` is judged by the values that reach the use (`files = files.filter(…)`).',
+      'Derived lists keep their origin and bound: `ids.filter(…)`, `[...new Set(ids)]`, `await Promise.all(ids.map(f))`, reads of one record per key ' +
+        '(`db.getObjects(keys)`, `findAll({ where: { id: ids } })`, `{ id: { in: ids } }`); a `let` is judged by the values that reach the use.',
       'The message names the origin: `(request input)`, `(a directory listing)`, `(a query result)` for visible data access, else the call (``(the ' +
         'result of `loadEntries(…)`)``).',
       'The promises can come from `coll.map(async …)` or `coll.map((x) => call(x))` passed directly, spread into an array, or through a variable ' +
         '(`const jobs = coll.map(...)`, named as the code names it when the collection is a long chain).',
-      'The promises can also come from `jobs.push(call())` in a loop over `coll`, with no limiter.',
-      'Also flagged: `coll.forEach(async …)` and a bare `coll.map(async …);` statement, whose promises are dropped, when the callback does any I/O.',
+      'The promises can also come from `jobs.push(call())` in a loop over `coll`, with no limiter. Also flagged: `coll.forEach(async …)` and a bare ' +
+        '`coll.map(async …);` statement, whose promises are dropped, when the callback does any I/O.',
       "The message does not claim that dropped promises' errors go unhandled when the callback's body is one `try … catch`.",
       'Also flagged: p-map, p-all and Bluebird `map`/`filter` without a finite `concurrency`, and `async.map`/`each`/`forEach`/`parallel`/`mapValues` ' +
         '(their default is unlimited).',
-      'Also flagged: `pLimit(Infinity)` and a `new PQueue()` without `concurrency`, which limit nothing.',
-      '`forEach(async …)`, p-map without `concurrency` and `pLimit(Infinity)` are reported on size alone, whatever the origin.',
+      'Also flagged: `pLimit(Infinity)` and a `new PQueue()` without `concurrency`, which limit nothing. These, `forEach(async …)` and p-map without ' +
+        '`concurrency` are reported on size alone, whatever the origin.',
       'Limiters: `p-limit` (`limit(() => …)` with `pLimit(n)` or `pLimit({ concurrency })`, `limitFunction`); `p-queue` (`queue.add`/`addAll` with ' +
         '`concurrency` or `intervalCap`); `p-map`/`p-all`/Bluebird with `concurrency`.',
       'Limiters: `async` `mapLimit`/`eachLimit`/`parallelLimit`/`queue`; Bottleneck (`schedule`/`wrap` with `maxConcurrent`, `minTime` or `reservoir`).',
@@ -92,6 +93,7 @@ export default defineRule<Ids, Exemption>({
     whenNotToUse: 'When the collection is small by construction in a way loopguard cannot see, suppress the line with a reason.',
   },
   exemptions: {
+    'script-folder': SCRIPT_FOLDER_REASON,
     'development-only':
       'code that runs only outside production: under `if (process.env.NODE_ENV !== "production")` or `if (isDev)`, or after `if (IS_PRODUCTION) return`',
     literal: 'array and object literals (or `Array.of`): the size is written in the code',
@@ -192,15 +194,13 @@ const ORIGIN_LABELS: Record<string, string> = { input: ' (request input)', listi
  * over a collection the outside world sizes; any I/O per item of request input, unless it runs in one transaction.
  */
 function fanOutDanger(ctx: Ctx, aggPath: NodePath, fan: FanOut): { work: string; origin: string; batch: string } | null {
-  const at = aggPath.node;
-  const trace: OriginTrace = {};
+  const [at, trace]: [Node, OriginTrace] = [aggPath.node, {}];
   const origin = collectionOrigin(fan.source, 0, trace);
   const from = origin === 'query' ? ` (${describeQueryOrigin(trace)})` : (ORIGIN_LABELS[origin] ?? '');
   const batch = (label: string | null) => (label && origin !== 'unknown' && origin !== 'listing' && readsByName(label) ? BATCH_ADVICE : '');
   const work = (label: string | null) => ({ work: label ? `a \`${label}\` call` : 'work', origin: from, batch: batch(label) });
   const heavy = heavyWork(fan.perItem);
-  // A socket or a process per item: whatever the collection.
-  if (heavy && !isDescriptorWork(heavy)) return work(heavy);
+  if (heavy && !isDescriptorWork(heavy)) return work(heavy); // a socket or a process per item: whatever the collection
   // A file descriptor per item, for every file of a listing or every item of a request: EMFILE.
   if (heavy) return origin === 'input' || origin === 'listing' || !ctx.exempt('descriptor-work', at) ? work(heavy) : null;
   const io = perItemIO(fan.perItem);
@@ -212,8 +212,7 @@ function fanOutDanger(ctx: Ctx, aggPath: NodePath, fan: FanOut): { work: string;
 }
 
 function pMapFix(ctx: Ctx, source: NodePath, perItem: NodePath): string {
-  const src = describe(source.node);
-  const cbText = ctx.source(perItem.node as Node).replace(WHITESPACE_RUN, ' ');
+  const [src, cbText] = [describe(source.node), ctx.source(perItem.node as Node).replace(WHITESPACE_RUN, ' ')];
   const cb = isCallbackLike(perItem.node) ? (cbText.length <= 50 ? cbText : 'async (item) => { … }') : `async (item) => ${cbText.length <= 40 ? cbText : '…'}`;
   return `await pMap(${src}, ${cb}, { concurrency: 8 })`;
 }

@@ -92,6 +92,8 @@ export interface FileResult {
   exemptions?: ExemptionUse[];
   /** The file runs in a browser (by its package, folder, name or its own imports): the seed of browser-only code. */
   browser?: boolean;
+  /** A script by its folder only (why): its findings stand only when serving code calls into the file. */
+  scriptFolder?: string;
 }
 
 export function analyzeSource(input: AnalyzeInput, settings: AnalyzeSettings, allRuleIds: ReadonlySet<string>): FileResult {
@@ -128,8 +130,12 @@ export function analyzeSource(input: AnalyzeInput, settings: AnalyzeSettings, al
   }
 
   const ast = parsed.ast;
+  // A folder name alone is a fallback: such a file is analyzed as application code, and the project phase drops its
+  // findings unless serving code calls into it (`script-folder`). A shebang or the file's imports still decide.
+  const byFolder = input.script?.byFolder ? input.script : null;
   const script: ScriptFile | null =
-    input.script ?? (input.source.startsWith('#!') ? { role: 'script', reason: 'a script with a shebang (#!)' } : roleFromImports(ast.program));
+    (byFolder ? null : input.script) ?? (input.source.startsWith('#!') ? { role: 'script', reason: 'a script with a shebang (#!)' } : roleFromImports(ast.program));
+  if (byFolder && !script) result.scriptFolder = byFolder.reason;
   const programPath = new NodePath(ast.program, null, 'program', null);
   const browser = !!input.browser || runsInBrowser(ast.program);
   if (browser) result.browser = true;

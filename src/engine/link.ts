@@ -5,7 +5,7 @@ import { ModuleResolver, type WorkspacePackage } from '../project/module-resolut
 import { exemptionGate, fingerprint, type AnalyzeSettings, type FileResult } from './analyze-file.js';
 import { createFinding, type ExemptionUse, type Finding } from './findings.js';
 import { IMPACT_TABLE } from '../knowledge/impact.js';
-import { BROWSER_EXEMPTION, ENGINE_EXEMPTIONS, formatMessage, type RuleModule } from './rule-api.js';
+import { BROWSER_EXEMPTION, ENGINE_EXEMPTIONS, formatMessage, SCRIPT_FOLDER_EXEMPTION, type RuleModule } from './rule-api.js';
 
 export interface Linked {
   /** Per-file findings that stand, per file (every analyzed file has an entry). */
@@ -35,17 +35,22 @@ export function linkProject(results: readonly { abs: string; res: FileResult }[]
   let startupOnly = new Set<string>();
   let forked = new Set<string>();
   let browserOnly = new Set<string>();
+  // Scripts by folder only: until serving code is seen calling into them, all of them.
+  let scriptFolders = new Set(results.filter((r) => r.res.scriptFolder).map((r) => r.abs));
   let graph: CallGraph | null = null;
   if (settings.summaries) {
     const files = results.filter((r) => r.res.summary).map(({ abs, res }) => ({ abs, file: res.file, summary: res.summary! }));
     graph = new CallGraph(files, new ModuleResolver(new Set(files.map((f) => f.abs)), packages));
     forked = graph.forkedOnly();
-    startupOnly = graph.startupOnly(forked);
+    const served = graph.servedFolderScripts(scriptFolders);
+    scriptFolders = new Set([...scriptFolders].filter((f) => !served.has(f)));
+    startupOnly = graph.startupOnly(new Set([...forked, ...scriptFolders]));
     const browser = new Set(results.filter((r) => r.res.browser).map((r) => r.abs));
     browserOnly = graph.browserOnly(browser);
     for (const abs of browser) browserOnly.delete(abs); // their own rules already left them alone
   }
-  const declaresBrowser = (rule: RuleModule | undefined) => !!rule?.exemptions && Object.hasOwn(rule.exemptions, BROWSER_EXEMPTION);
+  const declares = (rule: RuleModule | undefined, id: string) => !!rule?.exemptions && Object.hasOwn(rule.exemptions, id);
+  const declaresBrowser = (rule: RuleModule | undefined) => declares(rule, BROWSER_EXEMPTION);
   const absOf = new Map(results.map(({ abs, res }) => [res.file, abs]));
   const directivesOf = new Map(results.map(({ res }) => [res.file, res.directives]));
   const rules = new Map(settings.rules.map((r) => [r.rule.id, r.rule]));
@@ -58,6 +63,8 @@ export function linkProject(results: readonly { abs: string; res: FileResult }[]
         !rule || exemptionGate(rule, settings, (x, lines) => out.exemptions.push({ ruleId: f.ruleId, id: x, file: f.file, ...lines }))(id, f);
       // Code that only browser code imports runs in the browser.
       if (browserOnly.has(abs) && declaresBrowser(rule) && exempt(BROWSER_EXEMPTION)) return false;
+      // A script by its folder that no serving code calls into.
+      if (scriptFolders.has(abs) && declares(rule, SCRIPT_FOLDER_EXEMPTION) && exempt(SCRIPT_FOLDER_EXEMPTION)) return false;
       // Where-it-runs findings do not apply to code that only runs in a forked child process.
       if (f.context !== undefined && forked.has(abs) && exempt(ENGINE_EXEMPTIONS.forkedProcess)) return false;
       if (p.unlessFact !== undefined && facts.has(p.unlessFact.fact) && exempt(p.unlessFact.exemption)) return false;
@@ -90,11 +97,16 @@ export function linkProject(results: readonly { abs: string; res: FileResult }[]
       graph,
       startupOnly,
       forked,
+      scriptFolders,
       report(at, messageId, data = {}, extra = {}) {
         const abs = absOf.get(at.file);
-        if (abs && browserOnly.has(abs) && declaresBrowser(rule)) {
+        for (const [files, id] of [
+          [browserOnly, BROWSER_EXEMPTION],
+          [scriptFolders, SCRIPT_FOLDER_EXEMPTION],
+        ] as const) {
+          if (!abs || !files.has(abs) || !declares(rule, id)) continue;
           current = at.file;
-          if (exempt(BROWSER_EXEMPTION, { line: at.line, endLine: at.endLine })) return;
+          if (exempt(id, { line: at.line, endLine: at.endLine })) return;
         }
         const spec = rule.messages[messageId];
         if (!spec) throw new Error(`rule ${rule.id} reported unknown message id ${messageId}`);

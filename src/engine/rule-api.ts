@@ -158,6 +158,8 @@ export interface LinkContext<M extends string = string, E extends string = strin
   readonly startupOnly: ReadonlySet<string>;
   /** Absolute paths of files that run only in forked child processes. */
   readonly forked: ReadonlySet<string>;
+  /** Absolute paths of files that are scripts by their folder and that no serving code calls into (`script-folder`). */
+  readonly scriptFolders: ReadonlySet<string>;
   report(at: SiteLocation, messageId: M, data?: Record<string, string>, extra?: ReportExtra): void;
   /** As `RuleContext.exempt`, at a call-graph site. */
   exempt(id: E, at: SiteLocation): boolean;
@@ -193,6 +195,12 @@ export const BROWSER_EXEMPTION = 'browser-code';
  * (`if (process.env.NODE_ENV !== 'production') { … }`, after `if (IS_PRODUCTION) return`).
  */
 export const DEVELOPMENT_EXEMPTION = 'development-only';
+
+/**
+ * The exemption the project phase applies, for a rule that declares it, to findings in a file that is a script by its
+ * folder only (`scripts/`, `migrations/`, `config/`…) when no serving code calls into the file.
+ */
+export const SCRIPT_FOLDER_EXEMPTION = 'script-folder';
 
 /** The key `check:exemptions` and settings use for one exemption: `await-in-loop[pagination]`. */
 export function exemptionKey(ruleId: string, id: string): string {

@@ -7,6 +7,11 @@ export type ScriptRole = 'test' | 'script' | 'config' | 'migration';
 export interface ScriptFile {
   role: ScriptRole;
   reason: string;
+  /**
+   * Decided by a folder name only (`scripts/`, `migrations/`, `build/`, `config/`…): a fallback. The project phase
+   * keeps such a file's findings when serving code calls into it (a user-facing importer under `migration/`).
+   */
+  byFolder?: true;
 }
 
 /** Folders at the top of a package or of the working tree that hold continuous-integration code. */
@@ -138,19 +143,26 @@ export function classifyScriptFile(packagePath: string, treePath: string = packa
   const dirs = [...pkg.slice(0, -1), ...tree.slice(0, -1)];
   for (const { pattern, role, reason } of SCRIPT_FILE_PATTERNS) if (role === 'test' && pattern.test(base)) return { role, reason };
   for (const dir of dirs) if (TEST_DIR.test(dir)) return { role: 'test', reason: `a test under ${dir}/` };
-  for (const dir of dirs) if (MIGRATION_DIRS.has(dir) || MIGRATION_NAME.test(dir)) return { role: 'migration', reason: `a migration or seed under ${dir}/` };
+  for (const dir of dirs)
+    if (MIGRATION_DIRS.has(dir) || MIGRATION_NAME.test(dir)) return { role: 'migration', reason: `a migration or seed under ${dir}/`, byFolder: true };
   if (MIGRATION_NAME.test(base) || TIMESTAMPED.test(base)) return { role: 'migration', reason: 'a migration or one-off script' };
   if (SEED_FILE.test(base.replace(/\.[^.]*$/, ''))) return { role: 'migration', reason: 'a seed script' };
   for (const dir of dirs)
-    if (BUILD_DIRS.has(dir)) return { role: 'script', reason: dir.startsWith('config') ? `configuration code under ${dir}/` : `build-tool code under ${dir}/` };
+    if (BUILD_DIRS.has(dir))
+      return { role: 'script', reason: dir.startsWith('config') ? `configuration code under ${dir}/` : `build-tool code under ${dir}/`, byFolder: true };
   if (packageHasBin) for (const dir of pkg.slice(0, -1)) if (COMMAND_DIRS.has(dir)) return { role: 'script', reason: `a command of a command-line package (${dir}/)` };
   for (const first of [pkg[0], tree[0]]) {
-    if (first && first !== base && SCRIPT_ROOT_DIRS.has(first)) return { role: 'script', reason: `a script under ${first}/` };
+    if (first && first !== base && SCRIPT_ROOT_DIRS.has(first)) return { role: 'script', reason: `a script under ${first}/`, byFolder: true };
   }
   for (const dir of dirs) {
-    if (SCRIPT_ANY_DIRS.has(dir) || /-scripts?$/.test(dir)) return { role: 'script', reason: `a script under ${dir}/` };
+    if (SCRIPT_ANY_DIRS.has(dir) || /-scripts?$/.test(dir)) return { role: 'script', reason: `a script under ${dir}/`, byFolder: true };
   }
   if (packageName && CLI_PACKAGE_NAME.test(packageName)) return { role: 'script', reason: `part of the command-line package \`${packageName}\`` };
   for (const { pattern, role, reason } of SCRIPT_FILE_PATTERNS) if (pattern.test(base)) return { role, reason };
   return null;
 }
+
+/** Why a rule leaves alone a file that is a script by its folder only (each rule's `script-folder` exemption). */
+export const SCRIPT_FOLDER_REASON =
+  'a file that is a script by its folder only (`scripts/`, `migrations/`, `build/`, `config/`…) and that no serving code calls into; the folder alone does not decide: ' +
+  'a module there that a handler calls is serving code';

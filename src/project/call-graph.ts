@@ -389,6 +389,31 @@ export class CallGraph {
   }
 
   /**
+   * Of the files that are scripts by their folder only (`scripts/`, `migrations/`, `config/`…), those serving code
+   * calls into: a function of theirs is called from a hot function of a file that is not such a script, or of one
+   * already found served. The others stay scripts.
+   */
+  servedFolderScripts(folderFiles: ReadonlySet<string>): Set<string> {
+    const served = new Set<string>();
+    if (folderFiles.size === 0) return served;
+    for (let changed = true; changed;) {
+      changed = false;
+      for (const [from, edges] of this.edges) {
+        const caller = this.functions.get(from)!;
+        const callerFile = caller.file.abs;
+        if (caller.fn.context?.kind !== 'hot' || (folderFiles.has(callerFile) && !served.has(callerFile))) continue;
+        for (const { site, to } of edges) {
+          const target = this.functions.get(to)?.file.abs;
+          if (site.lazy || !target || target === callerFile || !folderFiles.has(target) || served.has(target)) continue;
+          served.add(target);
+          changed = true;
+        }
+      }
+    }
+    return served;
+  }
+
+  /**
    * Files that run only in child processes started with `child_process.fork`:
    * the fork targets, and files imported only by such files. Blocking there does
    * not stall the server's event loop.
