@@ -1,7 +1,8 @@
-// What work repeated once per item of a collection costs, as a cost class (knowledge/impact.ts): bounded by the
-// program (a literal, a slice, a chunk…) is light; sized by the outside world (request input, a directory listing,
-// a query result) is heavy, since it grows with data nobody here controls; anything else (a parameter, unknown) is
-// judged as a fixed amount of I/O.
+// What work repeated once per item of a collection costs, as a cost class (knowledge/impact.ts): sized by the outside
+// world (request input, a directory listing, a query result) is heavy, since it grows with data nobody here controls;
+// ids a caller passes in are judged as a fixed amount of I/O (the caller decides how many); a collection bounded by
+// the program (a literal, a slice, a chunk…) or of no known origin (a field, a setting, a helper's return value) is
+// light: such lists are small in practice (environments, configured recipients, the values of an enum).
 import type { CostClass } from '../../knowledge/impact.js';
 import type { NodePath } from '../../syntax/walk.js';
 import { collectionBound } from './bound.js';
@@ -11,5 +12,6 @@ const OUTSIDE_SIZED: ReadonlySet<Origin> = new Set(['input', 'listing', 'query']
 
 export function perItemCost(collection: NodePath): CostClass {
   if (collectionBound(collection).bounded) return 'light';
-  return OUTSIDE_SIZED.has(collectionOrigin(collection)) ? 'heavy' : 'io';
+  const origin = collectionOrigin(collection);
+  return OUTSIDE_SIZED.has(origin) ? 'heavy' : origin === 'param' ? 'io' : 'light';
 }
