@@ -125,3 +125,25 @@ function earlyReturnGuard(path: NodePath, fn: NodePath, only?: VarKey | null): b
   }
   return false;
 }
+
+/**
+ * Does the function return a memoised value: every call and await in it runs only the first time, behind a
+ * lazy-initialisation guard (`if (client) return client; client = await connect(); return client;`)? After the
+ * first call, awaiting it is not a round trip.
+ */
+export function returnsMemoised(fnPath: NodePath): boolean {
+  const body = (fnPath.node as any).body;
+  if (body?.type !== 'BlockStatement') return false;
+  let work = 0;
+  let eager = false;
+  walkPaths(fnPath.child(body, 'body'), (p) => {
+    if (eager) return false;
+    const t = p.node.type;
+    if (t === 'CallExpression' || t === 'OptionalCallExpression' || t === 'NewExpression' || t === 'AwaitExpression') {
+      work++;
+      if (!isLazyInit(p)) eager = true;
+    }
+    return undefined;
+  });
+  return work > 0 && !eager;
+}

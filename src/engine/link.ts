@@ -69,7 +69,10 @@ export function linkProject(results: readonly { abs: string; res: FileResult }[]
       if (f.context !== undefined && forked.has(abs) && exempt(ENGINE_EXEMPTIONS.forkedProcess)) return false;
       if (p.unlessFact !== undefined && facts.has(p.unlessFact.fact) && exempt(p.unlessFact.exemption)) return false;
       if (p.unlessPure !== undefined && graph) {
-        const io = p.unlessPure.calls.filter((c) => !graph!.calleeAt(abs, c.line, c.column)?.fn.pure).length;
+        const io = p.unlessPure.calls.filter((c) => {
+          const fn = graph!.calleeAt(abs, c.line, c.column)?.fn;
+          return !fn?.pure && !fn?.memo;
+        }).length;
         if (io < 2 && exempt(p.unlessPure.exemption)) return false;
       }
       if (p.weakFrame !== undefined && startupOnly.has(CallGraph.key(abs, p.weakFrame)) && exempt(ENGINE_EXEMPTIONS.startupCallers)) return false;

@@ -9,7 +9,7 @@ import type { CostClass } from '../knowledge/impact.js';
 import type { BlockingCatalog } from '../analysis/blocking-catalog.js';
 import { SERVER_DIRECTIVE, SERVER_ENTRY_EXPORTS, SYNC_CALLBACK_METHODS } from '../knowledge/frameworks.js';
 import { constantValue } from '../analysis/constants.js';
-import { isLazyInit } from '../analysis/lazy-init.js';
+import { isLazyInit, returnsMemoised } from '../analysis/lazy-init.js';
 import { isDevelopmentOnly } from '../analysis/environment.js';
 import { doesNoIO, isDetachedCall } from '../analysis/call-shape.js';
 import { forwardedOptionsParam, literalKeys, timeoutClientKey } from '../analysis/timeouts.js';
@@ -96,6 +96,8 @@ export interface FunctionSummary {
   outbound?: { client: string; covers: string[]; param: number; line: number; column: number; endLine: number; endColumn: number };
   /** It works only in memory (`doesNoIO`): awaiting it is not a round trip. Kept for async and exported functions. */
   pure?: true;
+  /** It returns a memoised value (`returnsMemoised`): after the first call, awaiting it is not a round trip either. */
+  memo?: true;
   /**
    * For a function written inline as an argument (`withSpan('x', async () => …)`):
    * the id of the function it is written in, which it most likely runs within.
@@ -371,7 +373,8 @@ export class SummaryBuilder {
       // A function that does no I/O is kept when others may await it: async, or exported.
       const pure = s.calls.length === 0 && s.blocking.length === 0 && (s.async || exported.has(s.id)) && doesNoIO(this.framePaths.get(s.id)!.node);
       if (pure) s.pure = true;
-      if (s.calls.length === 0 && s.blocking.length === 0 && !enclosing.has(s.id) && !pure) continue;
+      else if (s.async && s.blocking.length === 0 && returnsMemoised(this.framePaths.get(s.id)!)) s.memo = true;
+      if (s.calls.length === 0 && s.blocking.length === 0 && !enclosing.has(s.id) && !pure && !s.memo) continue;
       if (s.calls.length > 0 || enclosing.has(s.id)) {
         const ctx = this.contexts.frameContext(this.framePaths.get(s.id)!);
         s.context = { kind: ctx.kind, description: ctx.description, weak: ctx.weakFrame !== undefined, ...(ctx.serves ? { serves: ctx.serves } : {}) };
