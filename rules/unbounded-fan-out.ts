@@ -197,8 +197,9 @@ function fanOutDanger(ctx: Ctx, aggPath: NodePath, fan: FanOut): { work: string;
   const [at, trace]: [Node, OriginTrace] = [aggPath.node, {}];
   const origin = collectionOrigin(fan.source, 0, trace);
   const from = origin === 'query' ? ` (${describeQueryOrigin(trace)})` : (ORIGIN_LABELS[origin] ?? '');
-  const batch = (label: string | null) => (label && origin !== 'unknown' && origin !== 'listing' && readsByName(label) ? BATCH_ADVICE : '');
-  const work = (label: string | null) => ({ work: label ? `a \`${label}\` call` : 'work', origin: from, batch: batch(label) });
+  // Batching is advice for pooled reads by key (a query per id), never for a socket, a process or a descriptor per item.
+  const batch = (label: string | null, pooled: boolean) => (pooled && label && origin !== 'unknown' && origin !== 'listing' && readsByName(label) ? BATCH_ADVICE : '');
+  const work = (label: string | null, pooled = false) => ({ work: label ? `a \`${label}\` call` : 'work', origin: from, batch: batch(label, pooled) });
   const heavy = heavyWork(fan.perItem);
   if (heavy && !isDescriptorWork(heavy)) return work(heavy); // a socket or a process per item: whatever the collection
   // A file descriptor per item, for every file of a listing or every item of a request: EMFILE.
@@ -208,7 +209,7 @@ function fanOutDanger(ctx: Ctx, aggPath: NodePath, fan: FanOut): { work: string;
   // Other work (`stat`, `unlink`, a query) queues in the thread pool or the connection pool, unless every item is request input.
   if (origin !== 'input' && ctx.exempt('pooled-work', at)) return null;
   if (runsInTransaction(aggPath, fan.perItem) && ctx.exempt('transaction', at)) return null;
-  return work(io);
+  return work(io, true);
 }
 
 function pMapFix(ctx: Ctx, source: NodePath, perItem: NodePath): string {

@@ -120,6 +120,7 @@ describe('fan-out advice', () => {
     expect(helps).toEqual([
       [9, true],
       [14, false],
+      [19, false], // a socket per item: batching is not the fix
     ]);
   });
 });
