@@ -425,6 +425,18 @@ export class CallGraph {
         const target = this.resolver.resolve(f.abs, spec);
         if (target) forked.add(target);
       }
+      // fork('server/core/worker.js') is relative to the working directory: the package or repository root, some
+      // folder above the file. The nearest folder above it where the path names an analyzed file is taken.
+      for (const spec of f.summary.bareForks ?? []) {
+        for (let dir = path.dirname(f.abs); ; dir = path.dirname(dir)) {
+          const target = this.resolver.resolve(path.join(dir, 'index.js'), `./${spec}`);
+          if (target) {
+            forked.add(target);
+            break;
+          }
+          if (path.dirname(dir) === dir) break;
+        }
+      }
     }
     return this.reachedOnlyFrom(forked, false);
   }

@@ -120,8 +120,13 @@ export interface FileSummary {
   serverImports: string[];
   /** Of those, the ones imported for types only (`import type …`): no code of theirs runs because of this file. */
   typeImports: string[];
-  /** Files it starts as child processes with `child_process.fork` (specifiers relative to the file). */
+  /**
+   * Files it starts as child processes with `child_process.fork`: specifiers relative to the file (`./worker.js`), or
+   * a path written without `./` (`server/core/worker.js`), which Node takes from the working directory (`bare`).
+   */
   forks: string[];
+  /** Of `forks`, those written without `./`: relative to the process's working directory, not to the file. */
+  bareForks?: string[];
   /** Export name ('default' for the default export) → what it is. */
   exports: Record<string, ExportTarget>;
   /** `export * from '…'` sources. */
@@ -147,6 +152,7 @@ export class SummaryBuilder {
   private readonly valueImports = new Set<string>();
   private readonly required = new Set<string>();
   private readonly forks: string[] = [];
+  private bareForks: string[] | undefined;
   private readonly functions = new Map<string, FunctionSummary>();
   private readonly framePaths = new Map<string, NodePath>();
   private readonly moduleFrame: FunctionSummary = {
@@ -251,7 +257,8 @@ export class SummaryBuilder {
       }
       if (ref.kind === 'module' && ref.module === 'child_process' && ref.path[0] === 'fork') {
         const spec = forkTarget(call.arguments[0]);
-        if (spec) this.forks.push(spec);
+        if (spec?.startsWith(BARE_FORK)) (this.bareForks ??= []).push(spec.slice(BARE_FORK.length));
+        else if (spec) this.forks.push(spec);
       }
     }
     // A local HTTP wrapper: an outbound call whose options come from the function's parameter.
@@ -386,7 +393,9 @@ export class SummaryBuilder {
     const program = this.programPath.node as Extract<Node, { type: 'Program' }>;
     const server = program.directives.some((d) => d.value.value === SERVER_DIRECTIVE);
     const serverImports = serverImportsOf(program);
-    return { functions, exports, stars, imports: [...this.imports].sort(), typeImports, server, serverImports, forks: this.forks };
+    const out: FileSummary = { functions, exports, stars, imports: [...this.imports].sort(), typeImports, server, serverImports, forks: this.forks };
+    if (this.bareForks) out.bareForks = this.bareForks;
+    return out;
   }
 }
 
@@ -436,11 +445,14 @@ function scaledParam(node: any, at: NodePath, fnPath: NodePath): { index: number
 }
 
 /** `fork('./send.js')`, `fork(path.join(__dirname, 'send.js'))`, `fork(new URL('./send.js', import.meta.url))`: the file, relative. */
+/** Marks a fork path written without `./` while the summary is built. */
+const BARE_FORK = 'cwd:';
+
 function forkTarget(arg: any): string | null {
   if (!arg) return null;
   const a = unwrapExpression(arg);
   const lit = staticString(a);
-  if (lit !== null) return lit.startsWith('.') ? lit : `./${lit}`;
+  if (lit !== null) return lit.startsWith('.') || lit.startsWith('/') ? lit : BARE_FORK + lit;
   if (isCall(a) && a.arguments.length >= 2) {
     const [first, ...rest] = a.arguments;
     const f = unwrapExpression(first);
