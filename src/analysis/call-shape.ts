@@ -29,6 +29,7 @@ import { PROMISE_CALLBACK_METHODS } from '../knowledge/frameworks.js';
 import { isCall, memberPropertyName, refKey, resolveExpression, staticString, unwrapExpression } from './resolve.js';
 import { lookup, propertyKeyName, type Binding } from './scope.js';
 import { classMethod, functionOfRef } from './functions.js';
+import { inMemoryModule } from './collections/per-item.js';
 import { isFunctionNode, someNode, walkPaths, type NodePath } from '../syntax/walk.js';
 
 export type CallKind = 'read' | 'write' | 'sleep' | 'barrier' | 'aggregate' | 'migration' | 'cheap';
@@ -154,7 +155,11 @@ function simpleShape(callPath: NodePath): CallShape {
   const ref = resolveExpression(callee, callPath);
   const key = ref ? refKey(ref) : null;
   const readOnly = name !== null && READ_VERBS.has(firstWord(name));
-  return { node: call, path: callPath, name, receiver, resourceRoot, readOnly, kind: classify(call, name, key) };
+  const kind = classify(call, name, key);
+  // A package that works in memory (an in-process cache, a validator, lodash), called directly or on its instance.
+  const module = ref?.kind === 'module' ? ref.module : ref?.kind === 'call' && ref.callee.kind === 'module' ? ref.callee.module : null;
+  const inMemory = (kind === 'read' || kind === 'write') && module !== null && inMemoryModule(module);
+  return { node: call, path: callPath, name, receiver, resourceRoot, readOnly: readOnly || inMemory, kind: inMemory ? 'cheap' : kind };
 }
 
 /**

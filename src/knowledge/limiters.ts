@@ -273,6 +273,11 @@ export const IN_MEMORY_MODULES: readonly string[] = [
   'moment',
   'luxon',
   'validator',
+  // In-process caches: `cache.get(key)` reads memory (the async stores, keyv and cache-manager, are not here).
+  'node-cache',
+  'lru-cache',
+  'quick-lru',
+  'memory-cache',
   'zod',
   'joi',
   'yup',
