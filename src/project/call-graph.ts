@@ -189,7 +189,8 @@ export class CallGraph {
       const key = queue[i]!;
       const link = chains.get(key)!;
       for (const { from, site } of this.callers.get(key) ?? []) {
-        if (chains.has(from) || site.lazy || cheapAt(site, link.cond)) continue;
+        // A call behind a lazy-initialisation guard runs once; one that runs only outside production never blocks a serving process.
+        if (chains.has(from) || site.lazy || site.dev || cheapAt(site, link.cond)) continue;
         const caller = this.functions.get(from)!;
         if (caller.fn.async || caller.fn.id === MODULE_FRAME) continue;
         // A size passed through from the caller's own parameter keeps the chain conditional.
