@@ -134,6 +134,12 @@ function earlyReturnGuard(path: NodePath, fn: NodePath, only?: VarKey | null): b
 export function returnsMemoised(fnPath: NodePath): boolean {
   const body = (fnPath.node as any).body;
   if (body?.type !== 'BlockStatement') return false;
+  // Cheap first: a memoising body has a guard at its top (`if (x) return x`, `if (!x) …`, `x ??= …`); most functions have none.
+  const fills = (e: any) => e?.type === 'AssignmentExpression' && (e.operator === '??=' || e.operator === '||=');
+  const guarded = body.body.some(
+    (st: any) => st.type === 'IfStatement' || (st.type === 'ExpressionStatement' && fills(st.expression)) || (st.type === 'ReturnStatement' && fills(st.argument)),
+  );
+  if (!guarded) return false;
   let work = 0;
   let eager = false;
   walkPaths(fnPath.child(body, 'body'), (p) => {
