@@ -1,5 +1,5 @@
 import { busyWaitClock } from '../src/analysis/index.js';
-import { constantValue } from '../src/analysis/index.js';
+import { blockingCost, constantValue } from '../src/analysis/index.js';
 import { isLazyInit } from '../src/analysis/index.js';
 import { defineRule, type NodePath, type Node, type ExecutionContext } from '../src/engine/rule-api.js';
 import { SCRIPT_FOLDER_REASON } from '../src/knowledge/script-files.js';
@@ -131,7 +131,7 @@ export default defineRule({
             call.callee,
             'syncCall',
             { callee: match.display, alias, where: where.description, alternative: match.alternative },
-            { context: where, cost: match.cost },
+            { context: where, cost: blockingCost(match, call, path) },
           );
         }
       }

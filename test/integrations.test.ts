@@ -49,7 +49,7 @@ function write(dir: string, files: Record<string, string>) {
 const handler = (route: string) => `const fs = require('fs');
 const app = require('express')();
 app.get('${route}', (req, res) => {
-  res.send(fs.readFileSync('x'));
+  res.send(fs.readFileSync(req.query.x));
 });
 `;
 
@@ -73,10 +73,10 @@ describe('--since', () => {
 
   it('still sees the whole project for cross-file chains', () => {
     const dir = repo({
-      'lib/read.js': "const fs = require('fs');\nfunction load() { return fs.readFileSync('t'); }\nmodule.exports = { load };\n",
+      'lib/read.js': "const fs = require('fs');\nfunction load(file) { return fs.readFileSync(file); }\nmodule.exports = { load };\n",
       'route.js': "const { load } = require('./lib/read');\nconst app = require('express')();\napp.get('/a', (req, res) => res.send('ok'));\n",
     });
-    fs.appendFileSync(path.join(dir, 'route.js'), "app.get('/b', (req, res) => res.send(load()));\n");
+    fs.appendFileSync(path.join(dir, 'route.js'), "app.get('/b', (req, res) => res.send(load(req.query.t)));\n");
     const out = JSON.parse(run(dir, ['--since', 'HEAD', '--format', 'json']).stdout);
     // The root cause is reported at the blocking call, in an unchanged file: in scope because a serving path to it changed.
     expect(out.findings).toEqual([
@@ -120,7 +120,7 @@ describe('baselines', () => {
     expect(run(dir, ['--write-baseline', '--since', 'main']).stderr).toContain("cannot be used with option '--since");
     // Shift a.js down (same finding, new line), fix b.js, add c.js.
     fs.writeFileSync(path.join(dir, 'a.js'), '// a header\n\n' + handler('/a'));
-    fs.writeFileSync(path.join(dir, 'b.js'), handler('/b').replace("fs.readFileSync('x')", "'fixed'"));
+    fs.writeFileSync(path.join(dir, 'b.js'), handler('/b').replace('fs.readFileSync(req.query.x)', "'fixed'"));
     write(dir, { 'c.js': handler('/c') });
     const r = run(dir, ['--baseline', '--format', 'json']);
     expect(r.code).toBe(1);

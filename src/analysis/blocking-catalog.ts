@@ -3,6 +3,8 @@ import { BLOCKING_APIS, FS_METADATA, FS_MODULES, fsAlternative, READ_ONCE_ADVICE
 import type { CostClass } from '../knowledge/impact.js';
 import type { Node } from '../syntax/ast.js';
 import { refKey, type Ref } from './resolve.js';
+import { isConstantPath } from './constants.js';
+import type { NodePath } from '../syntax/walk.js';
 
 export interface BlockingMatch {
   api: BlockingApi;
@@ -102,4 +104,15 @@ function hasCallback(call: any): boolean {
       // randomBytes(size) has one argument; anything after the size (or buffer) may be the callback.
       return args.length >= 2 || last.type === 'SpreadElement';
   }
+}
+
+/**
+ * What one blocking call costs where it is written: a file read or write at a path fixed in the code (a template,
+ * `package.json`, a build-info file) is light, its size the project's own; the same call at a path from elsewhere
+ * (a request, an upload) keeps the API's class.
+ */
+export function blockingCost(match: BlockingMatch, call: Node | null, scope: NodePath): CostClass {
+  if (match.cost !== 'io' || !FS_MODULES.includes(match.api.module) || !call) return match.cost;
+  const first = (call as any).arguments?.[0];
+  return first && isConstantPath(first, scope) ? 'light' : match.cost;
 }

@@ -5,6 +5,7 @@
 export { lookup } from './scope.js';
 export { refKey, resolveExpression, unwrapExpression, type Ref } from './resolve.js';
 export { constantValue } from './constants.js';
+export { blockingCost } from './blocking-catalog.js';
 
 // Data flow: what a statement reads, writes and mutates; awaits and loops.
 export {

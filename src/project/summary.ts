@@ -6,7 +6,7 @@
 import type { Node } from '../syntax/ast.js';
 import { describeFunction, functionName, type ContextAnalyzer, type ContextKind, type Serves } from '../analysis/execution-context/index.js';
 import type { CostClass } from '../knowledge/impact.js';
-import type { BlockingCatalog } from '../analysis/blocking-catalog.js';
+import { blockingCost, type BlockingCatalog } from '../analysis/blocking-catalog.js';
 import { SERVER_DIRECTIVE, SERVER_ENTRY_EXPORTS, SYNC_CALLBACK_METHODS } from '../knowledge/frameworks.js';
 import { constantValue } from '../analysis/constants.js';
 import { isLazyInit, returnsMemoised } from '../analysis/lazy-init.js';
@@ -238,7 +238,7 @@ export class SummaryBuilder {
         const site: BlockingSite = {
           api: match.display,
           use: match.use,
-          cost: match.cost,
+          cost: blockingCost(match, call, path),
           line: call.loc.start.line,
           column: call.loc.start.column + 1,
           endLine: end.line,
