@@ -9,6 +9,7 @@ import {
   quoteCall,
   resultUnused,
   runBarrier,
+  slowCall,
 } from '../src/analysis/index.js';
 import { transactionParam, type AwaitStep, type Between, type CallShape } from '../src/analysis/index.js';
 import { ACQUISITION_NAMES } from '../src/knowledge/call-verbs.js';
@@ -55,7 +56,11 @@ export default defineRule({
       'Reported at the later await of a run of two or more awaits in the same block, naming the earlier line, with a `Promise.all` destructuring fix for the pair or run.',
       'Independence is decided by data flow: the later awaited call reads nothing the earlier statements wrote (names declared or assigned from the ' +
         'earlier result, destructured names, values computed from them in between).',
-      'Nor anything the earlier call could have changed: its receiver object, and objects passed to a call that is not a plain read.',
+      'Nor anything the earlier call could have changed: its receiver object, and objects passed to a call that is not a plain read. A read ' +
+        'through a member of a client (`db.users.find(id)`, `prisma.user.findUnique(…)`) changes neither the client nor its other members.',
+      'Impact follows from what starting them together saves, all but the slowest: two calls to other services (HTTP clients, hosted APIs, ' +
+        'followed into helpers across files) or two aggregating queries save a slow call, three round trips save two (medium on a request path); ' +
+        'two lookups save one round trip (low).',
       'For `this.method()`, a method of the same class, that is the `this.<field>` state the method assigns or goes through: `this.getUsers()` reading ' +
         'through `this.store` does not hold back `this.groups.list()`.',
       'All of `this` counts as changed when the method cannot be seen.',
@@ -192,7 +197,9 @@ export default defineRule({
     const report = (run: AwaitStep[]) => {
       const [first, second] = [run[0]!, run[1]!];
       const fix = promiseAllFix(run, source);
-      const where = { runsIn: ctx.context(second.await), unlessPure: { calls: run.map((s) => s.call.node), exemption: 'imported-no-io' as const } };
+      // Its impact: what starting them together saves, all but the slowest.
+      const latency = { calls: run.map((s) => ({ node: s.call.node, slow: slowCall(s.call.path) !== null })), policy: 'overlap' as const };
+      const where = { runsIn: ctx.context(second.await), unlessPure: { calls: run.map((s) => s.call.node), exemption: 'imported-no-io' as const }, latency };
       const line = String(first.await.node.loc!.start.line);
       if (run.length === 2) {
         ctx.report(second.await.node, 'pair', { later: quoteCall(second.call.node, source), earlier: quoteCall(first.call.node, source), line, fix }, where);

@@ -144,7 +144,10 @@ describe('baselines', () => {
 
 describe('severity controls', () => {
   it('--fail-on error|warning|none', () => {
-    const dir = repo({ 'a.js': 'async function f(a, b) {\n  const x = await a.get();\n  const y = await b.get();\n  return [x, y];\n}\nmodule.exports = { f };\n' });
+    const dir = repo({
+      'a.js':
+        'async function f(a, b, c) {\n  const x = await a.get();\n  const y = await b.get();\n  const z = await c.get();\n  return [x, y, z];\n}\nmodule.exports = { f };\n',
+    });
     expect(run(dir, []).code).toBe(0); // a warning only
     expect(run(dir, ['--fail-on', 'warning']).code).toBe(1);
     write(dir, { 'b.js': handler('/b') });

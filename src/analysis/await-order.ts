@@ -91,7 +91,12 @@ export function dependence(earlier: AwaitStep, later: AwaitStep, between: readon
     const touched = thisStateTouchedBy(earlier.call.path);
     if (touched === null) tainted.add('this');
     else for (const k of touched) tainted.add(k);
-  } else if (earlier.call.resourceRoot !== null) tainted.add(earlier.call.resourceRoot);
+  } else if (earlier.call.resourceRoot !== null && !(earlier.call.readOnly && isMemberReceiver(earlier.call.receiver))) {
+    // A read through a member of a client (`db.users.find(id)`, `prisma.user.findUnique(…)`) changes neither the
+    // client nor its other members: `db.orders.find(id)` after it is independent (two queries on a pooled client).
+    // Called on the object itself (`doc.loadInfo()`), or not a read (`page.mouse.click()`), it may change it.
+    tainted.add(earlier.call.resourceRoot);
+  }
   // …and a call that is not a plain read may change the objects passed to it.
   if (!earlier.call.readOnly) for (const v of mutableArguments(earlier.call.path)) tainted.add(v);
   for (const b of between) {
@@ -108,6 +113,11 @@ export function dependence(earlier: AwaitStep, later: AwaitStep, between: readon
   if (intersects(new Set(mutableArguments(earlier.call.path)), new Set(mutableArguments(later.call.path)))) out.push('same-argument');
   if (intersects(sharedStateArgs(earlier.call.path), sharedStateArgs(later.call.path))) out.push('same-session');
   return out;
+}
+
+/** `db.users`, `prisma.user`: a receiver reached through a member of a value (not `this`, not the value itself). */
+function isMemberReceiver(receiver: string | null): boolean {
+  return receiver !== null && receiver.includes('.') && !receiver.startsWith('this');
 }
 
 /** `validateX(a);`, `this.assertOwner(doc);`, `invariant(x, '…');`: a statement that only runs a guard. */

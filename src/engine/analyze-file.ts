@@ -12,7 +12,16 @@ import type { ScriptFile } from '../knowledge/script-files.js';
 import type { CostClass, Reach } from '../knowledge/impact.js';
 import { parseSource } from '../syntax/parse.js';
 import { resolveCallTarget, resolveExpression } from '../analysis/resolve.js';
-import { DEVELOPMENT_EXEMPTION, ENGINE_EXEMPTIONS, exemptionKey, formatMessage, type Knowledge, type RuleContext, type RuleModule } from './rule-api.js';
+import {
+  DEVELOPMENT_EXEMPTION,
+  ENGINE_EXEMPTIONS,
+  exemptionKey,
+  formatMessage,
+  type Knowledge,
+  type LatencyPolicy,
+  type RuleContext,
+  type RuleModule,
+} from './rule-api.js';
 import {
   applyDirectives,
   eslintSuppressions,
@@ -66,6 +75,8 @@ export interface PendingFinding {
   unlessPure?: { calls: { line: number; column: number }[]; exemption: string };
   /** What the flagged work costs (rule findings only): with `serves` or `reachFrame`, the project phase gives the impact. */
   cost?: CostClass;
+  /** The awaited calls the cost depends on, by place, and whether this file shows them slow (`ReportExtra.latency`). */
+  latency?: { calls: { line: number; column: number; slow: boolean }[]; policy: LatencyPolicy };
   /** Whom the code serves, when a convention says so. */
   serves?: Reach;
   /** Otherwise: the async function (`line:column`) whose callers decide it. */
@@ -292,6 +303,10 @@ function makeContext(
         pending.unlessPure = { calls, exemption: extra.unlessPure.exemption };
       }
       pending.cost = extra.cost ?? 'io';
+      if (extra.latency) {
+        const calls = extra.latency.calls.map((c) => ({ line: c.node.loc!.start.line, column: c.node.loc!.start.column + 1, slow: c.slow }));
+        pending.latency = { calls, policy: extra.latency.policy };
+      }
       const where = extra.context ?? extra.runsIn;
       // Startup, build and script code: nobody waits on it per request.
       if (where?.serves || where?.kind === 'startup' || where?.kind === 'script') pending.serves = where.kind === 'hot' ? where.serves : 'background';

@@ -4,7 +4,9 @@ import { CallGraph } from '../project/call-graph.js';
 import { ModuleResolver, type WorkspacePackage } from '../project/module-resolution.js';
 import { exemptionGate, fingerprint, type AnalyzeSettings, type FileResult } from './analyze-file.js';
 import { createFinding, type ExemptionUse, type Finding } from './findings.js';
-import { IMPACT_TABLE } from '../knowledge/impact.js';
+import type { PendingFinding } from './analyze-file.js';
+import { IMPACT_TABLE, type CostClass } from '../knowledge/impact.js';
+import { ROUND_TRIPS_FOR_IO, SLOW_CALLS_FOR_IO } from '../knowledge/latency.js';
 import { BROWSER_EXEMPTION, ENGINE_EXEMPTIONS, formatMessage, SCRIPT_FOLDER_EXEMPTION, type RuleModule } from './rule-api.js';
 
 export interface Linked {
@@ -84,7 +86,7 @@ export function linkProject(results: readonly { abs: string; res: FileResult }[]
         const finding = { ...p.finding };
         if (p.cost) {
           const reach = p.serves ?? (p.reachFrame && graph ? graph.reachOf(CallGraph.key(abs, p.reachFrame)) : 'request');
-          finding.impact = IMPACT_TABLE[reach][p.cost];
+          finding.impact = IMPACT_TABLE[reach][p.latency ? latencyCost(p.latency, p.cost, graph, abs) : p.cost];
         }
         return finding;
       }),
@@ -140,4 +142,24 @@ export function linkProject(results: readonly { abs: string; res: FileResult }[]
     });
   }
   return out;
+}
+
+const RAISED: Readonly<Record<CostClass, CostClass>> = { light: 'io', io: 'heavy', heavy: 'heavy' };
+
+/**
+ * The cost of a finding from the latency of its awaited calls: each is slow where it is written, or through the
+ * function it invokes in the project (`CallGraph.isSlow`); a function that works in memory or returns a memoised value
+ * costs nothing. Starting calls together saves all but the slowest; a slow call per item raises the per-item cost.
+ */
+function latencyCost(latency: NonNullable<PendingFinding['latency']>, cost: CostClass, graph: CallGraph | null, abs: string): CostClass {
+  let slow = 0;
+  let io = 0;
+  for (const c of latency.calls) {
+    const fn = graph?.calleeAt(abs, c.line, c.column) ?? null;
+    if (c.slow || (fn && graph!.isSlow(fn.key))) slow++;
+    else if (fn?.fn.pure || fn?.fn.memo) continue;
+    io++;
+  }
+  if (latency.policy === 'per-item') return slow > 0 ? RAISED[cost] : cost;
+  return slow >= SLOW_CALLS_FOR_IO || io >= ROUND_TRIPS_FOR_IO ? 'io' : 'light';
 }

@@ -81,6 +81,9 @@ export interface FileView {
   runsInBrowser: boolean;
 }
 
+/** How a finding's cost follows from the latency of its awaited calls (`ReportExtra.latency`). */
+export type LatencyPolicy = 'overlap' | 'per-item';
+
 export interface ReportExtra<E extends string = string> {
   /**
    * Where the flagged code runs (kept in JSON output). The project phase drops the finding when that is an async
@@ -103,6 +106,13 @@ export interface ReportExtra<E extends string = string> {
   key?: string;
   /** What the flagged work costs each time it runs (knowledge/impact.ts); `io` when left out. With where it runs, it gives the impact. */
   cost?: CostClass;
+  /**
+   * The awaited calls the cost depends on, with whether each is slow where it is written (`slowCall`); the project phase
+   * follows the others into the functions they invoke (`CallGraph.isSlow`). `overlap`: the finding starts them together,
+   * so it saves all but the slowest (knowledge/latency.ts decides the class, `cost` is ignored); `per-item`: one of
+   * them runs per item, and a slow one raises `cost` by a class.
+   */
+  latency?: { calls: { node: Node; slow: boolean }[]; policy: LatencyPolicy };
   /**
    * Where the flagged code runs, for its impact only (`context` also lets the project phase drop the finding): what it
    * serves, or the async function whose callers the call graph asks.

@@ -300,6 +300,7 @@ export const READ_VERBS: ReadonlySet<string> = new Set([
   'as',
   'collect',
   'aggregate',
+  'group',
   'filter',
   'map',
   'sum',

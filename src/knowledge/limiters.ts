@@ -2,6 +2,7 @@
 // Keys are resolved references (see refKey in src/analysis/resolve.ts).
 import { REQUEST_ROOT_NAMES } from './frameworks.js';
 import { VALUE_METHODS } from './value-methods.js';
+import { REMOTE_MODULES } from './latency.js';
 
 /** Promise aggregates: every promise in the input is already running when they are called. */
 export const PROMISE_AGGREGATES: ReadonlyMap<string, string> = new Map([
@@ -129,33 +130,13 @@ export const HEAVY_WORK_MODULES: readonly string[] = [
   'fs/promises',
   'child_process',
   'execa',
-  'http',
-  'https',
-  'http2',
   'net',
   'tls',
   'dns',
-  'node-fetch',
-  'undici',
-  'axios',
-  'got',
-  'superagent',
-  'request',
-  'ky',
-  'needle',
-  'cross-fetch',
-  'isomorphic-fetch',
   'puppeteer',
   'playwright',
   'sharp',
-  'nodemailer',
-  'stripe',
-  'twilio',
-  'googleapis',
-  'aws-sdk',
-  '@aws-sdk/',
-  '@google-cloud/',
-  '@azure/',
+  ...REMOTE_MODULES,
 ];
 
 /**

@@ -104,6 +104,9 @@ function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/** How many calls above a slow call its callers still count as waiting on it (a helper, and the helper's caller). */
+const SLOW_HOPS = 2;
+
 export class CallGraph {
   private readonly functions = new Map<string, GraphFunction>();
   private readonly edges = new Map<string, { site: CallSite; to: string }[]>();
@@ -112,6 +115,7 @@ export class CallGraph {
   private chains: Map<string, ChainLink> | null = null;
   private reach: Map<string, Reach> | null = null;
   private sitesByPlace: Map<string, string> | null = null;
+  private slowSet: Set<string> | null = null;
 
   constructor(
     files: readonly GraphFile[],
@@ -280,6 +284,32 @@ export class CallGraph {
    */
   reachOf(key: string): Reach {
     return this.reaches().get(key) ?? 'request';
+  }
+
+  /**
+   * Does the function wait on something slow (another service, an aggregating query), itself or through a function it
+   * calls and waits for, across files? Reverse search from the functions that do (`slow` in their summary): a call
+   * nobody awaits, a lazy one and one that runs only in development do not count; an inline callback counts for the
+   * function it is written in. Only up to SLOW_HOPS calls above the slow call: further up, a function reaches it on one
+   * path among many (a write that may notify a webhook), and its own work is what it waits on.
+   */
+  isSlow(key: string): boolean {
+    if (!this.slowSet) {
+      const out = new Set<string>();
+      const queue: string[] = [];
+      const hops = new Map<string, number>();
+      for (const g of this.functions.values()) if (g.fn.slow) (out.add(g.key), queue.push(g.key), hops.set(g.key, 0));
+      for (let i = 0; i < queue.length; i++) {
+        const g = this.functions.get(queue[i]!)!;
+        const hop = hops.get(g.key)! + 1;
+        if (hop > SLOW_HOPS) continue;
+        const up = (this.callers.get(g.key) ?? []).filter((c) => !c.site.detached && !c.site.lazy && !c.site.dev).map((c) => c.from);
+        if (g.fn.enclosing) up.push(keyOf(g.file.abs, g.fn.enclosing));
+        for (const from of up) if (!out.has(from) && this.functions.has(from)) (out.add(from), queue.push(from), hops.set(from, hop));
+      }
+      this.slowSet = out;
+    }
+    return this.slowSet.has(key);
   }
 
   /** True when a convention reaches `key` at all (a handler, a job or a timer above it). */

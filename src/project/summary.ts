@@ -12,6 +12,7 @@ import { constantValue } from '../analysis/constants.js';
 import { isLazyInit, returnsMemoised } from '../analysis/lazy-init.js';
 import { isDevelopmentOnly } from '../analysis/environment.js';
 import { doesNoIO, isDetachedCall } from '../analysis/call-shape.js';
+import { slowCall } from '../analysis/latency.js';
 import { forwardedOptionsParam, literalKeys, timeoutClientKey } from '../analysis/timeouts.js';
 import { TIMEOUT_CLIENTS } from '../knowledge/http-clients.js';
 import {
@@ -98,6 +99,8 @@ export interface FunctionSummary {
   pure?: true;
   /** It returns a memoised value (`returnsMemoised`): after the first call, awaiting it is not a round trip either. */
   memo?: true;
+  /** It waits on a slow call of its own (`slowCall`: another service, an aggregating query); the graph adds its callees'. */
+  slow?: true;
   /**
    * For a function written inline as an argument (`withSpan('x', async () => …)`):
    * the id of the function it is written in, which it most likely runs within.
@@ -194,8 +197,7 @@ export class SummaryBuilder {
         };
         const defaults = (node.params as Node[]).map((p) => (p.type === 'AssignmentPattern' ? numberValue(constantValue(p.right, path)) : null));
         if (defaults.some((d) => d !== null)) summary.paramDefaults = defaults;
-        const parent = path.parentPath?.node as any;
-        if (path.key === 'arguments' && parent && (parent.type === 'CallExpression' || parent.type === 'OptionalCallExpression' || parent.type === 'NewExpression')) {
+        if (writtenInCall(path)) {
           summary.enclosing = this.frames.length > 0 ? this.frames[this.frames.length - 1]!.summary.id : MODULE_FRAME;
         }
         this.functions.set(summary.id, summary);
@@ -272,6 +274,8 @@ export class SummaryBuilder {
         frame.summary.outbound = { client: clientKey, covers: [...client.covers], param, ...at };
       }
     }
+    // Waits on another service or an aggregating query itself (callees of the project are the graph's to follow).
+    if (!frame.summary.slow && frame.path !== this.programPath && !isDetachedCall(path) && slowCall(path, false)) frame.summary.slow = true;
     const req = requireSpec(call);
     if (req) {
       this.imports.add(req);
@@ -381,7 +385,7 @@ export class SummaryBuilder {
       const pure = s.calls.length === 0 && s.blocking.length === 0 && (s.async || exported.has(s.id)) && doesNoIO(this.framePaths.get(s.id)!.node);
       if (pure) s.pure = true;
       else if (s.async && s.blocking.length === 0 && returnsMemoised(this.framePaths.get(s.id)!)) s.memo = true;
-      if (s.calls.length === 0 && s.blocking.length === 0 && !enclosing.has(s.id) && !pure && !s.memo) continue;
+      if (s.calls.length === 0 && s.blocking.length === 0 && !enclosing.has(s.id) && !pure && !s.memo && !s.slow) continue;
       if (s.calls.length > 0 || enclosing.has(s.id)) {
         const ctx = this.contexts.frameContext(this.framePaths.get(s.id)!);
         s.context = { kind: ctx.kind, description: ctx.description, weak: ctx.weakFrame !== undefined, ...(ctx.serves ? { serves: ctx.serves } : {}) };
@@ -397,6 +401,22 @@ export class SummaryBuilder {
     if (this.bareForks) out.bareForks = this.bareForks;
     return out;
   }
+}
+
+/**
+ * Is the function written inline as an argument of a call, directly (`withSpan('x', async () => …)`) or as a value of
+ * an object or array literal argument (`runQuery({ [PRISMA]: () => relational(…) })`, `retry({ run: async () => … })`)?
+ */
+function writtenInCall(path: NodePath): boolean {
+  let p: NodePath = path;
+  for (let i = 0; i < 6 && p.parentPath; i++) {
+    const parent = p.parentPath.node as any;
+    if (p.key === 'arguments') return parent.type === 'CallExpression' || parent.type === 'OptionalCallExpression' || parent.type === 'NewExpression';
+    const through = (parent.type === 'ObjectProperty' && p.key === 'value') || parent.type === 'ObjectExpression' || parent.type === 'ArrayExpression';
+    if (!through) return false;
+    p = p.parentPath;
+  }
+  return false;
 }
 
 /** When `node` is a parameter of the function at `fnPath`: its index. */

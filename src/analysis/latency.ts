@@ -1,0 +1,80 @@
+// What one awaited call waits on: another service or an aggregating query (slow, tens of milliseconds to seconds), or
+// a round trip to a database or the disk (about a millisecond). Starting two slow calls together saves a slow call;
+// starting two lookups together saves one lookup. The project phase carries the answer across files (`slow` in the
+// summaries); this file answers it for one call and for the functions of its file.
+import { AGGREGATE_QUERY_METHODS, AGGREGATE_SQL, REMOTE_GLOBALS, REMOTE_MODULES } from '../knowledge/latency.js';
+import { isCall, memberPropertyName, resolveExpression, staticString, unwrapExpression, type Ref } from './resolve.js';
+import { inMemoryModule } from './collections/per-item.js';
+import { localCalleePath, isDetachedCall } from './call-shape.js';
+import { isFunctionNode, walkPaths, type NodePath } from '../syntax/walk.js';
+
+/** Local calls followed into functions of this file. */
+const MAX_DEPTH = 2;
+
+function remoteModule(m: string): boolean {
+  return REMOTE_MODULES.some((h) => (h.endsWith('/') ? m.startsWith(h) : m === h || m.startsWith(`${h}/`)));
+}
+
+/** The service a resolved callee calls: `fetch`, `openai.chat.completions.create`; through client instances too. */
+function remoteRef(ref: Ref | null): string | null {
+  if (!ref) return null;
+  if (ref.kind === 'global') return ref.path.length === 1 && REMOTE_GLOBALS.has(ref.path[0]!) ? ref.path[0]! : null;
+  if (ref.kind === 'module') return remoteModule(ref.module) ? [ref.module, ...ref.path].join('.') : null;
+  if (ref.kind === 'call') return remoteRef(ref.callee);
+  return null;
+}
+
+/** SQL text as the call's first argument (a string or a template's text), or null. */
+function sqlText(call: any): string | null {
+  const a = call.arguments?.[0];
+  if (!a) return null;
+  const s = staticString(a);
+  if (s !== null) return s;
+  const t = unwrapExpression(a);
+  return t.type === 'TemplateLiteral' ? t.quasis.map((q: any) => q.value.cooked ?? '').join(' ') : null;
+}
+
+/**
+ * Is the call slow: an outbound call to another service (an HTTP client, `fetch`, a hosted API's SDK), an aggregating
+ * query (`aggregate`, `groupBy`, SQL with `GROUP BY` or `count(…)`), or a function of this file that awaits one?
+ * Returns what it waits on, for messages, or null for a round trip or work in memory. `follow`: look into local callees.
+ */
+export function slowCall(callPath: NodePath, follow = true, depth = 0): string | null {
+  const call = callPath.node as any;
+  if (!isCall(call) && call.type !== 'NewExpression') return null;
+  const callee = unwrapExpression(call.callee);
+  const ref = resolveExpression(callee, callPath);
+  const remote = remoteRef(ref);
+  if (remote) return remote;
+  const inMemory = ref?.kind === 'module' && inMemoryModule(ref.module);
+  const method = callee.type === 'MemberExpression' || callee.type === 'OptionalMemberExpression' ? memberPropertyName(callee) : null;
+  if (!inMemory && method && AGGREGATE_QUERY_METHODS.has(method)) return 'an aggregating query';
+  const sql = sqlText(call);
+  if (sql && AGGREGATE_SQL.test(sql)) return 'an aggregating query';
+  if (!follow || depth >= MAX_DEPTH) return null;
+  const fn = localCalleePath(callPath);
+  if (!fn) return null;
+  const known = waits.get(fn.node);
+  if (known !== undefined) return known;
+  const out = awaitsSlow(fn, depth + 1);
+  // Only a full-depth answer is kept: one cut short by the depth cap may differ.
+  if (depth === 0) waits.set(fn.node, out);
+  return out;
+}
+
+/** Per function of the file: what slow call it waits on (answers from the top level only). */
+const waits = new WeakMap<object, string | null>();
+
+/** Does the function at `fnPath` wait on a slow call of its own (not one it starts and leaves running)? */
+function awaitsSlow(fnPath: NodePath, depth: number): string | null {
+  const body = (fnPath.node as any).body;
+  if (!body) return null;
+  let found: string | null = null;
+  walkPaths(fnPath.child(body, 'body'), (p) => {
+    if (found) return false;
+    if (isFunctionNode(p.node) && p.node !== fnPath.node) return false;
+    if (isCall(p.node) && !isDetachedCall(p)) found = slowCall(p, true, depth);
+    return undefined;
+  });
+  return found;
+}
