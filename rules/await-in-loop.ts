@@ -1,4 +1,4 @@
-import { awaitedCall, directAwaits, iterationDependence, orderedLoopWork, perItemCost, sequentialLoop, slowCall, type LoopNode } from '../src/analysis/index.js';
+import { awaitedCall, directAwaits, iterationDependence, orderedLoopWork, perItemCost, sequentialLoop, callWaits, type LoopNode } from '../src/analysis/index.js';
 import { DECLARATION_KEYWORD, LOOP_NAMES, WHITESPACE_RUN } from '../src/knowledge/loops.js';
 import { defineRule, type NodePath, type Node } from '../src/engine/rule-api.js';
 import { SCRIPT_FOLDER_REASON } from '../src/knowledge/script-files.js';
@@ -23,7 +23,8 @@ export default defineRule({
       'Reported at the first `await` directly inside a `for`, `for…of`, `for…in`, `while` or `do…while` body when the iterations are independent; ' +
         'awaits in nested functions belong to those functions.',
       'Impact follows from how the collection is sized and what each iteration waits on: a call to another service per item (an HTTP client, ' +
-        'a hosted API, followed into helpers across files) raises it by a class over a lookup per item.',
+        'a hosted API, followed into helpers across files) raises it by a class over a lookup per item, local file reads lower it; the rows of a ' +
+        'query, one at a time, are a fixed amount of waiting (io).',
       'The help suggests bounded concurrency (`p-map` with `concurrency`, or `Promise.all` over fixed-size chunks), never one unbounded `Promise.all` ' +
         'over the whole collection.',
       "An ESLint `no-await-in-loop` suppression on one of the loop's awaits is the team's judgement (`// eslint-disable-next-line no-await-in-loop`, " +
@@ -144,8 +145,8 @@ export default defineRule({
           fix: `await pMap(${coll}, async (${short(item, 30)}) => { … }, { concurrency: 8 })`,
         },
         {
-          cost: loop.type === 'ForOfStatement' ? perItemCost(loopPath.child(loop.right, 'right')) : 'io',
-          latency: { calls: calls.map((c) => ({ node: c.node, slow: slowCall(c) !== null })), policy: 'per-item' },
+          cost: loop.type === 'ForOfStatement' ? perItemCost(loopPath.child(loop.right, 'right'), 'sequential') : 'io',
+          latency: { calls: calls.map((c) => ({ node: c.node, waits: callWaits(c) })), policy: 'per-item' },
           runsIn: ctx.context(loopPath),
         },
       );

@@ -9,7 +9,7 @@ import {
   quoteCall,
   resultUnused,
   runBarrier,
-  slowCall,
+  callWaits,
 } from '../src/analysis/index.js';
 import { transactionParam, type AwaitStep, type Between, type CallShape } from '../src/analysis/index.js';
 import { ACQUISITION_NAMES } from '../src/knowledge/call-verbs.js';
@@ -198,7 +198,7 @@ export default defineRule({
       const [first, second] = [run[0]!, run[1]!];
       const fix = promiseAllFix(run, source);
       // Its impact: what starting them together saves, all but the slowest.
-      const latency = { calls: run.map((s) => ({ node: s.call.node, slow: slowCall(s.call.path) !== null })), policy: 'overlap' as const };
+      const latency = { calls: run.map((s) => ({ node: s.call.node, waits: callWaits(s.call.path) })), policy: 'overlap' as const };
       const where = { runsIn: ctx.context(second.await), unlessPure: { calls: run.map((s) => s.call.node), exemption: 'imported-no-io' as const }, latency };
       const line = String(first.await.node.loc!.start.line);
       if (run.length === 2) {

@@ -38,7 +38,7 @@ export {
 } from './call-shape.js';
 export { transactionParam } from './transactions.js';
 /** Latency: is an awaited call slow (another service, an aggregating query) rather than a round trip. */
-export { slowCall } from './latency.js';
+export { callWaits, slowCall, type Waits } from './latency.js';
 
 // Collections: how big what a fan-out iterates can get (and why it is bounded), where it comes from, and what each item costs.
 export { collectionBound, type Bound, type BoundReason } from './collections/bound.js';

@@ -2,7 +2,9 @@
 // a round trip to a database or the disk (about a millisecond). Starting two slow calls together saves a slow call;
 // starting two lookups together saves one lookup. The project phase carries the answer across files (`slow` in the
 // summaries); this file answers it for one call and for the functions of its file.
-import { AGGREGATE_QUERY_METHODS, AGGREGATE_SQL, REMOTE_GLOBALS, REMOTE_MODULES } from '../knowledge/latency.js';
+import { AGGREGATE_QUERY_METHODS, AGGREGATE_SQL, LOCAL_MODULES, REMOTE_GLOBALS, REMOTE_MODULES } from '../knowledge/latency.js';
+import { isBundledAsset } from './timeouts.js';
+import { PROMISE_CALLBACK_METHODS } from '../knowledge/frameworks.js';
 import { isCall, memberPropertyName, resolveExpression, staticString, unwrapExpression, type Ref } from './resolve.js';
 import { inMemoryModule } from './collections/per-item.js';
 import { localCalleePath, isDetachedCall } from './call-shape.js';
@@ -44,6 +46,8 @@ export function slowCall(callPath: NodePath, follow = true, depth = 0): string |
   if (!isCall(call) && call.type !== 'NewExpression') return null;
   const callee = unwrapExpression(call.callee);
   const ref = resolveExpression(callee, callPath);
+  // fetch(new URL('./font.ttf', import.meta.url)): a file bundled with the code.
+  if (isBundledAsset(call.arguments?.[0])) return null;
   const remote = remoteRef(ref);
   if (remote) return remote;
   const inMemory = ref?.kind === 'module' && inMemoryModule(ref.module);
@@ -77,4 +81,27 @@ function awaitsSlow(fnPath: NodePath, depth: number): string | null {
     return undefined;
   });
   return found;
+}
+
+/**
+ * What an awaited call waits on: `slow` (`slowCall`), `local` (the file system or a file bundled with the code: well
+ * under a round trip), or `trip` (a round trip, or unknown; the project phase may still find it slow or in memory).
+ */
+export type Waits = 'slow' | 'local' | 'trip';
+
+export function callWaits(outer: NodePath): Waits {
+  // `load(x).then((r) => r.json())`: what the chain waits on is its first call.
+  let callPath = outer;
+  for (let i = 0; i < 8; i++) {
+    const c = unwrapExpression((callPath.node as any).callee);
+    if ((c?.type !== 'MemberExpression' && c?.type !== 'OptionalMemberExpression') || !PROMISE_CALLBACK_METHODS.has(memberPropertyName(c) ?? '')) break;
+    if (!isCall(unwrapExpression(c.object))) break;
+    callPath = callPath.child(c, 'callee').child(unwrapExpression(c.object), 'object');
+  }
+  if (slowCall(callPath) !== null) return 'slow';
+  const call = callPath.node as any;
+  if (isBundledAsset(call.arguments?.[0])) return 'local';
+  const ref = resolveExpression(unwrapExpression(call.callee), callPath);
+  const module = ref?.kind === 'module' ? ref.module : ref?.kind === 'call' && ref.callee.kind === 'module' ? ref.callee.module : null;
+  return module !== null && LOCAL_MODULES.includes(module) ? 'local' : 'trip';
 }

@@ -10,6 +10,7 @@ import { roleFromImports, runsInBrowser } from '../analysis/file-role.js';
 import { developmentOnlyRanges, inRanges } from '../analysis/environment.js';
 import type { ScriptFile } from '../knowledge/script-files.js';
 import type { CostClass, Reach } from '../knowledge/impact.js';
+import type { Waits } from '../analysis/latency.js';
 import { parseSource } from '../syntax/parse.js';
 import { resolveCallTarget, resolveExpression } from '../analysis/resolve.js';
 import {
@@ -75,8 +76,8 @@ export interface PendingFinding {
   unlessPure?: { calls: { line: number; column: number }[]; exemption: string };
   /** What the flagged work costs (rule findings only): with `serves` or `reachFrame`, the project phase gives the impact. */
   cost?: CostClass;
-  /** The awaited calls the cost depends on, by place, and whether this file shows them slow (`ReportExtra.latency`). */
-  latency?: { calls: { line: number; column: number; slow: boolean }[]; policy: LatencyPolicy };
+  /** The awaited calls the cost depends on, by place, and what this file shows they wait on (`ReportExtra.latency`). */
+  latency?: { calls: { line: number; column: number; waits: Waits }[]; policy: LatencyPolicy };
   /** Whom the code serves, when a convention says so. */
   serves?: Reach;
   /** Otherwise: the async function (`line:column`) whose callers decide it. */
@@ -304,7 +305,7 @@ function makeContext(
       }
       pending.cost = extra.cost ?? 'io';
       if (extra.latency) {
-        const calls = extra.latency.calls.map((c) => ({ line: c.node.loc!.start.line, column: c.node.loc!.start.column + 1, slow: c.slow }));
+        const calls = extra.latency.calls.map((c) => ({ line: c.node.loc!.start.line, column: c.node.loc!.start.column + 1, waits: c.waits }));
         pending.latency = { calls, policy: extra.latency.policy };
       }
       const where = extra.context ?? extra.runsIn;

@@ -145,21 +145,28 @@ export function linkProject(results: readonly { abs: string; res: FileResult }[]
 }
 
 const RAISED: Readonly<Record<CostClass, CostClass>> = { light: 'io', io: 'heavy', heavy: 'heavy' };
+const LOWERED: Readonly<Record<CostClass, CostClass>> = { light: 'light', io: 'light', heavy: 'io' };
 
 /**
- * The cost of a finding from the latency of its awaited calls: each is slow where it is written, or through the
- * function it invokes in the project (`CallGraph.isSlow`); a function that works in memory or returns a memoised value
- * costs nothing. Starting calls together saves all but the slowest; a slow call per item raises the per-item cost.
+ * The cost of a finding from what its awaited calls wait on: slow where they are written, or through the function they
+ * invoke in the project (`CallGraph.isSlow`); local (files on this machine); a function that works in memory or returns
+ * a memoised value costs nothing. Starting calls together saves all but the slowest; a slow call per item raises the
+ * per-item cost, local work only lowers it.
  */
 function latencyCost(latency: NonNullable<PendingFinding['latency']>, cost: CostClass, graph: CallGraph | null, abs: string): CostClass {
   let slow = 0;
   let io = 0;
+  let local = 0;
   for (const c of latency.calls) {
+    if (c.waits === 'local') {
+      local++;
+      continue;
+    }
     const fn = graph?.calleeAt(abs, c.line, c.column) ?? null;
-    if (c.slow || (fn && graph!.isSlow(fn.key))) slow++;
+    if (c.waits === 'slow' || (fn && graph!.isSlow(fn.key))) slow++;
     else if (fn?.fn.pure || fn?.fn.memo) continue;
     io++;
   }
-  if (latency.policy === 'per-item') return slow > 0 ? RAISED[cost] : cost;
+  if (latency.policy === 'per-item') return slow > 0 ? RAISED[cost] : local === latency.calls.length ? LOWERED[cost] : cost;
   return slow >= SLOW_CALLS_FOR_IO || io >= ROUND_TRIPS_FOR_IO ? 'io' : 'light';
 }

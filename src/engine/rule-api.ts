@@ -7,6 +7,7 @@ import type { ExecutionContext } from '../analysis/execution-context/index.js';
 import type { BlockingCatalog } from '../analysis/blocking-catalog.js';
 import type { ScriptRole } from '../knowledge/script-files.js';
 import type { Ref } from '../analysis/resolve.js';
+import type { Waits } from '../analysis/latency.js';
 import type { Severity, TraceStep } from './findings.js';
 import type { CostClass, Reach } from '../knowledge/impact.js';
 import type { NodePath, Visitors } from '../syntax/walk.js';
@@ -107,12 +108,13 @@ export interface ReportExtra<E extends string = string> {
   /** What the flagged work costs each time it runs (knowledge/impact.ts); `io` when left out. With where it runs, it gives the impact. */
   cost?: CostClass;
   /**
-   * The awaited calls the cost depends on, with whether each is slow where it is written (`slowCall`); the project phase
-   * follows the others into the functions they invoke (`CallGraph.isSlow`). `overlap`: the finding starts them together,
-   * so it saves all but the slowest (knowledge/latency.ts decides the class, `cost` is ignored); `per-item`: one of
-   * them runs per item, and a slow one raises `cost` by a class.
+   * The awaited calls the cost depends on, with what each waits on where it is written (`callWaits`: slow, local, a round
+   * trip); the project phase follows round trips into the functions they invoke (`CallGraph.isSlow`, pure, memoised).
+   * `overlap`: the finding starts them together, so it saves all but the slowest (knowledge/latency.ts decides the
+   * class, `cost` is ignored); `per-item`: they run per item, and a slow one raises `cost` by a class, local ones only
+   * lower it.
    */
-  latency?: { calls: { node: Node; slow: boolean }[]; policy: LatencyPolicy };
+  latency?: { calls: { node: Node; waits: Waits }[]; policy: LatencyPolicy };
   /**
    * Where the flagged code runs, for its impact only (`context` also lets the project phase drop the finding): what it
    * serves, or the async function whose callers the call graph asks.

@@ -47,6 +47,9 @@ export const REMOTE_MODULES: readonly string[] = [
   'firebase-admin',
 ];
 
+/** Modules whose calls stay on this machine: the file system (a read of a local file takes well under a round trip). */
+export const LOCAL_MODULES: readonly string[] = ['fs', 'fs/promises', 'node:fs', 'node:fs/promises', 'fs-extra', 'graceful-fs'];
+
 /** Global functions that call another service: `fetch(url)`. */
 export const REMOTE_GLOBALS: ReadonlySet<string> = new Set(['fetch']);
 

@@ -253,6 +253,12 @@ export class SummaryBuilder {
         if (sized !== null) {
           site.sizeParam = sized.index;
           site.cheapUpTo = Math.floor(match.api.cheapUpTo! / sized.factor);
+          // `bytes ?? 32`: a fallback in the call is the parameter's default, for callers that leave it out.
+          if (sized.fallback !== undefined) {
+            const defaults = (frame.summary.paramDefaults ??= []);
+            for (let i = defaults.length; i <= sized.index; i++) defaults.push(null);
+            defaults[sized.index] ??= sized.fallback;
+          }
         }
         frame.summary.blocking.push(site);
         return;
@@ -432,9 +438,15 @@ function paramIndex(node: any, at: NodePath, fnPath: NodePath): number | null {
  * A size computed from one parameter by a constant factor: `size`, `size / 2`,
  * `size * 4`, `Math.ceil(size / 2)`, `size >> 1`. The bytes are `param * factor`.
  */
-function scaledParam(node: any, at: NodePath, fnPath: NodePath): { index: number; factor: number } | null {
+function scaledParam(node: any, at: NodePath, fnPath: NodePath): { index: number; factor: number; fallback?: number } | null {
   if (!node) return null;
   const n = unwrapExpression(node);
+  // `size ?? 32`, `size || 32`: the parameter, or a constant when it is left out.
+  if (n.type === 'LogicalExpression' && (n.operator === '??' || n.operator === '||')) {
+    const inner = scaledParam(n.left, at, fnPath);
+    const fallback = constantValue(n.right, at);
+    return inner && fallback !== null && inner.fallback === undefined ? { ...inner, fallback: fallback / inner.factor } : null;
+  }
   const direct = paramIndex(n, at, fnPath);
   if (direct !== null) return { index: direct, factor: 1 };
   const c = n.type === 'CallExpression' && n.arguments.length === 1 ? n.callee : null;

@@ -10,8 +10,11 @@ import { collectionOrigin, type Origin } from './origin.js';
 
 const OUTSIDE_SIZED: ReadonlySet<Origin> = new Set(['input', 'listing', 'query']);
 
-export function perItemCost(collection: NodePath): CostClass {
+export function perItemCost(collection: NodePath, order: 'concurrent' | 'sequential' = 'concurrent'): CostClass {
   if (collectionBound(collection).bounded) return 'light';
   const origin = collectionOrigin(collection);
+  // One item at a time over a query's rows holds one connection, and the rows of one record's relations are few in
+  // practice: the waiting adds up (io), it does not exhaust anything. All at once, each row takes a connection (heavy).
+  if (origin === 'query' && order === 'sequential') return 'io';
   return OUTSIDE_SIZED.has(origin) ? 'heavy' : origin === 'param' ? 'io' : 'light';
 }
