@@ -41,11 +41,12 @@ function sqlText(call: any): string | null {
  * query (`aggregate`, `groupBy`, SQL with `GROUP BY` or `count(…)`), or a function of this file that awaits one?
  * Returns what it waits on, for messages, or null for a round trip or work in memory. `follow`: look into local callees.
  */
-export function slowCall(callPath: NodePath, follow = true, depth = 0): string | null {
+export function slowCall(callPath: NodePath, follow = true, depth = 0, resolved?: Ref | null): string | null {
   const call = callPath.node as any;
   if (!isCall(call) && call.type !== 'NewExpression') return null;
   const callee = unwrapExpression(call.callee);
-  const ref = resolveExpression(callee, callPath);
+  // The summary builder has resolved the callee already (`resolved`); rules have not.
+  const ref = resolved !== undefined ? resolved : resolveExpression(callee, callPath);
   // fetch(new URL('./font.ttf', import.meta.url)): a file bundled with the code.
   if (isBundledAsset(call.arguments?.[0])) return null;
   const remote = remoteRef(ref);

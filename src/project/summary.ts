@@ -281,7 +281,7 @@ export class SummaryBuilder {
       }
     }
     // Waits on another service or an aggregating query itself (callees of the project are the graph's to follow).
-    if (!frame.summary.slow && frame.path !== this.programPath && !isDetachedCall(path) && slowCall(path, false)) frame.summary.slow = true;
+    if (!frame.summary.slow && frame.path !== this.programPath && !isDetachedCall(path) && slowCall(path, false, 0, ref)) frame.summary.slow = true;
     const req = requireSpec(call);
     if (req) {
       this.imports.add(req);
