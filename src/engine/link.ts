@@ -2,6 +2,7 @@
 // and run the rules' `link` steps over the call graph.
 import { CallGraph } from '../project/call-graph.js';
 import { ModuleResolver, type WorkspacePackage } from '../project/module-resolution.js';
+import { packageScriptEntries } from '../project/package-scripts.js';
 import { exemptionGate, fingerprint, type AnalyzeSettings, type FileResult } from './analyze-file.js';
 import { createFinding, type ExemptionUse, type Finding } from './findings.js';
 import type { PendingFinding } from './analyze-file.js';
@@ -44,6 +45,8 @@ export function linkProject(results: readonly { abs: string; res: FileResult }[]
     const files = results.filter((r) => r.res.summary).map(({ abs, res }) => ({ abs, file: res.file, summary: res.summary! }));
     graph = new CallGraph(files, new ModuleResolver(new Set(files.map((f) => f.abs)), packages));
     forked = graph.forkedOnly();
+    // Files that only package.json scripts run count with the scripts by folder.
+    for (const abs of graph.scriptsOnly(packages.flatMap(packageScriptEntries))) scriptFolders.add(abs);
     const served = graph.servedFolderScripts(scriptFolders);
     scriptFolders = new Set([...scriptFolders].filter((f) => !served.has(f)));
     startupOnly = graph.startupOnly(new Set([...forked, ...scriptFolders]));

@@ -164,5 +164,31 @@ export function classifyScriptFile(packagePath: string, treePath: string = packa
 
 /** Why a rule leaves alone a file that is a script by its folder only (each rule's `script-folder` exemption). */
 export const SCRIPT_FOLDER_REASON =
-  'a file that is a script by its folder only (`scripts/`, `migrations/`, `build/`, `config/`…) and that no serving code calls into; the folder alone does not decide: ' +
-  'a module there that a handler calls is serving code';
+  'a file that is a script by its folder only (`scripts/`, `migrations/`, `build/`, `config/`…), or that only package.json scripts run (`"release": "node ' +
+  'extra/release.mjs"` and the modules only it imports, when none of them serves anything), and that no serving code calls into; the folder alone does not ' +
+  'decide: a module there that a handler calls is serving code';
+
+/** Commands that run a source file given as an argument, in package.json scripts (`node extra/release.mjs`, `tsx src/seed.ts`). */
+export const SCRIPT_RUNNERS: ReadonlySet<string> = new Set([
+  'node',
+  'tsx',
+  'ts-node',
+  'ts-node-esm',
+  'babel-node',
+  'bun',
+  'esno',
+  'esrun',
+  'vite-node',
+  'jiti',
+  'zx',
+  'nodemon',
+]);
+
+/** What separates commands in a package.json script (`a && b`, `a; b`, `a | b`, `a || b`). */
+export const SCRIPT_COMMAND_SEPARATOR = /&&|\|\||;|\|/;
+
+/** A source file named on a script's command line. */
+export const SCRIPT_SOURCE_FILE = /\.(?:[cm]?js|[cm]?ts|tsx|jsx)$/;
+
+/** `NODE_ENV=production` before a command. */
+export const ENV_ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*=/;

@@ -7,6 +7,7 @@
 import path from 'node:path';
 import type { ModuleResolver } from './module-resolution.js';
 import type { Reach } from '../knowledge/impact.js';
+import { SERVER_DEPENDENCIES } from '../knowledge/browser.js';
 import { MODULE_FRAME, type BlockingSite, type CallSite, type FileSummary, type FunctionSummary } from './summary.js';
 
 export interface GraphFile {
@@ -443,6 +444,34 @@ export class CallGraph {
       }
     }
     return served;
+  }
+
+  /**
+   * Of the files package.json scripts run, those that serve nothing (no request handler, job, queue processor or timer
+   * in what they import), with every file only they import: scripts, whatever their folder is called. A server's
+   * `"start": "node src/server.js"` serves requests, so it and its imports stay application code.
+   */
+  scriptsOnly(entries: readonly string[]): Set<string> {
+    const seeds = new Set(entries.filter((abs) => this.byAbs.has(abs) && !this.servesFrom(abs)));
+    return this.reachedOnlyFrom(seeds, true);
+  }
+
+  /** Does some file that `abs` imports (itself included, transitively) serve anything: a convention's handler, or a server framework? */
+  private servesFrom(abs: string): boolean {
+    const seen = new Set([abs]);
+    const queue = [abs];
+    for (let i = 0; i < queue.length; i++) {
+      const f = this.byAbs.get(queue[i]!);
+      if (!f) continue;
+      if (f.summary.functions.some((fn) => fn.context?.kind === 'hot' && fn.context.serves !== undefined)) return true;
+      // A server or queue framework imported anywhere below: it serves, even where no handler of it made the summary.
+      if (f.summary.imports.some((spec) => SERVER_DEPENDENCIES.some((d) => spec === d || spec.startsWith(`${d}/`)))) return true;
+      for (const spec of f.summary.imports) {
+        const target = this.resolver.resolve(f.abs, spec);
+        if (target && !seen.has(target)) (seen.add(target), queue.push(target));
+      }
+    }
+    return false;
   }
 
   /**
