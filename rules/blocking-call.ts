@@ -1,5 +1,5 @@
 import { busyWaitClock } from '../src/analysis/index.js';
-import { blockingCost, constantValue } from '../src/analysis/index.js';
+import { blockingCost, constantValue, importedName } from '../src/analysis/index.js';
 import { isLazyInit } from '../src/analysis/index.js';
 import { defineRule, type NodePath, type Node, type ExecutionContext } from '../src/engine/rule-api.js';
 import { SCRIPT_FOLDER_REASON } from '../src/knowledge/script-files.js';
@@ -95,8 +95,9 @@ export default defineRule({
       'command-line and build code, config files, tests and migrations serve no concurrent work (docs/where-code-runs.md#scripts-tests-migrations-and-configuration)',
     'worker-thread': 'a worker thread is where blocking work belongs: `parentPort`/`workerData`, the `!isMainThread` branch, `workerpool` workers',
     'small-size':
-      '`crypto.randomBytes(n)` with `n` up to 1024 bytes takes microseconds: `n` a constant, or a parameter that every caller on the chain passes a small constant for ' +
-      '(or leaves out, when its default is small: `function token(size = 32)`), also scaled (`randomBytes(length / 2)` with `length` 32)',
+      '`crypto.randomBytes(n)` with `n` up to 1024 bytes takes microseconds: `n` a constant (also one imported from another module of the project), ' +
+      'or a parameter that every caller on the chain passes a small constant for (or leaves out, when its default is small: `function token(size = 32)`, ' +
+      '`randomBytes(size ?? 32)`), also scaled (`randomBytes(length / 2)` with `length` 32)',
     'lazy-init':
       'one-time lazy initialisation (`if (!cache) cache = fs.readFileSync(…)`, `cache ??= …`, `if (cached) return cached`) blocks once, not per request; it counts through callbacks whose ' +
       "awaited result is the memoised value (`if (signer) return signer; signer = await pick(kind).with('hsm', async () => createSigner()).build()`), never through timers or listeners",
@@ -127,12 +128,11 @@ export default defineRule({
           const written = spelled(ctx.source(call.callee));
           const last = match.display.split('.').pop()!;
           const alias = !written.endsWith(last) && written.length < 60 ? ` (called as \`${written}\`)` : '';
-          ctx.report(
-            call.callee,
-            'syncCall',
-            { callee: match.display, alias, where: where.description, alternative: match.alternative },
-            { context: where, cost: blockingCost(match, call, path) },
-          );
+          // randomBytes(TOKEN_BYTES) with the size imported: whether it is small is decided where it is defined.
+          const size = match.api.cheapUpTo === undefined ? null : importedName(call.arguments[0], path);
+          const unlessConstant = size ? { ...size, atMost: match.api.cheapUpTo!, exemption: 'small-size' as const } : undefined;
+          const data = { callee: match.display, alias, where: where.description, alternative: match.alternative };
+          ctx.report(call.callee, 'syncCall', data, { context: where, cost: blockingCost(match, call, path), unlessConstant });
         }
       }
       // Function references handed to other code: paths.map(fs.readFileSync).

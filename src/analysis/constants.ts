@@ -106,3 +106,43 @@ export function isConstantPath(node: any, scope: NodePath, depth = 0): boolean {
       return false;
   }
 }
+
+/**
+ * A value imported from another module by name (`import { TOKEN_BYTES } from './limits'`, `require('./limits').SIZE`):
+ * the module and the exported name, for the project phase to look up (`CallGraph.constantOf`), or null.
+ */
+export function importedName(node: any, scope: NodePath): { module: string; name: string } | null {
+  if (!node) return null;
+  const n = unwrapExpression(node);
+  if (n.type !== 'Identifier' && n.type !== 'MemberExpression') return null;
+  const ref = resolveExpression(n, scope);
+  return ref?.kind === 'module' && ref.path.length === 1 ? { module: ref.module, name: ref.path[0]! } : null;
+}
+
+/** Exported numeric constants of a module: `export const SIZE = 32`, `export { SIZE }`, `exports.SIZE = 16 * 2`. */
+export function exportedConstants(programPath: NodePath): Record<string, number> {
+  const out: Record<string, number> = {};
+  const put = (name: string, init: any, at: NodePath) => {
+    const v = init ? constantValue(init, at) : null;
+    if (v !== null && Number.isFinite(v)) out[name] = v;
+  };
+  for (const stmt of (programPath.node as any).body ?? []) {
+    if (stmt.type === 'ExportNamedDeclaration' && stmt.declaration?.type === 'VariableDeclaration' && stmt.declaration.kind === 'const') {
+      for (const d of stmt.declaration.declarations) if (d.id.type === 'Identifier') put(d.id.name, d.init, programPath);
+    } else if (stmt.type === 'ExportNamedDeclaration' && !stmt.source) {
+      for (const s of stmt.specifiers ?? []) {
+        if (s.type === 'ExportSpecifier' && s.local.type === 'Identifier') put(s.exported.name ?? s.exported.value, s.local, programPath);
+      }
+    } else if (stmt.type === 'ExpressionStatement' && stmt.expression.type === 'AssignmentExpression' && stmt.expression.operator === '=') {
+      // exports.SIZE = 32, module.exports.SIZE = 32
+      const left = stmt.expression.left;
+      const name = left.type === 'MemberExpression' && !left.computed ? memberPropertyName(left) : null;
+      const obj = left.type === 'MemberExpression' ? left.object : null;
+      const isExports =
+        (obj?.type === 'Identifier' && obj.name === 'exports') ||
+        (obj?.type === 'MemberExpression' && obj.object.type === 'Identifier' && obj.object.name === 'module' && memberPropertyName(obj) === 'exports');
+      if (name && isExports) put(name, stmt.expression.right, programPath);
+    }
+  }
+  return out;
+}

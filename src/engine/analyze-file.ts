@@ -70,6 +70,8 @@ export interface PendingFinding {
   finding: Finding;
   /** The finding stands unless a file of the project records this fact (then the rule's named exemption applies). */
   unlessFact?: { fact: string; exemption: string };
+  /** The finding stands unless this constant of another module is small enough (`ReportExtra.unlessConstant`). */
+  unlessConstant?: { module: string; name: string; atMost: number; exemption: string };
   /** Hot only because it is in this async function (`line:column`): dropped if its callers all run at startup. */
   weakFrame?: string;
   /** Places (`line`, `column` of each call) of the calls that must do I/O for the finding to stand (`ReportExtra.unlessPure`). */
@@ -299,6 +301,7 @@ function makeContext(
       }
       if (extra.trace) finding.trace = extra.trace;
       if (extra.unlessFact) pending.unlessFact = extra.unlessFact;
+      if (extra.unlessConstant) pending.unlessConstant = extra.unlessConstant;
       if (extra.unlessPure) {
         const calls = extra.unlessPure.calls.map((c) => ({ line: c.loc!.start.line, column: c.loc!.start.column + 1 }));
         pending.unlessPure = { calls, exemption: extra.unlessPure.exemption };

@@ -73,6 +73,8 @@ export function linkProject(results: readonly { abs: string; res: FileResult }[]
       // Where-it-runs findings do not apply to code that only runs in a forked child process.
       if (f.context !== undefined && forked.has(abs) && exempt(ENGINE_EXEMPTIONS.forkedProcess)) return false;
       if (p.unlessFact !== undefined && facts.has(p.unlessFact.fact) && exempt(p.unlessFact.exemption)) return false;
+      const known = p.unlessConstant && graph ? graph.constantOf(abs, p.unlessConstant.module, p.unlessConstant.name) : null;
+      if (known !== null && known <= p.unlessConstant!.atMost && exempt(p.unlessConstant!.exemption)) return false;
       if (p.unlessPure !== undefined && graph) {
         const io = p.unlessPure.calls.filter((c) => {
           const fn = graph!.calleeAt(abs, c.line, c.column)?.fn;

@@ -103,6 +103,8 @@ export interface ReportExtra<E extends string = string> {
   unlessPure?: { calls: Node[]; exemption: E };
   /** Drop the finding, under the rule's named exemption, when some file of the project records the fact (see `recordFact`). */
   unlessFact?: { fact: string; exemption: E };
+  /** Drop it, under the rule's named exemption, when the constant `name` that `module` exports is at most `atMost` (a size imported from another file). */
+  unlessConstant?: { module: string; name: string; atMost: number; exemption: E };
   /** For project findings: what identifies the finding across line shifts (fingerprints). */
   key?: string;
   /** What the flagged work costs each time it runs (knowledge/impact.ts); `io` when left out. With where it runs, it gives the impact. */

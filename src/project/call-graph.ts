@@ -117,6 +117,7 @@ export class CallGraph {
   private reach: Map<string, Reach> | null = null;
   private sitesByPlace: Map<string, string> | null = null;
   private slowSet: Set<string> | null = null;
+  private readonly blockingMemo = new Map<string, BlockingSite[]>();
 
   constructor(
     files: readonly GraphFile[],
@@ -145,6 +146,38 @@ export class CallGraph {
     if (t.kind === 'local') return keyOf(file.abs, t.fn);
     const abs = this.resolver.resolve(file.abs, t.source);
     return abs ? this.resolveExport(abs, t.path, 0) : null;
+  }
+
+  /**
+   * The number a module exports under `name` (`export const TOKEN_BYTES = 32`), as imported from `from` with `source`,
+   * following re-exports and `export *`; null when it is not a constant the project shows.
+   */
+  constantOf(from: string, source: string, name: string, depth = 0): number | null {
+    const abs = this.resolver.resolve(from, source);
+    const f = abs ? this.byAbs.get(abs) : undefined;
+    if (!f || depth > 8) return null;
+    if (f.summary.constants && Object.hasOwn(f.summary.constants, name)) return f.summary.constants[name]!;
+    const e = Object.hasOwn(f.summary.exports, name) ? f.summary.exports[name] : undefined;
+    if (e?.kind === 'reexport' && e.name !== '*') return this.constantOf(f.abs, e.source, e.name, depth + 1);
+    for (const star of e ? [] : f.summary.stars) {
+      const v = this.constantOf(f.abs, star, name, depth + 1);
+      if (v !== null) return v;
+    }
+    return null;
+  }
+
+  /** A function's blocking calls, without those whose size is a constant of another module small enough not to block. */
+  private blockingOf(g: GraphFunction): BlockingSite[] {
+    if (!g.fn.blocking.some((b) => b.sizeConst)) return g.fn.blocking;
+    let known = this.blockingMemo.get(g.key);
+    if (!known) {
+      known = g.fn.blocking.filter((b) => {
+        const v = b.sizeConst ? this.constantOf(g.file.abs, b.sizeConst.source, b.sizeConst.name) : null;
+        return v === null || v > b.cheapUpTo!;
+      });
+      this.blockingMemo.set(g.key, known);
+    }
+    return known;
   }
 
   /** The function `path` names in the exports of `abs` (following re-exports and `export *`). */
@@ -182,10 +215,11 @@ export class CallGraph {
     const chains = new Map<string, ChainLink>();
     const queue: string[] = [];
     for (const g of this.functions.values()) {
-      if (g.fn.async || g.fn.blocking.length === 0 || g.fn.id === MODULE_FRAME) continue;
+      const blocking = this.blockingOf(g);
+      if (g.fn.async || blocking.length === 0 || g.fn.id === MODULE_FRAME) continue;
       // Unconditional if any blocking call is; otherwise it blocks only for large sizes passed in.
-      const unconditional = g.fn.blocking.some((b) => b.sizeParam === undefined);
-      const first = g.fn.blocking[0]!;
+      const unconditional = blocking.some((b) => b.sizeParam === undefined);
+      const first = blocking[0]!;
       const cond = unconditional ? null : { param: first.sizeParam!, max: first.cheapUpTo!, fallback: g.fn.paramDefaults?.[first.sizeParam!] ?? null };
       chains.set(g.key, { next: null, site: null, cond });
       queue.push(g.key);
@@ -221,7 +255,7 @@ export class CallGraph {
       steps.push({ file: g.file.file, line: g.fn.line, column: g.fn.column, label: g.fn.name });
       const link: ChainLink = chains.get(cur)!;
       if (link.next === null) {
-        const b = rootSite(g.fn.blocking);
+        const b = rootSite(this.blockingOf(g));
         steps.push({ file: g.file.file, line: b.line, column: b.column, label: b.api });
         return { steps, api: b.api, use: b.use, last: g.fn.name, root: cur, site: b };
       }

@@ -8,7 +8,7 @@ import { describeFunction, functionName, type ContextAnalyzer, type ContextKind,
 import type { CostClass } from '../knowledge/impact.js';
 import { blockingCost, type BlockingCatalog } from '../analysis/blocking-catalog.js';
 import { SERVER_DIRECTIVE, SERVER_ENTRY_EXPORTS, SYNC_CALLBACK_METHODS } from '../knowledge/frameworks.js';
-import { constantValue } from '../analysis/constants.js';
+import { constantValue, exportedConstants, importedName } from '../analysis/constants.js';
 import { isLazyInit, returnsMemoised } from '../analysis/lazy-init.js';
 import { isDevelopmentOnly } from '../analysis/environment.js';
 import { doesNoIO, isDetachedCall } from '../analysis/call-shape.js';
@@ -73,6 +73,8 @@ export interface BlockingSite {
   dev?: boolean;
   /** Blocks only when the function's parameter at this index exceeds `cheapUpTo` (`randomBytes(size)`). */
   sizeParam?: number;
+  /** Blocks only when this constant of another module exceeds `cheapUpTo` (`randomBytes(TOKEN_BYTES)`). */
+  sizeConst?: { source: string; name: string };
   cheapUpTo?: number;
 }
 
@@ -134,6 +136,8 @@ export interface FileSummary {
   exports: Record<string, ExportTarget>;
   /** `export * from '…'` sources. */
   stars: string[];
+  /** Exported numeric constants (`export const TOKEN_BYTES = 32`), for sizes other modules import. */
+  constants?: Record<string, number>;
 }
 
 interface Frame {
@@ -250,6 +254,11 @@ export class SummaryBuilder {
         if (isDevelopmentOnly(path)) site.dev = true;
         // randomBytes(size) with `size` a parameter: whether it blocks depends on the callers.
         const sized = match.api.cheapUpTo !== undefined ? scaledParam(call.arguments[0], path, frame.path) : null;
+        const imported = sized === null && match.api.cheapUpTo !== undefined ? importedName(call.arguments[0], path) : null;
+        if (imported) {
+          site.sizeConst = { source: imported.module, name: imported.name };
+          site.cheapUpTo = match.api.cheapUpTo;
+        }
         if (sized !== null) {
           site.sizeParam = sized.index;
           site.cheapUpTo = Math.floor(match.api.cheapUpTo! / sized.factor);
@@ -405,6 +414,8 @@ export class SummaryBuilder {
     const serverImports = serverImportsOf(program);
     const out: FileSummary = { functions, exports, stars, imports: [...this.imports].sort(), typeImports, server, serverImports, forks: this.forks };
     if (this.bareForks) out.bareForks = this.bareForks;
+    const constants = exportedConstants(this.programPath);
+    if (Object.keys(constants).length > 0) out.constants = constants;
     return out;
   }
 }
