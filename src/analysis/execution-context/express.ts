@@ -60,6 +60,14 @@ export const middleware: ArgumentSignal = (site) => {
 export const requestHandler: FrameSignal = (fnPath) =>
   isRequestHandlerShaped(fnPath.node as FunctionNode) ? { kind: 'hot', description: `inside the request handler${nameSuffix(fnPath)}`, serves: 'request' } : null;
 
+/**
+ * A function handed to a wrapper nobody knows (`export const h = withAuth(async (req) => …)`, `api(schema)(async (req, res) => …)`)
+ * is a request handler when it is shaped like one, or async with a first parameter named as a request: the wrapper keeps it for later.
+ */
+export function isWrappedRequestHandler(fn: FunctionNode): boolean {
+  return (!!fn.async && REQUEST_PARAM_NAMES.has(paramName(fn.params?.[0]) ?? '')) || isRequestHandlerShaped(fn);
+}
+
 /** (req, res), (req, res, next), (err, req, res, next), or a first parameter typed as a request. */
 function isRequestHandlerShaped(fn: FunctionNode): boolean {
   const ps = fn.params ?? [];

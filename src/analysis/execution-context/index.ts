@@ -24,18 +24,18 @@ import { isFunctionNode, walkPaths, type NodePath } from '../../syntax/walk.js';
 import { isReferenceIdentifier } from '../dataflow.js';
 import { lookup, type Binding } from '../scope.js';
 import { arrayFromCallback, eventListener, promiseCallback, promiseExecutor, synchronousCallback, timerCallback } from './callbacks.js';
-import { middleware, requestHandler, routeHandler } from './express.js';
+import { isWrappedRequestHandler, middleware, requestHandler, routeHandler } from './express.js';
 import { exportNamesOf } from './exports.js';
 import { fastifyHook, fastifyPlugin, pluginRegistration, routeOption } from './fastify.js';
 import { exportedFetch, listenCallback, serverRequestHandler } from './http.js';
 import { lambdaHandler } from './lambda.js';
-import { describeFunction } from './names.js';
+import { calleeText, describeFunction } from './names.js';
 import { nestHandler } from './nestjs.js';
 import { inNextRouter, nextExport, nextFileKind, staticSegment } from './nextjs.js';
 import { jobDefinition, queueProcessor, queueWorkerProcessor } from './queues.js';
 import { bundlerHook, processExit, scriptContext, scriptFile } from './scripts.js';
 import { iife, startupDir, startupName, startupOnly } from './startup.js';
-import type { ExecutionContext, ExportSignal, FileFacts, FrameSignal, Frames, FunctionNode, NextFileKind } from './types.js';
+import type { CallNode, ExecutionContext, ExportSignal, FileFacts, FrameSignal, Frames, FunctionNode, NextFileKind } from './types.js';
 import { contextOfUse, useOf, type CallSignals } from './uses.js';
 import { isWorkerModule, onWorkerThread, workerBranch, workerpoolOption, workerpoolWorker, workerThread } from './workers.js';
 
@@ -74,7 +74,12 @@ const EXPORT_SIGNALS: readonly ExportSignal[] = [nextExport, lambdaHandler];
 /** Passed to other code: what that code does with it. */
 const handedToOtherCode: FrameSignal = (fnPath, frames) => {
   const use = useOf(fnPath, frames, CALL_SIGNALS);
-  return use ? contextOfUse(use, fnPath, frames) : null;
+  if (!use) return null;
+  // No convention knows the call: a request handler by its shape still is one (the wrapper keeps it for later).
+  if (use.effect === 'inherit' && isWrappedRequestHandler(fnPath.node as FunctionNode)) {
+    return { kind: 'hot', description: `inside the request handler passed to \`${calleeText(use.callPath.node as CallNode)}\``, serves: 'request' };
+  }
+  return contextOfUse(use, fnPath, frames);
 };
 
 /** Exported under a name a framework calls: `export async function GET`, `exports.handler`. */

@@ -105,6 +105,11 @@ export function calleeText(call: CallNode): string {
       parts.unshift('this');
       break;
     }
+    if (c.type === 'CallExpression' || c.type === 'OptionalCallExpression') {
+      // createHandler(schema)(fn): the factory's name.
+      parts.unshift(`${calleeText(c)}(…)`);
+      break;
+    }
     if (c.type !== 'MemberExpression' && c.type !== 'OptionalMemberExpression') {
       parts.unshift('…');
       break;
