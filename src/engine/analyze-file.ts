@@ -108,8 +108,6 @@ export interface FileResult {
   browser?: boolean;
   /** A script by its folder only (why): its findings stand only when serving code calls into the file. */
   scriptFolder?: string;
-  /** A test file: the seed of test-support code (modules only tests import). */
-  test?: true;
 }
 
 export function analyzeSource(input: AnalyzeInput, settings: AnalyzeSettings, allRuleIds: ReadonlySet<string>): FileResult {
@@ -152,7 +150,6 @@ export function analyzeSource(input: AnalyzeInput, settings: AnalyzeSettings, al
   const script: ScriptFile | null =
     (byFolder ? null : input.script) ?? (input.source.startsWith('#!') ? { role: 'script', reason: 'a script with a shebang (#!)' } : roleFromImports(ast.program));
   if (byFolder && !script) result.scriptFolder = byFolder.reason;
-  if (script?.role === 'test') result.test = true;
   const programPath = new NodePath(ast.program, null, 'program', null);
   const browser = !!input.browser || runsInBrowser(ast.program);
   if (browser) result.browser = true;

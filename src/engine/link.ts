@@ -45,9 +45,8 @@ export function linkProject(results: readonly { abs: string; res: FileResult }[]
     const files = results.filter((r) => r.res.summary).map(({ abs, res }) => ({ abs, file: res.file, summary: res.summary! }));
     graph = new CallGraph(files, new ModuleResolver(new Set(files.map((f) => f.abs)), packages));
     forked = graph.forkedOnly();
-    // Files that only package.json scripts run, and modules only tests import, count with the scripts by folder.
+    // Files that only package.json scripts run count with the scripts by folder.
     for (const abs of graph.scriptsOnly(packages.flatMap(packageScriptEntries))) scriptFolders.add(abs);
-    for (const abs of graph.testSupportOnly(new Set(results.filter((r) => r.res.test).map((r) => r.abs)))) scriptFolders.add(abs);
     const served = graph.servedFolderScripts(scriptFolders);
     scriptFolders = new Set([...scriptFolders].filter((f) => !served.has(f)));
     startupOnly = graph.startupOnly(new Set([...forked, ...scriptFolders]));

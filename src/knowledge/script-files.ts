@@ -165,8 +165,7 @@ export function classifyScriptFile(packagePath: string, treePath: string = packa
 /** Why a rule leaves alone a file that is a script by its folder only (each rule's `script-folder` exemption). */
 export const SCRIPT_FOLDER_REASON =
   'a file that is a script by its folder only (`scripts/`, `migrations/`, `build/`, `config/`…), or that only package.json scripts run (`"release": "node ' +
-  'extra/release.mjs"` and the modules only it imports, when none of them serves anything), or that only tests import (a fake or a factory outside a ' +
-  'test folder), and that no serving code calls into; the folder alone does not ' +
+  'extra/release.mjs"` and the modules only it imports, when none of them serves anything), and that no serving code calls into; the folder alone does not ' +
   'decide: a module there that a handler calls is serving code';
 
 /** Commands that run a source file given as an argument, in package.json scripts (`node extra/release.mjs`, `tsx src/seed.ts`). */

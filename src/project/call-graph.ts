@@ -490,16 +490,6 @@ export class CallGraph {
     return this.reachedOnlyFrom(seeds, true);
   }
 
-  /**
-   * Modules that only tests import, transitively (fakes, factories, fixtures builders outside a test folder): test
-   * support, not serving code. The test files themselves are left out (their own rules already skip them).
-   */
-  testSupportOnly(tests: ReadonlySet<string>): Set<string> {
-    const out = this.reachedOnlyFrom(tests, true);
-    for (const t of tests) out.delete(t);
-    return out;
-  }
-
   /** Does some file that `abs` imports (itself included, transitively) serve anything: a convention's handler, or a server framework? */
   private servesFrom(abs: string): boolean {
     const seen = new Set([abs]);
