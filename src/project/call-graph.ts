@@ -487,6 +487,7 @@ export class CallGraph {
    */
   scriptsOnly(entries: readonly string[]): Set<string> {
     const seeds = new Set(entries.filter((abs) => this.byAbs.has(abs) && !this.servesFrom(abs)));
+    // Every file reached only from them is in their closure, which serves nothing: none of them serves either.
     return this.reachedOnlyFrom(seeds, true);
   }
 
