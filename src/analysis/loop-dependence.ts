@@ -219,3 +219,22 @@ export function exitsOnAwaitedResult(loopPath: NodePath, bodyPath: NodePath): bo
     return !guarded && !inCatch;
   });
 }
+
+/**
+ * Does every await of the body sit in a block that then leaves the loop (`if (match) { send(await read(f)); return; }`)?
+ * At most one iteration waits, so there is nothing to overlap.
+ */
+export function awaitsThenExit(loopPath: NodePath, bodyPath: NodePath): boolean {
+  const exits = new Set(loopExits(loopPath, bodyPath).map((e) => e.node));
+  const awaits = directAwaits(bodyPath);
+  if (exits.size === 0 || awaits.length === 0) return false;
+  return awaits.every((a) => {
+    for (let child = a, p = a.parentPath; p && child !== bodyPath; child = p, p = p.parentPath) {
+      if (isLoop(p.node)) return false; // a loop inside the body may wait more than once
+      if (p.node.type === 'BlockStatement' && child.key === 'body' && child.index !== null) {
+        if ((p.node as any).body.slice(child.index + 1).some((s: any) => exits.has(s))) return true;
+      }
+    }
+    return false;
+  });
+}

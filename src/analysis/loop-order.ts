@@ -5,7 +5,7 @@
 import { unwrapExpression } from './resolve.js';
 import { lookup } from './scope.js';
 import { directAwaits, flowOf, rootVar, type VarKey } from './dataflow.js';
-import { exitsOnAwaitedResult } from './loop-dependence.js';
+import { awaitsThenExit, exitsOnAwaitedResult } from './loop-dependence.js';
 import { calleeMutatesArgument, callShape, capturedState, isCheapLocalCallee, sharedStateArgs } from './call-shape.js';
 import { outlivesLoop } from './loop-dependence.js';
 import { DB_HANDLE_NAMES, firstWord, PREDICATE_WORDS, QUOTA_VERBS, READ_VERBS, WRITE_VERBS, words } from '../knowledge/call-verbs.js';
@@ -36,7 +36,7 @@ export function sequentialLoop(loopPath: NodePath<LoopNode>, bodyPath: NodePath)
     const update = loop.type === 'ForStatement' ? loop.update : null;
     if (update && directAwaits(loopPath.child(update, 'update')).length > 0) return 'awaited-condition';
   }
-  return exitsOnAwaitedResult(loopPath, bodyPath) ? 'early-exit' : null;
+  return exitsOnAwaitedResult(loopPath, bodyPath) || awaitsThenExit(loopPath, bodyPath) ? 'early-exit' : null;
 }
 
 /**
