@@ -1,5 +1,5 @@
 import { INSTANCE_FACTORIES, SUPERAGENT_KEYS, TIMEOUT_CLIENTS, type TimeoutClient } from '../src/knowledge/http-clients.js';
-import { refKey } from '../src/analysis/index.js';
+import { isDetachedCall, refKey } from '../src/analysis/index.js';
 import { defineRule, type NodePath, type Node } from '../src/engine/rule-api.js';
 import { racedAgainstTimer, timeoutSetLater } from '../src/analysis/index.js';
 import { callCoverage, chainedMethodNames, instanceDefaultsSet, isBundledAsset, timeoutClientKey } from '../src/analysis/index.js';
@@ -110,7 +110,10 @@ export default defineRule({
       if (bounded(path, client, call)) return;
       if (client.laterSetters && timeoutSetLater(path, client.laterSetters) && ctx.exempt('timeout-set-later', call)) return;
       if (raced(path, call)) return;
-      ctx.report(call.callee, 'noTimeout', { client: client.label, why: client.why, fix: client.fix }, { ...projectDefaults(client), runsIn: ctx.context(path) });
+      // Started and left to run (`fetch(url).catch(log);`): a hang holds a socket, but nobody waits on it.
+      const where = ctx.context(path);
+      const runsIn = isDetachedCall(path) ? { ...where, serves: 'background' as const } : where;
+      ctx.report(call.callee, 'noTimeout', { client: client.label, why: client.why, fix: client.fix }, { ...projectDefaults(client), runsIn });
     };
     return {
       CallExpression: check,

@@ -31,6 +31,7 @@ export {
   capturedState,
   isCheapAggregate,
   isCheapLocalCallee,
+  isDetachedCall,
   readsByName,
   sharedStateArgs,
   thisStateTouchedBy,
