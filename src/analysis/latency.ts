@@ -6,22 +6,18 @@ import { AGGREGATE_QUERY_METHODS, AGGREGATE_SQL, LOCAL_MODULES, REMOTE_GLOBALS, 
 import { isBundledAsset } from './timeouts.js';
 import { PROMISE_CALLBACK_METHODS } from '../knowledge/frameworks.js';
 import { isCall, memberPropertyName, resolveExpression, staticString, unwrapExpression, type Ref } from './resolve.js';
-import { inMemoryModule } from './collections/per-item.js';
+import { inMemoryModule, moduleIn } from './collections/per-item.js';
 import { localCalleePath, isDetachedCall } from './call-shape.js';
 import { isFunctionNode, walkPaths, type NodePath } from '../syntax/walk.js';
 
 /** Local calls followed into functions of this file. */
 const MAX_DEPTH = 2;
 
-function remoteModule(m: string): boolean {
-  return REMOTE_MODULES.some((h) => (h.endsWith('/') ? m.startsWith(h) : m === h || m.startsWith(`${h}/`)));
-}
-
 /** The service a resolved callee calls: `fetch`, `openai.chat.completions.create`; through client instances too. */
 function remoteRef(ref: Ref | null): string | null {
   if (!ref) return null;
   if (ref.kind === 'global') return ref.path.length === 1 && REMOTE_GLOBALS.has(ref.path[0]!) ? ref.path[0]! : null;
-  if (ref.kind === 'module') return remoteModule(ref.module) ? [ref.module, ...ref.path].join('.') : null;
+  if (ref.kind === 'module') return moduleIn(REMOTE_MODULES, ref.module) ? [ref.module, ...ref.path].join('.') : null;
   if (ref.kind === 'call') return remoteRef(ref.callee);
   return null;
 }

@@ -19,6 +19,11 @@ import { isFunctionNode, walkPaths, type NodePath } from '../../syntax/walk.js';
 import { classFieldName, describe, isMember, lastName, memberName } from './names.js';
 import { functionAt, localFunction } from './values.js';
 
+/** Is module `m` one of `list`: a name (the package and its subpaths, `stripe/lib/x`) or a scope prefix ending in `/` (`@aws-sdk/`)? */
+export function moduleIn(list: readonly string[], m: string): boolean {
+  return list.some((h) => (h.endsWith('/') ? m.startsWith(h) : m === h || m.startsWith(`${h}/`)));
+}
+
 export function inMemoryModule(m: string): boolean {
   return IN_MEMORY_MODULES.some((h) => (h.endsWith('/') ? m.startsWith(h) : m === h));
 }
@@ -160,7 +165,7 @@ function heavyRef(ref: Ref): string | null {
   if (ref.kind === 'global') return ref.path[0] === 'fetch' && ref.path.length === 1 ? 'fetch' : null;
   if (ref.kind === 'module') {
     const m = ref.module;
-    if (!HEAVY_WORK_MODULES.some((h) => (h.endsWith('/') ? m.startsWith(h) : m === h || m.startsWith(`${h}/`)))) return null;
+    if (!moduleIn(HEAVY_WORK_MODULES, m)) return null;
     // The file system: only calls that hold a descriptor (`readFile`, streams…); `stat` or `unlink` queue in the pool.
     if (FS_MODULES.includes(m) && !DESCRIPTOR_FS_CALLS.has(ref.path[ref.path.length - 1] ?? '')) return null;
     return [m, ...ref.path].join('.');
