@@ -92,19 +92,28 @@ function isProjectModule(spec: string): boolean {
 
 const SEVERITY: Record<CallKind, number> = { read: 0, cheap: 0, write: 1, aggregate: 2, barrier: 3, sleep: 4, migration: 5 };
 
-export function callShape(callPath: NodePath): CallShape {
-  // `await load().then((x) => x.save())`: name the chain by its first call, judge it by every call in it.
-  let basePath = callPath;
+/**
+ * The first call of a promise chain (`load(x)` in `load(x).then(a).catch(b)`) and the handlers the chain passes, in
+ * order from the outermost call.
+ */
+export function promiseChain(callPath: NodePath): { base: NodePath; callbacks: NodePath[] } {
+  let base = callPath;
   const callbacks: NodePath[] = [];
   for (let i = 0; i < 16; i++) {
-    const c: any = unwrapExpression((basePath.node as any).callee);
+    const c: any = unwrapExpression((base.node as any).callee);
     if (!c || (c.type !== 'MemberExpression' && c.type !== 'OptionalMemberExpression') || !PROMISE_CALLBACK_METHODS.has(memberPropertyName(c) ?? '')) break;
-    const calleePath = basePath.child(c, 'callee');
-    (basePath.node as any).arguments.forEach((a: Node, j: number) => callbacks.push(basePath.child(a, 'arguments', j)));
+    const calleePath = base.child(c, 'callee');
+    (base.node as any).arguments.forEach((a: Node, j: number) => callbacks.push(base.child(a, 'arguments', j)));
     const obj = unwrapExpression(c.object);
     if (obj.type !== 'CallExpression' && obj.type !== 'OptionalCallExpression') break;
-    basePath = calleePath.child(obj, 'object');
+    base = calleePath.child(obj, 'object');
   }
+  return { base, callbacks };
+}
+
+export function callShape(callPath: NodePath): CallShape {
+  // `await load().then((x) => x.save())`: name the chain by its first call, judge it by every call in it.
+  const { base: basePath, callbacks } = promiseChain(callPath);
   const shape = simpleShape(basePath);
   // A query-builder chain is as much a write as any step in it: `db('t').update({…}).where(…).whereIn(…)`.
   if (SEVERITY[shape.kind] < SEVERITY.write) {

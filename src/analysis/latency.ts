@@ -4,10 +4,9 @@
 // summaries); this file answers it for one call and for the functions of its file.
 import { AGGREGATE_QUERY_METHODS, AGGREGATE_SQL, LOCAL_MODULES, REMOTE_GLOBALS, REMOTE_MODULES } from '../knowledge/latency.js';
 import { isBundledAsset } from './timeouts.js';
-import { PROMISE_CALLBACK_METHODS } from '../knowledge/frameworks.js';
 import { isCall, memberPropertyName, resolveExpression, staticString, unwrapExpression, type Ref } from './resolve.js';
 import { inMemoryModule, moduleIn } from './collections/per-item.js';
-import { localCalleePath, isDetachedCall } from './call-shape.js';
+import { isDetachedCall, localCalleePath, promiseChain } from './call-shape.js';
 import { isFunctionNode, walkPaths, type NodePath } from '../syntax/walk.js';
 
 /** Local calls followed into functions of this file. */
@@ -88,17 +87,11 @@ export type Waits = 'slow' | 'local' | 'trip';
 
 export function callWaits(outer: NodePath): Waits {
   // `load(x).then((r) => r.json())`: what the chain waits on is its first call.
-  let callPath = outer;
-  for (let i = 0; i < 8; i++) {
-    const c = unwrapExpression((callPath.node as any).callee);
-    if ((c?.type !== 'MemberExpression' && c?.type !== 'OptionalMemberExpression') || !PROMISE_CALLBACK_METHODS.has(memberPropertyName(c) ?? '')) break;
-    if (!isCall(unwrapExpression(c.object))) break;
-    callPath = callPath.child(c, 'callee').child(unwrapExpression(c.object), 'object');
-  }
-  if (slowCall(callPath) !== null) return 'slow';
+  const callPath = promiseChain(outer).base;
   const call = callPath.node as any;
-  if (isBundledAsset(call.arguments?.[0])) return 'local';
   const ref = resolveExpression(unwrapExpression(call.callee), callPath);
+  if (slowCall(callPath, true, 0, ref) !== null) return 'slow';
+  if (isBundledAsset(call.arguments?.[0])) return 'local';
   const module = ref?.kind === 'module' ? ref.module : ref?.kind === 'call' && ref.callee.kind === 'module' ? ref.callee.module : null;
   return module !== null && LOCAL_MODULES.includes(module) ? 'local' : 'trip';
 }

@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { ModuleResolver } from './module-resolution.js';
 import type { Reach } from '../knowledge/impact.js';
 import { SERVER_DEPENDENCIES } from '../knowledge/browser.js';
+import { moduleIn } from '../analysis/collections/per-item.js';
 import { MODULE_FRAME, type BlockingSite, type CallSite, type FileSummary, type FunctionSummary } from './summary.js';
 
 export interface GraphFile {
@@ -500,7 +501,7 @@ export class CallGraph {
       if (!f) continue;
       if (f.summary.functions.some((fn) => fn.context?.kind === 'hot' && fn.context.serves !== undefined)) return true;
       // A server or queue framework imported anywhere below: it serves, even where no handler of it made the summary.
-      if (f.summary.imports.some((spec) => SERVER_DEPENDENCIES.some((d) => spec === d || spec.startsWith(`${d}/`)))) return true;
+      if (f.summary.imports.some((spec) => moduleIn(SERVER_DEPENDENCIES, spec))) return true;
       for (const spec of f.summary.imports) {
         const target = this.resolver.resolve(f.abs, spec);
         if (target && !seen.has(target)) (seen.add(target), queue.push(target));

@@ -290,7 +290,8 @@ export class SummaryBuilder {
       }
     }
     // Waits on another service or an aggregating query itself (callees of the project are the graph's to follow).
-    if (!frame.summary.slow && frame.path !== this.programPath && !isDetachedCall(path) && slowCall(path, false, 0, ref)) frame.summary.slow = true;
+    const detached = isDetachedCall(path);
+    if (!frame.summary.slow && frame.path !== this.programPath && !detached && slowCall(path, false, 0, ref)) frame.summary.slow = true;
     const req = requireSpec(call);
     if (req) {
       this.imports.add(req);
@@ -327,7 +328,7 @@ export class SummaryBuilder {
       argc: call.arguments.length,
     };
     if (isDevelopmentOnly(path)) site.dev = true;
-    if (isDetachedCall(path)) site.detached = true;
+    if (detached) site.detached = true;
     // Constant and passed-through arguments, for size thresholds down the chain.
     const args = (call.arguments as any[]).slice(0, 4).map((a): NonNullable<CallSite['args']>[number] => {
       const c = constantValue(a, path);
