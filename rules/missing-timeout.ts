@@ -1,5 +1,5 @@
 import { INSTANCE_FACTORIES, SUPERAGENT_KEYS, TIMEOUT_CLIENTS, type TimeoutClient } from '../src/knowledge/http-clients.js';
-import { isDetachedCall, refKey } from '../src/analysis/index.js';
+import { hostInCode, isDetachedCall, refKey } from '../src/analysis/index.js';
 import { defineRule, type NodePath, type Node } from '../src/engine/rule-api.js';
 import { racedAgainstTimer, timeoutSetLater } from '../src/analysis/index.js';
 import { callCoverage, chainedMethodNames, instanceDefaultsSet, isBundledAsset, timeoutClientKey } from '../src/analysis/index.js';
@@ -34,6 +34,8 @@ export default defineRule({
         'at its outbound call, when callers leave the options out or pass a literal without a deadline, listing those callers (options that cannot be seen are given the benefit of the doubt).',
       'Global `fetch`, `node-fetch`: flagged without a `signal` in the init (node-fetch v2 `timeout` counts). Fix: `{ signal: AbortSignal.timeout(10_000) }`.',
       "Node's fetch (undici) waits up to 300 s for headers and 300 s between body chunks, with no overall deadline.",
+      'Impact: a client that gives up by itself (`fetch`, undici) calling a host written in the code (a literal URL, a `const`, `new URL(path, BASE)`, ' +
+        "a parameter's default) is low; a host from data (a user's webhook, a configured server) or a client that never gives up is medium on a request path.",
       '`undici` `request`, `fetch`: flagged without `signal`, `headersTimeout`/`bodyTimeout` or a `dispatcher`. Fix: `{ signal: ' + 'AbortSignal.timeout(10_000) }`.',
       '`axios(...)`, `axios.get/post/put/patch/delete/head/options/…`, `axios.request`: flagged without `timeout` (or with `timeout: 0`), `signal` or ' +
         '`cancelToken`. Fix: `{ timeout: 10_000 }`.',
@@ -47,9 +49,9 @@ export default defineRule({
       'Any `signal` counts (`AbortSignal.timeout`, `AbortSignal.any([...])`, a controller aborted by a timer).',
       'The table of clients is `src/knowledge/http-clients.ts`.',
     ],
-    bad: ['export async function price(sku: string) {\n  const res = await fetch(`https://pricing.example.com/${sku}`);\n  return res.json();\n}\n'],
+    bad: ['export async function price(sku: string) {\n  const res = await fetch(`${process.env.PRICING_URL}/${sku}`);\n  return res.json();\n}\n'],
     good: [
-      'export async function price(sku: string) {\n  const res = await fetch(`https://pricing.example.com/${sku}`, { signal: AbortSignal.timeout(5_000) });\n  return res.json();\n}\n',
+      'export async function price(sku: string) {\n  const res = await fetch(`${process.env.PRICING_URL}/${sku}`, { signal: AbortSignal.timeout(5_000) });\n  return res.json();\n}\n',
     ],
     whenNotToUse:
       'For calls whose deadline is enforced in a way loopguard cannot see (a custom dispatcher or agent configured elsewhere), suppress the line with the reason.',
@@ -113,7 +115,9 @@ export default defineRule({
       // Started and left to run (`fetch(url).catch(log);`): a hang holds a socket, but nobody waits on it.
       const where = ctx.context(path);
       const runsIn = isDetachedCall(path) ? { ...where, serves: 'background' as const } : where;
-      ctx.report(call.callee, 'noTimeout', { client: client.label, why: client.why, fix: client.fix }, { ...projectDefaults(client), runsIn });
+      // A client that gives up by itself, calling a host written in the code: a service the project chose, not any server.
+      const cost = client.ceiling && hostInCode(call.arguments[client.ceiling.urlArg], path) ? 'light' : 'io';
+      ctx.report(call.callee, 'noTimeout', { client: client.label, why: client.why, fix: client.fix }, { ...projectDefaults(client), runsIn, cost });
     };
     return {
       CallExpression: check,

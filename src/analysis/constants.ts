@@ -1,8 +1,9 @@
-// Constant folding for small numeric expressions: literals, arithmetic,
-// Math.ceil/floor/round/min/max, and const bindings to such values.
+// What the code fixes: small numeric expressions (literals, arithmetic, Math.ceil/floor/round/min/max, const bindings
+// to such values), file paths the program ships with, and URL hosts written in the code.
 import { lookup } from './scope.js';
 import { memberPropertyName, resolveExpression, unwrapExpression } from './resolve.js';
 import type { NodePath } from '../syntax/walk.js';
+import { URL_WITH_HOST } from '../knowledge/http-clients.js';
 
 export function constantValue(node: any, scope: NodePath, depth = 0): number | null {
   if (depth > 8 || !node) return null;
@@ -105,6 +106,94 @@ export function isConstantPath(node: any, scope: NodePath, depth = 0): boolean {
     default:
       return false;
   }
+}
+
+/** The text a string value starts with, as far as the code fixes it, and whether that is the whole value. */
+interface Leading {
+  text: string;
+  whole: boolean;
+}
+
+function leadingText(node: any, scope: NodePath, depth: number): Leading | null {
+  if (depth > 6 || !node) return null;
+  const n = unwrapExpression(node);
+  switch (n.type) {
+    case 'StringLiteral':
+      return { text: n.value, whole: true };
+    case 'TemplateLiteral': {
+      let text = '';
+      for (let i = 0; i < n.quasis.length; i++) {
+        text += n.quasis[i].value.cooked ?? '';
+        if (i === n.expressions.length) return { text, whole: true };
+        const part = leadingText(n.expressions[i], scope, depth + 1);
+        if (!part) return { text, whole: false };
+        text += part.text;
+        if (!part.whole) return { text, whole: false };
+      }
+      return { text, whole: true };
+    }
+    case 'BinaryExpression': {
+      if (n.operator !== '+') return null;
+      const left = leadingText(n.left, scope, depth + 1);
+      if (!left || !left.whole) return left;
+      const right = leadingText(n.right, scope, depth + 1);
+      return right ? { text: left.text + right.text, whole: right.whole } : { text: left.text, whole: false };
+    }
+    case 'Identifier': {
+      const b = lookup(scope, n.name);
+      if (b?.kind === 'param') {
+        // baseUrl = 'https://api.example.com': callers that leave it out get the default.
+        const def = (b.declNode as any).params?.find((p: any) => p.type === 'AssignmentPattern' && p.left === b.id);
+        return def ? leadingText(def.right, b.scopePath, depth + 1) : null;
+      }
+      return b && b.kind === 'const' && b.init && b.steps.length === 0 ? leadingText(b.init, b.scopePath, depth + 1) : null;
+    }
+    case 'ConditionalExpression': {
+      // region === 'eu' ? 'https://api.eu.example.com' : 'https://api.example.com': both hosts are written here.
+      const a = leadingText(n.consequent, scope, depth + 1);
+      const b = leadingText(n.alternate, scope, depth + 1);
+      return a && b && URL_WITH_HOST.test(a.text) && URL_WITH_HOST.test(b.text) ? { text: a.text, whole: false } : null;
+    }
+    case 'MemberExpression': {
+      // API.base where `const API = { base: 'https://…' }`; url.href, url.toString() of a URL built here.
+      const name = memberPropertyName(n);
+      if (name === 'href') return leadingText(n.object, scope, depth + 1);
+      const obj = unwrapExpression(n.object);
+      if (obj.type !== 'Identifier' || !name) return null;
+      const b = lookup(scope, obj.name);
+      const init = b && b.kind === 'const' && b.steps.length === 0 && b.init ? unwrapExpression(b.init) : null;
+      const prop = init?.type === 'ObjectExpression' ? init.properties.find((p: any) => p.type === 'ObjectProperty' && !p.computed && propName(p.key) === name) : null;
+      return prop ? leadingText(prop.value, b!.scopePath, depth + 1) : null;
+    }
+    case 'CallExpression': {
+      const callee = unwrapExpression(n.callee);
+      return callee.type === 'MemberExpression' && memberPropertyName(callee) === 'toString' ? leadingText(callee.object, scope, depth + 1) : null;
+    }
+    case 'NewExpression': {
+      // new URL(path, base): an absolute first argument wins, else the base decides the host.
+      if (n.callee.type !== 'Identifier' || n.callee.name !== 'URL') return null;
+      const first = leadingText(n.arguments[0], scope, depth + 1);
+      if (first && URL_WITH_HOST.test(first.text)) return first;
+      const base = leadingText(n.arguments[1], scope, depth + 1);
+      return base ? { text: base.text, whole: false } : null;
+    }
+    default:
+      return null;
+  }
+}
+
+function propName(key: any): string | null {
+  return key.type === 'Identifier' ? key.name : key.type === 'StringLiteral' ? key.value : null;
+}
+
+/**
+ * Is the value a URL whose host is written in the code: `'https://api.example.com/v1/x'`, `` `https://api.telegram.org/bot${token}` ``,
+ * `BASE + path` or `new URL(path, BASE)` with `const BASE = 'https://…'`? Such a call goes to a service the project
+ * chose; a host from a parameter, a setting or a record (a user's webhook) may be any server.
+ */
+export function hostInCode(node: any, scope: NodePath): boolean {
+  const lead = leadingText(node, scope, 0);
+  return !!lead && URL_WITH_HOST.test(lead.text);
 }
 
 /**

@@ -16,6 +16,12 @@ export interface TimeoutClient {
   coveredByFact?: string;
   /** Calls on the returned object that set a timeout afterwards (`req.setTimeout(ms)`). */
   laterSetters?: readonly string[];
+  /**
+   * The client gives up by itself after a while (undici: 300 s per phase), and argument `urlArg` is the URL. A call
+   * to a host written in the code (a known service) is then a light cost; a host that comes from data (a user's
+   * webhook, a configured server) may be anything, a server that never answers included.
+   */
+  ceiling?: { urlArg: number };
 }
 
 const FETCH_WHY = "Node's fetch (undici) waits up to 300 s for response headers and 300 s between body chunks, with no overall deadline";
@@ -26,6 +32,7 @@ const fetchClient = (label: string): TimeoutClient => ({
   covers: ['signal'],
   why: FETCH_WHY,
   fix: '`{ signal: AbortSignal.timeout(10_000) }` in the init',
+  ceiling: { urlArg: 0 },
 });
 
 const axiosClient = (label: string, options: readonly number[]): TimeoutClient => ({
@@ -47,8 +54,8 @@ const gotClient = (label: string, options: readonly number[]): TimeoutClient => 
 
 export const TIMEOUT_CLIENTS: ReadonlyMap<string, TimeoutClient> = new Map<string, TimeoutClient>([
   ['global#fetch', fetchClient('fetch')],
-  ['node-fetch#', { ...fetchClient('node-fetch'), covers: ['signal', 'timeout'], why: 'node-fetch has no timeout by default' }],
-  ['node-fetch#default', { ...fetchClient('node-fetch'), covers: ['signal', 'timeout'], why: 'node-fetch has no timeout by default' }],
+  ['node-fetch#', { ...fetchClient('node-fetch'), covers: ['signal', 'timeout'], why: 'node-fetch has no timeout by default', ceiling: undefined }],
+  ['node-fetch#default', { ...fetchClient('node-fetch'), covers: ['signal', 'timeout'], why: 'node-fetch has no timeout by default', ceiling: undefined }],
   [
     'undici#fetch',
     { ...fetchClient('undici.fetch'), covers: ['signal', 'dispatcher'], why: "undici's limits are 300 s per phase (headers, body idle), with no overall deadline" },
@@ -61,6 +68,7 @@ export const TIMEOUT_CLIENTS: ReadonlyMap<string, TimeoutClient> = new Map<strin
       covers: ['signal', 'headersTimeout', 'bodyTimeout', 'dispatcher'],
       why: "undici's limits are 300 s per phase (headers, body idle), with no overall deadline",
       fix: '`{ signal: AbortSignal.timeout(10_000) }` (or `headersTimeout`/`bodyTimeout`) in the options',
+      ceiling: { urlArg: 0 },
     },
   ],
   ['axios#', axiosClient('axios', [0, 1])],
@@ -117,6 +125,12 @@ export const INSTANCE_FACTORIES: ReadonlyMap<string, TimeoutClient> = new Map([
 
 /** superagent request starters: the chain must call `.timeout(...)`. */
 export const SUPERAGENT_KEYS: ReadonlySet<string> = new Set(['', 'get', 'post', 'put', 'patch', 'del', 'delete', 'head', 'options'].map((m) => `superagent#${m}`));
+
+/**
+ * An absolute URL whose scheme and host are complete: `https://api.example.com/v1`, `https://api.example.com` (a path
+ * may follow), `http://localhost:8080/`. Not `https://` or `https://api.` (the host goes on in an interpolation).
+ */
+export const URL_WITH_HOST = /^[a-z][a-z0-9+.-]*:\/\/[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*(?::\d+)?(?:[/?#]|$)/i;
 
 /** Wrappers that race a promise against a timer: `pTimeout(p, { milliseconds })`, `withTimeout(p, ms)`. */
 export const TIMEOUT_WRAPPER = /(^|[^a-z])(timeout|deadline)|Timeout|Deadline/;
