@@ -28,6 +28,7 @@ import {
 import { PROMISE_CALLBACK_METHODS } from '../knowledge/frameworks.js';
 import { isCall, memberPropertyName, refKey, resolveExpression, staticString, unwrapExpression } from './resolve.js';
 import { lookup, propertyKeyName, type Binding } from './scope.js';
+import { TRANSACTION_HANDLE_NAMES } from '../knowledge/transactions.js';
 import { classMethod, functionOfRef } from './functions.js';
 import { inMemoryModule } from './collections/per-item.js';
 import { isFunctionNode, someNode, walkPaths, type NodePath } from '../syntax/walk.js';
@@ -255,6 +256,11 @@ export function sharedStateArgs(callPath: NodePath): Set<VarKey> {
     }
   };
   for (const a of (callPath.node as any).arguments ?? []) visit(a, callPath, 0);
+  // `trx('notes').where(…).first()`, `tx.user.findMany()`: a query built on a transaction handle itself.
+  let root = unwrapExpression((callPath.node as any).callee);
+  while (root && (isCall(root) || root.type === 'MemberExpression' || root.type === 'OptionalMemberExpression'))
+    root = unwrapExpression(isCall(root) ? root.callee : root.object);
+  if (root?.type === 'Identifier' && TRANSACTION_HANDLE_NAMES.has(root.name)) visit(root, callPath, 0);
   return out;
 }
 
