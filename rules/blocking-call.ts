@@ -1,6 +1,5 @@
-import { busyWaitClock } from '../src/analysis/index.js';
-import { blockingCost, constantValue, importedName } from '../src/analysis/index.js';
-import { isLazyInit } from '../src/analysis/index.js';
+import { blockingCost, busyWaitClock, constantValue, importedName, isLazyInit } from '../src/analysis/index.js';
+import { widestReach } from '../src/knowledge/impact.js';
 import { defineRule, type NodePath, type Node, type ExecutionContext } from '../src/engine/rule-api.js';
 import { SCRIPT_FOLDER_REASON } from '../src/knowledge/script-files.js';
 
@@ -197,8 +196,8 @@ export default defineRule({
           ]),
           key: `${fn.fn.name}\0${site.api}\0${chain.last}`,
           cost: site.cost,
-          // The impact is that of the most exposed path: a request waits on any one of them.
-          reach: paths.some((hot) => ctx.graph.reachOf(hot.caller.key) === 'request') ? 'request' : 'background',
+          // The impact is that of the most exposed path (a request waits on any one of them), or every request's when many handlers share it.
+          reach: ctx.graph.reachOf(fn.key) === 'every-request' ? 'every-request' : widestReach(paths.map((hot) => ctx.graph.reachOf(hot.caller.key))),
         },
       );
     }

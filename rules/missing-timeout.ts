@@ -4,6 +4,7 @@ import { defineRule, type NodePath, type Node } from '../src/engine/rule-api.js'
 import { racedAgainstTimer, timeoutSetLater } from '../src/analysis/index.js';
 import { callCoverage, chainedMethodNames, instanceDefaultsSet, isBundledAsset, timeoutClientKey } from '../src/analysis/index.js';
 import { SCRIPT_FOLDER_REASON } from '../src/knowledge/script-files.js';
+import { widestReach } from '../src/knowledge/impact.js';
 
 export default defineRule({
   id: 'missing-timeout',
@@ -158,7 +159,7 @@ export default defineRule({
             { file: fn.file.file, line: o.line, column: o.column, label: client.label },
           ]),
           key: `${wrapper}\0${client.label}`,
-          reach: paths.some(({ caller }) => ctx.graph.reachOf(caller.key) === 'request') ? 'request' : 'background',
+          reach: widestReach(paths.map(({ caller }) => ctx.graph.reachOf(caller.key))),
         },
       );
     }

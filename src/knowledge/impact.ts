@@ -10,14 +10,36 @@ export type CostClass = 'heavy' | 'io' | 'light';
 
 export type Impact = 'high' | 'medium' | 'low';
 
-/** Who waits on the code: a request (or an unknown caller, judged as one), or nobody in particular (background work). */
-export type Reach = 'request' | 'background';
+/**
+ * Who waits on the code:
+ * - `every-request`: middleware, guards, interceptors, per-request hooks, and functions that many route handlers share
+ *   (an auth check, a session loader): their cost is paid on (almost) every request;
+ * - `request`: a route handler and what it calls (or an unknown caller, judged as one);
+ * - `background`: nobody in particular (timers, jobs, queue processors, startup, work left to run).
+ */
+export type Reach = 'every-request' | 'request' | 'background';
 
 /** The impact of a finding: the row is what the code serves, the column its cost. */
 export const IMPACT_TABLE: Readonly<Record<Reach, Readonly<Record<CostClass, Impact>>>> = {
+  'every-request': { heavy: 'high', io: 'high', light: 'medium' },
   request: { heavy: 'high', io: 'medium', light: 'low' },
   background: { heavy: 'medium', io: 'low', light: 'low' },
 };
+
+/** From the most waited on to the least. */
+export const REACHES: readonly Reach[] = ['every-request', 'request', 'background'];
+
+/** The reach of code on several paths: the most waited on of them. */
+export function widestReach(reaches: readonly Reach[]): Reach {
+  return REACHES.find((r) => reaches.includes(r)) ?? 'background';
+}
+
+/**
+ * A function that this many route handlers reach, each within SHARED_HOPS calls (an auth check, a session or tenant
+ * loader, a permission lookup), runs on most requests: it is judged as `every-request`.
+ */
+export const HANDLERS_FOR_EVERY_REQUEST = 8;
+export const SHARED_HOPS = 3;
 
 export const IMPACTS: readonly Impact[] = ['low', 'medium', 'high'];
 

@@ -6,7 +6,7 @@
 // (their own blocking calls are reported inside them; callers are not blocked).
 import path from 'node:path';
 import type { ModuleResolver } from './module-resolution.js';
-import type { Reach } from '../knowledge/impact.js';
+import { HANDLERS_FOR_EVERY_REQUEST, REACHES, SHARED_HOPS, type Reach } from '../knowledge/impact.js';
 import { SERVER_DEPENDENCIES } from '../knowledge/browser.js';
 import { moduleIn } from '../analysis/collections/per-item.js';
 import { MODULE_FRAME, type BlockingSite, type CallSite, type FileSummary, type FunctionSummary } from './summary.js';
@@ -364,9 +364,18 @@ export class CallGraph {
       if (!list) inline.set(outer, (list = []));
       list.push(g.key);
     }
+    /** What a function runs on behalf of its own caller: calls it makes (not lazily) and the callbacks written inside it. */
+    const below = (key: string, detached: boolean): string[] => [
+      ...(this.edges.get(key) ?? []).filter((e) => !e.site.lazy && (detached || !e.site.detached)).map((e) => e.to),
+      ...(inline.get(key) ?? []),
+    ];
+    /** A function with a convention of its own, or one that runs at startup, in a script or a worker, keeps its own answer. */
+    const inherits = (g: GraphFunction | undefined): g is GraphFunction =>
+      !!g && !g.fn.context?.serves && (!g.fn.context || g.fn.context.kind === 'hot' || g.fn.context.kind === 'helper');
     // Calls nobody awaits, anywhere: their targets start background work (unless a request also waits on them).
     const detached = [...this.edges.values()].flatMap((edges) => edges.filter((e) => e.site.detached && !e.site.lazy).map((e) => e.to));
-    for (const level of ['request', 'background'] as const) {
+    const seeds: Record<Reach, string[]> = { 'every-request': this.sharedByHandlers(below, inherits), request: [], background: detached };
+    for (const level of REACHES) {
       const queue: string[] = [];
       for (const g of this.functions.values()) {
         if (g.fn.context?.serves === level && !out.has(g.key)) {
@@ -374,20 +383,15 @@ export class CallGraph {
           queue.push(g.key);
         }
       }
-      for (const key of level === 'background' ? detached : []) {
+      for (const key of seeds[level]) {
         const g = this.functions.get(key);
         if (!g || out.has(key) || g.fn.context?.serves) continue;
-        out.set(key, 'background');
+        out.set(key, level);
         queue.push(key);
       }
       for (let i = 0; i < queue.length; i++) {
-        const key = queue[i]!;
-        const edges = (this.edges.get(key) ?? []).filter((e) => !e.site.lazy);
-        const next = [...edges.filter((e) => level === 'background' || !e.site.detached).map((e) => e.to), ...(inline.get(key) ?? [])];
-        for (const to of next) {
-          const g = this.functions.get(to);
-          // A function with a convention of its own, or one that runs at startup, in a script or a worker, keeps its own answer.
-          if (!g || out.has(to) || g.fn.context?.serves || (g.fn.context && g.fn.context.kind !== 'hot' && g.fn.context.kind !== 'helper')) continue;
+        for (const to of below(queue[i]!, level === 'background')) {
+          if (out.has(to) || !inherits(this.functions.get(to))) continue;
           out.set(to, level);
           queue.push(to);
         }
@@ -395,6 +399,32 @@ export class CallGraph {
     }
     this.reach = out;
     return out;
+  }
+
+  /**
+   * Functions that at least HANDLERS_FOR_EVERY_REQUEST route handlers reach within SHARED_HOPS calls (an auth check, a
+   * session or tenant loader): they run on most requests. In a stable order (the order functions were added).
+   */
+  private sharedByHandlers(below: (key: string, detached: boolean) => string[], inherits: (g: GraphFunction | undefined) => boolean): string[] {
+    const count = new Map<string, number>();
+    for (const g of this.functions.values()) {
+      if (g.fn.context?.serves !== 'request') continue;
+      const seen = new Set<string>([g.key]);
+      let frontier = [g.key];
+      for (let hop = 0; hop < SHARED_HOPS && frontier.length > 0; hop++) {
+        const next: string[] = [];
+        for (const key of frontier) {
+          for (const to of below(key, false)) {
+            if (seen.has(to) || !inherits(this.functions.get(to))) continue;
+            seen.add(to);
+            next.push(to);
+            count.set(to, (count.get(to) ?? 0) + 1);
+          }
+        }
+        frontier = next;
+      }
+    }
+    return [...this.functions.keys()].filter((key) => (count.get(key) ?? 0) >= HANDLERS_FOR_EVERY_REQUEST);
   }
 
   /**

@@ -53,7 +53,7 @@ export const middleware: ArgumentSignal = (site) => {
   if (!app && !looksLikeMiddleware(site.value)) return null;
   const args = site.call.arguments;
   const mount = site.index >= 1 && isPathLike(args[0]) ? ` \`${pathText(args[0])}\`` : '';
-  return site.use('hot', `inside the ${app ? `${app} ` : ''}middleware${mount}`, 'request');
+  return site.use('hot', `inside the ${app ? `${app} ` : ''}middleware${mount}`, 'every-request');
 };
 
 /** A function shaped like a request handler, wherever it is passed: `(req, res) => …`. */

@@ -22,7 +22,7 @@ export const pluginRegistration: ArgumentSignal = (site) => {
 export const fastifyHook: ArgumentSignal = (site) => {
   if (site.method !== 'addHook') return null;
   const hook = staticString(site.call.arguments[0]);
-  if (hook && FASTIFY_REQUEST_HOOKS.has(hook)) return site.use('hot', `inside the Fastify \`${hook}\` hook`, 'request');
+  if (hook && FASTIFY_REQUEST_HOOKS.has(hook)) return site.use('hot', `inside the Fastify \`${hook}\` hook`, 'every-request');
   if (hook) return site.use('startup', `inside the Fastify \`${hook}\` hook (startup or shutdown)`);
   return null;
 };

@@ -36,7 +36,7 @@ export const nestHandler: FrameSignal = (methodPath) => {
   for (const impl of cls.implements ?? []) {
     const name = 'expression' in impl && impl.expression.type === 'Identifier' ? impl.expression.name : null;
     if (name && NEST_INTERFACE_METHODS.get(name) === methodName) {
-      return { kind: 'hot', description: `inside the ${name} method \`${qualified}\``, serves: 'request' };
+      return { kind: 'hot', description: `inside the ${name} method \`${qualified}\``, serves: 'every-request' };
     }
   }
   for (const dec of cls.decorators ?? []) {

@@ -45,7 +45,7 @@ export const nextExport: ExportSignal = (name, { next }) => {
     return { kind: 'hot', description: 'inside `getServerSideProps`', serves: 'request' };
   }
   if (next.kind === 'middleware' && (name === 'middleware' || name === 'default')) {
-    return { kind: 'hot', description: 'inside the Next.js middleware', serves: 'request' };
+    return { kind: 'hot', description: 'inside the Next.js middleware', serves: 'every-request' };
   }
   return null;
 };

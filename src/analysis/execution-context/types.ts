@@ -2,6 +2,7 @@
 // one module per framework or convention.
 import type { Node } from '../../syntax/ast.js';
 import type { ScriptFile } from '../../knowledge/script-files.js';
+import type { Reach } from '../../knowledge/impact.js';
 import { isFunctionNode, type NodePath } from '../../syntax/walk.js';
 import type { Binding } from '../scope.js';
 
@@ -19,14 +20,15 @@ export interface ExecutionContext {
    */
   weakFrame?: string;
   /**
-   * For hot code, what it serves when a convention says so: `request` (a route handler, middleware, a Lambda or
-   * Next.js handler: someone is waiting on it) or `background` (a timer, a queue processor, a scheduled job: nobody
-   * waits on each run). Unset: an async function or callback whose callers decide (the project phase asks the call graph).
+   * For hot code, what it serves when a convention says so: `every-request` (middleware, a guard, a per-request hook),
+   * `request` (a route handler, a Lambda or Next.js handler: someone is waiting on it) or `background` (a timer, a
+   * queue processor, a scheduled job: nobody waits on each run). Unset: an async function or callback whose callers decide (the project phase asks the call graph).
    */
   serves?: Serves;
 }
 
-export type Serves = 'request' | 'background';
+/** Whom hot code serves (knowledge/impact.ts): `every-request` for middleware, guards and per-request hooks. */
+export type Serves = Reach;
 
 /** What the engine knows about the file before looking at its code. */
 export interface FileFacts {
