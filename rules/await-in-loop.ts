@@ -13,6 +13,10 @@ export default defineRule({
       message: '`await` in a `{loop}` loop{over} runs the iterations one at a time, though none depends on another',
       help: 'Run iterations with bounded concurrency: `{fix}` (p-map), or `Promise.all` over fixed-size chunks',
     },
+    serialWrites: {
+      message: '`await` in a `{loop}` loop{over} writes one item per round trip, though no write depends on another',
+      help: 'Make it one batched write (`createMany`, `deleteMany`, `UPDATE … WHERE id IN (…)`, a bulk insert); else bounded concurrency: `{fix}` (p-map)',
+    },
   },
   docs: {
     why:
@@ -23,8 +27,8 @@ export default defineRule({
       'Reported at the first `await` directly inside a `for`, `for…of`, `for…in`, `while` or `do…while` body when the iterations are independent; ' +
         'awaits in nested functions belong to those functions.',
       'Impact follows from how the collection is sized and what each iteration waits on: a call to another service per item (an HTTP client, ' +
-        'a hosted API, followed into helpers across files) raises it by a class over a lookup per item, local file reads lower it; the rows of a ' +
-        'query, one at a time, are a fixed amount of waiting (io).',
+        'a hosted API, followed into helpers across files) raises it by a class over a lookup per item; local file reads, and writes (the fix is one ' +
+        'batched write, and the message says so), lower it; the rows of a query, one at a time, are a fixed amount of waiting (io).',
       'The help suggests bounded concurrency (`p-map` with `concurrency`, or `Promise.all` over fixed-size chunks), never one unbounded `Promise.all` ' +
         'over the whole collection.',
       "An ESLint `no-await-in-loop` suppression on one of the loop's awaits is the team's judgement (`// eslint-disable-next-line no-await-in-loop`, " +
@@ -80,7 +84,8 @@ export default defineRule({
     migration: 'migrations, data upgrades (`upgrade…`, `backfill…`) and seeds run in order',
     quota: 'each call uses up a quota or budget (`limiter.consume(key)`, `spend`, `redeem`): a rejection must stop the rest',
     'receiver-writes':
-      'ordered writes through one receiver: `await tx.insert(row)`, `client.query("INSERT …")`, `db("t").update(…)`, the app\'s database handle, `api.request(url, "POST")`',
+      'writes through a handle that orders them: a transaction (`await tx.insert(row)`, `trx("t").update(…)`), a session or lock, or a connection checked out of a ' +
+      'pool (`const c = await pool.connect()`); through a pooled client (an ORM model, Prisma, knex, `pg.Pool`) writes are independent',
     pipeline: 'calling the loop variable or a function it carries (hooks, middlewares, steps) in order is the contract',
     'caller-callback': 'a callback handed in by the caller: its ordering contract cannot be known',
     'shared-session': 'one request, transaction or session passed to every call: directly, as an option (`{ transaction }`), spread from a context, or through a closure',
@@ -137,9 +142,10 @@ export default defineRule({
       const over = loop.type === 'ForOfStatement' || loop.type === 'ForInStatement' ? ` over \`${short(ctx.source(loop.right))}\`` : '';
       const item = loop.type === 'ForOfStatement' ? ctx.source(loop.left).replace(DECLARATION_KEYWORD, '') : 'item';
       const coll = loop.type === 'ForOfStatement' ? short(ctx.source(loop.right)) : 'items';
+      const waits = calls.map((c) => ({ node: c.node, waits: callWaits(c) }));
       ctx.report(
         first.node,
-        'serialLoop',
+        waits.every((w) => w.waits === 'write') ? 'serialWrites' : 'serialLoop',
         {
           loop: LOOP_NAMES[loop.type]!,
           over,
@@ -147,7 +153,7 @@ export default defineRule({
         },
         {
           cost: loop.type === 'ForOfStatement' ? perItemCost(loopPath.child(loop.right, 'right'), 'sequential') : 'io',
-          latency: { calls: calls.map((c) => ({ node: c.node, waits: callWaits(c) })), policy: 'per-item' },
+          latency: { calls: waits, policy: 'per-item' },
           runsIn: ctx.context(loopPath),
         },
       );

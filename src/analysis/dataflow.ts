@@ -274,7 +274,10 @@ function computeFlow(path: NodePath): Flow {
       case 'CallExpression':
       case 'OptionalCallExpression': {
         const c = n.callee;
-        if ((c.type === 'MemberExpression' || c.type === 'OptionalMemberExpression') && !c.computed && MUTATING_METHODS.has(c.property.name)) mutate(c.object, p);
+        // `list.push(x)`, `seen.set(k, v)` change an object in memory; an awaited `await redis.set(k, v)` asks a client.
+        const awaited = p.parentPath?.node.type === 'AwaitExpression';
+        if ((c.type === 'MemberExpression' || c.type === 'OptionalMemberExpression') && !c.computed && MUTATING_METHODS.has(c.property.name) && !awaited)
+          mutate(c.object, p);
         const target = mergeTarget(n, p, { settersToo: true });
         if (target) mutate(target, p);
         return;

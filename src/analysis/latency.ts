@@ -6,7 +6,7 @@ import { AGGREGATE_QUERY_METHODS, AGGREGATE_SQL, LOCAL_MODULES, REMOTE_GLOBALS, 
 import { isBundledAsset } from './timeouts.js';
 import { isCall, memberPropertyName, resolveExpression, staticString, unwrapExpression, type Ref } from './resolve.js';
 import { inMemoryModule, moduleIn } from './collections/per-item.js';
-import { isDetachedCall, localCalleePath, promiseChain } from './call-shape.js';
+import { callShape, isDetachedCall, localCalleePath, promiseChain } from './call-shape.js';
 import { isFunctionNode, walkPaths, type NodePath } from '../syntax/walk.js';
 
 /** Local calls followed into functions of this file. */
@@ -81,9 +81,10 @@ function awaitsSlow(fnPath: NodePath, depth: number): string | null {
 
 /**
  * What an awaited call waits on: `slow` (`slowCall`), `local` (the file system or a file bundled with the code: well
- * under a round trip), or `trip` (a round trip, or unknown; the project phase may still find it slow or in memory).
+ * under a round trip), `write` (a round trip that changes something: `update`, `delete`, `INSERT …`), or `trip` (a round
+ * trip, or unknown; the project phase may still find it slow or in memory).
  */
-export type Waits = 'slow' | 'local' | 'trip';
+export type Waits = 'slow' | 'local' | 'write' | 'trip';
 
 export function callWaits(outer: NodePath): Waits {
   // `load(x).then((r) => r.json())`: what the chain waits on is its first call.
@@ -93,5 +94,6 @@ export function callWaits(outer: NodePath): Waits {
   if (slowCall(callPath, true, 0, ref) !== null) return 'slow';
   if (isBundledAsset(call.arguments?.[0])) return 'local';
   const module = ref?.kind === 'module' ? ref.module : ref?.kind === 'call' && ref.callee.kind === 'module' ? ref.callee.module : null;
-  return module !== null && LOCAL_MODULES.includes(module) ? 'local' : 'trip';
+  if (module !== null && LOCAL_MODULES.includes(module)) return 'local';
+  return callShape(outer).kind === 'write' ? 'write' : 'trip';
 }

@@ -2,7 +2,9 @@
 // shape (it runs until something happens, or can leave early) or by what the
 // awaited calls do (pacing, backpressure, writes through one receiver,
 // pipelines, shared transactions and state, batches).
-import { unwrapExpression } from './resolve.js';
+import { isCall, memberPropertyName, unwrapExpression } from './resolve.js';
+import { transactionParam } from './transactions.js';
+import { CONNECTION_CHECKOUT_METHODS, ORDERING_HANDLE_NAMES } from '../knowledge/transactions.js';
 import { lookup } from './scope.js';
 import { directAwaits, flowOf, rootVar, type VarKey } from './dataflow.js';
 import { awaitsThenExit, exitsOnAwaitedResult } from './loop-dependence.js';
@@ -88,7 +90,9 @@ function orderedCall(c: NodePath, loopPath: NodePath<any>, loopVars: Set<VarKey>
   if (shape.kind === 'migration') return 'migration';
   if (shape.kind === 'write' && (shape.resourceRoot !== null || throughDbHandle(c))) {
     // `limiter.consume(key)`: each call uses up quota, so a rejection must stop the rest.
-    return shape.name !== null && words(shape.name).some((w) => QUOTA_VERBS.has(w)) ? 'quota' : 'receiver-writes';
+    if (shape.name !== null && words(shape.name).some((w) => QUOTA_VERBS.has(w))) return 'quota';
+    // Writes through a transaction, a session or a checked-out connection run in order on it; through a pooled client they need not.
+    if (throughOrderingHandle(c)) return 'receiver-writes';
   }
   // A pipeline: calling each hook/middleware/plugin in order is the contract.
   if (callsLoopVariable(c, loopVars)) return 'pipeline';
@@ -141,6 +145,32 @@ function callsLoopVariableField(callPath: NodePath, loopVars: Set<VarKey>): bool
 }
 
 /** `sequelize.query('DROP …')`, `prisma.$transaction(…)`: a write through the app's imported database handle. */
+/**
+ * Is the call made through a handle that orders calls: a transaction (`tx.insert(row)`, `trx('t').update(…)`, the
+ * parameter of a `transaction(async (t) => …)` callback), a session or lock, or a connection checked out of a pool
+ * (`const client = await pool.connect()`)? Found by the innermost receiver's name or binding.
+ */
+function throughOrderingHandle(callPath: NodePath): boolean {
+  let n = unwrapExpression((callPath.node as any).callee);
+  let name: string | null = null;
+  while (n && (n.type === 'MemberExpression' || n.type === 'OptionalMemberExpression' || n.type === 'CallExpression')) {
+    if (n.type !== 'CallExpression' && n.object.type === 'ThisExpression') name = memberPropertyName(n);
+    n = unwrapExpression(n.type === 'CallExpression' ? n.callee : n.object);
+  }
+  if (n?.type === 'Identifier') name = n.name;
+  if (name === null) return false;
+  if (ORDERING_HANDLE_NAMES.has(name)) return true;
+  const b = n?.type === 'Identifier' ? lookup(callPath, n.name) : null;
+  if (!b) return false;
+  if (transactionParam(callPath) === b) return true;
+  // const client = await pool.connect()
+  let init = b.init ? unwrapExpression(b.init as any) : null;
+  if (init?.type === 'AwaitExpression') init = unwrapExpression(init.argument);
+  const callee = init && isCall(init) ? unwrapExpression(init.callee) : null;
+  const method = callee ? (callee.type === 'Identifier' ? callee.name : memberPropertyName(callee)) : null;
+  return method !== null && CONNECTION_CHECKOUT_METHODS.has(method);
+}
+
 function throughDbHandle(callPath: NodePath): boolean {
   let n = (callPath.node as any).callee;
   while (n && (n.type === 'MemberExpression' || n.type === 'OptionalMemberExpression' || n.type === 'CallExpression'))
@@ -214,8 +244,12 @@ function callsLoopVariable(callPath: NodePath, loopVars: Set<VarKey>): boolean {
 
 /** `for (const hook of config.hooks.beforeChange)`: a registry the program fixes, run in order. */
 function isRegistry(node: any): boolean {
-  const n = node.type === 'MemberExpression' && !node.computed ? node.property.name : node.type === 'Identifier' ? node.name : null;
-  return !!n && REGISTRY_NAMES.test(n);
+  // `plugins`, `this.providers`, and a list kept in one (`config.hooks.beforeChange`).
+  for (let n = unwrapExpression(node); n; n = n.type === 'MemberExpression' ? unwrapExpression(n.object) : null) {
+    const name = n.type === 'MemberExpression' && !n.computed ? n.property.name : n.type === 'Identifier' ? n.name : null;
+    if (name && REGISTRY_NAMES.test(name)) return true;
+  }
+  return false;
 }
 
 /** A write given the same id every iteration (an id from outside the loop): one record, updated in turn. */

@@ -90,7 +90,9 @@ export function linkProject(results: readonly { abs: string; res: FileResult }[]
       kept.map((p) => {
         const finding = { ...p.finding };
         if (p.cost) {
-          const reach = p.serves ?? (p.reachFrame && graph ? graph.reachOf(CallGraph.key(abs, p.reachFrame)) : 'request');
+          const frame = p.reachFrame && graph ? CallGraph.key(abs, p.reachFrame) : null;
+          // Code that only startup reaches runs once: background, like startup itself.
+          const reach = p.serves ?? (frame ? (startupOnly.has(frame) ? 'background' : graph!.reachOf(frame)) : 'request');
           finding.impact = IMPACT_TABLE[reach][p.latency ? latencyCost(p.latency, p.cost, graph, abs) : p.cost];
         }
         return finding;
@@ -162,16 +164,20 @@ function latencyCost(latency: NonNullable<PendingFinding['latency']>, cost: Cost
   let slow = 0;
   let io = 0;
   let local = 0;
+  let writes = 0;
   for (const c of latency.calls) {
     if (c.waits === 'local') {
       local++;
       continue;
     }
+    if (c.waits === 'write') writes++;
     const fn = graph?.calleeAt(abs, c.line, c.column) ?? null;
     if (c.waits === 'slow' || (fn && graph!.isSlow(fn.key))) slow++;
     else if (fn?.fn.pure || fn?.fn.memo) continue;
     io++;
   }
-  if (latency.policy === 'per-item') return slow > 0 ? RAISED[cost] : local === latency.calls.length ? LOWERED[cost] : cost;
+  // Per item: a slow call raises the cost; only local reads or writes lower it (writes one at a time are gentle on the
+  // store, and the fix is one batched write, not concurrency).
+  if (latency.policy === 'per-item') return slow > 0 ? RAISED[cost] : local + writes === latency.calls.length ? LOWERED[cost] : cost;
   return slow >= SLOW_CALLS_FOR_IO || io >= ROUND_TRIPS_FOR_IO ? 'io' : 'light';
 }
