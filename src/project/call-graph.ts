@@ -6,7 +6,7 @@
 // (their own blocking calls are reported inside them; callers are not blocked).
 import path from 'node:path';
 import type { ModuleResolver } from './module-resolution.js';
-import { HANDLERS_FOR_EVERY_REQUEST, REACHES, SHARED_HOPS, type Reach } from '../knowledge/impact.js';
+import { HANDLER_SHARE_FOR_EVERY_REQUEST, HANDLERS_FOR_EVERY_REQUEST, REACHES, SHARED_HOPS, type Reach } from '../knowledge/impact.js';
 import { SERVER_DEPENDENCIES } from '../knowledge/browser.js';
 import { moduleIn } from '../analysis/collections/per-item.js';
 import { MODULE_FRAME, type BlockingSite, type CallSite, type FileSummary, type FunctionSummary } from './summary.js';
@@ -402,13 +402,15 @@ export class CallGraph {
   }
 
   /**
-   * Functions that at least HANDLERS_FOR_EVERY_REQUEST route handlers reach within SHARED_HOPS calls (an auth check, a
-   * session or tenant loader): they run on most requests. In a stable order (the order functions were added).
+   * Functions that a large share of the route handlers reach within SHARED_HOPS calls (an auth check, a session or
+   * tenant loader; knowledge/impact.ts): they run on most requests. In a stable order (the order functions were added).
    */
   private sharedByHandlers(below: (key: string, detached: boolean) => string[], inherits: (g: GraphFunction | undefined) => boolean): string[] {
     const count = new Map<string, number>();
+    let handlers = 0;
     for (const g of this.functions.values()) {
       if (g.fn.context?.serves !== 'request') continue;
+      handlers++;
       const seen = new Set<string>([g.key]);
       let frontier = [g.key];
       for (let hop = 0; hop < SHARED_HOPS && frontier.length > 0; hop++) {
@@ -424,7 +426,8 @@ export class CallGraph {
         frontier = next;
       }
     }
-    return [...this.functions.keys()].filter((key) => (count.get(key) ?? 0) >= HANDLERS_FOR_EVERY_REQUEST);
+    const least = Math.max(HANDLERS_FOR_EVERY_REQUEST, handlers * HANDLER_SHARE_FOR_EVERY_REQUEST);
+    return [...this.functions.keys()].filter((key) => (count.get(key) ?? 0) >= least);
   }
 
   /**
