@@ -15,7 +15,7 @@ export default defineRule({
     },
     serialWrites: {
       message: '`await` in a `{loop}` loop{over} writes one item per round trip, though no write depends on another',
-      help: 'Make it one batched write (`createMany`, `deleteMany`, `UPDATE … WHERE id IN (…)`, a bulk insert); else bounded concurrency: `{fix}` (p-map)',
+      help: 'Make it one batched write (`createMany`, `deleteMany`, `UPDATE … WHERE id IN (…)`, a bulk insert, a batch API); else bounded concurrency: `{fix}` (p-map)',
     },
   },
   docs: {

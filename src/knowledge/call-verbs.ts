@@ -444,6 +444,8 @@ export const BUILDER_WRITE_STEPS: ReadonlySet<string> = new Set([
   'merge',
   'onConflict',
   'onDuplicateKeyUpdate',
+  'relate',
+  'unrelate',
 ]);
 /** HTTP methods given positionally (`request(url, 'POST', body)`) that change something on the server. */
 export const HTTP_WRITE_METHOD = /^(POST|PUT|PATCH|DELETE)$/;
