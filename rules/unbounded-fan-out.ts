@@ -1,10 +1,8 @@
 import { catchesAll, collectionBound, collectionOrigin, describe, describeQueryOrigin, droppedFanOut, fanOutOf } from '../src/analysis/index.js';
-import { heavyWork, isCallbackLike, isDescriptorWork, limiterIn, optionIsFinite, perItemIO, producesPromise, refKey, runsInTransaction } from '../src/analysis/index.js';
-import { perItemCost, readsByName } from '../src/analysis/index.js';
-import type { BoundReason, CallNode, FanOut, OriginTrace } from '../src/analysis/index.js';
-import { WHITESPACE_RUN } from '../src/knowledge/collections.js';
+import { heavyWork, isDescriptorWork, limiterIn, optionIsFinite, perItemIO, producesPromise, refKey, runsInTransaction } from '../src/analysis/index.js';
+import { importedCalls, perItemCost, pMapFix, readsByName, type BoundReason, type CallNode, type FanOut, type OriginTrace } from '../src/analysis/index.js';
 import { MAPPERS_WITH_CONCURRENCY, PROMISE_AGGREGATES, UNLIMITED_ASYNC } from '../src/knowledge/limiters.js';
-import { defineRule, type NodePath, type Node, type RuleContext } from '../src/engine/rule-api.js';
+import { defineRule, type NodePath, type Node, type ReportExtra, type RuleContext } from '../src/engine/rule-api.js';
 import { SCRIPT_FOLDER_REASON } from '../src/knowledge/script-files.js';
 
 type Ids = 'fanOut' | 'droppedFanOut' | 'droppedFanOutCaught' | 'unlimitedMapper' | 'unlimitedAsync' | 'unlimitedLimiter';
@@ -80,10 +78,9 @@ export default defineRule<Ids, Exemption>({
       'Limiters: `p-limit` (`limit(() => …)` with `pLimit(n)` or `pLimit({ concurrency })`, `limitFunction`); `p-queue` (`queue.add`/`addAll` with ' +
         '`concurrency` or `intervalCap`); `p-map`/`p-all`/Bluebird with `concurrency`.',
       'Limiters: `async` `mapLimit`/`eachLimit`/`parallelLimit`/`queue`; Bottleneck (`schedule`/`wrap` with `maxConcurrent`, `minTime` or `reservoir`).',
-      'Limiters: `async-sema` (`acquire`); `async-mutex` (`acquire`, `runExclusive`).',
-      'Limiters: any `acquire`/`runExclusive`/`schedule`/`add`/`lock` call on an object named like a semaphore, mutex, lock, limiter, throttle, pool or queue.',
-      'Limiters: a limiter kept on the instance (`this.limit(() => …)`).',
-      'The table of limiters is `src/knowledge/limiters.ts`.',
+      'Limiters: `async-sema` (`acquire`); `async-mutex` (`acquire`, `runExclusive`); a limiter kept on the instance (`this.limit(() => …)`).',
+      'Limiters: any `acquire`/`runExclusive`/`schedule`/`add`/`lock` call on an object named like a semaphore, mutex, lock, limiter, throttle, pool or ' +
+        'queue. The table of limiters is `src/knowledge/limiters.ts`.',
     ],
     bad: ['export async function loadAll(ids: string[]) {\n  return Promise.all(ids.map((id) => fetch(`https://api.example.com/items/${id}`)));\n}\n'],
     good: [
@@ -142,9 +139,10 @@ export default defineRule<Ids, Exemption>({
         const input = call.arguments[0];
         if (!input || isBounded(ctx, path.child(input, 'arguments', 0), call)) return;
         const [iteratee, source] = [call.arguments[1], path.child(input, 'arguments', 0)];
-        if (!fanOutDanger(ctx, path, { source, perItem: iteratee ? path.child(iteratee, 'arguments', 1) : source })) return;
-        const fix = `${UNLIMITED_ASYNC.get(key)}(${describe(input)}, 8, …)`;
-        ctx.report(call.callee, 'unlimitedAsync', { mapper: key.replace('#', '.'), source: describe(input), fix }, impactOf(ctx, path, source));
+        const danger = fanOutDanger(ctx, path, { source, perItem: iteratee ? path.child(iteratee, 'arguments', 1) : source });
+        if (!danger) return;
+        const [fix, extra] = [`${UNLIMITED_ASYNC.get(key)}(${describe(input)}, 8, …)`, { ...impactOf(ctx, path, source), unlessSlow: danger.unlessSlow }];
+        ctx.report(call.callee, 'unlimitedAsync', { mapper: key.replace('#', '.'), source: describe(input), fix }, extra);
         return;
       }
       // coll.forEach(async …) and a statement `coll.map(async …);`: promises dropped.
@@ -154,14 +152,14 @@ export default defineRule<Ids, Exemption>({
       if (isBounded(ctx, source, call) || (limiterIn(callback)?.limited && ctx.exempt('limiter', call))) return;
       if (!perItemIO(callback) && ctx.exempt('in-memory-work', call)) return; // items.forEach(async (x) => { x.label = format(x); })
       const id = catchesAll(callback) ? 'droppedFanOutCaught' : 'droppedFanOut';
-      ctx.report(call, id, { source: describe(source.node), method, fix: pMapFix(ctx, source, callback) }, impactOf(ctx, path, source));
+      ctx.report(call, id, { source: describe(source.node), method, fix: pMapFix(source, callback, ctx.source) }, impactOf(ctx, path, source));
     };
     return { CallExpression: check, OptionalCallExpression: check };
   },
 });
 
-/** What the fan-out costs (how its collection is sized) and where it runs: its impact. */
-const impactOf = (ctx: Ctx, at: NodePath, collection: NodePath) => ({ cost: perItemCost(collection), runsIn: ctx.context(at) });
+/** What the fan-out costs (how its collection is sized; one class less for work a pool bounds, a query per item) and where it runs. */
+const impactOf = (ctx: Ctx, at: NodePath, collection: NodePath, pooled = false) => ({ cost: perItemCost(collection, 'concurrent', pooled), runsIn: ctx.context(at) });
 
 /** Is the collection bounded by the program? Applies the exemption named for why. */
 function isBounded(ctx: Ctx, collection: NodePath, at: Node): boolean {
@@ -182,7 +180,11 @@ function reportFanOut(ctx: Ctx, aggPath: NodePath<CallNode>, aggregate: string, 
   }
   const danger = fanOutDanger(ctx, aggPath, fan);
   if (!danger) return;
-  ctx.report(call.callee, 'fanOut', { aggregate, source, fix: pMapFix(ctx, fan.source, fan.perItem), ...danger }, impactOf(ctx, aggPath, fan.source));
+  const { unlessSlow, pooled, ...data } = danger;
+  // Calls into other files that turn out to wait on another service take a socket each: the pool no longer bounds them.
+  const latency = { calls: importedCalls(fan.perItem).map((node) => ({ node, waits: 'trip' as const })), policy: 'pooled' as const };
+  const extra = { ...impactOf(ctx, aggPath, fan.source, pooled), unlessSlow, ...(pooled ? { latency } : {}) };
+  ctx.report(call.callee, 'fanOut', { aggregate, source, fix: pMapFix(fan.source, fan.perItem, ctx.source), ...data }, extra);
 }
 
 /** Reads by key over input or a query result are one batched query before they are a concurrency problem. */
@@ -193,7 +195,8 @@ const ORIGIN_LABELS: Record<string, string> = { input: ' (request input)', listi
  * Does this fan-out exhaust something? A socket or process per item, whatever the collection; a file descriptor per item
  * over a collection the outside world sizes; any I/O per item of request input, unless it runs in one transaction.
  */
-function fanOutDanger(ctx: Ctx, aggPath: NodePath, fan: FanOut): { work: string; origin: string; batch: string } | null {
+type Danger = { work: string; origin: string; batch: string; pooled?: boolean; unlessSlow?: ReportExtra<Exemption>['unlessSlow'] };
+function fanOutDanger(ctx: Ctx, aggPath: NodePath, fan: FanOut): Danger | null {
   const [at, trace]: [Node, OriginTrace] = [aggPath.node, {}];
   const origin = collectionOrigin(fan.source, 0, trace);
   const from = origin === 'query' ? ` (${describeQueryOrigin(trace)})` : (ORIGIN_LABELS[origin] ?? '');
@@ -206,14 +209,11 @@ function fanOutDanger(ctx: Ctx, aggPath: NodePath, fan: FanOut): { work: string;
   if (heavy) return origin === 'input' || origin === 'listing' || !ctx.exempt('descriptor-work', at) ? work(heavy) : null;
   const io = perItemIO(fan.perItem);
   if (!io && ctx.exempt('in-memory-work', at)) return null;
-  // Other work (`stat`, `unlink`, a query) queues in the thread pool or the connection pool, unless every item is request input.
-  if (origin !== 'input' && ctx.exempt('pooled-work', at)) return null;
+  // Other work (`stat`, `unlink`, a query) queues in the thread pool or the connection pool, unless every item is request
+  // input, or a function of another file that the project phase finds waiting on another service (a `sendMail` helper).
+  const imported = importedCalls(fan.perItem);
+  if (origin !== 'input' && imported.length === 0 && ctx.exempt('pooled-work', at)) return null;
   if (runsInTransaction(aggPath, fan.perItem) && ctx.exempt('transaction', at)) return null;
-  return work(io, true);
-}
-
-function pMapFix(ctx: Ctx, source: NodePath, perItem: NodePath): string {
-  const [src, cbText] = [describe(source.node), ctx.source(perItem.node as Node).replace(WHITESPACE_RUN, ' ')];
-  const cb = isCallbackLike(perItem.node) ? (cbText.length <= 50 ? cbText : 'async (item) => { … }') : `async (item) => ${cbText.length <= 40 ? cbText : '…'}`;
-  return `await pMap(${src}, ${cb}, { concurrency: 8 })`;
+  // A helper of another file is judged by what it does (unlessSlow): a socket per item when it waits on another service.
+  return { ...work(io, true), pooled: true, ...(origin === 'input' || imported.length === 0 ? {} : { unlessSlow: { calls: imported, exemption: 'pooled-work' } }) };
 }

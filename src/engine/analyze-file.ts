@@ -76,6 +76,8 @@ export interface PendingFinding {
   weakFrame?: string;
   /** Places (`line`, `column` of each call) of the calls that must do I/O for the finding to stand (`ReportExtra.unlessPure`). */
   unlessPure?: { calls: { line: number; column: number }[]; exemption: string };
+  /** Places of the calls one of which must wait on another service, across files, for the finding to stand (`ReportExtra.unlessSlow`). */
+  unlessSlow?: { calls: { line: number; column: number }[]; exemption: string };
   /** What the flagged work costs (rule findings only): with `serves` or `reachFrame`, the project phase gives the impact. */
   cost?: CostClass;
   /** The awaited calls the cost depends on, by place, and what this file shows they wait on (`ReportExtra.latency`). */
@@ -302,10 +304,9 @@ function makeContext(
       if (extra.trace) finding.trace = extra.trace;
       if (extra.unlessFact) pending.unlessFact = extra.unlessFact;
       if (extra.unlessConstant) pending.unlessConstant = extra.unlessConstant;
-      if (extra.unlessPure) {
-        const calls = extra.unlessPure.calls.map((c) => ({ line: c.loc!.start.line, column: c.loc!.start.column + 1 }));
-        pending.unlessPure = { calls, exemption: extra.unlessPure.exemption };
-      }
+      const places = (calls: Node[]) => calls.map((c) => ({ line: c.loc!.start.line, column: c.loc!.start.column + 1 }));
+      if (extra.unlessPure) pending.unlessPure = { calls: places(extra.unlessPure.calls), exemption: extra.unlessPure.exemption };
+      if (extra.unlessSlow) pending.unlessSlow = { calls: places(extra.unlessSlow.calls), exemption: extra.unlessSlow.exemption };
       pending.cost = extra.cost ?? 'io';
       if (extra.latency) {
         const calls = extra.latency.calls.map((c) => ({ line: c.node.loc!.start.line, column: c.node.loc!.start.column + 1, waits: c.waits }));

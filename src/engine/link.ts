@@ -6,7 +6,7 @@ import { packageScriptEntries } from '../project/package-scripts.js';
 import { exemptionGate, fingerprint, type AnalyzeSettings, type FileResult } from './analyze-file.js';
 import { createFinding, type ExemptionUse, type Finding } from './findings.js';
 import type { PendingFinding } from './analyze-file.js';
-import { IMPACT_TABLE, type CostClass } from '../knowledge/impact.js';
+import { IMPACT_TABLE, LOWERED, RAISED, type CostClass } from '../knowledge/impact.js';
 import { ROUND_TRIPS_FOR_IO, SLOW_CALLS_FOR_IO } from '../knowledge/latency.js';
 import { BROWSER_EXEMPTION, ENGINE_EXEMPTIONS, formatMessage, SCRIPT_FOLDER_EXEMPTION, type RuleModule } from './rule-api.js';
 
@@ -82,6 +82,13 @@ export function linkProject(results: readonly { abs: string; res: FileResult }[]
         }).length;
         if (io < 2 && exempt(p.unlessPure.exemption)) return false;
       }
+      if (p.unlessSlow !== undefined) {
+        const slow = p.unlessSlow.calls.some((c) => {
+          const fn = graph?.calleeAt(abs, c.line, c.column);
+          return !!fn && graph!.isSlow(fn.key);
+        });
+        if (!slow && exempt(p.unlessSlow.exemption)) return false;
+      }
       if (p.weakFrame !== undefined && startupOnly.has(CallGraph.key(abs, p.weakFrame)) && exempt(ENGINE_EXEMPTIONS.startupCallers)) return false;
       return true;
     });
@@ -151,9 +158,6 @@ export function linkProject(results: readonly { abs: string; res: FileResult }[]
   return out;
 }
 
-const RAISED: Readonly<Record<CostClass, CostClass>> = { light: 'io', io: 'heavy', heavy: 'heavy' };
-const LOWERED: Readonly<Record<CostClass, CostClass>> = { light: 'light', io: 'light', heavy: 'io' };
-
 /**
  * The cost of a finding from what its awaited calls wait on: slow where they are written, or through the function they
  * invoke in the project (`CallGraph.isSlow`); local (files on this machine); a function that works in memory or returns
@@ -178,6 +182,7 @@ function latencyCost(latency: NonNullable<PendingFinding['latency']>, cost: Cost
   }
   // Per item: a slow call raises the cost; only local reads or writes lower it (writes one at a time are gentle on the
   // store, and the fix is one batched write, not concurrency).
+  if (latency.policy === 'pooled') return slow > 0 ? RAISED[cost] : cost;
   if (latency.policy === 'per-item') return slow > 0 ? RAISED[cost] : local + writes === latency.calls.length ? LOWERED[cost] : cost;
   return slow >= SLOW_CALLS_FOR_IO || io >= ROUND_TRIPS_FOR_IO ? 'io' : 'light';
 }

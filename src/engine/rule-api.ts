@@ -83,7 +83,7 @@ export interface FileView {
 }
 
 /** How a finding's cost follows from the latency of its awaited calls (`ReportExtra.latency`). */
-export type LatencyPolicy = 'overlap' | 'per-item';
+export type LatencyPolicy = 'overlap' | 'per-item' | 'pooled';
 
 export interface ReportExtra<E extends string = string> {
   /**
@@ -101,6 +101,11 @@ export interface ReportExtra<E extends string = string> {
    * (a function that works only in memory is not a round trip).
    */
   unlessPure?: { calls: Node[]; exemption: E };
+  /**
+   * Drop the finding, under the rule's named exemption, unless one of these calls waits on another service once it is
+   * followed into the function it invokes in another file (`CallGraph.isSlow`: a `sendMail` helper over a transport).
+   */
+  unlessSlow?: { calls: Node[]; exemption: E };
   /** Drop the finding, under the rule's named exemption, when some file of the project records the fact (see `recordFact`). */
   unlessFact?: { fact: string; exemption: E };
   /** Drop it, under the rule's named exemption, when the constant `name` that `module` exports is at most `atMost` (a size imported from another file). */
@@ -114,7 +119,8 @@ export interface ReportExtra<E extends string = string> {
    * trip); the project phase follows round trips into the functions they invoke (`CallGraph.isSlow`, pure, memoised).
    * `overlap`: the finding starts them together, so it saves all but the slowest (knowledge/latency.ts decides the
    * class, `cost` is ignored); `per-item`: they run per item, and a slow one raises `cost` by a class, local ones only
-   * lower it.
+   * lower it; `pooled`: they run per item all at once, `cost` is for work a pool bounds, and a slow one (a socket each)
+   * raises it by a class.
    */
   latency?: { calls: { node: Node; waits: Waits }[]; policy: LatencyPolicy };
   /**

@@ -10,6 +10,11 @@ export type CostClass = 'heavy' | 'io' | 'light';
 
 export type Impact = 'high' | 'medium' | 'low';
 
+/** One class more: a call to another service per item instead of a lookup. */
+export const RAISED: Readonly<Record<CostClass, CostClass>> = { light: 'io', io: 'heavy', heavy: 'heavy' };
+/** One class less: local work or writes per item, or per-item work that queues in a pool (a connection pool bounds it). */
+export const LOWERED: Readonly<Record<CostClass, CostClass>> = { light: 'light', io: 'light', heavy: 'io' };
+
 /**
  * Who waits on the code:
  * - `every-request`: middleware, guards, interceptors, per-request hooks, and functions that many route handlers share

@@ -5,6 +5,7 @@ import { directAwaits, isLoop } from '../dataflow.js';
 import { lookup, type Binding } from '../scope.js';
 import { isFunctionNode, walkPaths, type Node, type NodePath } from '../../syntax/walk.js';
 import { describe, isMember, memberName } from './names.js';
+import { WHITESPACE_RUN } from '../../knowledge/collections.js';
 
 /** A call, plain or optional: what the fan-out rule visits. */
 export type CallNode = Extract<Node, { type: 'CallExpression' | 'OptionalCallExpression' }>;
@@ -177,4 +178,11 @@ export function catchesAll(fnPath: NodePath<any>): boolean {
 /** A function or a function's name: shown as is in a suggested fix (`pMap(ids, loadUser, …)`). */
 export function isCallbackLike(node: Node): boolean {
   return isFunctionNode(node) || node.type === 'Identifier';
+}
+
+/** The p-map call that bounds a fan-out, for the help text: `await pMap(ids, (id) => load(id), { concurrency: 8 })`. */
+export function pMapFix(source: NodePath, perItem: NodePath, sourceText: (node: Node) => string): string {
+  const [src, cbText] = [describe(source.node), sourceText(perItem.node as Node).replace(WHITESPACE_RUN, ' ')];
+  const cb = isCallbackLike(perItem.node) ? (cbText.length <= 50 ? cbText : 'async (item) => { … }') : `async (item) => ${cbText.length <= 40 ? cbText : '…'}`;
+  return `await pMap(${src}, ${cb}, { concurrency: 8 })`;
 }

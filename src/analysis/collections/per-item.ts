@@ -154,7 +154,13 @@ export function heavyWork(perItemPath: NodePath, depth = 0): string | null {
     const n = p.node as any;
     if (isCall(n) || n.type === 'NewExpression') {
       const ref = resolveExpression(n.callee, p);
-      if (ref) found = heavyRef(ref);
+      const label = ref ? heavyRef(ref) : null;
+      // Through a client instance (`transport.sendMail(…)`), name the call, not the factory it came from.
+      if (label) found = ref!.kind === 'call' ? describe(n.callee) : label;
+      // (u) => notify(u): what a helper of this file does with each item (`notify → transport.sendMail`).
+      const fn = found || depth >= 2 ? null : localFunction(p);
+      const inner = fn ? heavyWork(fn, depth + 1) : null;
+      if (inner) found = `${describe(n.callee)} → ${inner}`;
     }
     return undefined;
   });
@@ -175,7 +181,24 @@ function heavyRef(ref: Ref): string | null {
   return null;
 }
 
+/**
+ * Calls in the per-item work to functions imported from other modules (`(u) => sendMail(u.email)`): what they do is
+ * known only once the project phase follows them (`ReportExtra.unlessSlow`). At most 8, in source order.
+ */
+export function importedCalls(perItemPath: NodePath): any[] {
+  const out: any[] = [];
+  walkPaths(perItemPath, (p) => {
+    if (out.length >= 8) return false;
+    const n = p.node as any;
+    if (isCall(n) && resolveExpression(unwrapExpression(n.callee), p)?.kind === 'module') out.push(n);
+    return undefined;
+  });
+  return out;
+}
+
 /** A `heavyWork` label naming a file-system call: it holds a descriptor, not a socket or a process. */
 export function isDescriptorWork(label: string): boolean {
-  return FS_MODULES.some((m) => label.startsWith(`${m}.`));
+  const at = label.lastIndexOf(' → ');
+  const last = at < 0 ? label : label.slice(at + 3);
+  return FS_MODULES.some((m) => last.startsWith(`${m}.`));
 }
