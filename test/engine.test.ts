@@ -118,9 +118,10 @@ describe('fan-out advice', () => {
     const { result } = await analyzeFixture('fixtures/rules/unbounded-fan-out/batched-reads.ts', ['unbounded-fan-out']);
     const helps = result.findings.map((f) => [f.line, f.help.startsWith('Read them in one query')]);
     expect(helps).toEqual([
-      [9, true],
-      [14, false],
-      [19, false], // a socket per item: batching is not the fix
+      [12, true],
+      [17, false], // an SMTP connection per item: batching is not the fix
+      [22, false], // a helper that does not read by key
+      [27, false], // a socket per item
     ]);
   });
 });
