@@ -2,7 +2,15 @@
 // a round trip to a database or the disk (about a millisecond). Starting two slow calls together saves a slow call;
 // starting two lookups together saves one lookup. The project phase carries the answer across files (`slow` in the
 // summaries); this file answers it for one call and for the functions of its file.
-import { AGGREGATE_QUERY_METHODS, AGGREGATE_SQL, LOCAL_MODULES, REMOTE_GLOBALS, REMOTE_MODULES } from '../knowledge/latency.js';
+import {
+  AGGREGATE_QUERY_METHODS,
+  AGGREGATE_SQL,
+  LOCAL_MODULES,
+  LOCAL_SIGNER_METHODS,
+  LOCAL_SIGNER_MODULES,
+  REMOTE_GLOBALS,
+  REMOTE_MODULES,
+} from '../knowledge/latency.js';
 import { isBundledAsset } from './timeouts.js';
 import { isCall, memberPropertyName, resolveExpression, staticString, unwrapExpression, type Ref } from './resolve.js';
 import { inMemoryModule, moduleIn } from './collections/per-item.js';
@@ -16,7 +24,10 @@ const MAX_DEPTH = 2;
 function remoteRef(ref: Ref | null): string | null {
   if (!ref) return null;
   if (ref.kind === 'global') return ref.path.length === 1 && REMOTE_GLOBALS.has(ref.path[0]!) ? ref.path[0]! : null;
-  if (ref.kind === 'module') return moduleIn(REMOTE_MODULES, ref.module) ? [ref.module, ...ref.path].join('.') : null;
+  if (ref.kind === 'module') {
+    const signs = moduleIn(LOCAL_SIGNER_MODULES, ref.module) || LOCAL_SIGNER_METHODS.has(ref.path[ref.path.length - 1] ?? '');
+    return moduleIn(REMOTE_MODULES, ref.module) && !signs ? [ref.module, ...ref.path].join('.') : null;
+  }
   if (ref.kind === 'call') return remoteRef(ref.callee);
   return null;
 }
@@ -44,10 +55,11 @@ export function slowCall(callPath: NodePath, follow = true, depth = 0, resolved?
   const ref = resolved !== undefined ? resolved : resolveExpression(callee, callPath);
   // fetch(new URL('./font.ttf', import.meta.url)): a file bundled with the code.
   if (isBundledAsset(call.arguments?.[0])) return null;
-  const remote = remoteRef(ref);
+  const method = callee.type === 'MemberExpression' || callee.type === 'OptionalMemberExpression' ? memberPropertyName(callee) : null;
+  // A signer computes here (`file.getSignedUrl(…)` on a storage client).
+  const remote = method !== null && LOCAL_SIGNER_METHODS.has(method) ? null : remoteRef(ref);
   if (remote) return remote;
   const inMemory = ref?.kind === 'module' && inMemoryModule(ref.module);
-  const method = callee.type === 'MemberExpression' || callee.type === 'OptionalMemberExpression' ? memberPropertyName(callee) : null;
   if (!inMemory && method && AGGREGATE_QUERY_METHODS.has(method)) return 'an aggregating query';
   const sql = sqlText(call);
   if (sql && AGGREGATE_SQL.test(sql)) return 'an aggregating query';

@@ -47,6 +47,13 @@ export const REMOTE_MODULES: readonly string[] = [
   'firebase-admin',
 ];
 
+/**
+ * Calls of a hosted API's SDK family that compute on this machine: URL and cookie signers (`getSignedUrl` from
+ * `@aws-sdk/s3-request-presigner`, `file.getSignedUrl(…)` in `@google-cloud/storage`). Packages, then method names.
+ */
+export const LOCAL_SIGNER_MODULES: readonly string[] = ['@aws-sdk/s3-request-presigner', '@aws-sdk/s3-presigned-post', '@aws-sdk/cloudfront-signer'];
+export const LOCAL_SIGNER_METHODS: ReadonlySet<string> = new Set(['getSignedUrl', 'getSignedCookies', 'createPresignedPost']);
+
 /** Modules whose calls stay on this machine: the file system (a read of a local file takes well under a round trip). */
 export const LOCAL_MODULES: readonly string[] = ['fs', 'fs/promises', 'node:fs', 'node:fs/promises', 'fs-extra', 'graceful-fs'];
 

@@ -1,6 +1,7 @@
 // What the work done per item costs: does it leave the process at all (perItemIO),
 // and does it take a scarce resource, a socket, a process or a file descriptor (heavyWork)?
 import { firstWord } from '../../knowledge/call-verbs.js';
+import { LOCAL_SIGNER_METHODS, LOCAL_SIGNER_MODULES, REMOTE_MODULES } from '../../knowledge/latency.js';
 import { COLLECTION_METHODS, IN_MEMORY_COLLECTIONS } from '../../knowledge/collections.js';
 import {
   ARRAY_CALLBACK_METHODS,
@@ -154,7 +155,9 @@ export function heavyWork(perItemPath: NodePath, depth = 0): string | null {
     const n = p.node as any;
     if (isCall(n) || n.type === 'NewExpression') {
       const ref = resolveExpression(n.callee, p);
-      const label = ref ? heavyRef(ref) : null;
+      // `new GetObjectCommand(…)`, `new S3Client()`: building a request or a client of a service sends nothing.
+      const builds = n.type === 'NewExpression' && ref?.kind === 'module' && moduleIn(REMOTE_MODULES, ref.module);
+      const label = ref && !builds ? heavyRef(ref) : null;
       // Through a client instance (`transport.sendMail(…)`), name the call, not the factory it came from.
       if (label) found = ref!.kind === 'call' ? describe(n.callee) : label;
       // (u) => notify(u): what a helper of this file does with each item (`notify → transport.sendMail`).
@@ -171,7 +174,7 @@ function heavyRef(ref: Ref): string | null {
   if (ref.kind === 'global') return ref.path[0] === 'fetch' && ref.path.length === 1 ? 'fetch' : null;
   if (ref.kind === 'module') {
     const m = ref.module;
-    if (!moduleIn(HEAVY_WORK_MODULES, m)) return null;
+    if (!moduleIn(HEAVY_WORK_MODULES, m) || moduleIn(LOCAL_SIGNER_MODULES, m) || LOCAL_SIGNER_METHODS.has(ref.path[ref.path.length - 1] ?? '')) return null;
     // The file system: only calls that hold a descriptor (`readFile`, streams…); `stat` or `unlink` queue in the pool.
     if (FS_MODULES.includes(m) && !DESCRIPTOR_FS_CALLS.has(ref.path[ref.path.length - 1] ?? '')) return null;
     return [m, ...ref.path].join('.');
