@@ -214,6 +214,6 @@ function fanOutDanger(ctx: Ctx, aggPath: NodePath, fan: FanOut): Danger | null {
   const imported = importedCalls(fan.perItem);
   if (origin !== 'input' && imported.length === 0 && ctx.exempt('pooled-work', at)) return null;
   if (runsInTransaction(aggPath, fan.perItem) && ctx.exempt('transaction', at)) return null;
-  // A helper of another file is judged by what it does (unlessSlow): a socket per item when it waits on another service.
-  return { ...work(io, true), pooled: true, ...(origin === 'input' || imported.length === 0 ? {} : { unlessSlow: { calls: imported, exemption: 'pooled-work' } }) };
+  const followed = origin === 'input' || imported.length === 0 ? {} : { unlessSlow: { calls: imported, exemption: 'pooled-work' as const } };
+  return { ...work(followed.unlessSlow ? describe(imported[0].callee) : io, true), pooled: true, ...followed }; // named for the helper followed
 }
