@@ -45,6 +45,8 @@ export interface AnalyzeInput {
   script: ScriptFile | null;
   /** Front-end code, by its package or folder (also detected from the file's own imports). */
   browser?: boolean;
+  /** Routes of the file's package that a platform calls on a schedule (vercel.json `crons`): route → schedule. */
+  schedules?: Readonly<Record<string, string>>;
 }
 
 export interface ActiveRule {
@@ -155,7 +157,7 @@ export function analyzeSource(input: AnalyzeInput, settings: AnalyzeSettings, al
   const programPath = new NodePath(ast.program, null, 'program', null);
   const browser = !!input.browser || runsInBrowser(ast.program);
   if (browser) result.browser = true;
-  const contexts = new ContextAnalyzer({ packagePath: input.packagePath, script }, programPath);
+  const contexts = new ContextAnalyzer({ packagePath: input.packagePath, script, ...(input.schedules ? { schedules: input.schedules } : {}) }, programPath);
 
   const summaries = settings.summaries ? new SummaryBuilder(contexts, settings.knowledge.blocking, programPath, input.source) : null;
   const flagged = new Map<Finding, Node>();

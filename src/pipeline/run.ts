@@ -19,6 +19,7 @@ import { classifyScriptFile, type ScriptFile } from '../knowledge/script-files.j
 import { SOURCE_EXTENSIONS } from '../syntax/parse.js';
 import { analyzeAll, defaultWorkerCount, MIN_FILES_FOR_WORKERS } from './pool.js';
 import { readSource } from './read-source.js';
+import { nextFileKind } from '../analysis/execution-context/nextjs.js';
 import { ALL_RULE_METAS, RULE_IDS } from './registry.js';
 import { formatMessage, type RuleMeta } from '../engine/rule-api.js';
 import { buildSettings, buildSettingsFromSpec, settingsKey, settingsSpec, UsageError } from './settings.js';
@@ -118,8 +119,10 @@ export async function runLoopguard(options: RunOptions): Promise<RunOutput> {
         .slice(0, -1)
         .some((d) => BROWSER_DIRS.has(d)) ||
       isClientVariant(file.abs, discovered);
-    const input: AnalyzeInput = { file: file.file, packagePath, source: read.source, script, browser };
-    const cacheKey = cache ? ResultCache.key(key, read.source, { file: file.file, packagePath, script, browser }) : '';
+    // Only a route file of a package with crons carries them (and its cache key with it).
+    const schedules = pkg.schedules && nextFileKind(packagePath) ? pkg.schedules : undefined;
+    const input: AnalyzeInput = { file: file.file, packagePath, source: read.source, script, browser, ...(schedules ? { schedules } : {}) };
+    const cacheKey = cache ? ResultCache.key(key, read.source, { file: file.file, packagePath, script, browser, schedules }) : '';
     const hit = cache?.get(file.file, cacheKey);
     slots.push(hit ? { abs: file.abs, res: hit } : null);
     if (!hit) pending.push({ abs: file.abs, input, cacheKey, slot: slots.length - 1 });
@@ -280,6 +283,8 @@ interface PackageRoot {
   hasBin: boolean;
   /** A front-end package: browser framework dependencies and no server framework. */
   browser: boolean;
+  /** Routes the platform calls on a schedule, from the package's vercel.json `crons` (route path → schedule). */
+  schedules?: Record<string, string>;
 }
 
 /** Nearest ancestor directory holding a package.json, cached per directory. */
@@ -309,7 +314,8 @@ class PackageRoots {
       const pkgFile = path.join(d, 'package.json');
       if (fs.existsSync(pkgFile)) {
         const info = readPackageInfo(pkgFile);
-        root = { dir: d, name: info.name, hasBin: info.hasBin, browser: isBrowserPackage(info.json) };
+        const schedules = readCronSchedules(path.join(d, 'vercel.json'));
+        root = { dir: d, name: info.name, hasBin: info.hasBin, browser: isBrowserPackage(info.json), ...(schedules ? { schedules } : {}) };
         if (info.name && info.json) this.jsons.set(d, { dir: d, name: info.name, json: info.json });
         break;
       }
@@ -328,6 +334,29 @@ function isBrowserPackage(json: any): boolean {
   // A component library lists `next` as a peer (and dev) dependency; an app that serves with it, as a dependency.
   const serves = (d: string) => (d === 'next' ? Object.hasOwn(json.dependencies ?? {}, d) : d in deps);
   return BROWSER_DEPENDENCIES.some((d) => d in deps) && !SERVER_DEPENDENCIES.some(serves);
+}
+
+/**
+ * Vercel cron jobs (`{ "crons": [{ "path": "/api/cron/sync", "schedule": "0 * * * *" }] }`): the routes it calls on a
+ * schedule, or null. A file that is missing, not a regular file, over 1 MB or not JSON has none (never an error).
+ */
+function readCronSchedules(file: string): Record<string, string> | null {
+  try {
+    const st = fs.statSync(file);
+    if (!st.isFile() || st.size > 1024 * 1024) return null;
+    const crons = JSON.parse(fs.readFileSync(file, 'utf8'))?.crons;
+    if (!Array.isArray(crons)) return null;
+    const out: Record<string, string> = {};
+    for (const c of crons) {
+      if (typeof c?.path !== 'string' || typeof c.schedule !== 'string') continue;
+      let route = c.path.split('?')[0]!;
+      while (route.length > 1 && route.endsWith('/')) route = route.slice(0, -1);
+      out[route] = c.schedule;
+    }
+    return Object.keys(out).length > 0 ? out : null;
+  } catch {
+    return null;
+  }
 }
 
 function readPackageInfo(file: string): { name: string | null; hasBin: boolean; json: any } {

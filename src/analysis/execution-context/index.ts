@@ -133,7 +133,9 @@ export class ContextAnalyzer implements Frames {
     readonly facts: FileFacts,
     private readonly programPath: NodePath,
   ) {
-    this.next = nextFileKind(facts.packagePath);
+    const next = nextFileKind(facts.packagePath);
+    const schedule = next ? facts.schedules?.[next.route] : undefined;
+    this.next = next && schedule ? { ...next, schedule } : next;
     this.startupDir =
       facts.packagePath
         .split('/')

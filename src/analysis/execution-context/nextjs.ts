@@ -35,6 +35,10 @@ export function nextFileKind(packagePath: string): NextFileKind | null {
 /** An export Next.js calls per request, given the kind of file. */
 export const nextExport: ExportSignal = (name, { next }) => {
   if (!next) return null;
+  // A route a platform cron calls (vercel.json `crons`): a scheduled job, nobody waits on it.
+  if (next.schedule && (next.kind === 'route' ? NEXT_ROUTE_METHODS.has(name) : next.kind === 'api' && name === 'default')) {
+    return { kind: 'hot', description: `inside the Next.js route \`${next.route}\`, a scheduled job (cron \`${next.schedule}\`)`, serves: 'background' };
+  }
   if (next.kind === 'route' && NEXT_ROUTE_METHODS.has(name)) {
     return { kind: 'hot', description: `inside the Next.js route handler \`${name} ${next.route}\``, serves: 'request' };
   }

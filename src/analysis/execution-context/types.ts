@@ -36,12 +36,16 @@ export interface FileFacts {
   packagePath: string;
   /** When the whole file is a script: what kind, and why. */
   script: ScriptFile | null;
+  /** Routes the platform calls on a schedule (vercel.json `crons`): route path → schedule. */
+  schedules?: Readonly<Record<string, string>>;
 }
 
 /** Next.js file conventions: what a file under `app/` or `pages/` (or `middleware.ts`) is. */
 export interface NextFileKind {
   kind: 'route' | 'api' | 'page' | 'middleware';
   route: string;
+  /** The route is called on this schedule (a Vercel cron), not by users. */
+  schedule?: string;
 }
 
 export type NodeOf<T extends Node['type']> = Extract<Node, { type: T }>;
