@@ -94,7 +94,7 @@ function declaredInHead(key: VarKey, loop: any): boolean {
 }
 
 /** Add to `set` what is computed from it, to a fixpoint (by value only, when asked). */
-function propagate(flows: Flow[], set: Set<VarKey>, byValue = false): void {
+export function propagate(flows: Flow[], set: Set<VarKey>, byValue = false): void {
   for (let changed = true; changed;) {
     changed = false;
     for (const f of flows) {

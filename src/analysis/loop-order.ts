@@ -6,8 +6,8 @@ import { isCall, memberPropertyName, unwrapExpression } from './resolve.js';
 import { transactionParam } from './transactions.js';
 import { CONNECTION_CHECKOUT_METHODS, ORDERING_HANDLE_NAMES } from '../knowledge/transactions.js';
 import { lookup } from './scope.js';
-import { directAwaits, flowOf, rootVar, type VarKey } from './dataflow.js';
-import { awaitsThenExit, exitsOnAwaitedResult } from './loop-dependence.js';
+import { directAwaits, flowOf, intersects, rootVar, type VarKey } from './dataflow.js';
+import { awaitsThenExit, exitsOnAwaitedResult, propagate } from './loop-dependence.js';
 import { calleeMutatesArgument, callShape, capturedState, isCheapLocalCallee, sharedStateArgs } from './call-shape.js';
 import { outlivesLoop } from './loop-dependence.js';
 import { DB_HANDLE_NAMES, firstWord, PREDICATE_WORDS, QUOTA_VERBS, READ_VERBS, WRITE_VERBS, words } from '../knowledge/call-verbs.js';
@@ -102,8 +102,8 @@ function orderedCall(c: NodePath, loopPath: NodePath<any>, loopVars: Set<VarKey>
   if (callsParameter(c)) return 'caller-callback';
   // One request, transaction or session threaded through every call.
   if (sharedStateArgs(c).size > 0) return 'shared-session';
-  // Writes to one record each time (`associate({ id: tid, … })`).
-  if (shape.kind !== 'read' && writesSameKey(c, loopPath)) return 'same-record';
+  // Writes to one record each time (`associate({ id: tid, … })`), or writes that take nothing from the item.
+  if (shape.kind !== 'read' && (writesSameKey(c, loopPath) || writesWithoutItem(c, loopPath, loopVars))) return 'same-record';
   // One object handed to every iteration (a manager, a context, a document, a cache): they share it.
   if (passesSharedObject(c, loopPath)) return 'shared-object';
   // An object from outside the loop given to a local function that changes it (`merge(translations, file)`
@@ -250,6 +250,22 @@ function isRegistry(node: any): boolean {
     if (name && REGISTRY_NAMES.test(name)) return true;
   }
   return false;
+}
+
+/**
+ * A write whose arguments and receiver take nothing from the item (`for (const op of ops) if (op.remove) await
+ * removeMember(org, member)`): each iteration writes the same thing in turn; it is not work per item.
+ */
+function writesWithoutItem(callPath: NodePath, loopPath: NodePath<any>, loopVars: Set<VarKey>): boolean {
+  if (loopVars.size === 0) return false;
+  const body = loopPath.node.body;
+  const statements: Node[] = body.type === 'BlockStatement' ? body.body : [body];
+  const derived = new Set(loopVars);
+  propagate(
+    statements.map((s, i) => flowOf(body.type === 'BlockStatement' ? loopPath.child(body, 'body').child(s, 'body', i) : loopPath.child(s, 'body'))),
+    derived,
+  );
+  return !intersects(flowOf(callPath).reads, derived);
 }
 
 /** A write given the same id every iteration (an id from outside the loop): one record, updated in turn. */
