@@ -1,5 +1,5 @@
 import { INSTANCE_FACTORIES, SUPERAGENT_KEYS, TIMEOUT_CLIENTS, type TimeoutClient } from '../src/knowledge/http-clients.js';
-import { hostInCode, isDetachedCall, refKey } from '../src/analysis/index.js';
+import { hostInCode, isDetachedCall, isRelativeUrl, refKey } from '../src/analysis/index.js';
 import { defineRule, type NodePath, type Node } from '../src/engine/rule-api.js';
 import { racedAgainstTimer, timeoutSetLater } from '../src/analysis/index.js';
 import { callCoverage, chainedMethodNames, instanceDefaultsSet, isBundledAsset, timeoutClientKey } from '../src/analysis/index.js';
@@ -69,6 +69,7 @@ export default defineRule({
     'timeout-set-later': '`req.setTimeout(ms)` on an `http`/`https` request or `socket.setTimeout(ms)` on a `net`/`tls` socket sets the deadline afterwards',
     'raced-against-timer': 'a call raced against a timer (`Promise.race([call, sleep(ms)])`, `pTimeout(call, …)` from p-timeout, `withTimeout(call, ms)`) is bounded',
     'bundled-asset': '`fetch(new URL("./font.ttf", import.meta.url))` loads a bundled asset, not a network resource',
+    'relative-url': "`fetch('/api/items')`: Node's fetch rejects a relative URL, so the call runs in a browser",
   },
   create(ctx) {
     // Tests, command-line and build scripts, config files: someone (or a CI job's own timeout) is watching and can
@@ -110,6 +111,7 @@ export default defineRule({
       const client = TIMEOUT_CLIENTS.get(key);
       if (!client) return;
       if (key === 'global#fetch' && isBundledAsset(call.arguments[0]) && ctx.exempt('bundled-asset', call)) return;
+      if (key === 'global#fetch' && isRelativeUrl(call.arguments[0], path) && ctx.exempt('relative-url', call)) return;
       if (bounded(path, client, call)) return;
       if (client.laterSetters && timeoutSetLater(path, client.laterSetters) && ctx.exempt('timeout-set-later', call)) return;
       if (raced(path, call)) return;

@@ -197,6 +197,15 @@ export function hostInCode(node: any, scope: NodePath): boolean {
 }
 
 /**
+ * Is the value a relative URL (`'/api/items'`, `` `/api/surveys/${id}` ``, `'./data.json'`)? Node's fetch rejects one
+ * (it has no page to resolve it against): a call with it runs in a browser.
+ */
+export function isRelativeUrl(node: any, scope: NodePath): boolean {
+  const lead = leadingText(node, scope, 0);
+  return !!lead && (lead.text.startsWith('/') || lead.text.startsWith('./') || lead.text.startsWith('../'));
+}
+
+/**
  * A value imported from another module by name (`import { TOKEN_BYTES } from './limits'`, `require('./limits').SIZE`):
  * the module and the exported name, for the project phase to look up (`CallGraph.constantOf`), or null.
  */

@@ -4,7 +4,7 @@
 // Names: what an expression refers to, through bindings, imports and re-exports.
 export { lookup } from './scope.js';
 export { refKey, resolveExpression, unwrapExpression, type Ref } from './resolve.js';
-export { constantValue, hostInCode, importedName } from './constants.js';
+export { constantValue, hostInCode, importedName, isRelativeUrl } from './constants.js';
 export { blockingCost } from './blocking-catalog.js';
 
 // Data flow: what a statement reads, writes and mutates; awaits and loops.
