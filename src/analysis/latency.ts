@@ -2,18 +2,10 @@
 // a round trip to a database or the disk (about a millisecond). Starting two slow calls together saves a slow call;
 // starting two lookups together saves one lookup. The project phase carries the answer across files (`slow` in the
 // summaries); this file answers it for one call and for the functions of its file.
-import {
-  AGGREGATE_QUERY_METHODS,
-  AGGREGATE_SQL,
-  LOCAL_MODULES,
-  LOCAL_SIGNER_METHODS,
-  LOCAL_SIGNER_MODULES,
-  REMOTE_GLOBALS,
-  REMOTE_MODULES,
-} from '../knowledge/latency.js';
+import { AGGREGATE_QUERY_METHODS, AGGREGATE_SQL, LOCAL_MODULES, LOCAL_SIGNER_METHODS, REMOTE_GLOBALS, REMOTE_MODULES } from '../knowledge/latency.js';
 import { isBundledAsset } from './timeouts.js';
 import { isCall, memberPropertyName, resolveExpression, staticString, unwrapExpression, type Ref } from './resolve.js';
-import { inMemoryModule, moduleIn } from './collections/per-item.js';
+import { computesHere, inMemoryModule, moduleIn } from './collections/per-item.js';
 import { callShape, isDetachedCall, localCalleePath, promiseChain } from './call-shape.js';
 import { isFunctionNode, walkPaths, type NodePath } from '../syntax/walk.js';
 
@@ -25,8 +17,7 @@ function remoteRef(ref: Ref | null): string | null {
   if (!ref) return null;
   if (ref.kind === 'global') return ref.path.length === 1 && REMOTE_GLOBALS.has(ref.path[0]!) ? ref.path[0]! : null;
   if (ref.kind === 'module') {
-    const signs = moduleIn(LOCAL_SIGNER_MODULES, ref.module) || LOCAL_SIGNER_METHODS.has(ref.path[ref.path.length - 1] ?? '');
-    return moduleIn(REMOTE_MODULES, ref.module) && !signs ? [ref.module, ...ref.path].join('.') : null;
+    return moduleIn(REMOTE_MODULES, ref.module) && !computesHere(ref) ? [ref.module, ...ref.path].join('.') : null;
   }
   if (ref.kind === 'call') return remoteRef(ref.callee);
   return null;

@@ -48,11 +48,22 @@ export const REMOTE_MODULES: readonly string[] = [
 ];
 
 /**
- * Calls of a hosted API's SDK family that compute on this machine: URL and cookie signers (`getSignedUrl` from
- * `@aws-sdk/s3-request-presigner`, `file.getSignedUrl(…)` in `@google-cloud/storage`). Packages, then method names.
+ * Calls of a module that talks to the network which compute on this machine and return at once: Node's address and
+ * header checks (`net.isIP`, `http.validateHeaderName`), resolver settings (`dns.getServers`), and the URL and cookie
+ * signers of hosted APIs' SDKs. They take no socket and wait on nothing. Whole packages, then functions by module
+ * (`*`: of any module of the family, for methods reached through a client instance: `file.getSignedUrl(…)`).
  */
 export const LOCAL_SIGNER_MODULES: readonly string[] = ['@aws-sdk/s3-request-presigner', '@aws-sdk/s3-presigned-post', '@aws-sdk/cloudfront-signer'];
-export const LOCAL_SIGNER_METHODS: ReadonlySet<string> = new Set(['getSignedUrl', 'getSignedCookies', 'createPresignedPost']);
+export const COMPUTED_HERE: Readonly<Record<string, readonly string[]>> = {
+  net: ['isIP', 'isIPv4', 'isIPv6'],
+  dns: ['getServers', 'setServers', 'getDefaultResultOrder', 'setDefaultResultOrder'],
+  'dns/promises': ['getServers', 'setServers', 'getDefaultResultOrder', 'setDefaultResultOrder'],
+  tls: ['getCiphers', 'checkServerIdentity', 'createSecureContext'],
+  http: ['validateHeaderName', 'validateHeaderValue', 'setMaxIdleHTTPParsers'],
+  '*': ['getSignedUrl', 'getSignedCookies', 'createPresignedPost'],
+};
+/** The signers of COMPUTED_HERE: a method of that name computes here on whatever client it is called. */
+export const LOCAL_SIGNER_METHODS: ReadonlySet<string> = new Set(COMPUTED_HERE['*']);
 
 /** Modules whose calls stay on this machine: the file system (a read of a local file takes well under a round trip). */
 export const LOCAL_MODULES: readonly string[] = ['fs', 'fs/promises', 'node:fs', 'node:fs/promises', 'fs-extra', 'graceful-fs'];

@@ -1,7 +1,7 @@
 // What the work done per item costs: does it leave the process at all (perItemIO),
 // and does it take a scarce resource, a socket, a process or a file descriptor (heavyWork)?
 import { firstWord } from '../../knowledge/call-verbs.js';
-import { LOCAL_SIGNER_METHODS, LOCAL_SIGNER_MODULES, REMOTE_MODULES } from '../../knowledge/latency.js';
+import { COMPUTED_HERE, LOCAL_SIGNER_MODULES, REMOTE_MODULES } from '../../knowledge/latency.js';
 import { COLLECTION_METHODS, IN_MEMORY_COLLECTIONS } from '../../knowledge/collections.js';
 import {
   ARRAY_CALLBACK_METHODS,
@@ -23,6 +23,15 @@ import { functionAt, localFunction } from './values.js';
 /** Is module `m` one of `list`: a name (the package and its subpaths, `stripe/lib/x`) or a scope prefix ending in `/` (`@aws-sdk/`)? */
 export function moduleIn(list: readonly string[], m: string): boolean {
   return list.some((h) => (h.endsWith('/') ? m.startsWith(h) : m === h || m.startsWith(`${h}/`)));
+}
+
+/**
+ * A call of a network module that computes here and returns at once (`net.isIP(host)`, a presigner's `getSignedUrl`):
+ * no socket, no wait (knowledge COMPUTED_HERE).
+ */
+export function computesHere(ref: Ref & { kind: 'module' }): boolean {
+  const last = ref.path[ref.path.length - 1] ?? '';
+  return moduleIn(LOCAL_SIGNER_MODULES, ref.module) || COMPUTED_HERE['*']!.includes(last) || (ref.path.length === 1 && !!COMPUTED_HERE[ref.module]?.includes(last));
 }
 
 export function inMemoryModule(m: string): boolean {
@@ -126,7 +135,7 @@ function referenceDoesIO(callee: any, at: NodePath): boolean {
   if (ref) {
     if (heavyRef(ref)) return true;
     if (ref.kind === 'global' && IN_MEMORY_GLOBALS.has(ref.path[0] ?? '')) return false;
-    if (ref.kind === 'module' && inMemoryModule(ref.module)) return false;
+    if (ref.kind === 'module' && (inMemoryModule(ref.module) || computesHere(ref))) return false;
   }
   const name = lastName(callee);
   if (name && IN_MEMORY_VERBS.has(firstWord(name))) return false;
@@ -174,7 +183,7 @@ function heavyRef(ref: Ref): string | null {
   if (ref.kind === 'global') return ref.path[0] === 'fetch' && ref.path.length === 1 ? 'fetch' : null;
   if (ref.kind === 'module') {
     const m = ref.module;
-    if (!moduleIn(HEAVY_WORK_MODULES, m) || moduleIn(LOCAL_SIGNER_MODULES, m) || LOCAL_SIGNER_METHODS.has(ref.path[ref.path.length - 1] ?? '')) return null;
+    if (!moduleIn(HEAVY_WORK_MODULES, m) || computesHere(ref)) return null;
     // The file system: only calls that hold a descriptor (`readFile`, streams…); `stat` or `unlink` queue in the pool.
     if (FS_MODULES.includes(m) && !DESCRIPTOR_FS_CALLS.has(ref.path[ref.path.length - 1] ?? '')) return null;
     return [m, ...ref.path].join('.');
