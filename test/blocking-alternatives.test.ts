@@ -31,3 +31,14 @@ describe('blocking alternatives', () => {
     expect(chain[0]!.help).toBe('Make the chain async (`await fs.promises.readFile(...)` in `loadTemplate`, awaited by its callers), or do this work once at startup');
   });
 });
+
+describe('bcryptjs', () => {
+  it('is plain JavaScript: its async form still computes on this thread, so the advice is the native package or a worker', () => {
+    const catalog = createBlockingCatalog();
+    const js = catalog.match({ kind: 'module', module: 'bcryptjs', path: ['hashSync'] }, null)!;
+    expect(js.alternative).toContain('native `bcrypt` package');
+    expect(js.alternative).toContain('worker thread');
+    const native = catalog.match({ kind: 'module', module: 'bcrypt', path: ['hashSync'] }, null)!;
+    expect(native.alternative).toBe('`await bcrypt.hash(...)`');
+  });
+});

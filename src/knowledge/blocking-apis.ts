@@ -157,13 +157,21 @@ export const BLOCKING_APIS: readonly BlockingApi[] = [
     cost: 'heavy',
     alternative: '`await Atomics.waitAsync(...).value` or a timer',
   },
+  // bcryptjs is plain JavaScript: its async form computes on this thread too, in slices of up to 100 ms, so the fix is
+  // the native `bcrypt` package (its async form runs in libuv's thread pool) or a worker.
   ...['bcrypt', 'bcryptjs'].flatMap((module) =>
     ['hashSync', 'compareSync', 'genSaltSync'].map((name) => ({
       module,
       name,
-      why: 'bcrypt is deliberately slow (tens to hundreds of milliseconds per call); the sync form runs it on the event-loop thread',
+      why:
+        module === 'bcrypt'
+          ? 'bcrypt is deliberately slow (tens to hundreds of milliseconds per call); the sync form runs it on the event-loop thread'
+          : 'bcrypt is deliberately slow (tens to hundreds of milliseconds per call); bcryptjs computes on the event-loop thread, and its async form too, in slices of up to 100 ms',
       cost: 'heavy' as const,
-      alternative: `\`await bcrypt.${name.replace(/Sync$/, '')}(...)\``,
+      alternative:
+        module === 'bcrypt'
+          ? `\`await bcrypt.${name.replace(/Sync$/, '')}(...)\``
+          : `\`await bcrypt.${name.replace(/Sync$/, '')}(...)\` of the native \`bcrypt\` package, or a worker thread`,
     })),
   ),
   {
