@@ -1,4 +1,4 @@
-import { INSTANCE_FACTORIES, SUPERAGENT_KEYS, TIMEOUT_CLIENTS, type TimeoutClient } from '../src/knowledge/http-clients.js';
+import { EDGE_WHY, INSTANCE_FACTORIES, SUPERAGENT_KEYS, TIMEOUT_CLIENTS, type TimeoutClient } from '../src/knowledge/http-clients.js';
 import { hostInCode, isDetachedCall, isRelativeUrl, refKey } from '../src/analysis/index.js';
 import { defineRule, type NodePath, type Node } from '../src/engine/rule-api.js';
 import { racedAgainstTimer, timeoutSetLater } from '../src/analysis/index.js';
@@ -37,6 +37,7 @@ export default defineRule({
       "Node's fetch (undici) waits up to 300 s for headers and 300 s between body chunks, with no overall deadline.",
       'Impact: a client that gives up by itself (`fetch`, undici) calling a host written in the code (a literal URL, a `const`, `new URL(path, BASE)`, ' +
         "a parameter's default) is low; a host from data (a user's webhook, a configured server) or a client that never gives up is medium on a request path.",
+      "On an edge runtime (`export const runtime = 'edge'`, Next.js middleware) the platform's duration limit ends the wait: impact low on a request path.",
       '`undici` `request`, `fetch`: flagged without `signal`, `headersTimeout`/`bodyTimeout` or a `dispatcher`. Fix: `{ signal: ' + 'AbortSignal.timeout(10_000) }`.',
       '`axios(...)`, `axios.get/post/put/patch/delete/head/options/…`, `axios.request`: flagged without `timeout` (or with `timeout: 0`), `signal` or ' +
         '`cancelToken`. Fix: `{ timeout: 10_000 }`.',
@@ -119,8 +120,10 @@ export default defineRule({
       const where = ctx.context(path);
       const runsIn = isDetachedCall(path) ? { ...where, serves: 'background' as const } : where;
       // A client that gives up by itself, calling a host written in the code: a service the project chose, not any server.
-      const cost = client.ceiling && hostInCode(call.arguments[client.ceiling.urlArg], path) ? 'light' : 'io';
-      ctx.report(call.callee, 'noTimeout', { client: client.label, why: client.why, fix: client.fix }, { ...projectDefaults(client), runsIn, cost });
+      // On an edge runtime the platform's duration limit ends the wait, whatever the client.
+      const edge = ctx.file.edgeRuntime;
+      const cost = edge || (client.ceiling && hostInCode(call.arguments[client.ceiling.urlArg], path)) ? 'light' : 'io';
+      ctx.report(call.callee, 'noTimeout', { client: client.label, why: edge ? EDGE_WHY : client.why, fix: client.fix }, { ...projectDefaults(client), runsIn, cost });
     };
     return {
       CallExpression: check,

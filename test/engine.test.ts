@@ -9,6 +9,8 @@ import { buildSettings } from '../src/pipeline/run.js';
 import { ROOT } from './helpers.js';
 import { compare, parseAnnotations } from './annotations.js';
 import { defineRule } from '../src/engine/rule-api.js';
+import { edgeRuntime } from '../src/analysis/execution-context/index.js';
+import { parseSource } from '../src/syntax/parse.js';
 
 const PUBLIC_KEYS = new Set(['ruleId', 'severity', 'message', 'help', 'file', 'line', 'column', 'endLine', 'endColumn', 'context', 'trace', 'fingerprint']);
 
@@ -123,5 +125,24 @@ describe('fan-out advice', () => {
       [22, false], // a helper that does not read by key
       [27, false], // a socket per item
     ]);
+  });
+});
+
+describe('edge runtime (where code runs)', () => {
+  const edge = (source: string, packagePath: string) => {
+    const parsed = parseSource(source, packagePath);
+    if (!parsed.ok) throw new Error('fixture does not parse');
+    return edgeRuntime(parsed.ast.program, packagePath);
+  };
+  it('reads the route segment config and the pages-router config object', () => {
+    expect(edge("export const runtime = 'edge';", 'app/x/route.ts')).toBe(true);
+    expect(edge("export const config = { runtime: 'experimental-edge' };", 'pages/api/x.ts')).toBe(true);
+    expect(edge("export const runtime = 'nodejs';", 'app/x/route.ts')).toBe(false);
+    expect(edge('export const dynamic = "force-dynamic";', 'app/x/route.ts')).toBe(false);
+  });
+  it('Next.js middleware runs on the edge unless it asks for Node', () => {
+    expect(edge('export function middleware() {}', 'src/middleware.ts')).toBe(true);
+    expect(edge("export const config = { runtime: 'nodejs' }; export function middleware() {}", 'middleware.ts')).toBe(false);
+    expect(edge('export function middleware() {}', 'lib/middleware.ts')).toBe(false);
   });
 });

@@ -4,7 +4,7 @@
 import type { Node } from '../syntax/ast.js';
 import { createHash } from 'node:crypto';
 import { CORE_RULES } from './core-rules.js';
-import { ContextAnalyzer, describeFunction, functionName } from '../analysis/execution-context/index.js';
+import { ContextAnalyzer, describeFunction, edgeRuntime, functionName } from '../analysis/execution-context/index.js';
 import { createFinding, type ExemptionUse, type Finding, type Severity } from './findings.js';
 import { roleFromImports, runsInBrowser } from '../analysis/file-role.js';
 import { developmentOnlyRanges, inRanges } from '../analysis/environment.js';
@@ -164,9 +164,10 @@ export function analyzeSource(input: AnalyzeInput, settings: AnalyzeSettings, al
   // Development-only regions, found once per file and only when a finding needs them.
   let devRanges: { start: number; end: number }[] | null = null;
   const developmentOnly = (node: Node) => inRanges(node, (devRanges ??= developmentOnlyRanges(programPath)));
+  const runtime = { browser, edge: edgeRuntime(ast.program, input.packagePath) };
   try {
     const visitors: Visitors[] = settings.rules.map((active) =>
-      active.rule.create(makeContext(active, input, script, browser, contexts, settings, result, flagged, developmentOnly)),
+      active.rule.create(makeContext(active, input, script, runtime, contexts, settings, result, flagged, developmentOnly)),
     );
     if (summaries) visitors.push(summaries.visitors());
     traverse(ast.program, mergeVisitors(visitors), programPath);
@@ -268,7 +269,7 @@ function makeContext(
   active: ActiveRule,
   input: AnalyzeInput,
   script: ScriptFile | null,
-  browser: boolean,
+  runtime: { browser: boolean; edge: boolean },
   contexts: ContextAnalyzer,
   settings: AnalyzeSettings,
   result: FileResult,
@@ -281,7 +282,7 @@ function makeContext(
   // Parsed on first use, once per peer rule.
   const eslint = new Map<string, EslintSuppressions>();
   return {
-    file: { path: input.file, packagePath: input.packagePath, role: script?.role ?? null, runsInBrowser: browser },
+    file: { path: input.file, packagePath: input.packagePath, role: script?.role ?? null, runsInBrowser: runtime.browser, edgeRuntime: runtime.edge },
     options: active.options,
     knowledge: settings.knowledge,
     report(node: Node, messageId: string, data = {}, extra = {}) {

@@ -80,6 +80,8 @@ export interface FileView {
   role: ScriptRole | null;
   /** Client-side code ('use client', React hooks, react-dom, Vue, Svelte…): it runs in a browser, not in Node. */
   runsInBrowser: boolean;
+  /** It runs on an edge runtime (`export const runtime = 'edge'`, Next.js middleware): the platform's duration limit ends a call that hangs. */
+  edgeRuntime: boolean;
 }
 
 /** How a finding's cost follows from the latency of its awaited calls (`ReportExtra.latency`). */

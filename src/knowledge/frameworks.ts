@@ -297,6 +297,14 @@ export const SERVER_ENTRY_EXPORTS: ReadonlySet<string> = new Set([
   'middleware',
 ]);
 
+/**
+ * Route segment config that runs a module on an edge runtime: `export const runtime = 'edge'` (Next.js app router,
+ * SvelteKit, Vercel functions), `export const config = { runtime: 'edge' }` (the pages router, middleware). Next.js
+ * middleware runs there unless it says `runtime: 'nodejs'` (Next 16's `proxy.ts` runs on Node). The platform ends a
+ * function that has not started its response within its limit, so nothing there waits forever.
+ */
+export const EDGE_RUNTIME = { runtimeExport: 'runtime', configExport: 'config', edge: ['edge', 'experimental-edge'] } as const;
+
 /** The directive that makes a module's exports server functions (Next.js/React Server Actions) that client code calls over HTTP. */
 export const SERVER_DIRECTIVE = 'use server';
 

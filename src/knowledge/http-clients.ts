@@ -26,6 +26,9 @@ export interface TimeoutClient {
 
 const FETCH_WHY = "Node's fetch (undici) waits up to 300 s for response headers and 300 s between body chunks, with no overall deadline";
 
+/** On an edge runtime the platform, not the client, bounds a call that hangs (knowledge/frameworks EDGE_RUNTIME). */
+export const EDGE_WHY = 'on an edge runtime the platform cuts it off only at its duration limit (Vercel: 25 s to start the response), and the request waits until then';
+
 const fetchClient = (label: string): TimeoutClient => ({
   label,
   options: [1],

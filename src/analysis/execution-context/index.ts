@@ -41,6 +41,7 @@ import { isWorkerModule, onWorkerThread, workerBranch, workerpoolOption, workerp
 
 export type { ContextKind, ExecutionContext, FileFacts, Serves } from './types.js';
 export { bindingOfFunction, describeFunction, functionName } from './names.js';
+export { edgeRuntime } from './nextjs.js';
 
 /** What it means to be handed to other code: as an argument, or as an option. */
 const CALL_SIGNALS: CallSignals = {

@@ -1,6 +1,7 @@
 // Next.js file conventions: route handlers (`app/**/route.ts` exporting `GET`…),
 // API routes (`pages/api/**`, default export), `getServerSideProps`, middleware.
 import {
+  EDGE_RUNTIME,
   NEXT_MIDDLEWARE_FILE,
   NEXT_PAGE_EXTENSION,
   NEXT_ROUTE_GROUP,
@@ -88,4 +89,30 @@ export function staticSegment(program: Node): 'build' | 'regenerated' | null {
   if ((typeof revalidate === 'number' && revalidate > 0) || functions.has(S.staticProps)) return 'regenerated';
   if (consts.has(S.revalidate)) return null; // revalidate = 0, or a value not written out: rendered on demand
   return value(S.dynamic) === S.forceStatic || (functions.has(S.staticParams) && value(S.dynamicParams) === false) ? 'build' : null;
+}
+
+/**
+ * Does the module run on an edge runtime: `export const runtime = 'edge'`, `export const config = { runtime: 'edge' }`,
+ * or Next.js middleware that does not ask for Node (`runtime: 'nodejs'`)? There the platform's duration limit ends a
+ * call that hangs.
+ */
+export function edgeRuntime(program: Node, packagePath: string): boolean {
+  let declared: string | null = null;
+  for (const stmt of (program as NodeOf<'Program'>).body) {
+    if (stmt.type !== 'ExportNamedDeclaration' || stmt.declaration?.type !== 'VariableDeclaration') continue;
+    for (const v of stmt.declaration.declarations) {
+      if (v.id.type !== 'Identifier' || !v.init) continue;
+      const init = v.init.type === 'TSAsExpression' || v.init.type === 'TSSatisfiesExpression' ? v.init.expression : v.init;
+      if (v.id.name === EDGE_RUNTIME.runtimeExport && init.type === 'StringLiteral') declared = init.value;
+      if (v.id.name === EDGE_RUNTIME.configExport && init.type === 'ObjectExpression') {
+        for (const p of init.properties) {
+          if (p.type !== 'ObjectProperty' || p.computed || p.value.type !== 'StringLiteral') continue;
+          const key = p.key.type === 'Identifier' ? p.key.name : p.key.type === 'StringLiteral' ? p.key.value : null;
+          if (key === EDGE_RUNTIME.runtimeExport) declared = p.value.value;
+        }
+      }
+    }
+  }
+  if (declared !== null) return (EDGE_RUNTIME.edge as readonly string[]).includes(declared);
+  return NEXT_MIDDLEWARE_FILE.test(packagePath);
 }
