@@ -64,7 +64,7 @@ export default defineRule({
       "A helper called both at startup and from a handler is reported with the handler's path only.",
       "An async function's own blocking calls are reported inside it, not again at its callers.",
       "An async callback written inline (`withSpan('x', async () => …)`) goes with the function it is written in.",
-      'In text output the paths follow the message (the first three, then a count): ' +
+      'Paths run from the most waited on (middleware, code most handlers share) to background work; in text output they follow the message (the first three, then a count): ' +
         '`GET /page (src/routes.ts:9) → renderTemplate (src/lib/templates.ts:4) → fs.readFileSync (src/lib/fs-utils.ts:4)`.',
       'In JSON every path is in `paths` (the first also in `trace`); in SARIF, one `codeFlow` per path and the serving calls as `relatedLocations`.',
       'Pass the whole project (not only changed files) so the chain can be seen.',

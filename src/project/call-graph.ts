@@ -81,7 +81,7 @@ export interface BlockingRoot {
   site: BlockingSite;
   /** The chain from the first caller's callee (for the API and its replacement). */
   chain: BlockingChain;
-  /** Every hot call that reaches it. */
+  /** Every hot call that reaches it, the most waited-on first (by reach), then by place. */
   calls: HotCall[];
 }
 
@@ -446,7 +446,11 @@ export class CallGraph {
     }
     const place = (file: string, line: number, column: number) => `${file}\0${String(line).padStart(9, '0')}\0${String(column).padStart(9, '0')}`;
     const out = [...roots.values()].sort((a, b) => cmp(place(a.fn.file.file, a.site.line, a.site.column), place(b.fn.file.file, b.site.line, b.site.column)));
-    for (const r of out) r.calls.sort((a, b) => cmp(place(a.caller.file.file, a.site.line, a.site.column), place(b.caller.file.file, b.site.line, b.site.column)));
+    // The most waited-on path first (middleware, code most handlers share, then handlers, then background work), by place
+    // within a reach: a per-request auth check is named before the login that runs once a session.
+    const rank = (c: HotCall) => REACHES.indexOf(this.reachOf(c.caller.key));
+    const at = (c: HotCall) => place(c.caller.file.file, c.site.line, c.site.column);
+    for (const r of out) r.calls.sort((a, b) => rank(a) - rank(b) || cmp(at(a), at(b)));
     return out;
   }
 
