@@ -53,6 +53,7 @@ export default defineRule({
       'request that loads a user (40 ms) and then, independently, their orders (60 ms) takes 100 ms instead of 60. Starting both and awaiting them ' +
       'together with `Promise.all` cuts the wait to the slower of the two.',
     details: [
+      'A step is `await f()`, or its value assigned as is, cast, by a property or with a fixed fallback (`(await f()).data ?? []`, kept in the fix as `.then(…)`).',
       'Reported at the later await of a run of two or more awaits in the same block, naming the earlier line, with a `Promise.all` destructuring fix for the pair or run.',
       'Independence is decided by data flow: the later awaited call reads nothing the earlier statements wrote (names declared or assigned from the ' +
         'earlier result, destructured names, values computed from them in between).',

@@ -18,6 +18,11 @@ export interface AwaitStep {
   /** The target when it is one plain name (`user`), else null. */
   targetName: string | null;
   declKind: 'const' | 'let' | 'var' | 'assign' | 'expr';
+  /**
+   * What the statement does with the awaited value before it lands in the target, as code on `r` (`r.data`,
+   * `r ?? []`), for the Promise.all fix (`f().then((r) => r.data)`); type assertions do nothing at run time.
+   */
+  project?: string;
   reads: Set<VarKey>;
   writes: Set<VarKey>;
 }
@@ -44,11 +49,12 @@ export function awaitStep(stmtPath: NodePath, source: (node: Node) => string): A
   let awaitPath: NodePath | null = null;
   let targetNode: Node | null = null;
   let declKind: AwaitStep['declKind'] = 'expr';
+  let projected: Projected | null = null;
   if (stmt.type === 'VariableDeclaration' && stmt.declarations.length === 1) {
     const d = stmt.declarations[0];
-    if (d.init?.type === 'AwaitExpression') {
-      const dPath = stmtPath.child(d, 'declarations', 0);
-      awaitPath = dPath.child(d.init, 'init');
+    projected = d.init ? projectedAwait(stmtPath.child(d, 'declarations', 0).child(d.init, 'init'), source) : null;
+    if (projected) {
+      awaitPath = projected.await;
       targetNode = d.id;
       declKind = stmt.kind === 'const' ? 'const' : stmt.kind === 'let' ? 'let' : 'var';
     }
@@ -56,10 +62,13 @@ export function awaitStep(stmtPath: NodePath, source: (node: Node) => string): A
     const e = stmt.expression;
     const ePath = stmtPath.child(e, 'expression');
     if (e.type === 'AwaitExpression') awaitPath = ePath;
-    else if (e.type === 'AssignmentExpression' && e.operator === '=' && e.right.type === 'AwaitExpression' && e.left.type !== 'MemberExpression') {
-      awaitPath = ePath.child(e.right, 'right');
-      targetNode = e.left;
-      declKind = 'assign';
+    else if (e.type === 'AssignmentExpression' && e.operator === '=' && e.left.type !== 'MemberExpression') {
+      projected = projectedAwait(ePath.child(e.right, 'right'), source);
+      if (projected) {
+        awaitPath = projected.await;
+        targetNode = e.left;
+        declKind = 'assign';
+      }
     }
   }
   if (!awaitPath) return null;
@@ -69,7 +78,70 @@ export function awaitStep(stmtPath: NodePath, source: (node: Node) => string): A
   if (directAwaits(callPath).length > 0) return null;
   const target = targetNode ? source(targetNode) : null;
   const targetName = target !== null && target.length > 0 && [...target].every(isWordChar) ? target : null;
-  return { stmt: stmtPath, await: awaitPath, call: callShape(callPath), target, targetName, declKind, reads: flowOf(callPath).reads, writes: flowOf(stmtPath).writes };
+  const step: AwaitStep = {
+    stmt: stmtPath,
+    await: awaitPath,
+    call: callShape(callPath),
+    target,
+    targetName,
+    declKind,
+    reads: flowOf(callPath).reads,
+    writes: flowOf(stmtPath).writes,
+  };
+  if (projected?.code) step.project = projected.code;
+  return step;
+}
+
+interface Projected {
+  await: NodePath;
+  /** What is done with the value, as code on `r`; null when nothing is (a bare await, a type assertion). */
+  code: string | null;
+}
+
+/** Type-only wrappers: `x as T`, `x satisfies T`, `x!`, `<T>x`. */
+const TYPE_WRAPPERS = new Set(['TSAsExpression', 'TSSatisfiesExpression', 'TSNonNullExpression', 'TSTypeAssertion', 'ParenthesizedExpression']);
+
+/**
+ * The await an assigned value comes from, when what is done with it reads nothing else: `await f()`, `(await f()) as T`,
+ * `(await f()).data`, `(await f())[0]`, `(await f()) ?? []`, `(await f()) || undefined` (a literal or an empty
+ * literal as the fallback). Anything else (a call on the result, a fallback that computes) is not one step.
+ */
+function projectedAwait(valuePath: NodePath, source: (node: Node) => string): Projected | null {
+  let path = valuePath;
+  let code = 'r';
+  const parts: ((inner: string) => string)[] = [];
+  for (let depth = 0; depth < 8; depth++) {
+    const n = path.node as any;
+    if (n.type === 'AwaitExpression') {
+      for (let i = parts.length - 1; i >= 0; i--) code = parts[i]!(code);
+      return { await: path, code: code === 'r' ? null : code };
+    }
+    if (TYPE_WRAPPERS.has(n.type)) path = path.child(n.expression, 'expression');
+    else if ((n.type === 'MemberExpression' || n.type === 'OptionalMemberExpression') && isPlainProperty(n)) {
+      const prop = n.computed ? `[${source(n.property)}]` : `${n.optional ? '?.' : '.'}${source(n.property)}`;
+      parts.push((inner) => `${inner}${prop}`);
+      path = path.child(n.object, 'object');
+    } else if (n.type === 'LogicalExpression' && (n.operator === '??' || n.operator === '||') && isFixedValue(n.right)) {
+      const right = source(n.right);
+      parts.push((inner) => `${inner} ${n.operator} ${right}`);
+      path = path.child(n.left, 'left');
+    } else return null;
+  }
+  return null;
+}
+
+/** `.data`, `?.items`, `[0]`, `['key']`: a property the code names. */
+function isPlainProperty(n: any): boolean {
+  if (!n.computed) return n.property.type === 'Identifier';
+  return n.property.type === 'NumericLiteral' || n.property.type === 'StringLiteral';
+}
+
+/** A fallback that computes nothing: a literal, `undefined`, `[]`, `{}`. */
+function isFixedValue(n: any): boolean {
+  if (['StringLiteral', 'NumericLiteral', 'BooleanLiteral', 'NullLiteral'].includes(n.type)) return true;
+  if (n.type === 'Identifier') return n.name === 'undefined';
+  if (n.type === 'ArrayExpression') return n.elements.length === 0;
+  return n.type === 'ObjectExpression' && n.properties.length === 0;
 }
 
 /** A plain statement between awaits: what it reads and writes, and whether it only runs a guard. */
@@ -193,7 +265,7 @@ export function resultUnused(step: AwaitStep): boolean {
 
 /** The `Promise.all` that starts a run's calls at once, keeping the names they were assigned to. */
 export function promiseAllFix(run: readonly AwaitStep[], source: (node: Node) => string): string {
-  const calls = run.map((s) => quoteCall(s.call.node, source, 40)).join(', ');
+  const calls = run.map((s) => `${quoteCall(s.call.node, source, 40)}${s.project ? `.then((r) => ${s.project})` : ''}`).join(', ');
   const kinds = new Set(run.filter((s) => s.target !== null).map((s) => s.declKind));
   if (kinds.size === 0) return `await Promise.all([${calls}]);`;
   if (kinds.size > 1) return `const [...] = await Promise.all([${calls}]);`;
