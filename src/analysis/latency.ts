@@ -8,6 +8,7 @@ import { isCall, memberPropertyName, resolveExpression, staticString, unwrapExpr
 import { computesHere, inMemoryModule, moduleIn } from './collections/per-item.js';
 import { callShape, isDetachedCall, localCalleePath, promiseChain } from './call-shape.js';
 import { isFunctionNode, walkPaths, type NodePath } from '../syntax/walk.js';
+import { PROMISE_CALLBACK_METHODS } from '../knowledge/frameworks.js';
 
 /** Local calls followed into functions of this file. */
 const MAX_DEPTH = 2;
@@ -41,6 +42,9 @@ function sqlText(call: any): string | null {
 export function slowCall(callPath: NodePath, follow = true, depth = 0, resolved?: Ref | null): string | null {
   const call = callPath.node as any;
   if (!isCall(call) && call.type !== 'NewExpression') return null;
+  // Building a client or a handle (`new Storage()`, `storage.bucket(name).file(key)`) sends nothing: a constructor
+  // returns an object, and a value the code uses as one is not a promise.
+  if (call.type === 'NewExpression' || usedAsObject(callPath)) return null;
   const callee = unwrapExpression(call.callee);
   // The summary builder has resolved the callee already (`resolved`); rules have not.
   const ref = resolved !== undefined ? resolved : resolveExpression(callee, callPath);
@@ -99,4 +103,43 @@ export function callWaits(outer: NodePath): Waits {
   const module = ref?.kind === 'module' ? ref.module : ref?.kind === 'call' && ref.callee.kind === 'module' ? ref.callee.module : null;
   if (module !== null && LOCAL_MODULES.includes(module)) return 'local';
   return callShape(outer).kind === 'write' ? 'write' : 'trip';
+}
+
+/**
+ * Is the call's value used as an object, so it is not a promise: a member other than `then`/`catch`/`finally` read
+ * from it (`storage.bucket(name).file(key)`), or it is kept in a `const` whose uses include such a member and never
+ * an `await` (`const file = bucket.file(key); await file.getSignedUrl()`).
+ */
+function usedAsObject(callPath: NodePath): boolean {
+  const parent = callPath.parentPath?.node as any;
+  if (!parent) return false;
+  if ((parent.type === 'MemberExpression' || parent.type === 'OptionalMemberExpression') && parent.object === callPath.node)
+    return !PROMISE_CALLBACK_METHODS.has(memberPropertyName(parent) ?? '');
+  if (parent.type !== 'VariableDeclarator' || parent.init !== callPath.node || parent.id.type !== 'Identifier') return false;
+  const decl = callPath.parentPath!.parentPath;
+  if ((decl?.node as any)?.kind !== 'const') return false;
+  const scope = decl!.findAncestor((p) => isFunctionNode(p.node) || p.node.type === 'Program');
+  return !!scope && objectNames(scope).has(parent.id.name);
+}
+
+const objectNamesMemo = new WeakMap<object, Set<string>>();
+
+/** Names a function uses as objects (a member other than `then`/`catch`/`finally` read from them) and never awaits. */
+function objectNames(scope: NodePath): Set<string> {
+  let names = objectNamesMemo.get(scope.node);
+  if (names) return names;
+  const members = new Set<string>();
+  const awaited = new Set<string>();
+  walkPaths(scope, (p) => {
+    const n = p.node as any;
+    if ((n.type === 'MemberExpression' || n.type === 'OptionalMemberExpression') && n.object.type === 'Identifier') {
+      if (!PROMISE_CALLBACK_METHODS.has(memberPropertyName(n) ?? '')) members.add(n.object.name);
+      else awaited.add(n.object.name);
+    }
+    if (n.type === 'AwaitExpression' && n.argument?.type === 'Identifier') awaited.add(n.argument.name);
+    return undefined;
+  });
+  names = new Set([...members].filter((m) => !awaited.has(m)));
+  objectNamesMemo.set(scope.node, names);
+  return names;
 }
