@@ -96,7 +96,9 @@ export default defineRule({
     'callee-mutates-outer': 'a local callee changes an outer object (`merge(translations, file)`): each call builds on the last',
     memo: 'a local callee fills a memo it also checks (`if (!memo.has(k)) memo.set(k, await load(k))`): later iterations reuse earlier results',
     sink: 'results fed straight into a sink from outside the loop (`zip.addBuffer(await read(f))`), one item in memory at a time',
-    'cheap-callee': 'awaits of local functions that do no I/O: nothing to overlap',
+    'no-io-callee':
+      'awaits that settle at once, followed into the project (this file or another): functions that work in memory (their callees too) or return ' +
+      'a memoised value, and methods on untyped values (`await item.toJSON()`) whose every definition in the project does no I/O',
     registry: 'iterating a registry of hooks, plugins or middlewares the program fixes, in order',
     chunked: 'the loop iterates chunks (`chunk(ids, 50)`, `batches`): each iteration is already a batch',
     pagination: 'a value from one response decides whether the loop goes on (a cursor, a has-more flag, a work queue)',
@@ -155,6 +157,7 @@ export default defineRule({
         {
           cost: loop.type === 'ForOfStatement' ? perItemCost(loopPath.child(loop.right, 'right'), 'sequential') : 'io',
           latency: { calls: waits, policy: 'per-item' },
+          unlessPure: { calls: calls.map((c) => c.node), exemption: 'no-io-callee', minIO: 1 },
           runsIn: ctx.context(loopPath),
         },
       );

@@ -108,8 +108,8 @@ export default defineRule({
     'cheap-call': 'request accessors (Next.js `headers()`/`cookies()`/`draftMode()`), `await import()` and predicates such as `isActive` have nothing to overlap',
     'local-no-io': 'awaits of local functions that do no I/O (also `Module.fn = …` members of a CommonJS module) have nothing to overlap',
     'imported-no-io':
-      'awaits of functions in other files of the project that do no I/O (`async getConfig() { return config }`, a pure transformer) or return a memoised value ' +
-      '(`if (client) return client; client = await connect(); …`) are not round trips: ' +
+      'awaits of functions in other files of the project that do no I/O (`async getConfig() { return config }`, a pure transformer, their callees too; ' +
+      'a method on an untyped value when every project definition of it is so) or return a memoised value (`if (client) return client; …`) are not round trips: ' +
       'the call is followed into its file; a run left with fewer than two awaits that may do I/O is not reported',
     'ready-values': 'aggregates over values that are already there (`promiseParallel({ a: syncFn(), b: syncFn() })`) have nothing to overlap',
     'client-acquisition': 'a client being acquired (`const payload = await getPayload()`) is set-up, not work to overlap',

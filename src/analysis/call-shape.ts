@@ -316,15 +316,19 @@ export function isCheapLocalCallee(callPath: NodePath): boolean {
 
 /**
  * Does the function only work in memory: no await, no `new`, no yield, and no call but to in-memory methods of
- * built-in values (`map`, `toLowerCase`, `JSON.parse`…)? Awaiting it overlaps nothing. Used for this file's
+ * built-in values (`map`, `toLowerCase`, `JSON.parse`…), or to the `followed` calls (awaited or not) whose callees
+ * another phase judges? Awaiting it overlaps nothing. Used for this file's
  * functions by the rules, and for every function in the summaries, so the same answer holds across files.
  */
-export function doesNoIO(fn: Node): boolean {
+export function doesNoIO(fn: Node, followed?: (call: Node) => boolean): boolean {
   const body = (fn as any).body;
   if (!body) return false;
   return !someNode(body, (n: any) => {
-    if (n.type === 'AwaitExpression' || n.type === 'NewExpression' || n.type === 'YieldExpression') return true;
+    // `followed`: calls whose callee the project phase judges (awaiting one is as pure as its callee).
+    if (n.type === 'AwaitExpression') return !(followed && n.argument && followed(unwrapExpression(n.argument)));
+    if (n.type === 'NewExpression' || n.type === 'YieldExpression') return true;
     if (n.type !== 'CallExpression' && n.type !== 'OptionalCallExpression') return false;
+    if (followed?.(n)) return false;
     const c = unwrapExpression(n.callee);
     const name = c.type === 'Identifier' ? c.name : c.type === 'MemberExpression' || c.type === 'OptionalMemberExpression' ? memberPropertyName(c) : null;
     return !name || !SYNC_BUILTINS.has(name);

@@ -8,7 +8,7 @@ import { CONNECTION_CHECKOUT_METHODS, ORDERING_HANDLE_NAMES } from '../knowledge
 import { lookup } from './scope.js';
 import { directAwaits, flowOf, intersects, rootVar, type VarKey } from './dataflow.js';
 import { awaitsThenExit, exitsOnAwaitedResult, propagate } from './loop-dependence.js';
-import { calleeMutatesArgument, callShape, capturedState, isCheapLocalCallee, sharedStateArgs } from './call-shape.js';
+import { calleeMutatesArgument, callShape, capturedState, sharedStateArgs } from './call-shape.js';
 import { outlivesLoop } from './loop-dependence.js';
 import { DB_HANDLE_NAMES, firstWord, PREDICATE_WORDS, QUOTA_VERBS, READ_VERBS, WRITE_VERBS, words } from '../knowledge/call-verbs.js';
 import { REGISTRY_NAMES } from '../knowledge/limiters.js';
@@ -60,7 +60,6 @@ export type OrderedWork =
   | 'callee-mutates-outer'
   | 'memo'
   | 'sink'
-  | 'cheap-callee'
   | 'registry'
   | 'chunked';
 
@@ -72,8 +71,6 @@ export function orderedLoopWork(loopPath: NodePath<LoopNode>, awaits: NodePath[]
     if (reason) return reason;
   }
   if (awaits.some((a) => feedsSink(a, loopPath))) return 'sink';
-  // Nothing to overlap: local functions that do no I/O (`await computeTotal(links)`).
-  if (calls.every((c) => isCheapLocalCallee(c))) return 'cheap-callee';
   const loop = loopPath.node;
   if (loop.type === 'ForOfStatement' || loop.type === 'ForInStatement') {
     if (isRegistry(loop.right)) return 'registry';

@@ -77,13 +77,13 @@ export interface PendingFinding {
   /** Hot only because it is in this async function (`line:column`): dropped if its callers all run at startup. */
   weakFrame?: string;
   /** Places (`line`, `column` of each call) of the calls that must do I/O for the finding to stand (`ReportExtra.unlessPure`). */
-  unlessPure?: { calls: { line: number; column: number }[]; exemption: string };
+  unlessPure?: { calls: CallPlace[]; exemption: string; minIO?: number };
   /** Places of the calls one of which must wait on another service, across files, for the finding to stand (`ReportExtra.unlessSlow`). */
   unlessSlow?: { calls: { line: number; column: number }[]; exemption: string };
   /** What the flagged work costs (rule findings only): with `serves` or `reachFrame`, the project phase gives the impact. */
   cost?: CostClass;
   /** The awaited calls the cost depends on, by place, and what this file shows they wait on (`ReportExtra.latency`). */
-  latency?: { calls: { line: number; column: number; waits: Waits }[]; policy: LatencyPolicy };
+  latency?: { calls: (CallPlace & { waits: Waits })[]; policy: LatencyPolicy };
   /** Whom the code serves, when a convention says so. */
   serves?: Reach;
   /** Otherwise: the async function (`line:column`) whose callers decide it. */
@@ -164,7 +164,8 @@ export function analyzeSource(input: AnalyzeInput, settings: AnalyzeSettings, al
   // Development-only regions, found once per file and only when a finding needs them.
   let devRanges: { start: number; end: number }[] | null = null;
   const developmentOnly = (node: Node) => inRanges(node, (devRanges ??= developmentOnlyRanges(programPath)));
-  const runtime = { browser, edge: edgeRuntime(ast.program, input.packagePath) };
+  let imported: ReadonlySet<string> | null = null;
+  const runtime = { browser, edge: edgeRuntime(ast.program, input.packagePath), imported: () => (imported ??= importedNames(ast.program)) };
   try {
     const visitors: Visitors[] = settings.rules.map((active) =>
       active.rule.create(makeContext(active, input, script, runtime, contexts, settings, result, flagged, developmentOnly)),
@@ -269,7 +270,7 @@ function makeContext(
   active: ActiveRule,
   input: AnalyzeInput,
   script: ScriptFile | null,
-  runtime: { browser: boolean; edge: boolean },
+  runtime: { browser: boolean; edge: boolean; imported: () => ReadonlySet<string> },
   contexts: ContextAnalyzer,
   settings: AnalyzeSettings,
   result: FileResult,
@@ -307,12 +308,20 @@ function makeContext(
       if (extra.trace) finding.trace = extra.trace;
       if (extra.unlessFact) pending.unlessFact = extra.unlessFact;
       if (extra.unlessConstant) pending.unlessConstant = extra.unlessConstant;
-      const places = (calls: Node[]) => calls.map((c) => ({ line: c.loc!.start.line, column: c.loc!.start.column + 1 }));
-      if (extra.unlessPure) pending.unlessPure = { calls: places(extra.unlessPure.calls), exemption: extra.unlessPure.exemption };
+      const places = (calls: Node[]) => calls.map((c) => ({ line: c.loc!.start.line, column: c.loc!.start.column + 1, ...untypedMethod(c, runtime.imported) }));
+      if (extra.unlessPure) {
+        pending.unlessPure = { calls: places(extra.unlessPure.calls), exemption: extra.unlessPure.exemption };
+        if (extra.unlessPure.minIO !== undefined) pending.unlessPure.minIO = extra.unlessPure.minIO;
+      }
       if (extra.unlessSlow) pending.unlessSlow = { calls: places(extra.unlessSlow.calls), exemption: extra.unlessSlow.exemption };
       pending.cost = extra.cost ?? 'io';
       if (extra.latency) {
-        const calls = extra.latency.calls.map((c) => ({ line: c.node.loc!.start.line, column: c.node.loc!.start.column + 1, waits: c.waits }));
+        const calls = extra.latency.calls.map((c) => ({
+          line: c.node.loc!.start.line,
+          column: c.node.loc!.start.column + 1,
+          waits: c.waits,
+          ...untypedMethod(c.node, runtime.imported),
+        }));
         pending.latency = { calls, policy: extra.latency.policy };
       }
       const where = extra.context ?? extra.runsIn;
@@ -360,4 +369,52 @@ function lineCount(source: string): number {
   let n = 1;
   for (let i = source.indexOf('\n'); i >= 0; i = source.indexOf('\n', i + 1)) n++;
   return n;
+}
+
+/** Where a call is, for the project phase; `method` when it calls a method on a value the code does not type. */
+export interface CallPlace {
+  line: number;
+  column: number;
+  /** `item.toJSON()`, `this.store.format()`: the method name, judged by every project method of that name (`CallGraph.methodIsPure`). */
+  method?: string;
+}
+
+/**
+ * The method a call invokes on a value the file does not type: not on an import (`prisma.user.findMany()`, whose
+ * methods are the package's), not `this.m()` (the class's own, which the summary resolves).
+ */
+function untypedMethod(call: Node, imported: () => ReadonlySet<string>): { method: string } | Record<string, never> {
+  const callee = (call as any).callee;
+  if (!callee || (callee.type !== 'MemberExpression' && callee.type !== 'OptionalMemberExpression') || callee.computed || callee.property.type !== 'Identifier')
+    return {};
+  let root = callee.object;
+  let depth = 1;
+  while (root.type === 'MemberExpression' || root.type === 'OptionalMemberExpression' || root.type === 'TSNonNullExpression') {
+    root = root.type === 'TSNonNullExpression' ? root.expression : root.object;
+    depth++;
+  }
+  if (root.type === 'ThisExpression' && depth === 1) return {};
+  if (root.type === 'Identifier' && imported().has(root.name)) return {};
+  return { method: callee.property.name };
+}
+
+/** Names the file binds to imports: `import x`, `import { a as b }`, top-level `const x = require('…')` (destructured too). */
+function importedNames(program: Node): Set<string> {
+  const out = new Set<string>();
+  const addPattern = (id: any) => {
+    if (id.type === 'Identifier') out.add(id.name);
+    else if (id.type === 'ObjectPattern') for (const p of id.properties) addPattern(p.type === 'RestElement' ? p.argument : p.value);
+    else if (id.type === 'ArrayPattern') for (const e of id.elements) if (e) addPattern(e);
+  };
+  for (const stmt of (program as any).body) {
+    if (stmt.type === 'ImportDeclaration') for (const sp of stmt.specifiers) out.add(sp.local.name);
+    if (stmt.type !== 'VariableDeclaration') continue;
+    for (const d of stmt.declarations) {
+      let init = d.init;
+      while (init && (init.type === 'MemberExpression' || init.type === 'AwaitExpression')) init = init.type === 'AwaitExpression' ? init.argument : init.object;
+      if (init?.type === 'CallExpression' && init.callee.type === 'Identifier' && init.callee.name === 'require') addPattern(d.id);
+      if (init?.type === 'ImportExpression' || (init?.type === 'CallExpression' && init.callee.type === 'Import')) addPattern(d.id);
+    }
+  }
+  return out;
 }

@@ -5,7 +5,7 @@ import { ModuleResolver, type WorkspacePackage } from '../project/module-resolut
 import { packageScriptEntries } from '../project/package-scripts.js';
 import { exemptionGate, fingerprint, type AnalyzeSettings, type FileResult } from './analyze-file.js';
 import { createFinding, type ExemptionUse, type Finding } from './findings.js';
-import type { PendingFinding } from './analyze-file.js';
+import type { CallPlace, PendingFinding } from './analyze-file.js';
 import { IMPACT_TABLE, LOWERED, RAISED, type CostClass } from '../knowledge/impact.js';
 import { ROUND_TRIPS_FOR_IO, SLOW_CALLS_FOR_IO } from '../knowledge/latency.js';
 import { BROWSER_EXEMPTION, ENGINE_EXEMPTIONS, formatMessage, SCRIPT_FOLDER_EXEMPTION, type RuleModule } from './rule-api.js';
@@ -76,11 +76,8 @@ export function linkProject(results: readonly { abs: string; res: FileResult }[]
       const known = p.unlessConstant && graph ? graph.constantOf(abs, p.unlessConstant.module, p.unlessConstant.name) : null;
       if (known !== null && known <= p.unlessConstant!.atMost && exempt(p.unlessConstant!.exemption)) return false;
       if (p.unlessPure !== undefined && graph) {
-        const io = p.unlessPure.calls.filter((c) => {
-          const fn = graph!.calleeAt(abs, c.line, c.column)?.fn;
-          return !fn?.pure && !fn?.memo;
-        }).length;
-        if (io < 2 && exempt(p.unlessPure.exemption)) return false;
+        const io = p.unlessPure.calls.filter((c) => !settlesAtOnce(graph!, abs, c)).length;
+        if (io < (p.unlessPure.minIO ?? 2) && exempt(p.unlessPure.exemption)) return false;
       }
       if (p.unlessSlow !== undefined) {
         const slow = p.unlessSlow.calls.some((c) => {
@@ -177,7 +174,7 @@ function latencyCost(latency: NonNullable<PendingFinding['latency']>, cost: Cost
     if (c.waits === 'write') writes++;
     const fn = graph?.calleeAt(abs, c.line, c.column) ?? null;
     if (c.waits === 'slow' || (fn && graph!.isSlow(fn.key))) slow++;
-    else if (fn?.fn.pure || fn?.fn.memo) continue;
+    else if (graph && settlesAtOnce(graph, abs, c)) continue;
     io++;
   }
   // Per item: a slow call raises the cost; only local reads or writes lower it (writes one at a time are gentle on the
@@ -185,4 +182,15 @@ function latencyCost(latency: NonNullable<PendingFinding['latency']>, cost: Cost
   if (latency.policy === 'pooled') return slow > 0 ? RAISED[cost] : cost;
   if (latency.policy === 'per-item') return slow > 0 ? RAISED[cost] : local + writes === latency.calls.length ? LOWERED[cost] : cost;
   return slow >= SLOW_CALLS_FOR_IO || io >= ROUND_TRIPS_FOR_IO ? 'io' : 'light';
+}
+
+/**
+ * Does awaiting this call cost nothing: the project function it invokes works in memory, its callees too
+ * (`CallGraph.isPure`), or returns a memoised value; or, called on a value the code does not type, every project
+ * method of that name does (`CallGraph.methodIsPure`).
+ */
+function settlesAtOnce(graph: CallGraph, abs: string, c: CallPlace): boolean {
+  const fn = graph.calleeAt(abs, c.line, c.column);
+  if (fn) return graph.isPure(fn.key) || !!fn.fn.memo;
+  return c.method !== undefined && graph.methodIsPure(c.method) === true;
 }

@@ -102,7 +102,7 @@ export interface ReportExtra<E extends string = string> {
    * when fewer than two of them may do I/O once each call is followed into the function it invokes in another file
    * (a function that works only in memory is not a round trip).
    */
-  unlessPure?: { calls: Node[]; exemption: E };
+  unlessPure?: { calls: Node[]; exemption: E; minIO?: number };
   /**
    * Drop the finding, under the rule's named exemption, unless one of these calls waits on another service once it is
    * followed into the function it invokes in another file (`CallGraph.isSlow`: a `sendMail` helper over a transport).

@@ -117,6 +117,9 @@ export class CallGraph {
   private chains: Map<string, ChainLink> | null = null;
   private reach: Map<string, Reach> | null = null;
   private sitesByPlace: Map<string, string> | null = null;
+  private readonly pureMemo = new Map<string, boolean>();
+  private methods: Map<string, string[]> | null = null;
+  private impureMethods: Set<string> | null = null;
   private slowSet: Set<string> | null = null;
   private readonly blockingMemo = new Map<string, BlockingSite[]>();
 
@@ -346,6 +349,45 @@ export class CallGraph {
       this.slowSet = out;
     }
     return this.slowSet.has(key);
+  }
+
+  /**
+   * Does the function work only in memory, with every call it makes going to a function of the project that does too
+   * (`async toJSON() { return { icon: this.getIcon() } }`)? Awaiting it is not a round trip. A cycle is not pure.
+   */
+  isPure(key: string): boolean {
+    const known = this.pureMemo.get(key);
+    if (known !== undefined) return known;
+    const g = this.functions.get(key);
+    if (!g?.fn.pure) return false;
+    this.pureMemo.set(key, false); // while in progress: a cycle is not pure
+    const out = this.edges.get(key) ?? [];
+    const pure = out.length === g.fn.calls.length && out.every((e) => this.isPure(e.to));
+    this.pureMemo.set(key, pure);
+    return pure;
+  }
+
+  /**
+   * A method called on a value the code does not type (`await item.toJSON()`): pure when the project defines methods
+   * of that name and every one of them is (`isPure`). Null when the project defines none: the call is someone else's.
+   */
+  methodIsPure(name: string): boolean | null {
+    if (!this.methods) {
+      this.methods = new Map();
+      for (const g of this.functions.values()) {
+        const dot = g.fn.name.lastIndexOf('.');
+        if (dot <= 0 || !g.fn.pure) continue;
+        const m = g.fn.name.slice(dot + 1);
+        let list = this.methods.get(m);
+        if (!list) this.methods.set(m, (list = []));
+        list.push(g.key);
+      }
+      // One definition that does I/O of its own (anywhere in the project) makes the name impure.
+      this.impureMethods = new Set([...this.byAbs.values()].flatMap((f) => f.summary.impureMethods ?? []));
+    }
+    if (this.impureMethods!.has(name)) return false;
+    const keys = this.methods.get(name);
+    return keys ? keys.every((k) => this.isPure(k)) : null;
   }
 
   /** True when a convention reaches `key` at all (a handler, a job or a timer above it). */

@@ -97,7 +97,10 @@ export interface FunctionSummary {
    * no deadline of its own: each caller's options decide whether the call can hang (a local HTTP wrapper).
    */
   outbound?: { client: string; covers: string[]; param: number; line: number; column: number; endLine: number; endColumn: number };
-  /** It works only in memory (`doesNoIO`): awaiting it is not a round trip. Kept for async and exported functions. */
+  /**
+   * It works only in memory (`doesNoIO`) apart from its calls to functions of the project (`calls`): awaiting it is not
+   * a round trip when those are pure too (`CallGraph.isPure`).
+   */
   pure?: true;
   /** It returns a memoised value (`returnsMemoised`): after the first call, awaiting it is not a round trip either. */
   memo?: true;
@@ -138,6 +141,8 @@ export interface FileSummary {
   stars: string[];
   /** Exported numeric constants (`export const TOKEN_BYTES = 32`), for sizes other modules import. */
   constants?: Record<string, number>;
+  /** Names of the file's methods (`Class.name`, `object.name`) that do I/O of their own, for `CallGraph.methodIsPure`. */
+  impureMethods?: string[];
 }
 
 interface Frame {
@@ -162,6 +167,8 @@ export class SummaryBuilder {
   private bareForks: string[] | undefined;
   private readonly functions = new Map<string, FunctionSummary>();
   private readonly framePaths = new Map<string, NodePath>();
+  /** Calls recorded as call sites: whether they do I/O is their callee's to say (`pure`). */
+  private readonly siteNodes = new WeakMap<object, string>();
   private readonly moduleFrame: FunctionSummary = {
     id: MODULE_FRAME,
     name: '(module top level)',
@@ -340,6 +347,7 @@ export class SummaryBuilder {
     const keys = (call.arguments as any[]).slice(0, 4).map((a) => literalKeys(a));
     if (keys.some((k) => k !== null)) site.keys = keys;
     frame.summary.calls.push(site);
+    this.siteNodes.set(call, frame.summary.id);
   }
 
   /** Resolve a callee to a function of this file, or to a path into another module. */
@@ -396,10 +404,13 @@ export class SummaryBuilder {
     }
     const { exports, stars } = exportsOf(this.programPath);
     const exported = new Set(Object.values(exports).flatMap((e) => (e.kind === 'local' ? [e.fn] : e.kind === 'object' ? Object.values(e.members) : [])));
+    const impureMethods = new Set<string>();
     for (const s of this.functions.values()) {
-      // A function that does no I/O is kept when others may await it: async, or exported.
-      const pure = s.calls.length === 0 && s.blocking.length === 0 && (s.async || exported.has(s.id)) && doesNoIO(this.framePaths.get(s.id)!.node);
+      // A function that does no I/O of its own (its calls go to functions the graph follows) is kept: others may await
+      // it, or call it from one that is awaited (`async toJSON() { return { icon: this.getIcon() } }`).
+      const pure = s.blocking.length === 0 && doesNoIO(this.framePaths.get(s.id)!.node, (call) => this.siteNodes.get(call) === s.id);
       if (pure) s.pure = true;
+      else if (s.name.lastIndexOf('.') > 0) impureMethods.add(s.name.slice(s.name.lastIndexOf('.') + 1));
       else if (s.async && s.blocking.length === 0 && returnsMemoised(this.framePaths.get(s.id)!)) s.memo = true;
       if (s.calls.length === 0 && s.blocking.length === 0 && !enclosing.has(s.id) && !pure && !s.memo && !s.slow) continue;
       if (s.calls.length > 0 || enclosing.has(s.id)) {
@@ -417,6 +428,7 @@ export class SummaryBuilder {
     if (this.bareForks) out.bareForks = this.bareForks;
     const constants = exportedConstants(this.programPath);
     if (Object.keys(constants).length > 0) out.constants = constants;
+    if (impureMethods.size > 0) out.impureMethods = [...impureMethods].sort();
     return out;
   }
 }
