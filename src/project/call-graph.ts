@@ -411,23 +411,27 @@ export class CallGraph {
       ...(this.edges.get(key) ?? []).filter((e) => !e.site.lazy && (detached || !e.site.detached)).map((e) => e.to),
       ...(inline.get(key) ?? []),
     ];
-    /** A function with a convention of its own, or one that runs at startup, in a script or a worker, keeps its own answer. */
+    /**
+     * A function with a convention of its own, or one that runs at startup, in a script or a worker, keeps its own answer;
+     * one that only looks like a handler (`checkAuth(request)`) and that project code calls is a helper given the request.
+     */
+    const own = (g: GraphFunction) => !!g.fn.context?.serves && !(g.fn.context.byShape && this.callers.has(g.key));
     const inherits = (g: GraphFunction | undefined): g is GraphFunction =>
-      !!g && !g.fn.context?.serves && (!g.fn.context || g.fn.context.kind === 'hot' || g.fn.context.kind === 'helper');
+      !!g && !own(g) && (!g.fn.context || g.fn.context.kind === 'hot' || g.fn.context.kind === 'helper');
     // Calls nobody awaits, anywhere: their targets start background work (unless a request also waits on them).
     const detached = [...this.edges.values()].flatMap((edges) => edges.filter((e) => e.site.detached && !e.site.lazy).map((e) => e.to));
-    const seeds: Record<Reach, string[]> = { 'every-request': this.sharedByHandlers(below, inherits), request: [], background: detached };
+    const seeds: Record<Reach, string[]> = { 'every-request': this.sharedByHandlers(below, inherits, own), request: [], background: detached };
     for (const level of REACHES) {
       const queue: string[] = [];
       for (const g of this.functions.values()) {
-        if (g.fn.context?.serves === level && !out.has(g.key)) {
+        if (g.fn.context?.serves === level && own(g) && !out.has(g.key)) {
           out.set(g.key, level);
           queue.push(g.key);
         }
       }
       for (const key of seeds[level]) {
         const g = this.functions.get(key);
-        if (!g || out.has(key) || g.fn.context?.serves) continue;
+        if (!g || out.has(key) || own(g)) continue;
         out.set(key, level);
         queue.push(key);
       }
@@ -447,11 +451,15 @@ export class CallGraph {
    * Functions that a large share of the route handlers reach within SHARED_HOPS calls (an auth check, a session or
    * tenant loader; knowledge/impact.ts): they run on most requests. In a stable order (the order functions were added).
    */
-  private sharedByHandlers(below: (key: string, detached: boolean) => string[], inherits: (g: GraphFunction | undefined) => boolean): string[] {
+  private sharedByHandlers(
+    below: (key: string, detached: boolean) => string[],
+    inherits: (g: GraphFunction | undefined) => boolean,
+    own: (g: GraphFunction) => boolean,
+  ): string[] {
     const count = new Map<string, number>();
     let handlers = 0;
     for (const g of this.functions.values()) {
-      if (g.fn.context?.serves !== 'request') continue;
+      if (g.fn.context?.serves !== 'request' || !own(g)) continue;
       handlers++;
       const seen = new Set<string>([g.key]);
       let frontier = [g.key];

@@ -87,7 +87,7 @@ export interface FunctionSummary {
   column: number;
   async: boolean;
   /** Where the function runs, for functions that make calls. `weak`: hot only because it is async. */
-  context: { kind: ContextKind; description: string; weak: boolean; serves?: Serves } | null;
+  context: { kind: ContextKind; description: string; weak: boolean; serves?: Serves; byShape?: true } | null;
   blocking: BlockingSite[];
   calls: CallSite[];
   /** Constant numeric parameter defaults by index (`function token(size = 32)`), for size thresholds. */
@@ -410,12 +410,18 @@ export class SummaryBuilder {
       // it, or call it from one that is awaited (`async toJSON() { return { icon: this.getIcon() } }`).
       const pure = s.blocking.length === 0 && doesNoIO(this.framePaths.get(s.id)!.node, (call) => this.siteNodes.get(call) === s.id);
       if (pure) s.pure = true;
-      else if (s.name.lastIndexOf('.') > 0) impureMethods.add(s.name.slice(s.name.lastIndexOf('.') + 1));
-      else if (s.async && s.blocking.length === 0 && returnsMemoised(this.framePaths.get(s.id)!)) s.memo = true;
-      if (s.calls.length === 0 && s.blocking.length === 0 && !enclosing.has(s.id) && !pure && !s.memo && !s.slow) continue;
-      if (s.calls.length > 0 || enclosing.has(s.id)) {
+      else {
+        if (s.name.lastIndexOf('.') > 0) impureMethods.add(s.name.slice(s.name.lastIndexOf('.') + 1));
+        if (s.async && s.blocking.length === 0 && returnsMemoised(this.framePaths.get(s.id)!)) s.memo = true;
+      }
+      // Async functions are kept whatever they call: findings inside them take their reach from their callers. So are
+      // callbacks that serve work (`app.get('/x', (req, res) => res.end())`): handlers count, for what most of them share.
+      const serving = !!s.enclosing && s.calls.length === 0 && this.contexts.frameContext(this.framePaths.get(s.id)!).serves !== undefined;
+      if (s.calls.length === 0 && s.blocking.length === 0 && !enclosing.has(s.id) && !pure && !s.memo && !s.slow && !s.async && !serving) continue;
+      if (s.calls.length > 0 || enclosing.has(s.id) || s.async || serving) {
         const ctx = this.contexts.frameContext(this.framePaths.get(s.id)!);
         s.context = { kind: ctx.kind, description: ctx.description, weak: ctx.weakFrame !== undefined, ...(ctx.serves ? { serves: ctx.serves } : {}) };
+        if (ctx.byShape) s.context.byShape = true;
       }
       functions.push(s);
     }

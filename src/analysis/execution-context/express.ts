@@ -58,7 +58,14 @@ export const middleware: ArgumentSignal = (site) => {
 
 /** A function shaped like a request handler, wherever it is passed: `(req, res) => …`. */
 export const requestHandler: FrameSignal = (fnPath) =>
-  isRequestHandlerShaped(fnPath.node as FunctionNode) ? { kind: 'hot', description: `inside the request handler${nameSuffix(fnPath)}`, serves: 'request' } : null;
+  isRequestHandlerShaped(fnPath.node as FunctionNode)
+    ? {
+        kind: 'hot',
+        description: `inside the request handler${nameSuffix(fnPath)}`,
+        serves: 'request',
+        byShape: `${fnPath.node.loc!.start.line}:${fnPath.node.loc!.start.column + 1}`,
+      }
+    : null;
 
 /**
  * A function handed to a wrapper nobody knows (`export const h = withAuth(async (req) => …)`, `api(schema)(async (req, res) => …)`)

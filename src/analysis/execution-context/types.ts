@@ -25,6 +25,12 @@ export interface ExecutionContext {
    * queue processor, a scheduled job: nobody waits on each run). Unset: an async function or callback whose callers decide (the project phase asks the call graph).
    */
   serves?: Serves;
+  /**
+   * The convention is only the function's shape (`(req, res)`, a first parameter named as a request): where the project
+   * shows it called by other code, it is a helper given the request, and its callers decide whom it serves. The
+   * function's `line:column`.
+   */
+  byShape?: string;
 }
 
 /** Whom hot code serves (knowledge/impact.ts): `every-request` for middleware, guards and per-request hooks. */
