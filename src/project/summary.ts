@@ -408,7 +408,8 @@ export class SummaryBuilder {
     for (const s of this.functions.values()) {
       // A function that does no I/O of its own (its calls go to functions the graph follows) is kept: others may await
       // it, or call it from one that is awaited (`async toJSON() { return { icon: this.getIcon() } }`).
-      const pure = s.blocking.length === 0 && doesNoIO(this.framePaths.get(s.id)!.node, (call) => this.siteNodes.get(call) === s.id);
+      // (Not asked of callbacks written inline: nobody calls them by name.)
+      const pure = s.blocking.length === 0 && !s.enclosing && doesNoIO(this.framePaths.get(s.id)!.node, (call) => this.siteNodes.get(call) === s.id);
       if (pure) s.pure = true;
       else {
         if (s.name.lastIndexOf('.') > 0) impureMethods.add(s.name.slice(s.name.lastIndexOf('.') + 1));
