@@ -2,7 +2,8 @@
 // with commander, or drives a bundler, is a script whatever folder it is in.
 import type { Node } from '../syntax/ast.js';
 import { CLI_MODULES, isBuildModule, type ScriptFile } from '../knowledge/script-files.js';
-import { isBrowserModule, REACT_HOOK_NAME, HOOKS_ONLY_BROWSER_MODULES } from '../knowledge/browser.js';
+import { BROWSER_GLOBALS, isBrowserModule, REACT_HOOK_NAME, HOOKS_ONLY_BROWSER_MODULES } from '../knowledge/browser.js';
+import { isFunctionNode, someNode } from '../syntax/walk.js';
 import { normalizeModule, staticString, unwrapExpression } from './resolve.js';
 
 /** The modules a program imports or requires at its top level. */
@@ -38,10 +39,14 @@ export function roleFromImports(program: Node): ScriptFile | null {
   return null;
 }
 
-/** Client-side code: a `'use client'` directive, React hooks, react-dom, Vue, Svelte… It runs in a browser, not in Node. */
+/**
+ * Client-side code: a `'use client'` directive, React hooks, react-dom, Vue, Svelte…, or a browser global used at the
+ * top level. It runs in a browser, not in Node.
+ */
 export function runsInBrowser(program: Node): boolean {
   const p = program as any;
   if ((p.directives ?? []).some((d: any) => d.value.value === 'use client')) return true;
+  if (usesBrowserGlobal(p)) return true;
   for (const stmt of p.body) {
     // AMD modules (`define([...], function () {…})`) are loaded by browsers.
     if (
@@ -63,3 +68,36 @@ export function runsInBrowser(program: Node): boolean {
   }
   return false;
 }
+
+/**
+ * Does the module's top level (outside functions; an IIFE's arguments count) read a browser global the module does not
+ * declare itself: `document.addEventListener(…)`, `})(window)`? A statement that tests `typeof window` guards itself.
+ */
+function usesBrowserGlobal(program: any): boolean {
+  const declared = new Set<string>();
+  for (const stmt of program.body) {
+    const d = stmt.type === 'ExportNamedDeclaration' ? stmt.declaration : stmt;
+    if (d?.type === 'VariableDeclaration') for (const v of d.declarations) if (v.id.type === 'Identifier') declared.add(v.id.name);
+    if ((d?.type === 'FunctionDeclaration' || d?.type === 'ClassDeclaration') && d.id) declared.add(d.id.name);
+    if (stmt.type === 'ImportDeclaration') for (const sp of stmt.specifiers) declared.add(sp.local.name);
+  }
+  const global = (n: any) => n?.type === 'Identifier' && BROWSER_GLOBALS.has(n.name) && !declared.has(n.name);
+  for (const stmt of program.body) {
+    if (stmt.type === 'ImportDeclaration' || stmt.type === 'FunctionDeclaration' || stmt.type === 'ClassDeclaration') continue;
+    if (someNode(stmt, (n: any) => n.type === 'UnaryExpression' && n.operator === 'typeof' && global(n.argument), LIMIT, skipFunctions)) continue;
+    const uses = someNode(
+      stmt,
+      (n: any) =>
+        ((n.type === 'MemberExpression' || n.type === 'OptionalMemberExpression') && global(n.object)) ||
+        ((n.type === 'CallExpression' || n.type === 'NewExpression') && n.arguments.some(global)),
+      LIMIT,
+      skipFunctions,
+    );
+    if (uses) return true;
+  }
+  return false;
+}
+
+const LIMIT = 10_000;
+/** Do not look into function bodies: they run only when called. */
+const skipFunctions = (n: any) => !isFunctionNode(n);

@@ -71,3 +71,9 @@ export function isBrowserModule(spec: string): boolean {
 
 /** React hooks by name, `useState`, `useEffect`: a file that imports one from `react` is a client component. */
 export const REACT_HOOK_NAME = /^use[A-Z]/;
+
+/**
+ * Globals that exist only in a browser: a module whose top level uses one (`document.addEventListener(…)`,
+ * `(function (w) { … })(window)`) throws on import in Node, so it is browser code.
+ */
+export const BROWSER_GLOBALS: ReadonlySet<string> = new Set(['window', 'document', 'navigator', 'localStorage', 'sessionStorage']);

@@ -184,13 +184,17 @@ export function isFunctionNode(node: Node): boolean {
   }
 }
 
-/** Does some node below `root` (inclusive) satisfy `pred`? Iterative, no paths, stops at the first hit. */
-export function someNode(root: Node, pred: (node: Node) => boolean, limit = 10_000): boolean {
+/**
+ * Does some node below `root` (inclusive) satisfy `pred`? Iterative, no paths, stops at the first hit. `descend`:
+ * whether to look below a node (below `root` itself always).
+ */
+export function someNode(root: Node, pred: (node: Node) => boolean, limit = 10_000, descend?: (node: Node) => boolean): boolean {
   const stack: Node[] = [root];
   let seen = 0;
   while (stack.length > 0 && seen++ < limit) {
     const node = stack.pop()!;
     if (pred(node)) return true;
+    if (descend && node !== root && !descend(node)) continue;
     const keys = tables().VISITOR_KEYS[node.type];
     if (!keys) continue;
     for (const key of keys) {
