@@ -4,6 +4,7 @@
 // summaries); this file answers it for one call and for the functions of its file.
 import { AGGREGATE_QUERY_METHODS, AGGREGATE_SQL, LOCAL_MODULES, LOCAL_SIGNER_METHODS, REMOTE_GLOBALS, REMOTE_MODULES } from '../knowledge/latency.js';
 import { isBundledAsset } from './timeouts.js';
+import { firstWord, MESSAGE_VERBS } from '../knowledge/call-verbs.js';
 import { isCall, memberPropertyName, resolveExpression, staticString, unwrapExpression, type Ref } from './resolve.js';
 import { computesHere, inMemoryModule, moduleIn } from './collections/per-item.js';
 import { callShape, isDetachedCall, localCalleePath, promiseChain } from './call-shape.js';
@@ -88,8 +89,9 @@ function awaitsSlow(fnPath: NodePath, depth: number): string | null {
 
 /**
  * What an awaited call waits on: `slow` (`slowCall`), `local` (the file system or a file bundled with the code: well
- * under a round trip), `write` (a round trip that changes something: `update`, `delete`, `INSERT …`), or `trip` (a round
- * trip, or unknown; the project phase may still find it slow or in memory).
+ * under a round trip), `write` (a round trip that changes a store's record: `update`, `delete`, `INSERT …`; a message
+ * handed to another service, `sendEmail`, is not one), or `trip` (a round trip, or unknown; the project phase may still
+ * find it slow or in memory).
  */
 export type Waits = 'slow' | 'local' | 'write' | 'trip';
 
@@ -102,7 +104,9 @@ export function callWaits(outer: NodePath): Waits {
   if (isBundledAsset(call.arguments?.[0])) return 'local';
   const module = ref?.kind === 'module' ? ref.module : ref?.kind === 'call' && ref.callee.kind === 'module' ? ref.callee.module : null;
   if (module !== null && LOCAL_MODULES.includes(module)) return 'local';
-  return callShape(outer).kind === 'write' ? 'write' : 'trip';
+  // A write to a store; a message handed to another service (`sendEmail`, `publish`) is a round trip to it.
+  const shape = callShape(outer);
+  return shape.kind === 'write' && !MESSAGE_VERBS.has(firstWord(shape.name ?? '')) ? 'write' : 'trip';
 }
 
 /**

@@ -7,6 +7,13 @@ import { TRANSACTION_HANDLE_NAMES } from './transactions.js';
 import { MAPPERS_WITH_CONCURRENCY, PROMISE_AGGREGATES, UNLIMITED_ASYNC } from './limiters.js';
 import { VALUE_METHODS } from './value-methods.js';
 
+/**
+ * Of WRITE_VERBS, those that hand a message to someone else (mail, a queue, a webhook, an event bus) rather than change
+ * a record of a store: one per item is a round trip to that service, and the fix is a batch API or concurrency, not a
+ * batched write (`createMany`).
+ */
+export const MESSAGE_VERBS: ReadonlySet<string> = new Set(['send', 'publish', 'emit', 'dispatch', 'enqueue', 'notify', 'deliver', 'broadcast', 'post']);
+
 /** First words of calls with side effects: running them concurrently would change what happens, or in which order. */
 export const WRITE_VERBS: ReadonlySet<string> = new Set([
   'create',
