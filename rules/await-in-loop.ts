@@ -143,8 +143,10 @@ export default defineRule({
       for (const a of awaits) reported.add(a.node);
       const first = unreported[0]!;
       const over = loop.type === 'ForOfStatement' || loop.type === 'ForInStatement' ? ` over \`${short(ctx.source(loop.right))}\`` : '';
-      const item = loop.type === 'ForOfStatement' ? ctx.source(loop.left).replace(DECLARATION_KEYWORD, '') : 'item';
-      const coll = loop.type === 'ForOfStatement' ? short(ctx.source(loop.right)) : 'items';
+      // for…in walks the object's keys: pMap over `Object.keys(obj)`.
+      const keyed = loop.type === 'ForOfStatement' || loop.type === 'ForInStatement';
+      const item = keyed ? ctx.source(loop.left).replace(DECLARATION_KEYWORD, '') : 'item';
+      const coll = loop.type === 'ForOfStatement' ? short(ctx.source(loop.right)) : keyed ? `Object.keys(${short(ctx.source(loop.right))})` : 'items';
       const waits = calls.map((c) => ({ node: c.node, waits: callWaits(c) }));
       ctx.report(
         first.node,
