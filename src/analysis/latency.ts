@@ -44,8 +44,8 @@ export function slowCall(callPath: NodePath, follow = true, depth = 0, resolved?
   const call = callPath.node as any;
   if (!isCall(call) && call.type !== 'NewExpression') return null;
   // Building a client or a handle (`new Storage()`, `storage.bucket(name).file(key)`) sends nothing: a constructor
-  // returns an object, and a value the code uses as one is not a promise.
-  if (call.type === 'NewExpression' || usedAsObject(callPath)) return null;
+  // returns an object, and a value the code uses as one, or keeps as configuration, is not waited on here.
+  if (call.type === 'NewExpression' || usedAsObject(callPath) || keptAsValue(callPath)) return null;
   const callee = unwrapExpression(call.callee);
   // The summary builder has resolved the callee already (`resolved`); rules have not.
   const ref = resolved !== undefined ? resolved : resolveExpression(callee, callPath);
@@ -146,4 +146,17 @@ function objectNames(scope: NodePath): Set<string> {
   names = new Set([...members].filter((m) => !awaited.has(m)));
   objectNamesMemo.set(scope.node, names);
   return names;
+}
+
+/**
+ * Is the call's value kept as configuration rather than waited on: stored in a member (`config.credentials =
+ * fromTemporaryCredentials(…)`), or an argument of a constructor (`new S3Client(fromEnv())`)? (A property of an object
+ * literal may be a promise an aggregate awaits: `await props({ a: fetchA() })`.)
+ */
+function keptAsValue(callPath: NodePath): boolean {
+  const parentPath = callPath.parentPath;
+  const parent = parentPath?.node as any;
+  if (!parent) return false;
+  if (parent.type === 'AssignmentExpression' && parent.right === callPath.node) return parent.left.type === 'MemberExpression';
+  return parent.type === 'NewExpression' && parent.arguments.includes(callPath.node);
 }
