@@ -120,6 +120,8 @@ export class CallGraph {
   private readonly pureMemo = new Map<string, boolean>();
   private methods: Map<string, string[]> | null = null;
   private impureMethods: Set<string> | null = null;
+  private methodDefs: Map<string, number> | null = null;
+  private methodKeys: Map<string, string | null> | null = null;
   private slowSet: Set<string> | null = null;
   private readonly blockingMemo = new Map<string, BlockingSite[]>();
 
@@ -148,8 +150,28 @@ export class CallGraph {
   private resolveSite(file: GraphFile, site: CallSite): string | null {
     const t = site.target;
     if (t.kind === 'local') return keyOf(file.abs, t.fn);
+    if (t.kind === 'method') return this.uniqueMethod(t.name);
     const abs = this.resolver.resolve(file.abs, t.source);
     return abs ? this.resolveExport(abs, t.path, 0) : null;
+  }
+
+  /**
+   * The one function of the project that defines a method of this name (`rebuildTree`), or null when none or several
+   * do: a call on an untyped value (`WIKI.models.pages.rebuildTree()`) can only mean that one.
+   */
+  private uniqueMethod(name: string): string | null {
+    if (!this.methodDefs) {
+      this.methodDefs = new Map();
+      for (const f of this.byAbs.values()) for (const m of f.summary.methods ?? []) this.methodDefs.set(m, (this.methodDefs.get(m) ?? 0) + 1);
+      this.methodKeys = new Map();
+      for (const g of this.functions.values()) {
+        const dot = g.fn.name.lastIndexOf('.');
+        if (dot <= 0) continue;
+        const m = g.fn.name.slice(dot + 1);
+        this.methodKeys.set(m, this.methodKeys.has(m) ? null : g.key);
+      }
+    }
+    return this.methodDefs.get(name) === 1 ? (this.methodKeys!.get(name) ?? null) : null;
   }
 
   /**

@@ -31,9 +31,14 @@ import { classMethod, functionOfBinding, functionOfRef } from '../analysis/funct
 import { isFunctionNode, someNode, walkPaths, type NodePath, type Visitors } from '../syntax/walk.js';
 import { compactSource } from '../syntax/source-text.js';
 import { isNodeBuiltin } from '../knowledge/modules.js';
+import { SYNC_BUILTINS, words } from '../knowledge/call-verbs.js';
+import { VALUE_METHODS } from '../knowledge/value-methods.js';
 
-/** Where a call goes: a function of this file, or a path into another module. */
-export type CallTarget = { kind: 'local'; fn: string } | { kind: 'module'; source: string; path: string[] };
+/**
+ * Where a call goes: a function of this file, a path into another module, or a method called on a value the file does
+ * not type (`WIKI.models.pages.rebuildTree()`), which the graph links when one project method has that name.
+ */
+export type CallTarget = { kind: 'local'; fn: string } | { kind: 'module'; source: string; path: string[] } | { kind: 'method'; name: string };
 
 export interface CallSite {
   target: CallTarget;
@@ -143,6 +148,8 @@ export interface FileSummary {
   constants?: Record<string, number>;
   /** Names of the file's methods (`Class.name`, `object.name`) that do I/O of their own, for `CallGraph.methodIsPure`. */
   impureMethods?: string[];
+  /** Names of all the file's methods, once per definition: a call on an untyped value links to a name defined once in the project. */
+  methods?: string[];
 }
 
 interface Frame {
@@ -374,13 +381,13 @@ export class SummaryBuilder {
         return isPackageOrProject(cls.source) ? { kind: 'module', source: cls.source, path: [...at, method] } : null;
       }
     }
-    if (!ref) return null;
-    if (ref.kind === 'module') return isPackageOrProject(ref.module) ? { kind: 'module', source: ref.module, path: [...ref.path] } : null;
-    if (ref.kind === 'binding') {
+    if (ref?.kind === 'module') return isPackageOrProject(ref.module) ? { kind: 'module', source: ref.module, path: [...ref.path] } : null;
+    if (ref?.kind === 'binding') {
       const fn = functionOfRef(ref);
-      return fn ? { kind: 'local', fn: functionId(fn) } : null;
+      if (fn) return { kind: 'local', fn: functionId(fn) };
     }
-    return null;
+    const method = untypedMethodName(callee, ref);
+    return method ? { kind: 'method', name: method } : null;
   }
 
   finish(): FileSummary {
@@ -405,7 +412,9 @@ export class SummaryBuilder {
     const { exports, stars } = exportsOf(this.programPath);
     const exported = new Set(Object.values(exports).flatMap((e) => (e.kind === 'local' ? [e.fn] : e.kind === 'object' ? Object.values(e.members) : [])));
     const impureMethods = new Set<string>();
+    const methods: string[] = [];
     for (const s of this.functions.values()) {
+      if (s.name.lastIndexOf('.') > 0) methods.push(s.name.slice(s.name.lastIndexOf('.') + 1));
       // A function that does no I/O of its own (its calls go to functions the graph follows) is kept: others may await
       // it, or call it from one that is awaited (`async toJSON() { return { icon: this.getIcon() } }`).
       // (Not asked of callbacks written inline: nobody calls them by name.)
@@ -436,6 +445,7 @@ export class SummaryBuilder {
     const constants = exportedConstants(this.programPath);
     if (Object.keys(constants).length > 0) out.constants = constants;
     if (impureMethods.size > 0) out.impureMethods = [...impureMethods].sort();
+    if (methods.length > 0) out.methods = methods.sort();
     return out;
   }
 }
@@ -827,4 +837,19 @@ function serverImportsOf(program: Extract<Node, { type: 'Program' }>): string[] 
     });
   }
   return [...out].sort();
+}
+
+/**
+ * The name of a method called on a value the file does not type, when the name is specific enough to look up across
+ * the project: two words or more (`rebuildTree`, `send_digest`), not a built-in's (`toString`, `forEach`), and not
+ * called on an import (a package's own methods) or a global.
+ */
+function untypedMethodName(callee: any, ref: Ref | null): string | null {
+  if ((callee.type !== 'MemberExpression' && callee.type !== 'OptionalMemberExpression') || callee.computed || callee.property.type !== 'Identifier') return null;
+  if (ref && ref.kind !== 'binding') return null;
+  const name: string = callee.property.name;
+  if (words(name).length < 2 || SYNC_BUILTINS.has(name) || VALUE_METHODS.includes(name)) return null;
+  let root = unwrapExpression(callee.object);
+  while (root.type === 'MemberExpression' || root.type === 'OptionalMemberExpression') root = unwrapExpression(root.object);
+  return root.type === 'ThisExpression' || root.type === 'Identifier' || isCall(root) ? name : null;
 }
