@@ -164,8 +164,7 @@ export function analyzeSource(input: AnalyzeInput, settings: AnalyzeSettings, al
   // Development-only regions, found once per file and only when a finding needs them.
   let devRanges: { start: number; end: number }[] | null = null;
   const developmentOnly = (node: Node) => inRanges(node, (devRanges ??= developmentOnlyRanges(programPath)));
-  let imported: ReadonlySet<string> | null = null;
-  const runtime = { browser, edge: edgeRuntime(ast.program, input.packagePath), imported: () => (imported ??= importedNames(ast.program)) };
+  const runtime = { browser, edge: edgeRuntime(ast.program, input.packagePath) };
   try {
     const visitors: Visitors[] = settings.rules.map((active) =>
       active.rule.create(makeContext(active, input, script, runtime, contexts, settings, result, flagged, developmentOnly)),
@@ -270,7 +269,7 @@ function makeContext(
   active: ActiveRule,
   input: AnalyzeInput,
   script: ScriptFile | null,
-  runtime: { browser: boolean; edge: boolean; imported: () => ReadonlySet<string> },
+  runtime: { browser: boolean; edge: boolean },
   contexts: ContextAnalyzer,
   settings: AnalyzeSettings,
   result: FileResult,
@@ -308,7 +307,7 @@ function makeContext(
       if (extra.trace) finding.trace = extra.trace;
       if (extra.unlessFact) pending.unlessFact = extra.unlessFact;
       if (extra.unlessConstant) pending.unlessConstant = extra.unlessConstant;
-      const places = (calls: Node[]) => calls.map((c) => ({ line: c.loc!.start.line, column: c.loc!.start.column + 1, ...untypedMethod(c, runtime.imported) }));
+      const places = (calls: Node[]) => calls.map((c) => ({ line: c.loc!.start.line, column: c.loc!.start.column + 1 }));
       if (extra.unlessPure) {
         pending.unlessPure = { calls: places(extra.unlessPure.calls), exemption: extra.unlessPure.exemption };
         if (extra.unlessPure.minIO !== undefined) pending.unlessPure.minIO = extra.unlessPure.minIO;
@@ -320,7 +319,6 @@ function makeContext(
           line: c.node.loc!.start.line,
           column: c.node.loc!.start.column + 1,
           waits: c.waits,
-          ...untypedMethod(c.node, runtime.imported),
         }));
         pending.latency = { calls, policy: extra.latency.policy };
       }
@@ -373,50 +371,8 @@ function lineCount(source: string): number {
   return n;
 }
 
-/** Where a call is, for the project phase; `method` when it calls a method on a value the code does not type. */
+/** Where a call is, for the project phase. */
 export interface CallPlace {
   line: number;
   column: number;
-  /** `item.toJSON()`, `this.store.format()`: the method name, judged by every project method of that name (`CallGraph.methodIsPure`). */
-  method?: string;
-}
-
-/**
- * The method a call invokes on a value the file does not type: not on an import (`prisma.user.findMany()`, whose
- * methods are the package's), not `this.m()` (the class's own, which the summary resolves).
- */
-function untypedMethod(call: Node, imported: () => ReadonlySet<string>): { method: string } | Record<string, never> {
-  const callee = (call as any).callee;
-  if (!callee || (callee.type !== 'MemberExpression' && callee.type !== 'OptionalMemberExpression') || callee.computed || callee.property.type !== 'Identifier')
-    return {};
-  let root = callee.object;
-  let depth = 1;
-  while (root.type === 'MemberExpression' || root.type === 'OptionalMemberExpression' || root.type === 'TSNonNullExpression') {
-    root = root.type === 'TSNonNullExpression' ? root.expression : root.object;
-    depth++;
-  }
-  if (root.type === 'ThisExpression' && depth === 1) return {};
-  if (root.type === 'Identifier' && imported().has(root.name)) return {};
-  return { method: callee.property.name };
-}
-
-/** Names the file binds to imports: `import x`, `import { a as b }`, top-level `const x = require('…')` (destructured too). */
-function importedNames(program: Node): Set<string> {
-  const out = new Set<string>();
-  const addPattern = (id: any) => {
-    if (id.type === 'Identifier') out.add(id.name);
-    else if (id.type === 'ObjectPattern') for (const p of id.properties) addPattern(p.type === 'RestElement' ? p.argument : p.value);
-    else if (id.type === 'ArrayPattern') for (const e of id.elements) if (e) addPattern(e);
-  };
-  for (const stmt of (program as any).body) {
-    if (stmt.type === 'ImportDeclaration') for (const sp of stmt.specifiers) out.add(sp.local.name);
-    if (stmt.type !== 'VariableDeclaration') continue;
-    for (const d of stmt.declarations) {
-      let init = d.init;
-      while (init && (init.type === 'MemberExpression' || init.type === 'AwaitExpression')) init = init.type === 'AwaitExpression' ? init.argument : init.object;
-      if (init?.type === 'CallExpression' && init.callee.type === 'Identifier' && init.callee.name === 'require') addPattern(d.id);
-      if (init?.type === 'ImportExpression' || (init?.type === 'CallExpression' && init.callee.type === 'Import')) addPattern(d.id);
-    }
-  }
-  return out;
 }

@@ -192,5 +192,6 @@ function latencyCost(latency: NonNullable<PendingFinding['latency']>, cost: Cost
 function settlesAtOnce(graph: CallGraph, abs: string, c: CallPlace): boolean {
   const fn = graph.calleeAt(abs, c.line, c.column);
   if (fn) return graph.isPure(fn.key) || !!fn.fn.memo;
-  return c.method !== undefined && graph.methodIsPure(c.method) === true;
+  const method = graph.methodNameAt(abs, c.line, c.column);
+  return method !== null && graph.methodIsPure(method) === true;
 }

@@ -121,6 +121,7 @@ export class CallGraph {
   private methods: Map<string, string[]> | null = null;
   private impureMethods: Set<string> | null = null;
   private methodDefs: Map<string, number> | null = null;
+  private methodSites: Map<string, string> | null = null;
   private methodKeys: Map<string, string | null> | null = null;
   private slowSet: Set<string> | null = null;
   private readonly blockingMemo = new Map<string, BlockingSite[]>();
@@ -334,6 +335,19 @@ export class CallGraph {
     }
     const to = this.sitesByPlace.get(`${abs}\0${line}:${column}`);
     return to ? (this.functions.get(to) ?? null) : null;
+  }
+
+  /** The method a call site at this place invokes on a value the code does not type (`item.toJSON()`), or null. */
+  methodNameAt(abs: string, line: number, column: number): string | null {
+    if (!this.methodSites) {
+      this.methodSites = new Map();
+      for (const f of this.byAbs.values()) {
+        for (const fn of f.summary.functions) {
+          for (const site of fn.calls) if (site.target.kind === 'method') this.methodSites.set(`${f.abs}\0${site.line}:${site.column}`, site.target.name);
+        }
+      }
+    }
+    return this.methodSites.get(`${abs}\0${line}:${column}`) ?? null;
   }
 
   /**
