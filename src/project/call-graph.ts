@@ -118,11 +118,8 @@ export class CallGraph {
   private reach: Map<string, Reach> | null = null;
   private sitesByPlace: Map<string, string> | null = null;
   private readonly pureMemo = new Map<string, boolean>();
-  private methods: Map<string, string[]> | null = null;
-  private impureMethods: Set<string> | null = null;
-  private methodDefs: Map<string, number> | null = null;
+  private methods: { defs: Map<string, number>; keys: Map<string, string[]>; impure: Set<string> } | null = null;
   private methodSites: Map<string, string> | null = null;
-  private methodKeys: Map<string, string | null> | null = null;
   private slowSet: Set<string> | null = null;
   private readonly blockingMemo = new Map<string, BlockingSite[]>();
 
@@ -161,18 +158,33 @@ export class CallGraph {
    * do: a call on an untyped value (`WIKI.models.pages.rebuildTree()`) can only mean that one.
    */
   private uniqueMethod(name: string): string | null {
-    if (!this.methodDefs) {
-      this.methodDefs = new Map();
-      for (const f of this.byAbs.values()) for (const m of f.summary.methods ?? []) this.methodDefs.set(m, (this.methodDefs.get(m) ?? 0) + 1);
-      this.methodKeys = new Map();
-      for (const g of this.functions.values()) {
-        const dot = g.fn.name.lastIndexOf('.');
-        if (dot <= 0) continue;
-        const m = g.fn.name.slice(dot + 1);
-        this.methodKeys.set(m, this.methodKeys.has(m) ? null : g.key);
-      }
+    const { defs, keys } = this.methodIndex();
+    const found = keys.get(name);
+    return defs.get(name) === 1 && found?.length === 1 ? found[0]! : null;
+  }
+
+  /**
+   * Methods (`Class.name`, `object.name`) by name: how many definitions the project has (kept in the graph or not), the
+   * graph's functions that define each, and the names some definition of which does I/O of its own.
+   */
+  private methodIndex(): { defs: Map<string, number>; keys: Map<string, string[]>; impure: Set<string> } {
+    if (this.methods) return this.methods;
+    const defs = new Map<string, number>();
+    const keys = new Map<string, string[]>();
+    const impure = new Set<string>();
+    for (const f of this.byAbs.values()) {
+      for (const m of f.summary.methods ?? []) defs.set(m, (defs.get(m) ?? 0) + 1);
+      for (const m of f.summary.impureMethods ?? []) impure.add(m);
     }
-    return this.methodDefs.get(name) === 1 ? (this.methodKeys!.get(name) ?? null) : null;
+    for (const g of this.functions.values()) {
+      const dot = g.fn.name.lastIndexOf('.');
+      if (dot <= 0) continue;
+      const m = g.fn.name.slice(dot + 1);
+      let list = keys.get(m);
+      if (!list) keys.set(m, (list = []));
+      list.push(g.key);
+    }
+    return (this.methods = { defs, keys, impure });
   }
 
   /**
@@ -408,22 +420,11 @@ export class CallGraph {
    * of that name and every one of them is (`isPure`). Null when the project defines none: the call is someone else's.
    */
   methodIsPure(name: string): boolean | null {
-    if (!this.methods) {
-      this.methods = new Map();
-      for (const g of this.functions.values()) {
-        const dot = g.fn.name.lastIndexOf('.');
-        if (dot <= 0 || !g.fn.pure) continue;
-        const m = g.fn.name.slice(dot + 1);
-        let list = this.methods.get(m);
-        if (!list) this.methods.set(m, (list = []));
-        list.push(g.key);
-      }
-      // One definition that does I/O of its own (anywhere in the project) makes the name impure.
-      this.impureMethods = new Set([...this.byAbs.values()].flatMap((f) => f.summary.impureMethods ?? []));
-    }
-    if (this.impureMethods!.has(name)) return false;
-    const keys = this.methods.get(name);
-    return keys ? keys.every((k) => this.isPure(k)) : null;
+    const { keys, impure } = this.methodIndex();
+    // One definition that does I/O of its own (anywhere in the project) makes the name impure.
+    if (impure.has(name)) return false;
+    const found = keys.get(name);
+    return found ? found.every((k) => this.isPure(k)) : null;
   }
 
   /** True when a convention reaches `key` at all (a handler, a job or a timer above it). */
