@@ -71,10 +71,9 @@ export default defineRule<Ids, Exemption>({
       'The promises can also come from `jobs.push(call())` in a loop over `coll`, with no limiter. Also flagged: `coll.forEach(async …)` and a bare ' +
         '`coll.map(async …);` statement, whose promises are dropped, when the callback does any I/O.',
       "The message does not claim that dropped promises' errors go unhandled when the callback's body is one `try … catch`.",
-      'Also flagged: p-map, p-all and Bluebird `map`/`filter` without a finite `concurrency`, and `async.map`/`each`/`forEach`/`parallel`/`mapValues` ' +
-        '(their default is unlimited).',
-      'Also flagged: `pLimit(Infinity)` and a `new PQueue()` without `concurrency`, which limit nothing. These, `forEach(async …)` and p-map without ' +
-        '`concurrency` are reported on size alone, whatever the origin.',
+      'Also flagged, judged like `Promise.all` by what each item takes: p-map, p-all and Bluebird `map`/`filter` without a finite `concurrency`, and ' +
+        '`async.map`/`each`/`forEach`/`parallel`/`mapValues` (their default is unlimited).',
+      '`pLimit(Infinity)`, a `new PQueue()` without `concurrency` (they limit nothing) and `forEach(async …)` are reported on size alone.',
       'Limiters: `p-limit` (`limit(() => …)` with `pLimit(n)` or `pLimit({ concurrency })`, `limitFunction`); `p-queue` (`queue.add`/`addAll` with ' +
         '`concurrency` or `intervalCap`); `p-map`/`p-all`/Bluebird with `concurrency`.',
       'Limiters: `async` `mapLimit`/`eachLimit`/`parallelLimit`/`queue`; Bottleneck (`schedule`/`wrap` with `maxConcurrent`, `minTime` or `reservoir`).',
@@ -127,22 +126,14 @@ export default defineRule<Ids, Exemption>({
         return;
       }
       const m = key ? MAPPERS_WITH_CONCURRENCY.get(key) : undefined;
-      if (m) {
-        const [input, opts] = [call.arguments[m.inputIndex], call.arguments[m.optionsIndex]];
-        if (!input || (opts && (opts.type !== 'ObjectExpression' || optionIsFinite(opts, m.option)))) return;
-        if (isBounded(ctx, path.child(input, 'arguments', m.inputIndex), call)) return;
-        const data = { mapper: m.label, source: describe(input), option: m.option, fix: `{ ${m.option}: 8 }` };
-        ctx.report(call.callee, 'unlimitedMapper', data, impactOf(ctx, path, path.child(input, 'arguments', m.inputIndex)));
-        return;
-      }
-      if (key && UNLIMITED_ASYNC.has(key)) {
-        const input = call.arguments[0];
-        if (!input || isBounded(ctx, path.child(input, 'arguments', 0), call)) return;
-        const [iteratee, source] = [call.arguments[1], path.child(input, 'arguments', 0)];
-        const danger = fanOutDanger(ctx, path, { source, perItem: iteratee ? path.child(iteratee, 'arguments', 1) : source });
-        if (!danger) return;
-        const [fix, extra] = [`${UNLIMITED_ASYNC.get(key)}(${describe(input)}, 8, …)`, { ...impactOf(ctx, path, source), unlessSlow: danger.unlessSlow }];
-        ctx.report(call.callee, 'unlimitedAsync', { mapper: key.replace('#', '.'), source: describe(input), fix }, extra);
+      const [input, opts] = m ? [call.arguments[m.inputIndex], call.arguments[m.optionsIndex]] : [];
+      if (m && (!input || (opts && (opts.type !== 'ObjectExpression' || optionIsFinite(opts, m.option))))) return;
+      const data = m && input ? { mapper: m.label, source: describe(input), option: m.option, fix: `{ ${m.option}: 8 }` } : null;
+      if (m && data) return reportMapper(ctx, path, 'unlimitedMapper', [m.inputIndex, m.mapperIndex], data);
+      const asyncFix = key ? UNLIMITED_ASYNC.get(key) : undefined;
+      if (asyncFix) {
+        const source = call.arguments[0] ? describe(call.arguments[0]) : null;
+        if (source) reportMapper(ctx, path, 'unlimitedAsync', [0, 1], { mapper: key!.replace('#', '.'), source, fix: `${asyncFix}(${source}, 8, …)` });
         return;
       }
       // coll.forEach(async …) and a statement `coll.map(async …);`: promises dropped.
@@ -161,10 +152,19 @@ export default defineRule<Ids, Exemption>({
 /** What the fan-out costs (how its collection is sized; one class less for work a pool bounds, a query per item) and where it runs. */
 const impactOf = (ctx: Ctx, at: NodePath, collection: NodePath, pooled = false) => ({ cost: perItemCost(collection, 'concurrent', pooled), runsIn: ctx.context(at) });
 
+/** A mapper with no limit (p-map, Bluebird, `async.map`): judged like `Promise.all` by what each item's work takes. */
+function reportMapper(ctx: Ctx, path: NodePath<CallNode>, id: 'unlimitedMapper' | 'unlimitedAsync', [input, mapper]: [number, number?], data: Record<string, string>) {
+  const [call, source] = [path.node, path.child(path.node.arguments[input]!, 'arguments', input)];
+  if (isBounded(ctx, source, call)) return;
+  const fn = mapper === undefined ? undefined : call.arguments[mapper];
+  const danger = fanOutDanger(ctx, path, { source, perItem: fn ? path.child(fn, 'arguments', mapper!) : source }); // p-all: the tasks themselves
+  if (danger) ctx.report(call.callee, id, data, { ...impactOf(ctx, path, source, danger.pooled), unlessSlow: danger.unlessSlow });
+}
+
 /** Is the collection bounded by the program? Applies the exemption named for why. */
 function isBounded(ctx: Ctx, collection: NodePath, at: Node): boolean {
-  const bound = collectionBound(collection);
-  return bound.bounded && ctx.exempt(bound.reason, at);
+  const { bounded, reason } = collectionBound(collection) as { bounded: boolean; reason: BoundReason };
+  return bounded && ctx.exempt(reason, at);
 }
 
 function reportFanOut(ctx: Ctx, aggPath: NodePath<CallNode>, aggregate: string, fan: FanOut): void {

@@ -20,13 +20,14 @@ export const PROMISE_AGGREGATES: ReadonlyMap<string, string> = new Map([
  * Mapping helpers that take a concurrency option, whose default is unlimited:
  * [resolved key, label, index of the options argument, option name].
  */
-export const MAPPERS_WITH_CONCURRENCY: ReadonlyMap<string, { label: string; optionsIndex: number; option: string; inputIndex: number }> = new Map([
-  ['p-map#', { label: 'p-map', optionsIndex: 2, option: 'concurrency', inputIndex: 0 }],
-  ['p-map#pMap', { label: 'p-map', optionsIndex: 2, option: 'concurrency', inputIndex: 0 }],
-  ['p-map#pMapIterable', { label: 'p-map', optionsIndex: 2, option: 'concurrency', inputIndex: 0 }],
+export const MAPPERS_WITH_CONCURRENCY: ReadonlyMap<string, { label: string; optionsIndex: number; option: string; inputIndex: number; mapperIndex?: number }> = new Map([
+  ['p-map#', { label: 'p-map', optionsIndex: 2, option: 'concurrency', inputIndex: 0, mapperIndex: 1 }],
+  ['p-map#pMap', { label: 'p-map', optionsIndex: 2, option: 'concurrency', inputIndex: 0, mapperIndex: 1 }],
+  ['p-map#pMapIterable', { label: 'p-map', optionsIndex: 2, option: 'concurrency', inputIndex: 0, mapperIndex: 1 }],
+  // p-all takes the tasks themselves (functions), no mapper.
   ['p-all#', { label: 'p-all', optionsIndex: 1, option: 'concurrency', inputIndex: 0 }],
-  ['bluebird#map', { label: 'Bluebird map', optionsIndex: 2, option: 'concurrency', inputIndex: 0 }],
-  ['bluebird#filter', { label: 'Bluebird filter', optionsIndex: 2, option: 'concurrency', inputIndex: 0 }],
+  ['bluebird#map', { label: 'Bluebird map', optionsIndex: 2, option: 'concurrency', inputIndex: 0, mapperIndex: 1 }],
+  ['bluebird#filter', { label: 'Bluebird filter', optionsIndex: 2, option: 'concurrency', inputIndex: 0, mapperIndex: 1 }],
 ]);
 
 /** `async` (caolan) functions without a limit; their `*Limit` forms are bounded. */
