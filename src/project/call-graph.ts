@@ -117,7 +117,7 @@ export class CallGraph {
   private chains: Map<string, ChainLink> | null = null;
   private reach: Map<string, Reach> | null = null;
   private sitesByPlace: Map<string, string> | null = null;
-  private readonly pureMemo = new Map<string, boolean>();
+  private impure: Set<string> | null = null;
   private methods: { defs: Map<string, number>; keys: Map<string, string[]>; impure: Set<string> } | null = null;
   private methodSites: Map<string, string> | null = null;
   private slowSet: Set<string> | null = null;
@@ -401,18 +401,22 @@ export class CallGraph {
 
   /**
    * Does the function work only in memory, with every call it makes going to a function of the project that does too
-   * (`async toJSON() { return { icon: this.getIcon() } }`)? Awaiting it is not a round trip. A cycle is not pure.
+   * (`async toJSON() { return { icon: this.getIcon() } }`)? Awaiting it is not a round trip. (Recursion among such functions stays pure.)
    */
   isPure(key: string): boolean {
-    const known = this.pureMemo.get(key);
-    if (known !== undefined) return known;
-    const g = this.functions.get(key);
-    if (!g?.fn.pure) return false;
-    this.pureMemo.set(key, false); // while in progress: a cycle is not pure
-    const out = this.edges.get(key) ?? [];
-    const pure = out.length === g.fn.calls.length && out.every((e) => this.isPure(e.to));
-    this.pureMemo.set(key, pure);
-    return pure;
+    if (!this.impure) {
+      // Iteratively, from the functions that do I/O of their own (or call what the graph does not hold) up to their callers.
+      const impure = new Set<string>();
+      const queue: string[] = [];
+      const mark = (k: string) => {
+        if (!impure.has(k)) (impure.add(k), queue.push(k));
+      };
+      for (const g of this.functions.values()) if (!g.fn.pure || (this.edges.get(g.key) ?? []).length !== g.fn.calls.length) mark(g.key);
+      for (const to of this.callers.keys()) if (!this.functions.has(to)) mark(to);
+      for (let i = 0; i < queue.length; i++) for (const { from } of this.callers.get(queue[i]!) ?? []) mark(from);
+      this.impure = impure;
+    }
+    return this.functions.has(key) && !this.impure.has(key);
   }
 
   /**
