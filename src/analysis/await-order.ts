@@ -7,6 +7,7 @@ import { isFunctionNode, walkPaths, type NodePath } from '../syntax/walk.js';
 import { awaitedCall, callShape, sharedStateArgs, thisStateTouchedBy, type CallShape } from './call-shape.js';
 import { directAwaits, flowOf, hasJump, intersects, isReferenceIdentifier, mutableArguments, type VarKey } from './dataflow.js';
 import { lookup } from './scope.js';
+import { TYPE_WRAPPERS } from './resolve.js';
 
 /** One statement of a run: an awaited call, alone or assigned (`const user = await db.find(id)`). */
 export interface AwaitStep {
@@ -97,9 +98,6 @@ interface Projected {
   /** What is done with the value, as code on `r`; null when nothing is (a bare await, a type assertion). */
   code: string | null;
 }
-
-/** Type-only wrappers: `x as T`, `x satisfies T`, `x!`, `<T>x`. */
-const TYPE_WRAPPERS = new Set(['TSAsExpression', 'TSSatisfiesExpression', 'TSNonNullExpression', 'TSTypeAssertion', 'ParenthesizedExpression']);
 
 /**
  * The await an assigned value comes from, when what is done with it reads nothing else: `await f()`, `(await f()) as T`,

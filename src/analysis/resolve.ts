@@ -20,6 +20,16 @@ export type Ref =
 
 const MAX_DEPTH = 24;
 
+/** Wrappers that change nothing at run time: `x as T`, `x satisfies T`, `x!`, `<T>x`, `f<T>`, parentheses. */
+export const TYPE_WRAPPERS: ReadonlySet<string> = new Set([
+  'TSAsExpression',
+  'TSSatisfiesExpression',
+  'TSNonNullExpression',
+  'TSTypeAssertion',
+  'TSInstantiationExpression',
+  'ParenthesizedExpression',
+]);
+
 /** Normalise a module specifier: `node:fs` and `fs` are the same module. */
 export function normalizeModule(spec: string): string {
   return spec.startsWith('node:') ? spec.slice(5) : spec;
@@ -27,15 +37,11 @@ export function normalizeModule(spec: string): string {
 
 export function unwrapExpression(node: any): any {
   for (let i = 0; i < 64 && node; i++) {
+    if (TYPE_WRAPPERS.has(node.type)) {
+      node = node.expression;
+      continue;
+    }
     switch (node.type) {
-      case 'TSAsExpression':
-      case 'TSSatisfiesExpression':
-      case 'TSNonNullExpression':
-      case 'TSTypeAssertion':
-      case 'TSInstantiationExpression':
-      case 'ParenthesizedExpression':
-        node = node.expression;
-        continue;
       case 'SequenceExpression':
         node = node.expressions[node.expressions.length - 1];
         continue;

@@ -12,6 +12,7 @@ import {
 } from '../../knowledge/frameworks.js';
 import type { Node } from '../../syntax/ast.js';
 import type { ExportSignal, NextFileKind, NodeOf } from './types.js';
+import { unwrapExpression } from '../resolve.js';
 
 /** What the file is to Next.js, from the package-relative path. */
 export function nextFileKind(packagePath: string): NextFileKind | null {
@@ -102,7 +103,7 @@ export function edgeRuntime(program: Node, packagePath: string): boolean {
     if (stmt.type !== 'ExportNamedDeclaration' || stmt.declaration?.type !== 'VariableDeclaration') continue;
     for (const v of stmt.declaration.declarations) {
       if (v.id.type !== 'Identifier' || !v.init) continue;
-      const init = v.init.type === 'TSAsExpression' || v.init.type === 'TSSatisfiesExpression' ? v.init.expression : v.init;
+      const init = unwrapExpression(v.init);
       if (v.id.name === EDGE_RUNTIME.runtimeExport && init.type === 'StringLiteral') declared = init.value;
       if (v.id.name === EDGE_RUNTIME.configExport && init.type === 'ObjectExpression') {
         for (const p of init.properties) {
