@@ -163,8 +163,8 @@ function reportMapper(ctx: Ctx, path: NodePath<CallNode>, id: 'unlimitedMapper' 
 
 /** Is the collection bounded by the program? Applies the exemption named for why. */
 function isBounded(ctx: Ctx, collection: NodePath, at: Node): boolean {
-  const { bounded, reason } = collectionBound(collection) as { bounded: boolean; reason: BoundReason };
-  return bounded && ctx.exempt(reason, at);
+  const bound = collectionBound(collection);
+  return bound.bounded && ctx.exempt(bound.reason, at);
 }
 
 function reportFanOut(ctx: Ctx, aggPath: NodePath<CallNode>, aggregate: string, fan: FanOut): void {

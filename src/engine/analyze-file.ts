@@ -79,7 +79,7 @@ export interface PendingFinding {
   /** Places (`line`, `column` of each call) of the calls that must do I/O for the finding to stand (`ReportExtra.unlessPure`). */
   unlessPure?: { calls: CallPlace[]; exemption: string; minIO?: number };
   /** Places of the calls one of which must wait on another service, across files, for the finding to stand (`ReportExtra.unlessSlow`). */
-  unlessSlow?: { calls: { line: number; column: number }[]; exemption: string };
+  unlessSlow?: { calls: CallPlace[]; exemption: string };
   /** What the flagged work costs (rule findings only): with `serves` or `reachFrame`, the project phase gives the impact. */
   cost?: CostClass;
   /** The awaited calls the cost depends on, by place, and what this file shows they wait on (`ReportExtra.latency`). */

@@ -99,8 +99,8 @@ export interface ReportExtra<E extends string = string> {
   paths?: TraceStep[][];
   /**
    * Calls the finding counts as I/O (the awaits of a run): the project phase drops it, under the rule's named exemption,
-   * when fewer than two of them may do I/O once each call is followed into the function it invokes in another file
-   * (a function that works only in memory is not a round trip).
+   * when fewer than `minIO` (default two) of them may do I/O once each call is followed into the function it invokes
+   * across files (`CallGraph.isPure`, `methodIsPure`: a function that works only in memory is not a round trip).
    */
   unlessPure?: { calls: Node[]; exemption: E; minIO?: number };
   /**
