@@ -84,16 +84,20 @@ function usesBrowserGlobal(program: any): boolean {
   const global = (n: any) => n?.type === 'Identifier' && BROWSER_GLOBALS.has(n.name) && !declared.has(n.name);
   for (const stmt of program.body) {
     if (stmt.type === 'ImportDeclaration' || stmt.type === 'FunctionDeclaration' || stmt.type === 'ClassDeclaration') continue;
-    if (someNode(stmt, (n: any) => n.type === 'UnaryExpression' && n.operator === 'typeof' && global(n.argument), LIMIT, skipFunctions)) continue;
-    const uses = someNode(
+    // One walk: a `typeof window` test anywhere in the statement guards it; otherwise any use counts.
+    let used = false;
+    const guarded = someNode(
       stmt,
-      (n: any) =>
-        ((n.type === 'MemberExpression' || n.type === 'OptionalMemberExpression') && global(n.object)) ||
-        ((n.type === 'CallExpression' || n.type === 'NewExpression') && n.arguments.some(global)),
+      (n: any) => {
+        if (n.type === 'UnaryExpression' && n.operator === 'typeof' && global(n.argument)) return true;
+        if ((n.type === 'MemberExpression' || n.type === 'OptionalMemberExpression') && global(n.object)) used = true;
+        else if ((n.type === 'CallExpression' || n.type === 'NewExpression') && n.arguments.some(global)) used = true;
+        return false;
+      },
       LIMIT,
       skipFunctions,
     );
-    if (uses) return true;
+    if (used && !guarded) return true;
   }
   return false;
 }
