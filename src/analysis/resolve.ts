@@ -9,6 +9,7 @@
 // A local function, parameter or variable that merely shares a name resolves to
 // that local binding, never to the API.
 import type { Node } from '../syntax/ast.js';
+import { DYNAMIC_SEGMENT } from '../knowledge/modules.js';
 import { lookup, type Binding } from './scope.js';
 import type { NodePath } from '../syntax/walk.js';
 
@@ -67,6 +68,21 @@ function isMember(node: any): boolean {
 
 export function isCall(node: any): boolean {
   return node.type === 'CallExpression' || node.type === 'OptionalCallExpression';
+}
+
+/**
+ * What `require(…)` or `import(…)` names: a static specifier, or a relative template (`../jobs/${name}`) as a pattern
+ * with DYNAMIC_SEGMENT for each expression (`../jobs/*`), which the project phase expands to the analyzed files it can
+ * name (a plugin folder, a job runner).
+ */
+export function moduleSpecifier(node: any): string | null {
+  const fixed = staticString(node);
+  if (fixed !== null || node?.type !== 'TemplateLiteral') return fixed;
+  const parts: string[] = node.quasis.map((q: any) => q.value.cooked ?? '');
+  if (!parts[0]!.startsWith('./') && !parts[0]!.startsWith('../')) return null;
+  // A `*` written in the text would read as a dynamic part.
+  if (parts.some((q) => q.includes(DYNAMIC_SEGMENT))) return null;
+  return parts.join(DYNAMIC_SEGMENT);
 }
 
 /** A string literal or an expression-free template literal. */
@@ -138,7 +154,7 @@ function resolveBase(n: any, scopePath: NodePath, depth: number): Ref | null {
       return null;
     }
     case 'ImportExpression': {
-      const spec = staticString(n.source);
+      const spec = moduleSpecifier(n.source);
       return spec === null ? null : { kind: 'module', module: normalizeModule(spec), path: [] };
     }
     case 'CallExpression':
@@ -146,7 +162,7 @@ function resolveBase(n: any, scopePath: NodePath, depth: number): Ref | null {
     case 'NewExpression': {
       const callee = unwrapExpression(n.callee);
       if (callee.type === 'Import') {
-        const spec = staticString(n.arguments[0]);
+        const spec = moduleSpecifier(n.arguments[0]);
         return spec === null ? null : { kind: 'module', module: normalizeModule(spec), path: [] };
       }
       // fn.bind(thisArg) is still fn.
@@ -156,7 +172,7 @@ function resolveBase(n: any, scopePath: NodePath, depth: number): Ref | null {
       const calleeRef = resolveExpression(callee, scopePath, depth + 1);
       if (!calleeRef) return null;
       if (n.type !== 'NewExpression' && isRequire(calleeRef)) {
-        const spec = staticString(n.arguments[0]);
+        const spec = moduleSpecifier(n.arguments[0]);
         return spec === null ? null : { kind: 'module', module: normalizeModule(spec), path: [] };
       }
       return { kind: 'call', callee: calleeRef, isNew: n.type === 'NewExpression', path: [] };

@@ -53,3 +53,9 @@ export const LODASH_MODULE = /^lodash(?:-es)?(?:\/|$)|^lodash\./;
  */
 export const BUILD_OUTPUT_DIRS: readonly string[] = ['dist', 'build', 'lib', 'out', 'esm', 'cjs'];
 export const BUILD_OUTPUT_EXTENSION = /\.(d\.ts|[cm]?js)$/;
+
+/**
+ * Stands for an expression in a module specifier written as a template (`require(\`../jobs/${name}\`)` is `../jobs/*`):
+ * any run of characters other than `/`. Such a specifier names every analyzed file it can match.
+ */
+export const DYNAMIC_SEGMENT = '*';

@@ -114,6 +114,8 @@ export class CallGraph {
   private readonly edges = new Map<string, { site: CallSite; to: string }[]>();
   private readonly callers = new Map<string, { from: string; site: CallSite }[]>();
   private readonly byAbs = new Map<string, GraphFile>();
+  /** Functions with a call the graph cannot follow (to a package, or to nothing it holds). */
+  private readonly unresolved = new Set<string>();
   private chains: Map<string, ChainLink> | null = null;
   private reach: Map<string, Reach> | null = null;
   private sitesByPlace: Map<string, string> | null = null;
@@ -134,23 +136,28 @@ export class CallGraph {
     for (const g of this.functions.values()) {
       const out: { site: CallSite; to: string }[] = [];
       for (const site of g.fn.calls) {
-        const to = this.resolveSite(g.file, site);
-        if (!to) continue;
-        out.push({ site, to });
-        let list = this.callers.get(to);
-        if (!list) this.callers.set(to, (list = []));
-        list.push({ from: g.key, site });
+        const targets = this.resolveSite(g.file, site);
+        if (targets.length === 0) this.unresolved.add(g.key);
+        for (const to of targets) {
+          out.push({ site, to });
+          let list = this.callers.get(to);
+          if (!list) this.callers.set(to, (list = []));
+          list.push({ from: g.key, site });
+        }
       }
       this.edges.set(g.key, out);
     }
   }
 
-  private resolveSite(file: GraphFile, site: CallSite): string | null {
+  /** The functions a call can invoke: one, or for a module named by a pattern (`require(\`../jobs/${name}\`)(data)`) each match's. */
+  private resolveSite(file: GraphFile, site: CallSite): string[] {
     const t = site.target;
-    if (t.kind === 'local') return keyOf(file.abs, t.fn);
-    if (t.kind === 'method') return this.uniqueMethod(t.name);
-    const abs = this.resolver.resolve(file.abs, t.source);
-    return abs ? this.resolveExport(abs, t.path, 0) : null;
+    if (t.kind === 'local') return [keyOf(file.abs, t.fn)];
+    if (t.kind === 'method') {
+      const one = this.uniqueMethod(t.name);
+      return one ? [one] : [];
+    }
+    return this.resolver.resolveAll(file.abs, t.source).flatMap((abs) => this.resolveExport(abs, t.path, 0) ?? []);
   }
 
   /**
@@ -342,7 +349,11 @@ export class CallGraph {
       this.sitesByPlace = new Map();
       for (const [from, out] of this.edges) {
         const file = this.functions.get(from)!.file.abs;
-        for (const { site, to } of out) this.sitesByPlace.set(`${file}\0${site.line}:${site.column}`, to);
+        // A call with several possible targets (a module named by a pattern) has no one callee: ''.
+        for (const { site, to } of out) {
+          const place = `${file}\0${site.line}:${site.column}`;
+          this.sitesByPlace.set(place, this.sitesByPlace.has(place) ? '' : to);
+        }
       }
     }
     const to = this.sitesByPlace.get(`${abs}\0${line}:${column}`);
@@ -411,7 +422,7 @@ export class CallGraph {
       const mark = (k: string) => {
         if (!impure.has(k)) (impure.add(k), queue.push(k));
       };
-      for (const g of this.functions.values()) if (!g.fn.pure || (this.edges.get(g.key) ?? []).length !== g.fn.calls.length) mark(g.key);
+      for (const g of this.functions.values()) if (!g.fn.pure || this.unresolved.has(g.key)) mark(g.key);
       for (const to of this.callers.keys()) if (!this.functions.has(to)) mark(to);
       for (let i = 0; i < queue.length; i++) for (const { from } of this.callers.get(queue[i]!) ?? []) mark(from);
       this.impure = impure;
@@ -631,8 +642,7 @@ export class CallGraph {
       // A server or queue framework imported anywhere below: it serves, even where no handler of it made the summary.
       if (f.summary.imports.some((spec) => moduleIn(SERVER_DEPENDENCIES, spec))) return true;
       for (const spec of f.summary.imports) {
-        const target = this.resolver.resolve(f.abs, spec);
-        if (target && !seen.has(target)) (seen.add(target), queue.push(target));
+        for (const target of this.resolver.resolveAll(f.abs, spec)) if (!seen.has(target)) (seen.add(target), queue.push(target));
       }
     }
     return false;
@@ -687,11 +697,12 @@ export class CallGraph {
       const serverSide = runtimeOnly ? new Set(f.summary.serverImports ?? []) : null;
       for (const spec of f.summary.imports) {
         if (typeOnly?.has(spec)) continue;
-        const target = this.resolver.resolve(f.abs, spec);
-        if (!target || target === f.abs) continue;
-        let set = importers.get(target);
-        if (!set) importers.set(target, (set = new Set()));
-        set.add(serverSide?.has(spec) ? `${f.abs}#server` : f.abs);
+        for (const target of this.resolver.resolveAll(f.abs, spec)) {
+          if (target === f.abs) continue;
+          let set = importers.get(target);
+          if (!set) importers.set(target, (set = new Set()));
+          set.add(serverSide?.has(spec) ? `${f.abs}#server` : f.abs);
+        }
       }
     }
     for (let changed = true; changed;) {

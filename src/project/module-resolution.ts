@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { SOURCE_EXTENSIONS } from '../syntax/parse.js';
 import { parseJsonc } from '../syntax/source-text.js';
-import { BUILD_OUTPUT_DIRS, BUILD_OUTPUT_EXTENSION } from '../knowledge/modules.js';
+import { BUILD_OUTPUT_DIRS, BUILD_OUTPUT_EXTENSION, DYNAMIC_SEGMENT } from '../knowledge/modules.js';
 
 export interface WorkspacePackage {
   dir: string;
@@ -31,6 +31,7 @@ const JS_TO_TS: Record<string, string[]> = {
 export class ModuleResolver {
   private readonly tsconfigByDir = new Map<string, TsPaths | null>();
   private readonly cache = new Map<string, string | null>();
+  private readonly patterns = new Map<string, string[]>();
   private readonly packages = new Map<string, WorkspacePackage>();
 
   constructor(
@@ -39,6 +40,34 @@ export class ModuleResolver {
     packages: readonly WorkspacePackage[],
   ) {
     for (const p of packages) this.packages.set(p.name, p);
+  }
+
+  /**
+   * Every analyzed file `spec` can name from `fromFile`: the one `resolve` finds, or for a pattern with dynamic parts
+   * (`../jobs/*`, `../modules/*\/renderer.js`) each file it matches, with or without its extension or as its folder's
+   * index, in a stable order. At most MAX_PATTERN_FILES: a pattern that matches more names no folder in particular.
+   */
+  resolveAll(fromFile: string, spec: string): string[] {
+    if (!spec.includes(DYNAMIC_SEGMENT)) {
+      const one = this.resolve(fromFile, spec);
+      return one ? [one] : [];
+    }
+    const key = `${path.dirname(fromFile)}\0${spec}`;
+    const hit = this.patterns.get(key);
+    if (hit) return hit;
+    const parts = toPosixPath(path.resolve(path.dirname(fromFile), spec.replaceAll(DYNAMIC_SEGMENT, DYNAMIC_PLACEHOLDER))).split(DYNAMIC_PLACEHOLDER);
+    const out: string[] = [];
+    for (const file of [...this.files].sort()) {
+      if (file === fromFile) continue;
+      const posix = toPosixPath(file);
+      const ext = path.extname(posix);
+      const names = [posix, posix.slice(0, posix.length - ext.length)];
+      if (path.posix.basename(names[1]!) === 'index') names.push(path.posix.dirname(posix));
+      if (names.some((n) => matchesPattern(n, parts))) out.push(file);
+    }
+    const result = out.length <= MAX_PATTERN_FILES ? out : [];
+    this.patterns.set(key, result);
+    return result;
   }
 
   /** The analyzed file `spec` names from `fromFile`, or null. */
@@ -176,6 +205,31 @@ export class ModuleResolver {
     this.tsconfigByDir.set(dir, result);
     return result;
   }
+}
+
+/** A dynamic specifier that matches more files than this names no folder in particular (`./${name}` beside 500 files). */
+const MAX_PATTERN_FILES = 64;
+/** Keeps the dynamic parts through `path.resolve` (a character no path holds). */
+const DYNAMIC_PLACEHOLDER = '\0';
+
+function toPosixPath(p: string): string {
+  return path.sep === '/' ? p : p.split(path.sep).join('/');
+}
+
+/** Does `text` read as `parts` joined by runs of characters other than `/` (one run at least per gap)? */
+function matchesPattern(text: string, parts: readonly string[]): boolean {
+  if (!text.startsWith(parts[0]!) || !text.endsWith(parts[parts.length - 1]!)) return false;
+  let at = parts[0]!.length;
+  const end = text.length - parts[parts.length - 1]!.length;
+  if (end < at) return false;
+  for (let i = 1; i < parts.length; i++) {
+    const last = i === parts.length - 1;
+    const next = last ? end : text.indexOf(parts[i]!, at + 1);
+    if (next <= at || next + (last ? 0 : parts[i]!.length) > end) return false;
+    if (text.slice(at, next).includes('/')) return false;
+    at = next + (last ? 0 : parts[i]!.length);
+  }
+  return true;
 }
 
 /** `dist/lib/index.js` → `src/lib/index`, for packages whose entry points name build output. */

@@ -19,6 +19,7 @@ import {
   commonJsExportName,
   isCall,
   memberPropertyName,
+  moduleSpecifier,
   resolveBinding,
   resolveCallTarget,
   resolveExpression,
@@ -774,8 +775,8 @@ function exportsOf(programPath: NodePath): { exports: Record<string, ExportTarge
 
 function requireSpec(node: any): string | null {
   const n = unwrapExpression(node);
-  if (isCall(n) && n.callee.type === 'Identifier' && n.callee.name === 'require') return staticString(n.arguments[0]);
-  if (isCall(n) && n.callee.type === 'Import') return staticString(n.arguments[0]);
+  if (isCall(n) && n.callee.type === 'Identifier' && n.callee.name === 'require') return moduleSpecifier(n.arguments[0]);
+  if (isCall(n) && n.callee.type === 'Import') return moduleSpecifier(n.arguments[0]);
   return null;
 }
 
