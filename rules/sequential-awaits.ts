@@ -1,17 +1,5 @@
-import {
-  awaitStep,
-  betweenOf,
-  dependence,
-  isCheapAggregate,
-  isCheapLocalCallee,
-  methodReceivers,
-  promiseAllFix,
-  quoteCall,
-  resultUnused,
-  runBarrier,
-  callWaits,
-} from '../src/analysis/index.js';
-import { transactionParam, type AwaitStep, type Between, type CallShape } from '../src/analysis/index.js';
+import { awaitStep, betweenOf, dependence, independentLayers, isCheapAggregate, isCheapLocalCallee, methodReceivers } from '../src/analysis/index.js';
+import { promiseAllFix, quoteCall, resultUnused, runBarrier, callWaits, transactionParam, type AwaitStep, type Between, type CallShape } from '../src/analysis/index.js';
 import { ACQUISITION_NAMES } from '../src/knowledge/call-verbs.js';
 import { defineRule, type NodePath, type Node } from '../src/engine/rule-api.js';
 import { SCRIPT_FOLDER_REASON } from '../src/knowledge/script-files.js';
@@ -20,6 +8,8 @@ type Of<T extends Node['type']> = Extract<Node, { type: T }>;
 
 /** Statements allowed between two awaits of one run: beyond this the suggestion stops being local. */
 const MAX_BETWEEN = 4;
+/** Awaits weighed together: dependent ones no longer end a run, so a long function is taken in windows (linear in its size). */
+const MAX_WINDOW = 16;
 
 /** Calls whose kind orders them on purpose, by the exemption that names it (`cheap`: nothing to overlap). */
 const KIND_EXEMPTION = {
@@ -54,7 +44,8 @@ export default defineRule({
       'together with `Promise.all` cuts the wait to the slower of the two.',
     details: [
       'A step is `await f()`, or its value assigned as is, cast, by a property or with a fixed fallback (`(await f()).data ?? []`, kept in the fix as `.then(…)`).',
-      'Reported at the later await of a run of two or more awaits in the same block, naming the earlier line, with a `Promise.all` destructuring fix for the pair or run.',
+      'Reported at the second await of a run of two or more awaits in the same block, naming the earlier line, with a `Promise.all` destructuring fix for the pair or run. ' +
+        'A run is every await of a stretch that can start at the top, even with dependent ones between them; the dependent ones form the next run.',
       'Independence is decided by data flow: the later awaited call reads nothing the earlier statements wrote (names declared or assigned from the ' +
         'earlier result, destructured names, values computed from them in between).',
       'Nor anything the earlier call could have changed: its receiver object, and objects passed to a call that is not a plain read. A read ' +
@@ -146,20 +137,20 @@ export default defineRule({
         (resultUnused(step) && ctx.exempt('result-unused', at))
       );
     };
-    /** Must `step` wait for some member of `run`? `between` are the plain statements after each member's start. */
-    const waits = (run: AwaitStep[], step: AwaitStep, between: Between[], starts: number[]): boolean =>
-      run.some((earlier, k) => dependence(earlier, step, between.slice(starts[k])).some((why) => why === 'data' || ctx.exempt(why, step.await.node)));
     const check = (blockPath: NodePath, key: string, statements: readonly Node[]) => {
       if (statements.length < 2) return;
       const tx = transactionParam(blockPath);
       let receivers: Set<string> | null = null;
       const isReceiver = (name: string) => (receivers ??= methodReceivers(blockPath)).has(name);
       let run: AwaitStep[] = [];
-      // Plain statements after the first await of the run, and where each member's followers start.
+      // Plain statements after the first await of the window, and where each member's followers start.
       let between: Between[] = [];
       let starts: number[] = [];
+      // The window's awaits that can start together, wave by wave.
       const finish = () => {
-        if (run.length >= 2) report(run);
+        const dependsOn = (k: number, j: number) =>
+          dependence(run[k]!, run[j]!, between.slice(starts[k], starts[j])).some((why) => why === 'data' || ctx.exempt(why, run[j]!.await.node));
+        if (run.length >= 2) for (const wave of independentLayers(run.length, dependsOn)) if (wave.length >= 2) report(wave.map((j) => run[j]!));
         run = [];
         between = [];
         starts = [];
@@ -177,7 +168,7 @@ export default defineRule({
             return;
           }
           const gap = run.length > 0 ? between.length - starts[starts.length - 1]! : 0;
-          if (run.length > 0 && ((gap > MAX_BETWEEN && ctx.exempt('far-apart', step.await.node)) || waits(run, step, between, starts))) finish();
+          if ((gap > MAX_BETWEEN && ctx.exempt('far-apart', step.await.node)) || run.length >= MAX_WINDOW) finish();
           run.push(step);
           starts.push(between.length);
           return;

@@ -261,6 +261,23 @@ export function resultUnused(step: AwaitStep): boolean {
   return !used;
 }
 
+/**
+ * The awaits of a window that can start together, wave by wave: the first wave depends on no other await of the window,
+ * each later one only on awaits of the waves before it (indices in source order; `dependsOn(earlier, later)`). Awaits
+ * that could all start at the top are one wave even when dependent ones sit between them in the source.
+ */
+export function independentLayers(count: number, dependsOn: (earlier: number, later: number) => boolean): number[][] {
+  const level: number[] = [];
+  const layers: number[][] = [];
+  for (let j = 0; j < count; j++) {
+    let l = 0;
+    for (let k = 0; k < j; k++) if (level[k]! >= l && dependsOn(k, j)) l = level[k]! + 1;
+    level.push(l);
+    (layers[l] ??= []).push(j);
+  }
+  return layers;
+}
+
 /** The `Promise.all` that starts a run's calls at once, keeping the names they were assigned to. */
 export function promiseAllFix(run: readonly AwaitStep[], source: (node: Node) => string): string {
   const calls = run.map((s) => `${quoteCall(s.call.node, source, 40)}${s.project ? `.then((r) => ${s.project})` : ''}`).join(', ');

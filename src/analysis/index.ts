@@ -73,6 +73,7 @@ export {
   awaitStep,
   betweenOf,
   dependence,
+  independentLayers,
   methodReceivers,
   promiseAllFix,
   quoteCall,
