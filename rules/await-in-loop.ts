@@ -90,7 +90,8 @@ export default defineRule({
     'caller-callback': 'a callback handed in by the caller: its ordering contract cannot be known',
     'shared-session': 'one request, transaction or session passed to every call: directly, as an option (`{ transaction }`), spread from a context, or through a closure',
     'same-record':
-      'a write given the same outer id each time, or nothing from the item at all (`if (op.remove) await removeMember(org, member)`), updates one record in turn',
+      'a write whose record the same outer id names each time (`{ id: tid }`, the first argument; not a reference such as `{ pageId, path: link.path }`), ' +
+      'or one that takes nothing from the item (`if (op.remove) await removeMember(org, member)`), updates one record in turn',
     'shared-object':
       'one container, document or manager from outside the loop is handed to every call, or a document is built through its methods (`await pdfDoc.embedPage(…)`)',
     'callee-mutates-outer': 'a local callee changes an outer object (`merge(translations, file)`): each call builds on the last',

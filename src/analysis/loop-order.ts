@@ -5,14 +5,14 @@
 import { isCall, memberPropertyName, unwrapExpression } from './resolve.js';
 import { transactionParam } from './transactions.js';
 import { CONNECTION_CHECKOUT_METHODS, ORDERING_HANDLE_NAMES } from '../knowledge/transactions.js';
-import { lookup } from './scope.js';
+import { lookup, propertyKeyName } from './scope.js';
 import { directAwaits, flowOf, intersects, rootVar, type VarKey } from './dataflow.js';
 import { awaitsThenExit, exitsOnAwaitedResult, propagate } from './loop-dependence.js';
 import { calleeMutatesArgument, callShape, capturedState, sharedStateArgs } from './call-shape.js';
 import { outlivesLoop } from './loop-dependence.js';
 import { DB_HANDLE_NAMES, firstWord, PREDICATE_WORDS, QUOTA_VERBS, READ_VERBS, WRITE_VERBS, words } from '../knowledge/call-verbs.js';
 import { REGISTRY_NAMES } from '../knowledge/limiters.js';
-import { BUILT_DOCUMENT_NAME, CONTAINER_CONSTRUCTORS, ID_NAME, NON_HANDLER_METHOD, SHARED_OBJECT_NAME, SINK_NAME } from '../knowledge/loops.js';
+import { BUILT_DOCUMENT_NAME, CONTAINER_CONSTRUCTORS, ID_NAME, RECORD_KEYS, NON_HANDLER_METHOD, SHARED_OBJECT_NAME, SINK_NAME } from '../knowledge/loops.js';
 import { CHUNK_COLLECTION_WORDS, CHUNK_WORDS } from '../knowledge/collections.js';
 import type { Node } from '../syntax/ast.js';
 import type { NodePath } from '../syntax/walk.js';
@@ -265,22 +265,25 @@ function writesWithoutItem(callPath: NodePath, loopPath: NodePath<any>, loopVars
   return !intersects(flowOf(callPath).reads, derived);
 }
 
-/** A write given the same id every iteration (an id from outside the loop): one record, updated in turn. */
+/**
+ * A write given the same id every iteration (an id from outside the loop) where it names the written record
+ * (RECORD_KEYS, or the first argument): one record, updated in turn.
+ */
 function writesSameKey(callPath: NodePath, loopPath: NodePath<any>): boolean {
   let same = false;
-  const visit = (node: any) => {
+  const visit = (node: any, names: boolean) => {
     if (same || !node) return;
-    if (node.type === 'Identifier' && ID_NAME.test(node.name)) {
+    if (names && node.type === 'Identifier' && ID_NAME.test(node.name)) {
       const k = rootVar(node, callPath);
       if (k && outlivesLoop(k, loopPath.node)) same = true;
-    } else if (node.type === 'MemberExpression' && !node.computed && ID_NAME.test(node.property.name ?? '')) {
+    } else if (names && node.type === 'MemberExpression' && !node.computed && ID_NAME.test(node.property.name ?? '')) {
       const k = rootVar(node, callPath);
       if (k && outlivesLoop(k, loopPath.node)) same = true;
     } else if (node.type === 'ObjectExpression') {
-      for (const p of node.properties) if (p.type === 'ObjectProperty') visit(p.value);
+      for (const p of node.properties) if (p.type === 'ObjectProperty') visit(p.value, RECORD_KEYS.has(propertyKeyName(p) ?? ''));
     }
   };
-  for (const a of (callPath.node as any).arguments ?? []) visit(a);
+  ((callPath.node as any).arguments ?? []).forEach((a: any, i: number) => visit(a, i === 0));
   return same;
 }
 

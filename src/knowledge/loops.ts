@@ -29,6 +29,13 @@ export const SINK_NAME = new RegExp(
 /** Names of a record's identity (`id`, `userId`, `slug`): a write given the same one each time updates one record. */
 export const ID_NAME = /^(id|[a-z]*Id|[a-z]*ID|key|uid|tid|pid|cid|slug)$/;
 
+/**
+ * Where an id names the record a write changes: the value of one of these keys in an options object
+ * (`attachFile({ id: tid, path })`), or the first argument (`setStatus(userId, s)`). Elsewhere it is a reference from a
+ * new row (`insert({ pageId, path: link.path })`, `unlink(upload, noteId)`): each item's write is its own record.
+ */
+export const RECORD_KEYS: ReadonlySet<string> = new Set(['id', '_id', 'where', 'key']);
+
 /** Constructors of containers (`new Map()`): one created outside a loop and passed to each call is shared by the iterations. */
 export const CONTAINER_CONSTRUCTORS: ReadonlySet<string> = new Set(['Map', 'Set', 'WeakMap', 'WeakSet', 'Array']);
 
