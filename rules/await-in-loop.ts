@@ -75,7 +75,7 @@ export default defineRule({
     'awaited-condition': 'an await in the condition or the update decides whether to go on',
     'early-exit':
       'an exit that depends on what an awaited call found (retry until a success, search until a match); fail-fast exits (input validation, a limit ' +
-      "on the loop's own counter, giving up when a call fails) leave the iterations independent; and every await followed, in its block, by an exit " +
+      "on the loop's own counter, giving up when a call fails, any `throw`) leave the iterations independent; and every await followed, in its block, by an exit " +
       '(`if (match) { send(await read(f)); return; }`): at most one iteration waits',
     'eslint-suppression': 'the team already judged the loop: an ESLint `no-await-in-loop` suppression on it',
     pacing: '`await sleep(ms)` or a `setTimeout` promise paces the loop on purpose',

@@ -181,8 +181,8 @@ function isCounter(key: VarKey, bodyPath: NodePath<any>, loopPath: NodePath<any>
  * Can the loop stop because of what an awaited call found (a retry that returns on the first success, a search that
  * stops at the first match)? Then the order is the point. An exit whose own expression awaits, or that a condition over
  * awaited values guards, depends on the results; a fail-fast exit does not: input validation (`if (!isValid(id)) return`),
- * a limit on the loop's own counter, or giving up when a call fails (`catch (e) { throw wrap(e) }`, which is what
- * `Promise.all` does). An unconditional exit outside a catch (the loop body runs once) counts as depending.
+ * a limit on the loop's own counter, or giving up when a call fails or finds nothing (`catch (e) { throw wrap(e) }`,
+ * `if (!row) throw new NotFound(id)`: a throw fails the whole call, which is what `Promise.all` does). An unconditional exit outside a catch (the loop body runs once) counts as depending.
  */
 export function exitsOnAwaitedResult(loopPath: NodePath, bodyPath: NodePath): boolean {
   const exits = loopExits(loopPath, bodyPath);
@@ -197,6 +197,8 @@ export function exitsOnAwaitedResult(loopPath: NodePath, bodyPath: NodePath): bo
   const readsAwaited = (cond: NodePath) => directAwaits(cond).length > 0 || intersects(flowOf(cond).reads, awaited);
   return exits.some((exit) => {
     if (directAwaits(exit).length > 0) return true;
+    // Throwing ends the whole call, whatever it tested (`if (!row) throw new NotFound(id)`): `Promise.all` fails the same way.
+    if (exit.node.type === 'ThrowStatement') return false;
     let guarded = false;
     let inCatch = false;
     for (let child = exit, p = exit.parentPath; p && child !== bodyPath; child = p, p = p.parentPath) {
