@@ -4,6 +4,7 @@
 // outer object, and cursors the loop advances itself.
 import type { Node } from '../syntax/ast.js';
 import { lookup } from './scope.js';
+import { APPEND_METHODS } from '../knowledge/loops.js';
 import { directAwaits, flowOf, intersects, isLoop, loopExits, mergedInto, rootVar, type Flow, type VarKey } from './dataflow.js';
 import { isFunctionNode, walkPaths, type NodePath } from '../syntax/walk.js';
 
@@ -52,10 +53,11 @@ export function iterationDependence(loopPath: NodePath<any>, bodyPath: NodePath<
 
   // 2. State kept across iterations in a variable (a dedupe map, a cache, a `seen` set):
   //    written by one statement of the body and read by another.
+  //    A list only appended to (`results.push(r)` in two branches) keeps nothing an iteration reads.
   for (let i = 0; i < bodyFlows.length; i++) {
     for (const w of bodyFlows[i]!.writes) {
       if (!outlivesLoop(w, loop) || isCounter(w, bodyPath, loopPath)) continue;
-      if (bodyFlows.some((f, j) => j !== i && f.reads.has(w)) || control.reads.has(w)) return 'shared-state';
+      if (bodyFlows.some((f, j) => j !== i && f.reads.has(w) && !onlyAppends(steps[j]!, w)) || control.reads.has(w)) return 'shared-state';
     }
   }
 
@@ -239,4 +241,21 @@ export function awaitsThenExit(loopPath: NodePath, bodyPath: NodePath): boolean 
     }
     return false;
   });
+}
+
+/** Does the statement use `key` only to append to it (`out.push(x)`, `ids.add(id)`), reading nothing it holds? */
+function onlyAppends(stmt: NodePath, key: VarKey): boolean {
+  if (typeof key === 'string') return false;
+  let only = true;
+  walkPaths(stmt, (p) => {
+    const n = p.node as any;
+    if (!only || n.type !== 'Identifier' || lookup(p, n.name) !== key) return undefined;
+    if (p.key !== 'object') return void (only = false);
+    const member = p.parentPath!.node as any;
+    const call = p.parentPath!.parentPath?.node as any;
+    const name = member.computed ? null : member.property?.name;
+    if (!APPEND_METHODS.has(name) || call?.type !== 'CallExpression' || call.callee !== member) only = false;
+    return undefined;
+  });
+  return only;
 }

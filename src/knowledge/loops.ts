@@ -62,3 +62,6 @@ export const WHITESPACE_RUN = /\s+/g;
  */
 export const BUILT_DOCUMENT_NAME =
   /(?:^|[a-z])(?:doc|Doc|document|Document|pdf|Pdf|workbook|Workbook|sheet|Sheet|canvas|Canvas|zip|Zip|archive|Archive|builder|Builder)$/;
+
+/** Methods that only add to a collection (`out.push(x)`, `ids.add(id)`): a list the loop only appends to carries no state between iterations. */
+export const APPEND_METHODS: ReadonlySet<string | undefined> = new Set(['push', 'add']);
