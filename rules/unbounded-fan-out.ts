@@ -1,6 +1,6 @@
 import { catchesAll, collectionBound, collectionOrigin, describe, describeQueryOrigin, droppedFanOut, fanOutOf } from '../src/analysis/index.js';
 import { heavyWork, isDescriptorWork, limiterIn, optionIsFinite, perItemIO, producesPromise, refKey, runsInTransaction } from '../src/analysis/index.js';
-import { importedCalls, perItemCost, pMapFix, readsByName, type BoundReason, type CallNode, type FanOut, type OriginTrace } from '../src/analysis/index.js';
+import { projectCalls, perItemCost, pMapFix, readsByName, type BoundReason, type CallNode, type FanOut, type OriginTrace } from '../src/analysis/index.js';
 import { MAPPERS_WITH_CONCURRENCY, PROMISE_AGGREGATES, UNLIMITED_ASYNC } from '../src/knowledge/limiters.js';
 import { defineRule, type NodePath, type Node, type ReportExtra, type RuleContext } from '../src/engine/rule-api.js';
 import { SCRIPT_FOLDER_REASON } from '../src/knowledge/script-files.js';
@@ -106,8 +106,9 @@ export default defineRule<Ids, Exemption>({
     registry: 'registries the program fixes, by name (`plugins`, `providers`, `handlers`, `listeners`, `adapters`, `middlewares`, `services`…)',
     configuration: 'lists reached through configuration (`config.*`, `options.*`, `settings.*`), not sized by input',
     limiter: 'the per-item work goes through a concurrency limiter (p-limit, p-queue, a semaphore…)',
-    'in-memory-work': 'per-item work that runs in memory (built-ins, array and string methods, formatting, parsing, pure helpers of the file)',
-    'pooled-work': 'per-item work that holds no socket, process or descriptor queues in a pool, unless each item is request input',
+    'in-memory-work': 'per-item work that runs in memory (built-ins, array and string methods, formatting, parsing, helpers and injected services that do no I/O)',
+    'pooled-work':
+      'per-item work that holds no socket, process or descriptor (followed into project helpers and injected services) queues in a pool, unless each item is request input',
     'descriptor-work': 'a file descriptor per item runs out only over a collection the outside world sizes (request input, a listing)',
     transaction: 'request-input fan-out that runs in one transaction (a `…transaction(async (tx) => …)` callback, or calls given `tx` or `{ transaction }`)',
     'script-file': 'tests, scripts and migrations run once, outside a server',
@@ -156,9 +157,9 @@ const impactOf = (ctx: Ctx, at: NodePath, collection: NodePath, pooled = false) 
 function reportMapper(ctx: Ctx, path: NodePath<CallNode>, id: 'unlimitedMapper' | 'unlimitedAsync', [input, mapper]: [number, number?], data: Record<string, string>) {
   const [call, source] = [path.node, path.child(path.node.arguments[input]!, 'arguments', input)];
   if (isBounded(ctx, source, call)) return;
-  const fn = mapper === undefined ? undefined : call.arguments[mapper];
-  const danger = fanOutDanger(ctx, path, { source, perItem: fn ? path.child(fn, 'arguments', mapper!) : source }); // p-all: the tasks themselves
-  if (danger) ctx.report(call.callee, id, data, { ...impactOf(ctx, path, source, danger.pooled), unlessSlow: danger.unlessSlow });
+  const perItem = mapper === undefined ? source : path.child(call.arguments[mapper]!, 'arguments', mapper); // p-all: the tasks themselves
+  const danger = fanOutDanger(ctx, path, { source, perItem });
+  if (danger) ctx.report(call.callee, id, data, { ...impactOf(ctx, path, source, danger.pooled), ...danger.followed });
 }
 
 /** Is the collection bounded by the program? Applies the exemption named for why. */
@@ -180,26 +181,23 @@ function reportFanOut(ctx: Ctx, aggPath: NodePath<CallNode>, aggregate: string, 
   }
   const danger = fanOutDanger(ctx, aggPath, fan);
   if (!danger) return;
-  const { unlessSlow, pooled, ...data } = danger;
-  // Calls into other files that turn out to wait on another service take a socket each: the pool no longer bounds them.
-  const latency = { calls: importedCalls(fan.perItem).map((node) => ({ node, waits: 'trip' as const })), policy: 'pooled' as const };
-  const extra = { ...impactOf(ctx, aggPath, fan.source, pooled), unlessSlow, ...(pooled ? { latency } : {}) };
+  const { followed, pooled, ...data } = danger;
+  const latency = { calls: projectCalls(fan.perItem).map((node) => ({ node, waits: 'trip' as const })), policy: 'pooled' as const };
+  const extra = { ...impactOf(ctx, aggPath, fan.source, pooled), ...followed, ...(pooled ? { latency } : {}) };
   ctx.report(call.callee, 'fanOut', { aggregate, source, fix: pMapFix(fan.source, fan.perItem, ctx.source), ...data }, extra);
 }
 
-/** Reads by key over input or a query result are one batched query before they are a concurrency problem. */
+// Reads by key over input or a query result are one batched query before they are a concurrency problem.
 const BATCH_ADVICE = 'Read them in one query (`WHERE id IN (…)`, `$in`, `findMany`) and cap how many the input may hold; if each needs its own call: ';
-const ORIGIN_LABELS: Record<string, string> = { input: ' (request input)', listing: ' (a directory listing)' };
-
 /**
  * Does this fan-out exhaust something? A socket or process per item, whatever the collection; a file descriptor per item
  * over a collection the outside world sizes; any I/O per item of request input, unless it runs in one transaction.
  */
-type Danger = { work: string; origin: string; batch: string; pooled?: boolean; unlessSlow?: ReportExtra<Exemption>['unlessSlow'] };
+type Danger = { work: string; origin: string; batch: string; pooled?: boolean; followed?: Pick<ReportExtra<Exemption>, 'unlessFollowed' | 'unlessPure'> };
 function fanOutDanger(ctx: Ctx, aggPath: NodePath, fan: FanOut): Danger | null {
   const [at, trace]: [Node, OriginTrace] = [aggPath.node, {}];
   const origin = collectionOrigin(fan.source, 0, trace);
-  const from = origin === 'query' ? ` (${describeQueryOrigin(trace)})` : (ORIGIN_LABELS[origin] ?? '');
+  const from = origin === 'query' ? ` (${describeQueryOrigin(trace)})` : origin === 'input' ? ' (request input)' : origin === 'listing' ? ' (a directory listing)' : '';
   // Batching is advice for pooled reads by key (a query per id), never for a socket, a process or a descriptor per item.
   const batch = (label: string | null, pooled: boolean) => (pooled && label && origin !== 'unknown' && origin !== 'listing' && readsByName(label) ? BATCH_ADVICE : '');
   const work = (label: string | null, pooled = false) => ({ work: label ? `a \`${label}\` call` : 'work', origin: from, batch: batch(label, pooled) });
@@ -207,13 +205,16 @@ function fanOutDanger(ctx: Ctx, aggPath: NodePath, fan: FanOut): Danger | null {
   if (heavy && !isDescriptorWork(heavy)) return work(heavy); // a socket or a process per item: whatever the collection
   // A file descriptor per item, for every file of a listing or every item of a request: EMFILE.
   if (heavy) return origin === 'input' || origin === 'listing' || !ctx.exempt('descriptor-work', at) ? work(heavy) : null;
-  const io = perItemIO(fan.perItem);
-  if (!io && ctx.exempt('in-memory-work', at)) return null;
-  // Other work (`stat`, `unlink`, a query) queues in the thread pool or the connection pool, unless every item is request
-  // input, or a function of another file that the project phase finds waiting on another service (a `sendMail` helper).
-  const imported = importedCalls(fan.perItem);
-  if (origin !== 'input' && imported.length === 0 && ctx.exempt('pooled-work', at)) return null;
+  // Calls into the project (another file's helper, an injected service's method) are followed by the project phase: a slow
+  // one per item takes a socket each, past the pool; over request input, any I/O counts (found there when none is seen here).
+  const [io, followed] = [perItemIO(fan.perItem), projectCalls(fan.perItem)];
+  if (!io && followed.length === 0 && ctx.exempt('in-memory-work', at)) return null;
+  // Other work (`stat`, `unlink`, a query) queues in the thread or connection pool, unless every item is request input.
+  if (origin !== 'input' && followed.length === 0 && ctx.exempt('pooled-work', at)) return null;
   if (runsInTransaction(aggPath, fan.perItem) && ctx.exempt('transaction', at)) return null;
-  const followed = origin === 'input' || imported.length === 0 ? {} : { unlessSlow: { calls: imported, exemption: 'pooled-work' as const } };
-  return { ...work(followed.unlessSlow ? describe(imported[0].callee) : io, true), pooled: true, ...followed }; // named for the helper followed
+  if (followed.length === 0 || (origin === 'input' && io && !followed.some((c) => describe(c.callee) === io))) return { ...work(io, true), pooled: true };
+  const [calls, exemption] = [followed, origin === 'input' ? ('in-memory-work' as const) : ('pooled-work' as const)];
+  const slow = { unlessFollowed: { calls, exemption, finds: 'slow' as const } };
+  const followedWork = origin !== 'input' ? slow : io ? { unlessPure: { calls, exemption, minIO: 1 } } : { unlessFollowed: { calls, exemption, finds: 'io' as const } };
+  return { ...work(describe(followed[0].callee), true), pooled: true, followed: followedWork }; // named for the helper followed
 }

@@ -47,7 +47,7 @@ export { collectionOrigin, describeQueryOrigin, type Origin, type OriginTrace } 
 export { perItemCost } from './collections/cost.js';
 export { describe } from './collections/names.js';
 export { catchesAll, droppedFanOut, fanOutOf, isCallbackLike, pMapFix, producesPromise, type CallNode, type DroppedFanOut, type FanOut } from './collections/fan-out.js';
-export { heavyWork, importedCalls, isDescriptorWork, perItemIO } from './collections/per-item.js';
+export { heavyWork, projectCalls, isDescriptorWork, perItemIO } from './collections/per-item.js';
 export { limiterIn, optionIsFinite, type LimitVerdict } from './collections/limiter.js';
 export { runsInTransaction } from './collections/transaction.js';
 

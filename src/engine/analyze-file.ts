@@ -18,6 +18,7 @@ import {
   ENGINE_EXEMPTIONS,
   exemptionKey,
   formatMessage,
+  type FollowedEffect,
   type Knowledge,
   type LatencyPolicy,
   type RuleContext,
@@ -78,8 +79,8 @@ export interface PendingFinding {
   weakFrame?: string;
   /** Places (`line`, `column` of each call) of the calls that must do I/O for the finding to stand (`ReportExtra.unlessPure`). */
   unlessPure?: { calls: CallPlace[]; exemption: string; minIO?: number };
-  /** Places of the calls one of which must wait on another service, across files, for the finding to stand (`ReportExtra.unlessSlow`). */
-  unlessSlow?: { calls: CallPlace[]; exemption: string };
+  /** Places of the calls one of which must wait on another service, or do I/O, across files, for the finding to stand (`ReportExtra.unlessFollowed`). */
+  unlessFollowed?: { calls: CallPlace[]; exemption: string; finds: FollowedEffect };
   /** What the flagged work costs (rule findings only): with `serves` or `reachFrame`, the project phase gives the impact. */
   cost?: CostClass;
   /** The awaited calls the cost depends on, by place, and what this file shows they wait on (`ReportExtra.latency`). */
@@ -312,7 +313,10 @@ function makeContext(
         pending.unlessPure = { calls: places(extra.unlessPure.calls), exemption: extra.unlessPure.exemption };
         if (extra.unlessPure.minIO !== undefined) pending.unlessPure.minIO = extra.unlessPure.minIO;
       }
-      if (extra.unlessSlow) pending.unlessSlow = { calls: places(extra.unlessSlow.calls), exemption: extra.unlessSlow.exemption };
+      if (extra.unlessFollowed) {
+        const { calls, exemption, finds } = extra.unlessFollowed;
+        pending.unlessFollowed = { calls: places(calls), exemption, finds };
+      }
       pending.cost = extra.cost ?? 'io';
       if (extra.latency) {
         const calls = extra.latency.calls.map((c) => ({

@@ -8,7 +8,7 @@ import { createFinding, type ExemptionUse, type Finding } from './findings.js';
 import type { CallPlace, PendingFinding } from './analyze-file.js';
 import { IMPACT_TABLE, LOWERED, RAISED, type CostClass } from '../knowledge/impact.js';
 import { ROUND_TRIPS_FOR_IO, SLOW_CALLS_FOR_IO } from '../knowledge/latency.js';
-import { BROWSER_EXEMPTION, ENGINE_EXEMPTIONS, formatMessage, SCRIPT_FOLDER_EXEMPTION, type RuleModule } from './rule-api.js';
+import { BROWSER_EXEMPTION, ENGINE_EXEMPTIONS, formatMessage, SCRIPT_FOLDER_EXEMPTION, type FollowedEffect, type RuleModule } from './rule-api.js';
 
 export interface Linked {
   /** Per-file findings that stand, per file (every analyzed file has an entry). */
@@ -79,12 +79,9 @@ export function linkProject(results: readonly { abs: string; res: FileResult }[]
         const io = p.unlessPure.calls.filter((c) => !settlesAtOnce(graph!, abs, c)).length;
         if (io < (p.unlessPure.minIO ?? 2) && exempt(p.unlessPure.exemption)) return false;
       }
-      if (p.unlessSlow !== undefined) {
-        const slow = p.unlessSlow.calls.some((c) => {
-          const fn = graph?.calleeAt(abs, c.line, c.column);
-          return !!fn && graph!.isSlow(fn.key);
-        });
-        if (!slow && exempt(p.unlessSlow.exemption)) return false;
+      if (p.unlessFollowed !== undefined) {
+        const found = !!graph && p.unlessFollowed.calls.some((c) => follows(graph!, abs, c, p.unlessFollowed!.finds));
+        if (!found && exempt(p.unlessFollowed.exemption)) return false;
       }
       if (p.weakFrame !== undefined && startupOnly.has(CallGraph.key(abs, p.weakFrame)) && exempt(ENGINE_EXEMPTIONS.startupCallers)) return false;
       return true;
@@ -194,4 +191,13 @@ function settlesAtOnce(graph: CallGraph, abs: string, c: CallPlace): boolean {
   if (fn) return graph.isPure(fn.key) || !!fn.fn.memo;
   const method = graph.methodNameAt(abs, c.line, c.column);
   return method !== null && graph.methodIsPure(method) === true;
+}
+
+/** Does the project function this call invokes wait on another service (`slow`), or do any I/O (`io`)? Unknown callees do neither. */
+function follows(graph: CallGraph, abs: string, c: CallPlace, finds: FollowedEffect): boolean {
+  const fn = graph.calleeAt(abs, c.line, c.column);
+  if (finds === 'slow') return !!fn && graph.isSlow(fn.key);
+  if (fn) return !graph.isPure(fn.key) && !fn.fn.memo;
+  const method = graph.methodNameAt(abs, c.line, c.column);
+  return method !== null && graph.methodIsPure(method) === false;
 }

@@ -84,6 +84,9 @@ export interface FileView {
   edgeRuntime: boolean;
 }
 
+/** What `ReportExtra.unlessFollowed` looks for in the functions it follows. */
+export type FollowedEffect = 'slow' | 'io';
+
 /** How a finding's cost follows from the latency of its awaited calls (`ReportExtra.latency`). */
 export type LatencyPolicy = 'overlap' | 'per-item' | 'pooled';
 
@@ -104,10 +107,12 @@ export interface ReportExtra<E extends string = string> {
    */
   unlessPure?: { calls: Node[]; exemption: E; minIO?: number };
   /**
-   * Drop the finding, under the rule's named exemption, unless one of these calls waits on another service once it is
-   * followed into the function it invokes in another file (`CallGraph.isSlow`: a `sendMail` helper over a transport).
+   * Drop the finding, under the rule's named exemption, unless one of these calls, followed into the project function it
+   * invokes (in another file, or a method of an injected service), `finds` it waiting on another service (`slow`:
+   * `CallGraph.isSlow`, a `sendMail` helper over a transport) or doing any I/O (`io`: not `CallGraph.isPure`). A call
+   * the project does not hold finds nothing.
    */
-  unlessSlow?: { calls: Node[]; exemption: E };
+  unlessFollowed?: { calls: Node[]; exemption: E; finds: FollowedEffect };
   /** Drop the finding, under the rule's named exemption, when some file of the project records the fact (see `recordFact`). */
   unlessFact?: { fact: string; exemption: E };
   /** Drop it, under the rule's named exemption, when the constant `name` that `module` exports is at most `atMost` (a size imported from another file). */

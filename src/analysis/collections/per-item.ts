@@ -1,5 +1,6 @@
 // What the work done per item costs: does it leave the process at all (perItemIO),
 // and does it take a scarce resource, a socket, a process or a file descriptor (heavyWork)?
+import { isNodeBuiltin } from '../../knowledge/modules.js';
 import { firstWord } from '../../knowledge/call-verbs.js';
 import { COMPUTED_HERE, LOCAL_SIGNER_MODULES, REMOTE_MODULES } from '../../knowledge/latency.js';
 import { COLLECTION_METHODS, IN_MEMORY_COLLECTIONS } from '../../knowledge/collections.js';
@@ -194,18 +195,29 @@ function heavyRef(ref: Ref): string | null {
 }
 
 /**
- * Calls in the per-item work to functions imported from other modules (`(u) => sendMail(u.email)`): what they do is
- * known only once the project phase follows them (`ReportExtra.unlessSlow`). At most 8, in source order.
+ * Calls in the per-item work to functions of other modules (`(u) => sendMail(u.email)`) or to methods of this class and
+ * of the services it holds (`(id) => this.notes.toDto(id)`): what they do is known only once the project phase follows
+ * them (`ReportExtra.unlessFollowed`). At most 8, in source order.
  */
-export function importedCalls(perItemPath: NodePath): any[] {
+export function projectCalls(perItemPath: NodePath): any[] {
   const out: any[] = [];
   walkPaths(perItemPath, (p) => {
     if (out.length >= 8) return false;
     const n = p.node as any;
-    if (isCall(n) && resolveExpression(unwrapExpression(n.callee), p)?.kind === 'module') out.push(n);
+    if (!isCall(n)) return undefined;
+    const ref = resolveExpression(unwrapExpression(n.callee), p);
+    if ((ref?.kind === 'module' && !isNodeBuiltin(ref.module)) || onThis(n.callee)) out.push(n);
     return undefined;
   });
   return out;
+}
+
+/** `this.method`, `this.service.method`: a member chain that starts at `this`. */
+function onThis(callee: any): boolean {
+  let n = unwrapExpression(callee);
+  if (!isMember(n)) return false;
+  while (isMember(n)) n = unwrapExpression(n.object);
+  return n?.type === 'ThisExpression';
 }
 
 /** A `heavyWork` label naming a file-system call: it holds a descriptor, not a socket or a process. */
