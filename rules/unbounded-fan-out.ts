@@ -107,8 +107,7 @@ export default defineRule<Ids, Exemption>({
     configuration: 'lists reached through configuration (`config.*`, `options.*`, `settings.*`), not sized by input',
     limiter: 'the per-item work goes through a concurrency limiter (p-limit, p-queue, a semaphore…)',
     'in-memory-work': 'per-item work that runs in memory (built-ins, array and string methods, formatting, parsing, helpers and injected services that do no I/O)',
-    'pooled-work':
-      'per-item work that holds no socket, process or descriptor (followed into project helpers and injected services) queues in a pool, unless each item is request input',
+    'pooled-work': 'per-item work with no socket, process or descriptor (followed into helpers and services) queues in a pool, unless each item is request input',
     'descriptor-work': 'a file descriptor per item runs out only over a collection the outside world sizes (request input, a listing)',
     transaction: 'request-input fan-out that runs in one transaction (a `…transaction(async (tx) => …)` callback, or calls given `tx` or `{ transaction }`)',
     'script-file': 'tests, scripts and migrations run once, outside a server',
