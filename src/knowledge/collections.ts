@@ -48,6 +48,12 @@ export const LISTING_VERBS: ReadonlySet<string> = new Set(['glob', 'readdir', 'o
 /** Names of a request object whose `json()` or `formData()` reads the body: `await req.json()`, `await c.req.json()`. */
 export const REQUEST_OBJECT_NAMES: ReadonlySet<string> = REQUEST_ROOT_NAMES;
 
+/**
+ * Methods of a request object that return what the client sent: the body (`await req.json()`, `formData`, Hono's
+ * `parseBody`), and Hono's validated input and query (`c.req.valid('json')`, `c.req.query()`, `c.req.queries()`).
+ */
+export const REQUEST_INPUT_METHODS: ReadonlySet<string> = new Set(['json', 'formData', 'parseBody', 'valid', 'query', 'queries']);
+
 /** First words of calls that query a store: a result of theirs reads as "a query result". */
 export const QUERY_WORDS: ReadonlySet<string> = new Set(['find', 'query', 'select', 'search', 'count', 'aggregate', 'scan', 'where', 'all']);
 /** Receivers of data access: `db.users`, `prisma.order`, `this.repository`, `redis`. */

@@ -2,7 +2,16 @@
 // API result, a parameter (the caller decides), or unknown. Derived lists keep
 // their origin.
 import { firstWord } from '../../knowledge/call-verbs.js';
-import { DATA_ACCESS_RECEIVER, DATA_ACCESS_TYPE, LISTING_VERBS, QUERY_WORDS, REQUEST_OBJECT_NAMES, SAME_SIZE_METHODS } from '../../knowledge/collections.js';
+import { REQUEST_PARAM_NAMES } from '../../knowledge/frameworks.js';
+import {
+  DATA_ACCESS_RECEIVER,
+  DATA_ACCESS_TYPE,
+  LISTING_VERBS,
+  QUERY_WORDS,
+  REQUEST_INPUT_METHODS,
+  REQUEST_OBJECT_NAMES,
+  SAME_SIZE_METHODS,
+} from '../../knowledge/collections.js';
 import { CONFIG_SEGMENTS, LISTING_CALLS } from '../../knowledge/limiters.js';
 import { isCall, memberPropertyName, refKey, resolveExpression, unwrapExpression } from '../resolve.js';
 import { lookup } from '../scope.js';
@@ -105,6 +114,8 @@ export function collectionOrigin(sourcePath: NodePath, depth = 0, trace?: Origin
       const callee = unwrapExpression(n.callee);
       const name = lastName(callee);
       if (isListingCall(callee)) return 'listing';
+      // c.req.valid('json'), c.req.query(): what the client sent.
+      if (readsRequest(callee)) return 'input';
       // _.flatten(themes), _.uniq(ids): a utility over the collection it is given.
       const ref = resolveExpression(callee, sourcePath);
       if (ref && ref.kind === 'module' && inMemoryModule(ref.module) && n.arguments[0])
@@ -161,14 +172,7 @@ function resultOrigin(argPath: NodePath, depth: number, trace?: OriginTrace): Or
   if (same) return collectionOrigin(same, depth + 1, trace);
   if (isListingCall(callee)) return 'listing';
   // await req.json(), await request.formData(), await c.req.json(): the request body.
-  if (
-    isMember(callee) &&
-    (name === 'json' || name === 'formData') &&
-    describe(callee.object)
-      .split('.')
-      .every((seg) => REQUEST_OBJECT_NAMES.has(seg))
-  )
-    return 'input';
+  if (readsRequest(callee)) return 'input';
   // A helper of this file: what it returns (a listing stays a listing, a literal is no query).
   const fn = depth < HELPER_DEPTH ? localFunction(argPath) : null;
   if (fn) {
@@ -216,4 +220,14 @@ function isListingCall(callee: any): boolean {
 /** `import.meta.glob(…)`: a bundler expands it at build time; it lists no directory at run time. */
 function isImportMeta(callee: any): boolean {
   return isMember(callee) && unwrapExpression(callee.object).type === 'MetaProperty';
+}
+
+/**
+ * `req.json`, `c.req.valid`, `request.formData`: a method of a request object (not of a context: `c.json()` answers)
+ * that returns what the client sent.
+ */
+function readsRequest(callee: any): boolean {
+  if (!isMember(callee) || !REQUEST_INPUT_METHODS.has(memberPropertyName(callee) ?? '')) return false;
+  const segs = describe(callee.object).split('.');
+  return segs.every((seg) => REQUEST_OBJECT_NAMES.has(seg)) && REQUEST_PARAM_NAMES.has(segs[segs.length - 1]!);
 }
