@@ -80,6 +80,19 @@ export const TIMEOUT_CLIENTS: ReadonlyMap<string, TimeoutClient> = new Map<strin
   ...['post', 'put', 'patch', 'postForm', 'putForm', 'patchForm'].map((m): [string, TimeoutClient] => [`axios#${m}`, axiosClient(`axios.${m}`, [2])]),
   ['got#', gotClient('got', [0, 1])],
   ...['get', 'post', 'put', 'patch', 'delete', 'head'].map((m): [string, TimeoutClient] => [`got#${m}`, gotClient(`got.${m}`, [1])]),
+  // request and its promise wrappers (deprecated, still common): `request({ uri, method })`, `rp.get(url)`.
+  ...['request', 'request-promise', 'request-promise-native'].flatMap((mod) =>
+    ['', 'default', 'get', 'post', 'put', 'patch', 'del', 'delete', 'head'].map((m): [string, TimeoutClient] => [
+      `${mod}#${m}`,
+      {
+        label: m && m !== 'default' ? `${mod}.${m}` : mod,
+        options: 'any',
+        covers: ['timeout'],
+        why: `${mod} has no timeout by default: a server that never answers holds the call forever`,
+        fix: '`{ timeout: 10_000 }` in the options',
+      },
+    ]),
+  ),
   ...['http', 'https'].flatMap((mod) =>
     ['request', 'get'].map((m): [string, TimeoutClient] => [
       `${mod}#${m}`,
