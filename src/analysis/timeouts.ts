@@ -263,7 +263,12 @@ export function chainedMethodNames(path: NodePath): string[] {
  * headers })`) and set no deadline of their own: the function forwards its callers' options, so each caller decides
  * whether the call has a deadline. The parameter's index (from `paramOf`), or null.
  */
-export function forwardedOptionsParam(path: NodePath<CallNode>, client: TimeoutClient, paramOf: (node: Node) => number | null): number | null {
+export function forwardedOptionsParam(
+  path: NodePath<CallNode>,
+  client: TimeoutClient,
+  paramOf: (node: Node) => number | null,
+  paramPropertyOf: (node: Node) => { index: number; prop: string } | null,
+): number | null {
   if (client.options === 'any') return null;
   const args = path.node.arguments as Node[];
   for (const i of client.options) {
@@ -272,14 +277,18 @@ export function forwardedOptionsParam(path: NodePath<CallNode>, client: TimeoutC
     if (arg.type === 'Identifier') return paramOf(arg);
     if (arg.type !== 'ObjectExpression') return null;
     let forwarded: number | null = null;
+    const from = (index: number | null) => index !== null && (forwarded === null || forwarded === index) && ((forwarded = index), true);
     for (const p of arg.properties) {
       if (p.type === 'SpreadElement') {
-        forwarded = paramOf(unwrapExpression(p.argument as any));
-        if (forwarded === null) return null;
+        if (!from(paramOf(unwrapExpression(p.argument as any)))) return null;
         continue;
       }
       const key = propertyKeyName(p);
-      if (key === null || client.covers.includes(key)) return null;
+      if (key === null) return null;
+      if (!client.covers.includes(key)) continue;
+      // `signal` taken from the caller's options (`const { signal } = props`, `props.signal`): the caller decides.
+      const value = p.type === 'ObjectProperty' ? paramPropertyOf(unwrapExpression(p.value as any)) : null;
+      if (!value || value.prop !== key || !from(value.index)) return null;
     }
     return forwarded;
   }

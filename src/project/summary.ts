@@ -297,7 +297,12 @@ export class SummaryBuilder {
     const clientKey = ref && frame.path !== this.programPath ? timeoutClientKey(ref, path as NodePath<any>) : null;
     const client = clientKey ? TIMEOUT_CLIENTS.get(clientKey) : undefined;
     if (clientKey && client && !frame.summary.outbound) {
-      const param = forwardedOptionsParam(path as NodePath<any>, client, (n) => paramIndex(n, path, frame.path));
+      const param = forwardedOptionsParam(
+        path as NodePath<any>,
+        client,
+        (n) => paramIndex(n, path, frame.path),
+        (n) => paramProperty(n, path, frame.path),
+      );
       const end = call.callee.loc.end;
       if (param !== null) {
         const at = { line: call.loc.start.line, column: call.loc.start.column + 1, endLine: end.line, endColumn: end.column + 1 };
@@ -474,6 +479,26 @@ function paramIndex(node: any, at: NodePath, fnPath: NodePath): number | null {
   if (!b || b.kind !== 'param' || b.declNode !== fnPath.node) return null;
   const i = (fnPath.node as any).params.findIndex((p: any) => p === b.id || (p.type === 'AssignmentPattern' && p.left === b.id));
   return i >= 0 ? i : null;
+}
+
+/** `props.signal`, or `signal` destructured from a parameter (`({ signal }) =>`, `const { signal } = props`): which one, and the key. */
+function paramProperty(node: any, at: NodePath, fnPath: NodePath): { index: number; prop: string } | null {
+  if (!node || !isFunctionNode(fnPath.node)) return null;
+  if (node.type === 'MemberExpression' && !node.computed && node.property.type === 'Identifier') {
+    const index = paramIndex(unwrapExpression(node.object), at, fnPath);
+    return index === null ? null : { index, prop: node.property.name };
+  }
+  if (node.type !== 'Identifier') return null;
+  const b = lookup(at, node.name);
+  const step = b?.steps.length === 1 ? b.steps[0] : undefined;
+  if (!b || !step || !('prop' in step)) return null;
+  if (b.kind === 'param' && b.declNode === fnPath.node) {
+    const params = (fnPath.node as any).params as any[];
+    const index = params.findIndex((p) => p.start <= (b.id as any).start && (b.id as any).end <= p.end);
+    return index >= 0 ? { index, prop: step.prop } : null;
+  }
+  const index = (b.kind === 'const' || b.kind === 'let') && b.init ? paramIndex(unwrapExpression(b.init), at, fnPath) : null;
+  return index === null ? null : { index, prop: step.prop };
 }
 
 /**
