@@ -7,6 +7,7 @@ import { isCall, memberPropertyName, refKey, resolveExpression, unwrapExpression
 import { lookup, propertyKeyName, type Binding } from './scope.js';
 import type { Node } from '../syntax/ast.js';
 import { isFunctionNode, someNode, walkPaths, type NodePath } from '../syntax/walk.js';
+import { functionOfBinding } from './functions.js';
 
 /** 'yes': the options set a deadline; 'no': they visibly do not; 'unknown': they cannot be seen. */
 export type Coverage = 'yes' | 'no' | 'unknown';
@@ -295,9 +296,68 @@ export function forwardedOptionsParam(
   return null;
 }
 
-/** The keys an object literal argument sets, as a summary records them: `...` for a spread, `?` for a computed key. */
-export function literalKeys(arg: Node): string[] | null {
-  const a = unwrapExpression(arg as any);
-  if (a.type !== 'ObjectExpression') return null;
-  return a.properties.map((p: any) => (p.type === 'SpreadElement' ? '...' : (propertyKeyName(p) ?? '?')));
+/**
+ * The keys an options argument sets, as a summary records them (`...` for a spread it cannot see, `?` for a computed
+ * key): an object literal, or a `const` holding one that nothing changes afterwards (`const options = { method, ...proxy }`).
+ * A spread of a `const` holding such an object, or the result of a local function that only returns object literals
+ * (`...getAgentOptions()` returning `{ agent }` or `{}`), adds that object's keys. Null when the argument is none of these.
+ */
+export function literalKeys(arg: Node, at: NodePath, depth = 0): string[] | null {
+  const a = depth > 3 ? null : unwrapExpression(arg as any);
+  if (a?.type === 'Identifier') {
+    const b = lookup(at, a.name);
+    const keys = b && b.kind === 'const' && b.steps.length === 0 && b.init ? literalKeys(b.init, b.scopePath, depth + 1) : null;
+    return keys && !changedAfter(b!) ? keys : null;
+  }
+  if (a?.type === 'CallExpression' && a.callee.type === 'Identifier' && a.arguments.length === 0 && depth > 0) {
+    const b = lookup(at, a.callee.name);
+    const fn = b ? functionOfBinding(b, 0) : null;
+    const returned = fn && isFunctionNode(fn) ? returnedObjects(fn) : null;
+    return returned && returned.length > 0 ? returned.flatMap((o) => literalKeys(o, b!.scopePath, depth + 1) ?? ['...']) : null;
+  }
+  if (a?.type !== 'ObjectExpression') return null;
+  return a.properties.flatMap((p: any) => (p.type === 'SpreadElement' ? (depth < 3 && literalKeys(p.argument, at, depth + 1)) || ['...'] : [propertyKeyName(p) ?? '?']));
+}
+
+/** `options.signal = …`, `Object.assign(options, …)`, `delete options.x`: a `const` object changed after it is made. */
+function changedAfter(b: Binding): boolean {
+  const known = changed.get(b);
+  if (known !== undefined) return known;
+  const name = b.name;
+  const result = someNode(b.scopePath.node, (n: any) => {
+    const target = n.type === 'AssignmentExpression' ? n.left : n.type === 'UnaryExpression' && n.operator === 'delete' ? n.argument : null;
+    if (target?.type === 'MemberExpression' && target.object.type === 'Identifier' && target.object.name === name) return true;
+    return isCall(n) && n.arguments.some((x: any) => x.type === 'Identifier' && x.name === name) && !passesOn(n);
+  });
+  changed.set(b, result);
+  return result;
+}
+const changed = new WeakMap<Binding, boolean>();
+
+/** Passing the options on is not changing them: the call they are given to (`fetch(url, options)`) or a logger. */
+function passesOn(call: any): boolean {
+  const c = unwrapExpression(call.callee);
+  const name = c.type === 'Identifier' ? c.name : c.type === 'MemberExpression' ? memberPropertyName(c) : null;
+  return name !== 'assign' && name !== 'merge' && name !== 'defaults' && name !== 'set';
+}
+
+/** The object literals a function returns, when every `return` (or the arrow's body) is one, or a choice between them. */
+function returnedObjects(fn: any): Node[] | null {
+  const out: Node[] = [];
+  let other = false;
+  const add = (v: any) => {
+    const e = v && unwrapExpression(v);
+    if (e?.type === 'ObjectExpression') out.push(e);
+    else if (e?.type === 'ConditionalExpression') (add(e.consequent), add(e.alternate));
+    else other = true;
+  };
+  if (fn.body.type !== 'BlockStatement') add(fn.body);
+  else
+    someNode(
+      fn.body,
+      (n: any) => (n.type === 'ReturnStatement' && add(n.argument), other),
+      10_000,
+      (n) => !isFunctionNode(n),
+    );
+  return other ? null : out;
 }

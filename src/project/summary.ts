@@ -357,7 +357,7 @@ export class SummaryBuilder {
       return pi !== null ? { param: pi } : null;
     });
     if (args.some((a) => a !== null)) site.args = args;
-    const keys = (call.arguments as any[]).slice(0, 4).map((a) => literalKeys(a));
+    const keys = (call.arguments as any[]).slice(0, 4).map((a) => literalKeys(a, path));
     if (keys.some((k) => k !== null)) site.keys = keys;
     frame.summary.calls.push(site);
     this.siteNodes.set(call, frame.summary.id);
