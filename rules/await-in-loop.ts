@@ -1,4 +1,4 @@
-import { awaitedCall, directAwaits, iterationDependence, orderedLoopWork, perItemCost, sequentialLoop, callWaits, type LoopNode } from '../src/analysis/index.js';
+import { awaitedCall, directAwaits, iterationDependence, orderedLoopWork, perItemSizing, sequentialLoop, callWaits, type LoopNode } from '../src/analysis/index.js';
 import { DECLARATION_KEYWORD, LOOP_NAMES, WHITESPACE_RUN } from '../src/knowledge/loops.js';
 import { defineRule, type NodePath, type Node } from '../src/engine/rule-api.js';
 import { SCRIPT_FOLDER_REASON } from '../src/knowledge/script-files.js';
@@ -158,7 +158,7 @@ export default defineRule({
           fix: `await pMap(${coll}, async (${short(item, 30)}) => { … }, { concurrency: 8 })`,
         },
         {
-          cost: loop.type === 'ForOfStatement' ? perItemCost(loopPath.child(loop.right, 'right'), 'sequential') : 'io',
+          ...(loop.type === 'ForOfStatement' ? perItemSizing(loopPath.child(loop.right, 'right'), 'sequential') : { cost: 'io' as const }),
           latency: { calls: waits, policy: 'per-item' },
           unlessPure: { calls: calls.map((c) => c.node), exemption: 'no-io-callee', minIO: 1 },
           runsIn: ctx.context(loopPath),

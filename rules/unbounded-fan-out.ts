@@ -1,6 +1,6 @@
 import { catchesAll, collectionBound, collectionOrigin, describe, describeQueryOrigin, droppedFanOut, fanOutOf } from '../src/analysis/index.js';
 import { heavyWork, isDescriptorWork, limiterIn, optionIsFinite, perItemIO, producesPromise, refKey, runsInTransaction } from '../src/analysis/index.js';
-import { projectCalls, perItemCost, pMapFix, readsByName, type BoundReason, type CallNode, type FanOut, type OriginTrace } from '../src/analysis/index.js';
+import { projectCalls, perItemSizing, pMapFix, readsByName, type BoundReason, type CallNode, type FanOut, type OriginTrace } from '../src/analysis/index.js';
 import { MAPPERS_WITH_CONCURRENCY, PROMISE_AGGREGATES, UNLIMITED_ASYNC } from '../src/knowledge/limiters.js';
 import { defineRule, type NodePath, type Node, type ReportExtra, type RuleContext } from '../src/engine/rule-api.js';
 import { SCRIPT_FOLDER_REASON } from '../src/knowledge/script-files.js';
@@ -150,7 +150,7 @@ export default defineRule<Ids, Exemption>({
 });
 
 /** What the fan-out costs (how its collection is sized; one class less for work a pool bounds, a query per item) and where it runs. */
-const impactOf = (ctx: Ctx, at: NodePath, collection: NodePath, pooled = false) => ({ cost: perItemCost(collection, 'concurrent', pooled), runsIn: ctx.context(at) });
+const impactOf = (ctx: Ctx, at: NodePath, collection: NodePath, pooled = false) => ({ ...perItemSizing(collection, 'concurrent', pooled), runsIn: ctx.context(at) });
 
 /** A mapper with no limit (p-map, Bluebird, `async.map`): judged like `Promise.all` by what each item's work takes. */
 function reportMapper(ctx: Ctx, path: NodePath<CallNode>, id: 'unlimitedMapper' | 'unlimitedAsync', [input, mapper]: [number, number?], data: Record<string, string>) {

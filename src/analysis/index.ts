@@ -44,7 +44,7 @@ export { callWaits, slowCall, type Waits } from './latency.js';
 // Collections: how big what a fan-out iterates can get (and why it is bounded), where it comes from, and what each item costs.
 export { collectionBound, type Bound, type BoundReason } from './collections/bound.js';
 export { collectionOrigin, describeQueryOrigin, type Origin, type OriginTrace } from './collections/origin.js';
-export { perItemCost } from './collections/cost.js';
+export { perItemCost, perItemSizing } from './collections/cost.js';
 export { describe } from './collections/names.js';
 export { catchesAll, droppedFanOut, fanOutOf, isCallbackLike, pMapFix, producesPromise, type CallNode, type DroppedFanOut, type FanOut } from './collections/fan-out.js';
 export { heavyWork, projectCalls, isDescriptorWork, perItemIO } from './collections/per-item.js';

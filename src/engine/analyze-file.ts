@@ -11,6 +11,7 @@ import { developmentOnlyRanges, inRanges } from '../analysis/environment.js';
 import type { ScriptFile } from '../knowledge/script-files.js';
 import type { CostClass, Reach } from '../knowledge/impact.js';
 import type { Waits } from '../analysis/latency.js';
+import type { Order } from '../analysis/collections/cost.js';
 import { parseSource } from '../syntax/parse.js';
 import { resolveCallTarget, resolveExpression } from '../analysis/resolve.js';
 import {
@@ -33,7 +34,7 @@ import {
   type DirectiveProblem,
   type EslintSuppressions,
 } from './suppressions.js';
-import { SummaryBuilder, type FileSummary } from '../project/summary.js';
+import { functionId, SummaryBuilder, type FileSummary } from '../project/summary.js';
 import { isFunctionNode, mergeVisitors, NodePath, traverse, walkPaths, type Visitors } from '../syntax/walk.js';
 
 export interface AnalyzeInput {
@@ -83,6 +84,8 @@ export interface PendingFinding {
   unlessFollowed?: { calls: CallPlace[]; exemption: string; finds: FollowedEffect };
   /** What the flagged work costs (rule findings only): with `serves` or `reachFrame`, the project phase gives the impact. */
   cost?: CostClass;
+  /** The parameter of function `frame` whose callers size `cost` (`ReportExtra.costFrom`). */
+  costFrom?: { frame: string; index: number; order: Order; pooled: boolean };
   /** The awaited calls the cost depends on, by place, and what this file shows they wait on (`ReportExtra.latency`). */
   latency?: { calls: (CallPlace & { waits: Waits })[]; policy: LatencyPolicy };
   /** Whom the code serves, when a convention says so. */
@@ -318,6 +321,10 @@ function makeContext(
         pending.unlessFollowed = { calls: places(calls), exemption, finds };
       }
       pending.cost = extra.cost ?? 'io';
+      if (extra.costFrom) {
+        const { fn, index, order, pooled } = extra.costFrom;
+        pending.costFrom = { frame: functionId(fn), index, order, pooled };
+      }
       if (extra.latency) {
         const calls = extra.latency.calls.map((c) => ({
           line: c.node.loc!.start.line,

@@ -8,6 +8,7 @@ import { createFinding, type ExemptionUse, type Finding } from './findings.js';
 import type { CallPlace, PendingFinding } from './analyze-file.js';
 import { IMPACT_TABLE, LOWERED, RAISED, type CostClass } from '../knowledge/impact.js';
 import { ROUND_TRIPS_FOR_IO, SLOW_CALLS_FOR_IO } from '../knowledge/latency.js';
+import { costOfOrigin } from '../analysis/collections/cost.js';
 import { BROWSER_EXEMPTION, ENGINE_EXEMPTIONS, formatMessage, SCRIPT_FOLDER_EXEMPTION, type FollowedEffect, type RuleModule } from './rule-api.js';
 
 export interface Linked {
@@ -94,7 +95,10 @@ export function linkProject(results: readonly { abs: string; res: FileResult }[]
           const frame = p.reachFrame && graph ? CallGraph.key(abs, p.reachFrame) : null;
           // Code that only startup reaches runs once: background, like startup itself.
           const reach = p.serves ?? (frame ? (startupOnly.has(frame) ? 'background' : graph!.reachOf(frame)) : 'request');
-          finding.impact = IMPACT_TABLE[reach][p.latency ? latencyCost(p.latency, p.cost, graph, abs) : p.cost];
+          // A collection taken as a parameter is sized by what the callers pass.
+          const from = p.costFrom && graph ? graph.paramOrigin(CallGraph.key(abs, p.costFrom.frame), p.costFrom.index) : null;
+          const cost = from ? costOfOrigin(from, p.costFrom!.order, p.costFrom!.pooled) : p.cost;
+          finding.impact = IMPACT_TABLE[reach][p.latency ? latencyCost(p.latency, cost, graph, abs) : cost];
         }
         return finding;
       }),

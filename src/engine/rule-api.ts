@@ -8,6 +8,7 @@ import type { BlockingCatalog } from '../analysis/blocking-catalog.js';
 import type { ScriptRole } from '../knowledge/script-files.js';
 import type { Ref } from '../analysis/resolve.js';
 import type { Waits } from '../analysis/latency.js';
+import type { Order } from '../analysis/collections/cost.js';
 import type { Severity, TraceStep } from './findings.js';
 import type { CostClass, Reach } from '../knowledge/impact.js';
 import type { NodePath, Visitors } from '../syntax/walk.js';
@@ -121,6 +122,12 @@ export interface ReportExtra<E extends string = string> {
   key?: string;
   /** What the flagged work costs each time it runs (knowledge/impact.ts); `io` when left out. With where it runs, it gives the impact. */
   cost?: CostClass;
+  /**
+   * The collection that sizes `cost` is parameter `index` of function `fn`: the project phase sizes it by what the
+   * callers pass (`CallGraph.paramOrigin`: request input, a listing, a query's rows, or nothing of the kind), per item
+   * in this `order`, with work a pool bounds or not (`costOfOrigin`). Callers the project does not show leave `cost`.
+   */
+  costFrom?: { fn: Node; index: number; order: Order; pooled: boolean };
   /**
    * The awaited calls the cost depends on, with what each waits on where it is written (`callWaits`: slow, local, a round
    * trip); the project phase follows round trips into the functions they invoke (`CallGraph.isSlow`, pure, memoised).

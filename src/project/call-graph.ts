@@ -9,6 +9,7 @@ import type { ModuleResolver } from './module-resolution.js';
 import { HANDLER_SHARE_FOR_EVERY_REQUEST, HANDLERS_FOR_EVERY_REQUEST, REACHES, SHARED_HOPS, type Reach } from '../knowledge/impact.js';
 import { SERVER_DEPENDENCIES } from '../knowledge/browser.js';
 import { moduleIn } from '../analysis/collections/per-item.js';
+import { strongest, type Origin } from '../analysis/collections/origin.js';
 import { MODULE_FRAME, type BlockingSite, type CallSite, type FileSummary, type FunctionSummary } from './summary.js';
 
 export interface GraphFile {
@@ -108,6 +109,9 @@ function cmp(a: string, b: string): number {
 
 /** How many calls above a slow call its callers still count as waiting on it (a helper, and the helper's caller). */
 const SLOW_HOPS = 2;
+
+/** How many (function, parameter) pairs `paramOrigin` follows up through callers before it gives up. */
+const PARAM_ORIGIN_STEPS = 64;
 
 export class CallGraph {
   private readonly functions = new Map<string, GraphFunction>();
@@ -440,6 +444,25 @@ export class CallGraph {
     if (impure.has(name)) return false;
     const found = keys.get(name);
     return found ? found.every((k) => this.isPure(k)) : null;
+  }
+
+  /**
+   * Where the collection a function takes as parameter `index` comes from, by what its callers pass: the strongest of
+   * request input, a directory listing and a query's rows, followed up through callers that pass their own parameter on
+   * (`unknown` when they pass something else). Null when the project shows no caller, or only callers that pass
+   * parameters no caller above them explains.
+   */
+  paramOrigin(key: string, index: number, seen: Set<string> = new Set()): Origin | null {
+    const mark = `${key}#${index}`;
+    if (seen.has(mark) || seen.size > PARAM_ORIGIN_STEPS) return null;
+    seen.add(mark);
+    const found: Origin[] = [];
+    for (const { from, site } of this.callers.get(key) ?? []) {
+      const arg = site.args?.[index];
+      const o = !arg ? 'unknown' : 'origin' in arg ? arg.origin : 'param' in arg ? this.paramOrigin(from, arg.param, seen) : 'unknown';
+      if (o !== null) found.push(o);
+    }
+    return found.length > 0 ? strongest(found) : null;
   }
 
   /** True when a convention reaches `key` at all (a handler, a job or a timer above it). */

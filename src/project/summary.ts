@@ -13,6 +13,7 @@ import { isLazyInit, returnsMemoised } from '../analysis/lazy-init.js';
 import { isDevelopmentOnly } from '../analysis/environment.js';
 import { doesNoIO, isDetachedCall } from '../analysis/call-shape.js';
 import { slowCall } from '../analysis/latency.js';
+import { collectionOrigin, type Origin } from '../analysis/collections/origin.js';
 import { forwardedOptionsParam, literalKeys, timeoutClientKey } from '../analysis/timeouts.js';
 import { TIMEOUT_CLIENTS } from '../knowledge/http-clients.js';
 import {
@@ -51,8 +52,11 @@ export interface CallSite {
   text: string;
   /** Inside a lazy-initialisation guard: runs once. */
   lazy: boolean;
-  /** Per argument: a constant number, or the index of a parameter of the caller passed through (for size thresholds). */
-  args?: ({ const: number } | { param: number } | null)[];
+  /**
+   * Per argument: a constant number, or the index of a parameter of the caller passed through (for size thresholds), or
+   * where a collection comes from when it is sized outside the program (request input, a listing, a query's rows).
+   */
+  args?: ({ const: number } | { param: number } | { origin: SizedOrigin } | null)[];
   /** How many arguments the call passes: a parameter past them takes its default. */
   argc: number;
   /** Per argument: the keys of an object literal (`...` a spread, `?` a computed key), for options forwarded to an outbound call. */
@@ -157,6 +161,12 @@ interface Frame {
   summary: FunctionSummary;
   path: NodePath;
 }
+
+/** A collection sized outside the program, as an argument records it. */
+export type SizedOrigin = Extract<Origin, 'input' | 'listing' | 'query'>;
+
+/** Arguments that may be a collection worth sizing: a name, a member, a call's result (`ids`, `req.body.ids`, `rows.filter(…)`). */
+const COLLECTION_ARGUMENTS: ReadonlySet<string> = new Set(['Identifier', 'MemberExpression', 'OptionalMemberExpression', 'CallExpression', 'AwaitExpression']);
 
 export function functionId(node: Node): string {
   return `${node.loc!.start.line}:${node.loc!.start.column + 1}`;
@@ -350,11 +360,13 @@ export class SummaryBuilder {
     if (isDevelopmentOnly(path)) site.dev = true;
     if (detached) site.detached = true;
     // Constant and passed-through arguments, for size thresholds down the chain.
-    const args = (call.arguments as any[]).slice(0, 4).map((a): NonNullable<CallSite['args']>[number] => {
+    const args = (call.arguments as any[]).slice(0, 4).map((a, i): NonNullable<CallSite['args']>[number] => {
       const c = constantValue(a, path);
       if (c !== null) return { const: c };
       const pi = paramIndex(a, path, frame.path);
-      return pi !== null ? { param: pi } : null;
+      if (pi !== null) return { param: pi };
+      const origin = COLLECTION_ARGUMENTS.has(a.type) ? collectionOrigin(path.child(a, 'arguments', i)) : 'unknown';
+      return origin === 'input' || origin === 'listing' || origin === 'query' ? { origin } : null;
     });
     if (args.some((a) => a !== null)) site.args = args;
     const keys = (call.arguments as any[]).slice(0, 4).map((a) => literalKeys(a, path));

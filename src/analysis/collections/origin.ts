@@ -27,7 +27,7 @@ export type Origin = 'input' | 'listing' | 'query' | 'param' | 'unknown';
 
 const ORIGIN_RANK: Record<Origin, number> = { unknown: 0, param: 1, query: 2, listing: 3, input: 4 };
 
-function strongest(origins: Origin[]): Origin {
+export function strongest(origins: Origin[]): Origin {
   let best: Origin = 'unknown';
   for (const o of origins) if (ORIGIN_RANK[o] > ORIGIN_RANK[best]) best = o;
   return best;
