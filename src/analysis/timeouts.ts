@@ -296,6 +296,9 @@ export function forwardedOptionsParam(
   return null;
 }
 
+/** How far `literalKeys` follows names, spreads and helpers' returns: `options` → `...proxy` → `getProxy()` → `{ agent }`. */
+const MAX_OPTION_DEPTH = 6;
+
 /**
  * The keys an options argument sets, as a summary records them (`...` for a spread it cannot see, `?` for a computed
  * key): an object literal, or a `const` holding one that nothing changes afterwards (`const options = { method, ...proxy }`).
@@ -303,7 +306,7 @@ export function forwardedOptionsParam(
  * (`...getAgentOptions()` returning `{ agent }` or `{}`), adds that object's keys. Null when the argument is none of these.
  */
 export function literalKeys(arg: Node, at: NodePath, depth = 0): string[] | null {
-  const a = depth > 3 ? null : unwrapExpression(arg as any);
+  const a = depth > MAX_OPTION_DEPTH ? null : unwrapExpression(arg as any);
   if (a?.type === 'Identifier') {
     const b = lookup(at, a.name);
     const keys = b && b.kind === 'const' && b.steps.length === 0 && b.init ? literalKeys(b.init, b.scopePath, depth + 1) : null;
@@ -316,7 +319,9 @@ export function literalKeys(arg: Node, at: NodePath, depth = 0): string[] | null
     return returned && returned.length > 0 ? returned.flatMap((o) => literalKeys(o, b!.scopePath, depth + 1) ?? ['...']) : null;
   }
   if (a?.type !== 'ObjectExpression') return null;
-  return a.properties.flatMap((p: any) => (p.type === 'SpreadElement' ? (depth < 3 && literalKeys(p.argument, at, depth + 1)) || ['...'] : [propertyKeyName(p) ?? '?']));
+  return a.properties.flatMap((p: any) =>
+    p.type === 'SpreadElement' ? (depth < MAX_OPTION_DEPTH && literalKeys(p.argument, at, depth + 1)) || ['...'] : [propertyKeyName(p) ?? '?'],
+  );
 }
 
 /** `options.signal = …`, `Object.assign(options, …)`, `delete options.x`: a `const` object changed after it is made. */
