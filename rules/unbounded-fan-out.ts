@@ -204,8 +204,8 @@ function fanOutDanger(ctx: Ctx, aggPath: NodePath, fan: FanOut): Danger | null {
   if (heavy && !isDescriptorWork(heavy)) return work(heavy); // a socket or a process per item: whatever the collection
   // A file descriptor per item, for every file of a listing or every item of a request: EMFILE.
   if (heavy) return origin === 'input' || origin === 'listing' || !ctx.exempt('descriptor-work', at) ? work(heavy) : null;
-  // Calls into the project (another file's helper, an injected service's method) are followed by the project phase: a slow
-  // one per item takes a socket each, past the pool; over request input, any I/O counts (found there when none is seen here).
+  // Calls into the project (another file's helper, an injected service's method) are followed: one that takes a socket or
+  // holds a connection for a transaction takes it per item, past the pool; over request input, any I/O counts.
   const [io, followed] = [perItemIO(fan.perItem), projectCalls(fan.perItem)];
   if (!io && followed.length === 0 && ctx.exempt('in-memory-work', at)) return null;
   // Other work (`stat`, `unlink`, a query) queues in the thread or connection pool, unless every item is request input.
@@ -213,7 +213,7 @@ function fanOutDanger(ctx: Ctx, aggPath: NodePath, fan: FanOut): Danger | null {
   if (runsInTransaction(aggPath, fan.perItem) && ctx.exempt('transaction', at)) return null;
   if (followed.length === 0 || (origin === 'input' && io && !followed.some((c) => describe(c.callee) === io))) return { ...work(io, true), pooled: true };
   const [calls, exemption] = [followed, origin === 'input' ? ('in-memory-work' as const) : ('pooled-work' as const)];
-  const slow = { unlessFollowed: { calls, exemption, finds: 'slow' as const } };
-  const followedWork = origin !== 'input' ? slow : io ? { unlessPure: { calls, exemption, minIO: 1 } } : { unlessFollowed: { calls, exemption, finds: 'io' as const } };
+  const scarce = { unlessFollowed: { calls, exemption, finds: 'scarce' as const } };
+  const followedWork = origin !== 'input' ? scarce : io ? { unlessPure: { calls, exemption, minIO: 1 } } : { unlessFollowed: { calls, exemption, finds: 'io' as const } };
   return { ...work(describe(followed[0].callee), true), pooled: true, followed: followedWork }; // named for the helper followed
 }

@@ -5,7 +5,7 @@ import type { VarKey } from './dataflow.js';
 import { memberPropertyName, unwrapExpression, isCall } from './resolve.js';
 import { lookup } from './scope.js';
 import { isFunctionNode, type NodePath } from '../syntax/walk.js';
-import { TRANSACTION_CALL } from '../knowledge/transactions.js';
+import { CONNECTION_CHECKOUT_METHODS, TRANSACTION_CALL, TRANSACTION_WRAPPER_CALL } from '../knowledge/transactions.js';
 
 /** When `path` is inside a function passed to a `…transaction(...)` call: that function's first parameter. */
 export function transactionParam(path: NodePath): VarKey | null {
@@ -21,4 +21,20 @@ export function transactionParam(path: NodePath): VarKey | null {
     return lookup(p, param.name);
   }
   return null;
+}
+
+/**
+ * Does this call take a pooled connection for a stretch of work: it runs a callback in a transaction
+ * (`knex.transaction(async (trx) => …)`, `prisma.$transaction(async (tx) => …)`) or checks a connection out
+ * (`await pool.connect()`)? Many of these at once hold the pool until they finish.
+ */
+export function holdsConnection(callPath: NodePath): boolean {
+  const n = callPath.node as any;
+  if (!isCall(n)) return false;
+  const callee = unwrapExpression(n.callee);
+  if (callee.type !== 'MemberExpression' && callee.type !== 'OptionalMemberExpression') return false;
+  const name = memberPropertyName(callee);
+  if (!name) return false;
+  if (CONNECTION_CHECKOUT_METHODS.has(name)) return n.arguments.length === 0;
+  return TRANSACTION_WRAPPER_CALL.test(name) && n.arguments.some((a: any) => isFunctionNode(unwrapExpression(a)));
 }

@@ -197,10 +197,13 @@ function settlesAtOnce(graph: CallGraph, abs: string, c: CallPlace): boolean {
   return method !== null && graph.methodIsPure(method) === true;
 }
 
-/** Does the project function this call invokes wait on another service (`slow`), or do any I/O (`io`)? Unknown callees do neither. */
+/**
+ * Does the project function this call invokes take something scarce (`scarce`: another service's socket, a pooled
+ * connection for a transaction), or do any I/O (`io`)? Unknown callees do neither.
+ */
 function follows(graph: CallGraph, abs: string, c: CallPlace, finds: FollowedEffect): boolean {
   const fn = graph.calleeAt(abs, c.line, c.column);
-  if (finds === 'slow') return !!fn && graph.isSlow(fn.key);
+  if (finds === 'scarce') return !!fn && (graph.isSlow(fn.key) || graph.holdsConnection(fn.key));
   if (fn) return !graph.isPure(fn.key) && !fn.fn.memo;
   const method = graph.methodNameAt(abs, c.line, c.column);
   return method !== null && graph.methodIsPure(method) === false;

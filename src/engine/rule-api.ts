@@ -86,7 +86,7 @@ export interface FileView {
 }
 
 /** What `ReportExtra.unlessFollowed` looks for in the functions it follows. */
-export type FollowedEffect = 'slow' | 'io';
+export type FollowedEffect = 'scarce' | 'io';
 
 /** How a finding's cost follows from the latency of its awaited calls (`ReportExtra.latency`). */
 export type LatencyPolicy = 'overlap' | 'per-item' | 'pooled';
@@ -109,9 +109,10 @@ export interface ReportExtra<E extends string = string> {
   unlessPure?: { calls: Node[]; exemption: E; minIO?: number };
   /**
    * Drop the finding, under the rule's named exemption, unless one of these calls, followed into the project function it
-   * invokes (in another file, or a method of an injected service), `finds` it waiting on another service (`slow`:
-   * `CallGraph.isSlow`, a `sendMail` helper over a transport) or doing any I/O (`io`: not `CallGraph.isPure`). A call
-   * the project does not hold finds nothing.
+   * invokes (in another file, or a method of an injected service), `finds` it taking something scarce each time
+   * (`scarce`: a socket to another service, `CallGraph.isSlow`, a `sendMail` helper over a transport; or a pooled
+   * connection for a whole transaction, `CallGraph.holdsConnection`) or doing any I/O (`io`: not `CallGraph.isPure`).
+   * A call the project does not hold finds nothing.
    */
   unlessFollowed?: { calls: Node[]; exemption: E; finds: FollowedEffect };
   /** Drop the finding, under the rule's named exemption, when some file of the project records the fact (see `recordFact`). */

@@ -127,6 +127,7 @@ export class CallGraph {
   private methods: { defs: Map<string, number>; keys: Map<string, string[]>; impure: Set<string> } | null = null;
   private methodSites: Map<string, string> | null = null;
   private slowSet: Set<string> | null = null;
+  private holdSet: Set<string> | null = null;
   private readonly blockingMemo = new Map<string, BlockingSite[]>();
 
   constructor(
@@ -396,22 +397,32 @@ export class CallGraph {
    * path among many (a write that may notify a webhook), and its own work is what it waits on.
    */
   isSlow(key: string): boolean {
-    if (!this.slowSet) {
-      const out = new Set<string>();
-      const queue: string[] = [];
-      const hops = new Map<string, number>();
-      for (const g of this.functions.values()) if (g.fn.slow) (out.add(g.key), queue.push(g.key), hops.set(g.key, 0));
-      for (let i = 0; i < queue.length; i++) {
-        const g = this.functions.get(queue[i]!)!;
-        const hop = hops.get(g.key)! + 1;
-        if (hop > SLOW_HOPS) continue;
-        const up = (this.callers.get(g.key) ?? []).filter((c) => !c.site.detached && !c.site.lazy && !c.site.dev).map((c) => c.from);
-        if (g.fn.enclosing) up.push(keyOf(g.file.abs, g.fn.enclosing));
-        for (const from of up) if (!out.has(from) && this.functions.has(from)) (out.add(from), queue.push(from), hops.set(from, hop));
-      }
-      this.slowSet = out;
+    return (this.slowSet ??= this.upFrom((g) => !!g.fn.slow)).has(key);
+  }
+
+  /**
+   * Does the function hold a pooled connection for a stretch of work (a transaction, a checked-out client), itself or
+   * through a function it calls and waits for, within SLOW_HOPS calls? Many calls at once then hold the pool.
+   */
+  holdsConnection(key: string): boolean {
+    return (this.holdSet ??= this.upFrom((g) => !!g.fn.holds)).has(key);
+  }
+
+  /** The functions that match `seed`, and those up to SLOW_HOPS awaited calls above them (an inline callback counts for the function it is in). */
+  private upFrom(seed: (g: GraphFunction) => boolean): Set<string> {
+    const out = new Set<string>();
+    const queue: string[] = [];
+    const hops = new Map<string, number>();
+    for (const g of this.functions.values()) if (seed(g)) (out.add(g.key), queue.push(g.key), hops.set(g.key, 0));
+    for (let i = 0; i < queue.length; i++) {
+      const g = this.functions.get(queue[i]!)!;
+      const hop = hops.get(g.key)! + 1;
+      if (hop > SLOW_HOPS) continue;
+      const up = (this.callers.get(g.key) ?? []).filter((c) => !c.site.detached && !c.site.lazy && !c.site.dev).map((c) => c.from);
+      if (g.fn.enclosing) up.push(keyOf(g.file.abs, g.fn.enclosing));
+      for (const from of up) if (!out.has(from) && this.functions.has(from)) (out.add(from), queue.push(from), hops.set(from, hop));
     }
-    return this.slowSet.has(key);
+    return out;
   }
 
   /**

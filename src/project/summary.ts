@@ -13,6 +13,7 @@ import { isLazyInit, returnsMemoised } from '../analysis/lazy-init.js';
 import { isDevelopmentOnly } from '../analysis/environment.js';
 import { doesNoIO, isDetachedCall } from '../analysis/call-shape.js';
 import { slowCall } from '../analysis/latency.js';
+import { holdsConnection } from '../analysis/transactions.js';
 import { collectionOrigin, type Origin } from '../analysis/collections/origin.js';
 import { forwardedOptionsParam, literalKeys, timeoutClientKey } from '../analysis/timeouts.js';
 import { TIMEOUT_CLIENTS } from '../knowledge/http-clients.js';
@@ -116,6 +117,8 @@ export interface FunctionSummary {
   memo?: true;
   /** It waits on a slow call of its own (`slowCall`: another service, an aggregating query); the graph adds its callees'. */
   slow?: true;
+  /** It holds a pooled connection for a stretch of work (`holdsConnection`: a transaction, a checked-out client). */
+  holds?: true;
   /**
    * For a function written inline as an argument (`withSpan('x', async () => …)`):
    * the id of the function it is written in, which it most likely runs within.
@@ -322,6 +325,7 @@ export class SummaryBuilder {
     // Waits on another service or an aggregating query itself (callees of the project are the graph's to follow).
     const detached = isDetachedCall(path);
     if (!frame.summary.slow && frame.path !== this.programPath && !detached && slowCall(path, false, 0, ref)) frame.summary.slow = true;
+    if (!frame.summary.holds && frame.path !== this.programPath && !detached && holdsConnection(path)) frame.summary.holds = true;
     const req = requireSpec(call);
     if (req) {
       this.imports.add(req);
