@@ -27,7 +27,7 @@ export default defineRule({
     why:
       'A call with no deadline hangs for as long as the other side stalls: a worker, a request or a queue slot stays busy forever, and under load they ' +
       'pile up until the process runs out of sockets or memory. Most Node clients have no overall deadline by default: axios `timeout: 0`, got, ' +
-      'superagent, `http.request`, `net.connect` and `child_process.exec` wait forever; `fetch` (undici) waits up to 300 s for headers and 300 s ' +
+      'superagent, request, `http.request`, `net.connect` and `child_process.exec` wait forever; `fetch` (undici) waits up to 300 s for headers and 300 s ' +
       'between body chunks.',
     details: [
       'Reported at the call, with the exact option for that client, in all contexts: startup included (a boot that hangs is an outage).',
