@@ -174,6 +174,15 @@ export const BLOCKING_APIS: readonly BlockingApi[] = [
           : `\`await bcrypt.${name.replace(/Sync$/, '')}(...)\` of the native \`bcrypt\` package, or a worker thread`,
     })),
   ),
+  // Its async `hash` and `compare` too: the same work on this thread, yielding only between 100 ms slices (a cost-10 hash
+  // is about one slice), so awaiting them does not free the loop.
+  ...['hash', 'compare'].map((name) => ({
+    module: 'bcryptjs',
+    name,
+    why: 'bcryptjs is plain JavaScript: its async form also hashes on the event-loop thread, yielding only between slices of up to 100 ms',
+    cost: 'heavy' as const,
+    alternative: `\`await bcrypt.${name}(...)\` of the native \`bcrypt\` package (it hashes in the thread pool), or a worker thread`,
+  })),
   {
     module: 'sync-request',
     name: '',
