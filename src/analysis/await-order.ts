@@ -264,18 +264,32 @@ export function resultUnused(step: AwaitStep): boolean {
 /**
  * The awaits of a window that can start together, wave by wave: the first wave depends on no other await of the window,
  * each later one only on awaits of the waves before it (indices in source order; `dependsOn(earlier, later)`). Awaits
- * that could all start at the top are one wave even when dependent ones sit between them in the source.
+ * that could all start at the top are one wave even when dependent ones sit between them in the source. An await that
+ * nothing after it needs may wait with any wave from its own on: it joins the largest (the one the advice is about).
  */
 export function independentLayers(count: number, dependsOn: (earlier: number, later: number) => boolean): number[][] {
   const level: number[] = [];
-  const layers: number[][] = [];
+  const needed: boolean[] = new Array(count).fill(false);
   for (let j = 0; j < count; j++) {
     let l = 0;
-    for (let k = 0; k < j; k++) if (level[k]! >= l && dependsOn(k, j)) l = level[k]! + 1;
+    for (let k = 0; k < j; k++) {
+      if (!dependsOn(k, j)) continue;
+      needed[k] = true;
+      l = Math.max(l, level[k]! + 1);
+    }
     level.push(l);
-    (layers[l] ??= []).push(j);
   }
-  return layers;
+  const sizes: number[] = [];
+  for (let j = 0; j < count; j++) if (needed[j] || level[j]! > 0) sizes[level[j]!] = (sizes[level[j]!] ?? 0) + 1;
+  for (let j = 0; j < count; j++) {
+    if (needed[j]) continue;
+    let best = level[j]!;
+    for (let l = best + 1; l < sizes.length; l++) if ((sizes[l] ?? 0) > (sizes[best] ?? 0)) best = l;
+    level[j] = best;
+  }
+  const layers: number[][] = [];
+  for (let j = 0; j < count; j++) (layers[level[j]!] ??= []).push(j);
+  return layers.filter((l) => l !== undefined);
 }
 
 /** The `Promise.all` that starts a run's calls at once, keeping the names they were assigned to. */
