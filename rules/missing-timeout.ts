@@ -153,10 +153,12 @@ export default defineRule({
       if (paths.length === 0) continue;
       const callers = paths.length === 1 ? `\`${paths[0]!.caller.fn.name}\` passes none` : `${paths.length} callers pass none`;
       const wrapper = fn.fn.name;
+      // Called only from edge-runtime modules: the platform's duration limit ends the wait (light).
+      const edge = paths.every(({ caller }) => caller.file.summary.edge);
       ctx.report(
         { file: fn.file.file, line: o.line, column: o.column, endLine: o.endLine, endColumn: o.endColumn },
         'forwardedNoTimeout',
-        { client: client.label, wrapper, callers, why: client.why, fix: client.fix },
+        { client: client.label, wrapper, callers, why: edge ? EDGE_WHY : client.why, fix: client.fix },
         {
           paths: paths.map(({ caller, site }) => [
             { file: caller.file.file, line: site.line, column: site.column, label: caller.fn.name },
@@ -165,6 +167,7 @@ export default defineRule({
           ]),
           key: `${wrapper}\0${client.label}`,
           reach: widestReach(paths.map(({ caller }) => ctx.graph.reachOf(caller.key))),
+          ...(edge ? { cost: 'light' as const } : {}),
         },
       );
     }

@@ -175,7 +175,10 @@ export function analyzeSource(input: AnalyzeInput, settings: AnalyzeSettings, al
     );
     if (summaries) visitors.push(summaries.visitors());
     traverse(ast.program, mergeVisitors(visitors), programPath);
-    if (summaries) result.summary = summaries.finish();
+    if (summaries) {
+      result.summary = summaries.finish();
+      if (runtime.edge) result.summary.edge = true;
+    }
     if (flagged.size > 0) fingerprintFindings(input, programPath, flagged);
   } catch (err) {
     if (err instanceof RangeError) {

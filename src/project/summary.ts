@@ -158,6 +158,8 @@ export interface FileSummary {
   impureMethods?: string[];
   /** Names of all the file's methods, once per definition: a call on an untyped value links to a name defined once in the project. */
   methods?: string[];
+  /** The module runs on an edge runtime (`edgeRuntime`): the platform ends a call that hangs at its duration limit. */
+  edge?: true;
 }
 
 interface Frame {
