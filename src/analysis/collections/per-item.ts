@@ -197,19 +197,21 @@ function heavyRef(ref: Ref): string | null {
 /**
  * Calls in the per-item work to functions of other modules (`(u) => sendMail(u.email)`) or to methods of this class and
  * of the services it holds (`(id) => this.notes.toDto(id)`): what they do is known only once the project phase follows
- * them (`ReportExtra.unlessFollowed`). At most 8, in source order.
+ * them (`ReportExtra.unlessFollowed`). At most 8: the awaited or returned ones first, each group in source order.
  */
 export function projectCalls(perItemPath: NodePath): any[] {
-  const out: any[] = [];
+  const waited: any[] = [];
+  const other: any[] = [];
   walkPaths(perItemPath, (p) => {
-    if (out.length >= 8) return false;
+    if (waited.length + other.length >= 8) return false;
     const n = p.node as any;
     if (!isCall(n)) return undefined;
     const ref = resolveExpression(unwrapExpression(n.callee), p);
-    if ((ref?.kind === 'module' && !isNodeBuiltin(ref.module)) || onThis(n.callee)) out.push(n);
+    // The calls whose promise the item waits for (awaited or returned) first: a message names the first.
+    if ((ref?.kind === 'module' && !isNodeBuiltin(ref.module)) || onThis(n.callee)) (isAwaitedOrReturned(p) ? waited : other).push(n);
     return undefined;
   });
-  return out;
+  return [...waited, ...other];
 }
 
 /** `this.method`, `this.service.method`: a member chain that starts at `this`. */
