@@ -149,7 +149,7 @@ export default defineRule({
       // The window's awaits that can start together, wave by wave.
       const finish = () => {
         const dependsOn = (k: number, j: number) =>
-          dependence(run[k]!, run[j]!, between.slice(starts[k], starts[j])).some((why) => why === 'data' || ctx.exempt(why, run[j]!.await.node));
+          dependence(run[k]!, run[j]!, between, starts[k], starts[j]).some((why) => why === 'data' || ctx.exempt(why, run[j]!.await.node));
         if (run.length >= 2) for (const wave of independentLayers(run.length, dependsOn)) if (wave.length >= 2) report(wave.map((j) => run[j]!));
         run = [];
         between = [];

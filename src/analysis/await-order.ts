@@ -149,9 +149,9 @@ export function betweenOf(stmtPath: NodePath): Between {
 
 /**
  * Why `later` could not have started before `earlier` finished, in the order
- * they are checked (empty: independent). `between` are the plain statements after `earlier`.
+ * they are checked (empty: independent). `between[from…to)` are the plain statements after `earlier`, before `later`.
  */
-export function dependence(earlier: AwaitStep, later: AwaitStep, between: readonly Between[]): Dependence[] {
+export function dependence(earlier: AwaitStep, later: AwaitStep, between: readonly Between[], from = 0, to = between.length): Dependence[] {
   const out: Dependence[] = [];
   const tainted = new Set<VarKey>(earlier.writes);
   // A method call may change its receiver (`await doc.loadInfo()` fills `doc.sheets`)…
@@ -169,7 +169,8 @@ export function dependence(earlier: AwaitStep, later: AwaitStep, between: readon
   }
   // …and a call that is not a plain read may change the objects passed to it.
   if (!earlier.call.readOnly) for (const v of mutableArguments(earlier.call.path)) tainted.add(v);
-  for (const b of between) {
+  for (let i = from; i < to; i++) {
+    const b = between[i]!;
     if (!intersects(b.reads, tainted)) continue;
     // A check of the earlier result (`validateOwner(field, project)`): what follows must not start before it passes.
     if (b.guard && !out.includes('guard-between')) out.push('guard-between');

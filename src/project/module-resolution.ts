@@ -32,6 +32,7 @@ export class ModuleResolver {
   private readonly tsconfigByDir = new Map<string, TsPaths | null>();
   private readonly cache = new Map<string, string | null>();
   private readonly patterns = new Map<string, string[]>();
+  private sorted: { file: string; posix: string }[] | undefined;
   private readonly packages = new Map<string, WorkspacePackage>();
 
   constructor(
@@ -57,9 +58,10 @@ export class ModuleResolver {
     if (hit) return hit;
     const parts = toPosixPath(path.resolve(path.dirname(fromFile), spec.replaceAll(DYNAMIC_SEGMENT, DYNAMIC_PLACEHOLDER))).split(DYNAMIC_PLACEHOLDER);
     const out: string[] = [];
-    for (const file of [...this.files].sort()) {
-      if (file === fromFile) continue;
-      const posix = toPosixPath(file);
+    this.sorted ??= [...this.files].sort().map((file) => ({ file, posix: toPosixPath(file) }));
+    const prefix = parts[0]!.slice(0, parts[0]!.lastIndexOf('/') + 1);
+    for (const { file, posix } of this.sorted) {
+      if (file === fromFile || !posix.startsWith(prefix)) continue;
       const ext = path.extname(posix);
       const names = [posix, posix.slice(0, posix.length - ext.length)];
       if (path.posix.basename(names[1]!) === 'index') names.push(path.posix.dirname(posix));

@@ -15,6 +15,7 @@ import { doesNoIO, isDetachedCall } from '../analysis/call-shape.js';
 import { slowCall } from '../analysis/latency.js';
 import { holdsConnection } from '../analysis/transactions.js';
 import { collectionOrigin, type Origin } from '../analysis/collections/origin.js';
+import { HELPER_DEPTH } from '../analysis/collections/bound.js';
 import { forwardedOptionsParam, literalKeys, timeoutClientKey } from '../analysis/timeouts.js';
 import { TIMEOUT_CLIENTS } from '../knowledge/http-clients.js';
 import {
@@ -172,6 +173,21 @@ export type SizedOrigin = Extract<Origin, 'input' | 'listing' | 'query'>;
 
 /** Arguments that may be a collection worth sizing: a name, a member, a call's result (`ids`, `req.body.ids`, `rows.filter(…)`). */
 const COLLECTION_ARGUMENTS: ReadonlySet<string> = new Set(['Identifier', 'MemberExpression', 'OptionalMemberExpression', 'CallExpression', 'AwaitExpression']);
+/** Bindings that never hold a collection read at run time: an import, a function, a class, an enum. */
+const STATIC_BINDINGS: ReadonlySet<string> = new Set(['import', 'import-equals', 'function', 'class', 'enum', 'namespace']);
+
+/**
+ * Cheap test before sizing an argument (`collectionOrigin` walks bindings and helpers): it has a collection's shape, and
+ * the name it starts from (`ids`, `req` in `req.body.ids`) is a variable or a parameter, not an import, function or class.
+ */
+function mayBeSized(arg: any, at: NodePath): boolean {
+  if (!COLLECTION_ARGUMENTS.has(arg.type)) return false;
+  let root = arg;
+  while (root.type === 'MemberExpression' || root.type === 'OptionalMemberExpression') root = root.object;
+  if (root.type !== 'Identifier') return true;
+  const b = lookup(at, root.name);
+  return !!b && !STATIC_BINDINGS.has(b.kind);
+}
 
 export function functionId(node: Node): string {
   return `${node.loc!.start.line}:${node.loc!.start.column + 1}`;
@@ -371,7 +387,9 @@ export class SummaryBuilder {
       if (c !== null) return { const: c };
       const pi = paramIndex(a, path, frame.path);
       if (pi !== null) return { param: pi };
-      const origin = COLLECTION_ARGUMENTS.has(a.type) ? collectionOrigin(path.child(a, 'arguments', i)) : 'unknown';
+      // Sized from where the names lead, not through local helpers' returns: about 0.5 s less of 11.4 s on growthbook (one worker),
+      // with the same findings on the six tuning repositories.
+      const origin = mayBeSized(a, path) ? collectionOrigin(path.child(a, 'arguments', i), HELPER_DEPTH) : 'unknown';
       return origin === 'input' || origin === 'listing' || origin === 'query' ? { origin } : null;
     });
     if (args.some((a) => a !== null)) site.args = args;
