@@ -93,7 +93,7 @@ export default defineRule({
     'same-receiver':
       'calls on the same receiver or receiver object (`tx.insert` then `tx.update`, `client.query` twice, `lock.acquire` then work, `doc.loadInfo()` then `doc.sheets`) share one connection, ' +
       'lock or page',
-    'same-argument': 'the same object handed to both calls may be changed by the first',
+    'same-argument': 'the same object handed to a read and then to a call that may change it (two reads of one context bag order nothing)',
     'same-session':
       'calls given one request, transaction or session (`req`, `tx`, `session`…), also inside an options object or spread from a context (`{ ...ctx, limit }`), are ordered through it',
     'cheap-call': 'request accessors (Next.js `headers()`/`cookies()`/`draftMode()`), `await import()` and predicates such as `isActive` have nothing to overlap',

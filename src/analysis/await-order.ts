@@ -181,7 +181,10 @@ export function dependence(earlier: AwaitStep, later: AwaitStep, between: readon
   if (earlier.call.resourceRoot !== null && earlier.call.receiver === later.call.receiver) out.push('same-receiver');
   if (later.call.resourceRoot !== null && tainted.has(later.call.resourceRoot)) out.push('data');
   // The same object handed to both (a `data` both validate and trim), or one request/transaction/session.
-  if (intersects(new Set(mutableArguments(earlier.call.path)), new Set(mutableArguments(later.call.path)))) out.push('same-argument');
+  // The same object handed to a read and then to a call that may change it (an earlier call that may change it taints it
+  // above). Two reads of one object (a context bag: `getUser(context, id)`, `getPlan(context)`) order nothing.
+  const shared = earlier.call.readOnly && !later.call.readOnly;
+  if (shared && intersects(new Set(mutableArguments(earlier.call.path)), new Set(mutableArguments(later.call.path)))) out.push('same-argument');
   if (intersects(sharedStateArgs(earlier.call.path), sharedStateArgs(later.call.path))) out.push('same-session');
   return out;
 }
