@@ -2,7 +2,9 @@
 // with commander, or drives a bundler, is a script whatever folder it is in.
 import type { Node } from '../syntax/ast.js';
 import { CLI_MODULES, isBuildModule, type ScriptFile } from '../knowledge/script-files.js';
-import { BROWSER_GLOBALS, isBrowserModule, REACT_HOOK_NAME, HOOKS_ONLY_BROWSER_MODULES } from '../knowledge/browser.js';
+import { BROWSER_GLOBALS, isBrowserModule, REACT_HOOK_NAME, HOOKS_ONLY_BROWSER_MODULES, SERVER_DEPENDENCIES } from '../knowledge/browser.js';
+import { isNodeBuiltin } from '../knowledge/modules.js';
+import { moduleIn } from './collections/per-item.js';
 import { isFunctionNode, someNode } from '../syntax/walk.js';
 import { normalizeModule, staticString, unwrapExpression } from './resolve.js';
 
@@ -43,6 +45,14 @@ export function roleFromImports(program: Node): ScriptFile | null {
  * Client-side code: a `'use client'` directive, React hooks, react-dom, Vue, Svelte…, or a browser global used at the
  * top level. It runs in a browser, not in Node.
  */
+/** Does the module import a server framework (`@nestjs/common`, express…) or a Node built-in? Then it runs on a server. */
+export function importsServerCode(program: Node): boolean {
+  return (program as any).body.some((stmt: any) => {
+    const spec = stmt.type === 'ImportDeclaration' && stmt.importKind !== 'type' ? (stmt.source.value as string) : null;
+    return spec !== null && (isNodeBuiltin(normalizeModule(spec)) || moduleIn(SERVER_DEPENDENCIES, spec));
+  });
+}
+
 export function runsInBrowser(program: Node): boolean {
   const p = program as any;
   if ((p.directives ?? []).some((d: any) => d.value.value === 'use client')) return true;

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { CORE_RULES } from './core-rules.js';
 import { ContextAnalyzer, describeFunction, edgeRuntime, functionName } from '../analysis/execution-context/index.js';
 import { createFinding, type ExemptionUse, type Finding, type Severity } from './findings.js';
-import { roleFromImports, runsInBrowser } from '../analysis/file-role.js';
+import { importsServerCode, roleFromImports, runsInBrowser } from '../analysis/file-role.js';
 import { developmentOnlyRanges, inRanges } from '../analysis/environment.js';
 import type { ScriptFile } from '../knowledge/script-files.js';
 import type { CostClass, Reach } from '../knowledge/impact.js';
@@ -45,8 +45,10 @@ export interface AnalyzeInput {
   source: string;
   /** Whether the file is a script (by path or config) and why, or null. */
   script: ScriptFile | null;
-  /** Front-end code, by its package or folder (also detected from the file's own imports). */
+  /** Front-end code, by its package or a client variant's name (also detected from the file's own imports). */
   browser?: boolean;
+  /** In a folder of front-end code by name (`public/`, `static/`): browser code unless the file imports a server framework or a Node built-in. */
+  browserDir?: boolean;
   /** Routes of the file's package that a platform calls on a schedule (vercel.json `crons`): route → schedule. */
   schedules?: Readonly<Record<string, string>>;
 }
@@ -159,7 +161,8 @@ export function analyzeSource(input: AnalyzeInput, settings: AnalyzeSettings, al
     (byFolder ? null : input.script) ?? (input.source.startsWith('#!') ? { role: 'script', reason: 'a script with a shebang (#!)' } : roleFromImports(ast.program));
   if (byFolder && !script) result.scriptFolder = byFolder.reason;
   const programPath = new NodePath(ast.program, null, 'program', null);
-  const browser = !!input.browser || runsInBrowser(ast.program);
+  // A folder's name is a fallback: a file that imports a server framework or a Node built-in runs on the server.
+  const browser = !!input.browser || (!!input.browserDir && !importsServerCode(ast.program)) || runsInBrowser(ast.program);
   if (browser) result.browser = true;
   const contexts = new ContextAnalyzer({ packagePath: input.packagePath, script, ...(input.schedules ? { schedules: input.schedules } : {}) }, programPath);
 

@@ -26,6 +26,7 @@ export const SERVER_DEPENDENCIES: readonly string[] = [
   'koa',
   'hono',
   '@nestjs/core',
+  '@nestjs/common',
   'next',
   'nuxt',
   '@sveltejs/kit',

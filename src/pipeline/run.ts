@@ -112,17 +112,17 @@ export async function runLoopguard(options: RunOptions): Promise<RunOutput> {
         script = { role: 'script', reason: `a script (matches "scripts" in ${config.source ?? 'the config'})` };
       }
     }
-    const browser =
-      pkg.browser ||
+    const browser = pkg.browser || isClientVariant(file.abs, discovered);
+    const browserDir =
+      !browser &&
       file.file
         .split('/')
         .slice(0, -1)
-        .some((d) => BROWSER_DIRS.has(d)) ||
-      isClientVariant(file.abs, discovered);
+        .some((d) => BROWSER_DIRS.has(d));
     // Only a route file of a package with crons carries them (and its cache key with it).
     const schedules = pkg.schedules && nextFileKind(packagePath) ? pkg.schedules : undefined;
-    const input: AnalyzeInput = { file: file.file, packagePath, source: read.source, script, browser, ...(schedules ? { schedules } : {}) };
-    const cacheKey = cache ? ResultCache.key(key, read.source, { file: file.file, packagePath, script, browser, schedules }) : '';
+    const input: AnalyzeInput = { file: file.file, packagePath, source: read.source, script, browser, browserDir, ...(schedules ? { schedules } : {}) };
+    const cacheKey = cache ? ResultCache.key(key, read.source, { file: file.file, packagePath, script, browser, browserDir, schedules }) : '';
     const hit = cache?.get(file.file, cacheKey);
     slots.push(hit ? { abs: file.abs, res: hit } : null);
     if (!hit) pending.push({ abs: file.abs, input, cacheKey, slot: slots.length - 1 });
