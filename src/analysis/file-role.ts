@@ -2,7 +2,7 @@
 // with commander, or drives a bundler, is a script whatever folder it is in.
 import type { Node } from '../syntax/ast.js';
 import { CLI_MODULES, isBuildModule, type ScriptFile } from '../knowledge/script-files.js';
-import { BROWSER_GLOBALS, isBrowserModule, REACT_HOOK_NAME, HOOKS_ONLY_BROWSER_MODULES, SERVER_DEPENDENCIES } from '../knowledge/browser.js';
+import { BROWSER_GLOBALS, isBrowserModule, REACT_HOOK_NAME, HOOKS_ONLY_BROWSER_MODULES, SERVER_MODULES } from '../knowledge/browser.js';
 import { isNodeBuiltin } from '../knowledge/modules.js';
 import { moduleIn } from './collections/per-item.js';
 import { isFunctionNode, someNode } from '../syntax/walk.js';
@@ -49,7 +49,7 @@ export function roleFromImports(program: Node): ScriptFile | null {
 export function importsServerCode(program: Node): boolean {
   return (program as any).body.some((stmt: any) => {
     const spec = stmt.type === 'ImportDeclaration' && stmt.importKind !== 'type' ? (stmt.source.value as string) : null;
-    return spec !== null && (isNodeBuiltin(normalizeModule(spec)) || moduleIn(SERVER_DEPENDENCIES, spec));
+    return spec !== null && (isNodeBuiltin(normalizeModule(spec)) || moduleIn(SERVER_MODULES, spec));
   });
 }
 

@@ -41,6 +41,28 @@ export const SERVER_DEPENDENCIES: readonly string[] = [
   '@apollo/server',
 ];
 
+/**
+ * The file-level view of a server: modules only server code imports (with Node's built-ins). A file that imports one
+ * runs on a server, whatever its folder is called. Meta-frameworks whose modules client code imports too (`next`,
+ * `nuxt`, `@sveltejs/kit`, `astro`, `hono/client`) are not here; `next/server` and `server-only` are.
+ */
+export const SERVER_MODULES: readonly string[] = [
+  'express',
+  'fastify',
+  'koa',
+  '@nestjs/core',
+  '@nestjs/common',
+  '@hapi/hapi',
+  'restify',
+  'bullmq',
+  'graphql-yoga',
+  '@apollo/server',
+  '@remix-run/node',
+  '@react-router/node',
+  'next/server',
+  'server-only',
+];
+
 /** Modules that only exist in a browser app (or that make a file a client component): importing one makes a file browser code. */
 export const BROWSER_MODULES: ReadonlySet<string> = new Set([
   'react-dom',
