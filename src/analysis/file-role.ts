@@ -3,8 +3,7 @@
 import type { Node } from '../syntax/ast.js';
 import { CLI_MODULES, isBuildModule, type ScriptFile } from '../knowledge/script-files.js';
 import { BROWSER_GLOBALS, isBrowserModule, REACT_HOOK_NAME, HOOKS_ONLY_BROWSER_MODULES, SERVER_MODULES } from '../knowledge/browser.js';
-import { isNodeBuiltin } from '../knowledge/modules.js';
-import { moduleIn } from './collections/per-item.js';
+import { isNodeBuiltin, moduleIn } from '../knowledge/modules.js';
 import { isFunctionNode, someNode } from '../syntax/walk.js';
 import { normalizeModule, staticString, unwrapExpression } from './resolve.js';
 

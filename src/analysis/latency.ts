@@ -6,7 +6,8 @@ import { AGGREGATE_QUERY_METHODS, AGGREGATE_SQL, LOCAL_MODULES, LOCAL_SIGNER_MET
 import { isBundledAsset } from './timeouts.js';
 import { firstWord, MESSAGE_VERBS } from '../knowledge/call-verbs.js';
 import { isCall, memberPropertyName, resolveExpression, staticString, unwrapExpression, type Ref } from './resolve.js';
-import { computesHere, inMemoryModule, moduleIn } from './collections/per-item.js';
+import { computesHere, inMemoryModule } from './collections/per-item.js';
+import { moduleIn } from '../knowledge/modules.js';
 import { callShape, isDetachedCall, localCalleePath, promiseChain } from './call-shape.js';
 import { isFunctionNode, walkPaths, type NodePath } from '../syntax/walk.js';
 import { PROMISE_CALLBACK_METHODS } from '../knowledge/frameworks.js';

@@ -282,6 +282,13 @@ export function addPattern(pattern: any, steps: PatternStep[], emit: (name: stri
 }
 
 /** The static name of an object property / method key, or null when computed from an expression. */
+/** For a parameter binding: the position of the parameter that declares it (`b` in `(a, { b } = {})` is 1), else -1. */
+export function paramPosition(b: Binding): number {
+  const params = b.kind === 'param' ? ((b.declNode as any).params as any[] | undefined) : undefined;
+  const id = b.id as any;
+  return params ? params.findIndex((p) => p.start <= id.start && id.end <= p.end) : -1;
+}
+
 export function propertyKeyName(prop: any): string | null {
   const key = prop.key;
   if (!key) return null;

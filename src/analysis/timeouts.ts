@@ -8,6 +8,7 @@ import { lookup, propertyKeyName, type Binding } from './scope.js';
 import type { Node } from '../syntax/ast.js';
 import { isFunctionNode, someNode, walkPaths, type NodePath } from '../syntax/walk.js';
 import { functionOfBinding } from './functions.js';
+import { mergeTarget } from './dataflow.js';
 
 /** 'yes': the options set a deadline; 'no': they visibly do not; 'unknown': they cannot be seen. */
 export type Coverage = 'yes' | 'no' | 'unknown';
@@ -332,19 +333,14 @@ function changedAfter(b: Binding): boolean {
   const result = someNode(b.scopePath.node, (n: any) => {
     const target = n.type === 'AssignmentExpression' ? n.left : n.type === 'UnaryExpression' && n.operator === 'delete' ? n.argument : null;
     if (target?.type === 'MemberExpression' && target.object.type === 'Identifier' && target.object.name === name) return true;
-    return isCall(n) && n.arguments.some((x: any) => x.type === 'Identifier' && x.name === name) && !passesOn(n);
+    // Merged into (`Object.assign(options, defaults)`, `_.merge(options, …)`): passing it anywhere else changes nothing.
+    const into = isCall(n) ? mergeTarget(n, b.scopePath) : null;
+    return into?.type === 'Identifier' && into.name === name;
   });
   changed.set(b, result);
   return result;
 }
 const changed = new WeakMap<Binding, boolean>();
-
-/** Passing the options on is not changing them: the call they are given to (`fetch(url, options)`) or a logger. */
-function passesOn(call: any): boolean {
-  const c = unwrapExpression(call.callee);
-  const name = c.type === 'Identifier' ? c.name : c.type === 'MemberExpression' ? memberPropertyName(c) : null;
-  return name !== 'assign' && name !== 'merge' && name !== 'defaults' && name !== 'set';
-}
 
 /** The object literals a function returns, when every `return` (or the arrow's body) is one, or a choice between them. */
 function returnedObjects(fn: any): Node[] | null {

@@ -43,6 +43,11 @@ export function isNodeBuiltin(spec: string): boolean {
   return NODE_BUILTIN_MODULES.has(spec.split('/')[0]!);
 }
 
+/** Is module `m` in `list`, or a subpath of an entry (`next/server` of `next`)? An entry ending in `/` is a scope prefix. */
+export function moduleIn(list: readonly string[], m: string): boolean {
+  return list.some((h) => (h.endsWith('/') ? m.startsWith(h) : m === h || m.startsWith(`${h}/`)));
+}
+
 /** lodash in all its packagings: `lodash`, `lodash/merge`, `lodash-es`, `lodash-es/merge`, and the per-method `lodash.merge`. */
 export const LODASH_MODULE = /^lodash(?:-es)?(?:\/|$)|^lodash\./;
 

@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { ModuleResolver } from './module-resolution.js';
 import { HANDLER_SHARE_FOR_EVERY_REQUEST, HANDLERS_FOR_EVERY_REQUEST, REACHES, SHARED_HOPS, type Reach } from '../knowledge/impact.js';
 import { SERVER_DEPENDENCIES } from '../knowledge/browser.js';
-import { moduleIn } from '../analysis/collections/per-item.js';
+import { moduleIn } from '../knowledge/modules.js';
 import { strongest, type Origin } from '../analysis/collections/origin.js';
 import { MODULE_FRAME, type BlockingSite, type CallSite, type FileSummary, type FunctionSummary } from './summary.js';
 

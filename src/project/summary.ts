@@ -30,7 +30,7 @@ import {
   unwrapExpression,
   type Ref,
 } from '../analysis/resolve.js';
-import { lookup, propertyKeyName, type Binding } from '../analysis/scope.js';
+import { lookup, paramPosition, propertyKeyName, type Binding } from '../analysis/scope.js';
 import { classMethod, functionOfBinding, functionOfRef } from '../analysis/functions.js';
 import { isFunctionNode, someNode, walkPaths, type NodePath, type Visitors } from '../syntax/walk.js';
 import { compactSource } from '../syntax/source-text.js';
@@ -513,7 +513,7 @@ function paramIndex(node: any, at: NodePath, fnPath: NodePath): number | null {
   if (!node || node.type !== 'Identifier' || !isFunctionNode(fnPath.node)) return null;
   const b = lookup(at, node.name);
   if (!b || b.kind !== 'param' || b.declNode !== fnPath.node) return null;
-  const i = (fnPath.node as any).params.findIndex((p: any) => p === b.id || (p.type === 'AssignmentPattern' && p.left === b.id));
+  const i = b.steps.length === 0 ? paramPosition(b) : -1;
   return i >= 0 ? i : null;
 }
 
@@ -529,8 +529,7 @@ function paramProperty(node: any, at: NodePath, fnPath: NodePath): { index: numb
   const step = b?.steps.length === 1 ? b.steps[0] : undefined;
   if (!b || !step || !('prop' in step)) return null;
   if (b.kind === 'param' && b.declNode === fnPath.node) {
-    const params = (fnPath.node as any).params as any[];
-    const index = params.findIndex((p) => p.start <= (b.id as any).start && (b.id as any).end <= p.end);
+    const index = paramPosition(b);
     return index >= 0 ? { index, prop: step.prop } : null;
   }
   const index = (b.kind === 'const' || b.kind === 'let') && b.init ? paramIndex(unwrapExpression(b.init), at, fnPath) : null;

@@ -7,7 +7,7 @@ import { LOWERED, type CostClass } from '../../knowledge/impact.js';
 import type { Node } from '../../syntax/ast.js';
 import type { NodePath } from '../../syntax/walk.js';
 import { unwrapExpression } from '../resolve.js';
-import { lookup } from '../scope.js';
+import { lookup, paramPosition } from '../scope.js';
 import { collectionBound } from './bound.js';
 import { collectionOrigin, type Origin } from './origin.js';
 
@@ -39,8 +39,7 @@ export function paramCollection(collection: NodePath): { fn: Node; index: number
   if (n?.type !== 'Identifier' || collectionBound(collection).bounded) return null;
   const b = lookup(collection, n.name);
   if (!b || b.kind !== 'param' || b.steps.length > 0) return null;
-  const params = (b.declNode as any).params as any[] | undefined;
-  const index = params ? params.findIndex((p) => p === b.id || (p.type === 'AssignmentPattern' && p.left === b.id)) : -1;
+  const index = paramPosition(b);
   return index >= 0 ? { fn: b.declNode, index } : null;
 }
 

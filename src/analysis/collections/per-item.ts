@@ -1,6 +1,6 @@
 // What the work done per item costs: does it leave the process at all (perItemIO),
 // and does it take a scarce resource, a socket, a process or a file descriptor (heavyWork)?
-import { isNodeBuiltin } from '../../knowledge/modules.js';
+import { isNodeBuiltin, moduleIn } from '../../knowledge/modules.js';
 import { firstWord } from '../../knowledge/call-verbs.js';
 import { COMPUTED_HERE, LOCAL_SIGNER_MODULES, REMOTE_MODULES } from '../../knowledge/latency.js';
 import { COLLECTION_METHODS, IN_MEMORY_COLLECTIONS } from '../../knowledge/collections.js';
@@ -22,9 +22,6 @@ import { classFieldName, describe, isMember, lastName, memberName } from './name
 import { functionAt, localFunction } from './values.js';
 
 /** Is module `m` one of `list`: a name (the package and its subpaths, `stripe/lib/x`) or a scope prefix ending in `/` (`@aws-sdk/`)? */
-export function moduleIn(list: readonly string[], m: string): boolean {
-  return list.some((h) => (h.endsWith('/') ? m.startsWith(h) : m === h || m.startsWith(`${h}/`)));
-}
 
 /**
  * A call of a network module that computes here and returns at once (`net.isIP(host)`, a presigner's `getSignedUrl`):
