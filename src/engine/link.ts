@@ -173,8 +173,8 @@ function latencyCost(latency: NonNullable<PendingFinding['latency']>, cost: Cost
       continue;
     }
     if (c.waits === 'write') writes++;
-    const fn = graph?.calleeAt(abs, c.line, c.column) ?? null;
-    if (c.waits === 'slow' || (fn && graph!.isSlow(fn.key))) slow++;
+    const fns = graph?.calleesAt(abs, c.line, c.column) ?? [];
+    if (c.waits === 'slow' || fns.some((fn) => graph!.isSlow(fn.key))) slow++;
     else if (graph && settlesAtOnce(graph, abs, c)) continue;
     io++;
   }
@@ -186,13 +186,13 @@ function latencyCost(latency: NonNullable<PendingFinding['latency']>, cost: Cost
 }
 
 /**
- * Does awaiting this call cost nothing: the project function it invokes works in memory, its callees too
+ * Does awaiting this call cost nothing: each project function it may invoke works in memory, its callees too
  * (`CallGraph.isPure`), or returns a memoised value; or, called on a value the code does not type, every project
  * method of that name does (`CallGraph.methodIsPure`).
  */
 function settlesAtOnce(graph: CallGraph, abs: string, c: CallPlace): boolean {
-  const fn = graph.calleeAt(abs, c.line, c.column);
-  if (fn) return graph.isPure(fn.key) || !!fn.fn.memo;
+  const fns = graph.calleesAt(abs, c.line, c.column);
+  if (fns.length > 0) return fns.every((fn) => graph.isPure(fn.key) || !!fn.fn.memo);
   const method = graph.methodNameAt(abs, c.line, c.column);
   return method !== null && graph.methodIsPure(method) === true;
 }
@@ -202,9 +202,9 @@ function settlesAtOnce(graph: CallGraph, abs: string, c: CallPlace): boolean {
  * connection for a transaction), or do any I/O (`io`)? Unknown callees do neither.
  */
 function follows(graph: CallGraph, abs: string, c: CallPlace, finds: FollowedEffect): boolean {
-  const fn = graph.calleeAt(abs, c.line, c.column);
-  if (finds === 'scarce') return !!fn && (graph.isSlow(fn.key) || graph.holdsConnection(fn.key));
-  if (fn) return !graph.isPure(fn.key) && !fn.fn.memo;
+  const fns = graph.calleesAt(abs, c.line, c.column);
+  if (finds === 'scarce') return fns.some((fn) => graph.isSlow(fn.key) || graph.holdsConnection(fn.key));
+  if (fns.length > 0) return fns.some((fn) => !graph.isPure(fn.key) && !fn.fn.memo);
   const method = graph.methodNameAt(abs, c.line, c.column);
   return method !== null && graph.methodIsPure(method) === false;
 }

@@ -10,7 +10,7 @@ import { HANDLER_SHARE_FOR_EVERY_REQUEST, HANDLERS_FOR_EVERY_REQUEST, REACHES, S
 import { SERVER_DEPENDENCIES } from '../knowledge/browser.js';
 import { moduleIn } from '../knowledge/modules.js';
 import { strongest, type Origin } from '../analysis/collections/origin.js';
-import { MODULE_FRAME, type BlockingSite, type CallSite, type FileSummary, type FunctionSummary } from './summary.js';
+import { MODULE_FRAME, type BlockingSite, type CallSite, type ClassRecord, type FileSummary, type FunctionSummary } from './summary.js';
 
 export interface GraphFile {
   abs: string;
@@ -110,6 +110,9 @@ function cmp(a: string, b: string): number {
 /** How many calls above a slow call its callers still count as waiting on it (a helper, and the helper's caller). */
 const SLOW_HOPS = 2;
 
+/** How many implementations a call through an interface links to, at most. */
+const DISPATCH_TARGETS = 16;
+
 /** How many (function, parameter) pairs `paramOrigin` follows up through callers before it gives up. */
 const PARAM_ORIGIN_STEPS = 64;
 
@@ -122,12 +125,14 @@ export class CallGraph {
   private readonly unresolved = new Set<string>();
   private chains: Map<string, ChainLink> | null = null;
   private reach: Map<string, Reach> | null = null;
-  private sitesByPlace: Map<string, string> | null = null;
+  private sitesByPlace: Map<string, string[]> | null = null;
   private impure: Set<string> | null = null;
   private methods: { defs: Map<string, number>; keys: Map<string, string[]>; impure: Set<string> } | null = null;
   private methodSites: Map<string, string> | null = null;
   private slowSet: Set<string> | null = null;
   private holdSet: Set<string> | null = null;
+  private implementers: Map<string, { abs: string; record: ClassRecord }[]> | null = null;
+  private readonly typeKeys = new Map<string, string | null>();
   private readonly blockingMemo = new Map<string, BlockingSite[]>();
 
   constructor(
@@ -162,7 +167,70 @@ export class CallGraph {
       const one = this.uniqueMethod(t.name);
       return one ? [one] : [];
     }
-    return this.resolver.resolveAll(file.abs, t.source).flatMap((abs) => this.resolveExport(abs, t.path, 0) ?? []);
+    if (t.kind === 'type') return this.dispatch(this.typeKey(file.abs, undefined, t.name), t.method);
+    const found = this.resolver.resolveAll(file.abs, t.source).flatMap((abs) => this.resolveExport(abs, t.path, 0) ?? []);
+    // A method of an imported interface or class (`this.backend.deleteFile()`, `backend: MediaBackend`): the classes that
+    // implement or extend it may run their own.
+    if (t.path.length !== 2 || found.length > 1) return found;
+    const overrides = this.dispatch(this.typeKey(file.abs, t.source, t.path[0]!), t.path[1]!);
+    return overrides.length === 0 ? found : [...found, ...overrides.filter((k) => !found.includes(k))];
+  }
+
+  /**
+   * The methods of this name of the project's classes that implement or extend a type (`TypeName`'s key), and of their
+   * subclasses: a call through the type runs one of them, whichever the value is. At most DISPATCH_TARGETS.
+   */
+  private dispatch(type: string | null, method: string): string[] {
+    if (type === null) return [];
+    if (!this.implementers) {
+      this.implementers = new Map();
+      for (const f of this.byAbs.values()) {
+        for (const c of f.summary.classes ?? []) {
+          for (const sup of c.supers) {
+            const key = this.typeKey(f.abs, sup.source, sup.name);
+            if (!key) continue;
+            let list = this.implementers.get(key);
+            if (!list) this.implementers.set(key, (list = []));
+            list.push({ abs: f.abs, record: c });
+          }
+        }
+      }
+    }
+    const out: string[] = [];
+    const seen = new Set<string>([type]);
+    const queue = [type];
+    for (let i = 0; i < queue.length && out.length < DISPATCH_TARGETS; i++) {
+      for (const { abs, record } of this.implementers.get(queue[i]!) ?? []) {
+        const id = Object.hasOwn(record.methods, method) ? record.methods[method] : undefined;
+        if (id !== undefined && this.functions.has(keyOf(abs, id))) out.push(keyOf(abs, id));
+        // Subclasses of an implementation run its method or their own.
+        const key = `${abs}#${record.name}`;
+        if (!seen.has(key)) (seen.add(key), queue.push(key));
+      }
+    }
+    return out.slice(0, DISPATCH_TARGETS);
+  }
+
+  /**
+   * Where a type is declared, as `abs#Name`: in the file (`source` absent) or the module it is imported from, following
+   * re-exports and `export *`; null when the project does not declare it.
+   */
+  private typeKey(from: string, source: string | undefined, name: string, depth = 0): string | null {
+    const memo = `${from}\0${source ?? ''}\0${name}`;
+    if (this.typeKeys.has(memo)) return this.typeKeys.get(memo)!;
+    let key: string | null = null;
+    const abs = source === undefined ? from : this.resolver.resolve(from, source);
+    const f = abs ? this.byAbs.get(abs) : undefined;
+    if (f && depth <= 8) {
+      if (f.summary.types?.includes(name)) key = `${f.abs}#${name}`;
+      else {
+        const e = Object.hasOwn(f.summary.exports, name) ? f.summary.exports[name] : undefined;
+        if (e?.kind === 'reexport' && e.name !== '*') key = this.typeKey(f.abs, e.source, e.name, depth + 1);
+        for (const star of e ? [] : f.summary.stars) if (key === null) key = this.typeKey(f.abs, star, name, depth + 1);
+      }
+    }
+    this.typeKeys.set(memo, key);
+    return key;
   }
 
   /**
@@ -348,21 +416,26 @@ export class CallGraph {
     return out;
   }
 
-  /** The function a call at this place of a file invokes (resolved across files), if the project has it. */
-  calleeAt(abs: string, line: number, column: number): GraphFunction | null {
+  /**
+   * The functions a call at this place of a file can invoke (resolved across files): one, or for a call through an
+   * interface each implementation's, or for a module named by a pattern each match's; none when the project lacks it.
+   */
+  calleesAt(abs: string, line: number, column: number): GraphFunction[] {
     if (!this.sitesByPlace) {
       this.sitesByPlace = new Map();
       for (const [from, out] of this.edges) {
         const file = this.functions.get(from)!.file.abs;
-        // A call with several possible targets (a module named by a pattern) has no one callee: ''.
         for (const { site, to } of out) {
           const place = `${file}\0${site.line}:${site.column}`;
-          this.sitesByPlace.set(place, this.sitesByPlace.has(place) ? '' : to);
+          const list = this.sitesByPlace.get(place);
+          if (list) list.push(to);
+          else this.sitesByPlace.set(place, [to]);
         }
       }
     }
-    const to = this.sitesByPlace.get(`${abs}\0${line}:${column}`);
-    return to ? (this.functions.get(to) ?? null) : null;
+    const found = (this.sitesByPlace.get(`${abs}\0${line}:${column}`) ?? []).map((to) => this.functions.get(to));
+    // A target the graph does not keep (it calls nothing it can follow) leaves the call unknown.
+    return found.every((g) => g !== undefined) ? (found as GraphFunction[]) : [];
   }
 
   /** The method a call site at this place invokes on a value the code does not type (`item.toJSON()`), or null. */

@@ -42,7 +42,12 @@ import { VALUE_METHODS } from '../knowledge/value-methods.js';
  * Where a call goes: a function of this file, a path into another module, or a method called on a value the file does
  * not type (`WIKI.models.pages.rebuildTree()`), which the graph links when one project method has that name.
  */
-export type CallTarget = { kind: 'local'; fn: string } | { kind: 'module'; source: string; path: string[] } | { kind: 'method'; name: string };
+export type CallTarget =
+  | { kind: 'local'; fn: string }
+  | { kind: 'module'; source: string; path: string[] }
+  | { kind: 'method'; name: string }
+  /** A method called through a type of this file with no body for it (an interface, an abstract method): its implementations run. */
+  | { kind: 'type'; name: string; method: string };
 
 export interface CallSite {
   target: CallTarget;
@@ -161,6 +166,26 @@ export interface FileSummary {
   methods?: string[];
   /** The module runs on an edge runtime (`edgeRuntime`): the platform ends a call that hangs at its duration limit. */
   edge?: true;
+  /** Names of the interfaces and classes declared at the file's top level: what `TypeName` refers to. */
+  types?: string[];
+  /**
+   * The file's classes that implement an interface or extend a class (`class S3Backend implements MediaBackend`), with
+   * their methods: a call through the interface (`this.backend.deleteFile()`) runs one of them (`CallGraph.dispatch`).
+   */
+  classes?: ClassRecord[];
+}
+
+/** A type a class implements or extends: declared in this file (`source` absent) or imported. */
+export interface TypeName {
+  source?: string;
+  name: string;
+}
+
+export interface ClassRecord {
+  name: string;
+  supers: TypeName[];
+  /** Method name → function id. */
+  methods: Record<string, string>;
 }
 
 interface Frame {
@@ -414,9 +439,12 @@ export class SummaryBuilder {
       const method = callee.property.type === 'Identifier' ? callee.property.name : null;
       const cls = method ? instanceClass(unwrapExpression(callee.object), path) : null;
       if (cls && method) {
+        if (cls.kind === 'type') return { kind: 'type', name: cls.name, method };
         if (cls.kind === 'local') {
           const m = methodOfClass(cls.node, method);
-          return m ? { kind: 'local', fn: functionId(m) } : null;
+          if (m) return { kind: 'local', fn: functionId(m) };
+          // An abstract method, or one its subclasses define: whichever of them the value is runs it.
+          return cls.node.id && isTopLevel(cls.node, path) ? { kind: 'type', name: cls.node.id.name, method } : null;
         }
         // A module's default export (ESM `export default`, CommonJS `module.exports =`) is named `default`.
         const at = cls.path.length === 0 ? ['default'] : cls.path;
@@ -488,6 +516,10 @@ export class SummaryBuilder {
     if (Object.keys(constants).length > 0) out.constants = constants;
     if (impureMethods.size > 0) out.impureMethods = [...impureMethods].sort();
     if (methods.length > 0) out.methods = methods.sort();
+    const types = topLevelTypes(this.programPath);
+    if (types.size > 0) out.types = [...types].sort();
+    const classes = classRecords(this.programPath);
+    if (classes.length > 0) out.classes = classes;
     return out;
   }
 }
@@ -624,7 +656,8 @@ function runsInline(path: NodePath): boolean {
   return false;
 }
 
-type ClassRef = { kind: 'local'; node: any } | { kind: 'module'; source: string; path: string[] };
+/** A class of this file, an imported class or type, or an interface of this file (`type`). */
+type ClassRef = { kind: 'local'; node: any } | { kind: 'module'; source: string; path: string[] } | { kind: 'type'; name: string };
 
 /** The class an expression names: a class of this file, or an imported or required one. */
 function classOf(expr: any, at: NodePath): ClassRef | null {
@@ -663,6 +696,8 @@ function instanceClass(obj: any, at: NodePath): ClassRef | null {
     const b = lookup(at, obj.name);
     if (!b) return null;
     if ((b.kind === 'const' || b.kind === 'let' || b.kind === 'var') && b.init && b.steps.length === 0) return classOfNew(b.init, b.scopePath);
+    // A parameter with a declared type (`function purge(store: MediaStore)`): the type says what it holds.
+    if (b.kind === 'param' && b.steps.length === 0) return typeClass((b.id as any).typeAnnotation, b.scopePath);
     return null;
   }
   // this.field, set in the class to `new C()` only, or declared as a constructor parameter property of type C.
@@ -695,12 +730,13 @@ function computeFieldClass(body: NodePath, field: string): ClassRef | null {
   for (const m of (body.node as any).body) {
     const key = m.key?.type === 'PrivateName' ? `#${m.key.id.name}` : propertyKeyName(m);
     if ((m.type === 'ClassProperty' || m.type === 'ClassPrivateProperty') && key === field) {
+      // A declared type holds whatever is assigned later (the compiler checks it): `backend: MediaBackend`.
+      if (m.typeAnnotation) return typeClass(m.typeAnnotation, body);
       if (m.value) note(classOfNew(m.value, body));
-      else if (m.typeAnnotation) note(typeClass(m.typeAnnotation, body));
     }
     if (m.type === 'ClassMethod' && m.kind === 'constructor') {
       for (const p of m.params) {
-        if (p.type === 'TSParameterProperty' && p.parameter.type === 'Identifier' && p.parameter.name === field) note(typeClass(p.parameter.typeAnnotation, body));
+        if (p.type === 'TSParameterProperty' && p.parameter.type === 'Identifier' && p.parameter.name === field) return typeClass(p.parameter.typeAnnotation, body);
       }
     }
   }
@@ -725,11 +761,63 @@ function computeFieldClass(body: NodePath, field: string): ClassRef | null {
 function typeClass(annotation: any, at: NodePath): ClassRef | null {
   const t = annotation?.type === 'TSTypeAnnotation' ? annotation.typeAnnotation : null;
   if (!t || t.type !== 'TSTypeReference' || t.typeParameters || t.typeName.type !== 'Identifier') return null;
-  return classOf(t.typeName, at);
+  const name: string = t.typeName.name;
+  return classOf(t.typeName, at) ?? (topLevelTypes(at).has(name) ? { kind: 'type', name } : null);
+}
+
+const typesOfProgram = new WeakMap<object, Set<string>>();
+
+/** Names of the interfaces and classes declared at the top level of the program `at` is in (memoised per program). */
+function topLevelTypes(at: NodePath): Set<string> {
+  let program: NodePath = at;
+  while (program.parentPath) program = program.parentPath;
+  let names = typesOfProgram.get(program.node);
+  if (!names) {
+    names = new Set();
+    for (const stmt of (program.node as any).body ?? []) {
+      const d = stmt.type === 'ExportNamedDeclaration' || stmt.type === 'ExportDefaultDeclaration' ? stmt.declaration : stmt;
+      if (d && (d.type === 'TSInterfaceDeclaration' || d.type === 'ClassDeclaration') && d.id) names.add(d.id.name);
+    }
+    typesOfProgram.set(program.node, names);
+  }
+  return names;
+}
+
+/** Is this class declared at the top level of its program (so other files and `TypeName`s can name it)? */
+function isTopLevel(cls: any, at: NodePath): boolean {
+  return !!cls.id && topLevelTypes(at).has(cls.id.name);
+}
+
+/**
+ * The file's top-level classes that implement or extend a type, with their methods (`ClassRecord`): a call through the
+ * type runs one of them.
+ */
+function classRecords(programPath: NodePath): ClassRecord[] {
+  const out: ClassRecord[] = [];
+  const typeName = (e: any): TypeName | null => {
+    if (e?.type !== 'Identifier') return null;
+    const b = lookup(programPath, e.name);
+    if (b?.kind === 'import' && b.importSource && b.importName && b.importName !== '*') return { source: b.importSource, name: b.importName };
+    return b && b.kind !== 'class' ? null : { name: e.name };
+  };
+  for (const stmt of (programPath.node as any).body) {
+    const d = stmt.type === 'ExportNamedDeclaration' || stmt.type === 'ExportDefaultDeclaration' ? stmt.declaration : stmt;
+    if (d?.type !== 'ClassDeclaration' || !d.id) continue;
+    const supers = [...(d.implements ?? []).map((i: any) => typeName(i.expression)), typeName(d.superClass)].filter((t): t is TypeName => t !== null);
+    if (supers.length === 0) continue;
+    const methods: Record<string, string> = {};
+    for (const m of d.body.body) {
+      const key = m.type === 'ClassMethod' && m.kind === 'method' ? propertyKeyName(m) : null;
+      if (key && !Object.hasOwn(methods, key)) methods[key] = functionId(m);
+    }
+    out.push({ name: d.id.name, supers, methods });
+  }
+  return out;
 }
 
 function sameClass(a: ClassRef, b: ClassRef): boolean {
   if (a.kind === 'local' && b.kind === 'local') return a.node === b.node;
+  if (a.kind === 'type' && b.kind === 'type') return a.name === b.name;
   if (a.kind === 'module' && b.kind === 'module') return a.source === b.source && a.path.join('.') === b.path.join('.');
   return false;
 }
