@@ -160,8 +160,9 @@ export default defineRule({
         'forwardedNoTimeout',
         { client: client.label, wrapper, callers, why: edge ? EDGE_WHY : client.why, fix: client.fix },
         {
-          paths: paths.map(({ caller, site }) => [
+          paths: paths.map(({ caller, site, via }) => [
             { file: caller.file.file, line: site.line, column: site.column, label: caller.fn.name },
+            ...via.map((v) => ({ file: v.file.file, line: v.fn.line, column: v.fn.column, label: v.fn.name })),
             { file: fn.file.file, line: fn.fn.line, column: fn.fn.column, label: wrapper },
             { file: fn.file.file, line: o.line, column: o.column, label: client.label },
           ]),

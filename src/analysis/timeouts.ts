@@ -260,25 +260,37 @@ export function chainedMethodNames(path: NodePath): string[] {
   return names;
 }
 
+/** Which parameter of the function a value comes from, and the caller's option keys that decide it. */
+export interface CallerOptions {
+  index: number;
+  keys: string[];
+}
+
 /**
  * A call whose options are its function's parameter (`fetch(url, init)`) or spread from one (`fetch(url, { ...init,
- * headers })`) and set no deadline of their own: the function forwards its callers' options, so each caller decides
- * whether the call has a deadline. The parameter's index (from `paramOf`), or null.
+ * headers })`, `{ ...rest }` of `const { timeout, ...rest } = init || {}`) and set no deadline the function decides: a
+ * covering key is absent, or its value is one the caller's options decide (`deadlineOf`: `init.signal`, or a signal made
+ * only when the caller passes `timeout`). Each caller then decides whether the call has a deadline: the parameter's
+ * index, and the keys of the caller's options that give one (the client's, and those the deadline is made from); or null.
  */
 export function forwardedOptionsParam(
   path: NodePath<CallNode>,
   client: TimeoutClient,
   paramOf: (node: Node) => number | null,
-  paramPropertyOf: (node: Node) => { index: number; prop: string } | null,
-): number | null {
+  deadlineOf: (node: Node) => CallerOptions | null,
+): { index: number; covers: string[] } | null {
   if (client.options === 'any') return null;
   const args = path.node.arguments as Node[];
   for (const i of client.options) {
     const arg = args[i] ? unwrapExpression(args[i] as any) : null;
     if (!arg) continue;
-    if (arg.type === 'Identifier') return paramOf(arg);
+    if (arg.type === 'Identifier') {
+      const index = paramOf(arg);
+      return index === null ? null : { index, covers: [...client.covers] };
+    }
     if (arg.type !== 'ObjectExpression') return null;
     let forwarded: number | null = null;
+    const covers = new Set(client.covers);
     const from = (index: number | null) => index !== null && (forwarded === null || forwarded === index) && ((forwarded = index), true);
     for (const p of arg.properties) {
       if (p.type === 'SpreadElement') {
@@ -288,11 +300,11 @@ export function forwardedOptionsParam(
       const key = propertyKeyName(p);
       if (key === null) return null;
       if (!client.covers.includes(key)) continue;
-      // `signal` taken from the caller's options (`const { signal } = props`, `props.signal`): the caller decides.
-      const value = p.type === 'ObjectProperty' ? paramPropertyOf(unwrapExpression(p.value as any)) : null;
-      if (!value || value.prop !== key || !from(value.index)) return null;
+      const value = p.type === 'ObjectProperty' ? deadlineOf(unwrapExpression(p.value as any)) : null;
+      if (!value || (value.index >= 0 && !from(value.index))) return null;
+      for (const k of value.keys) covers.add(k);
     }
-    return forwarded;
+    return forwarded === null ? null : { index: forwarded, covers: [...covers] };
   }
   return null;
 }

@@ -39,6 +39,8 @@ export function linkProject(results: readonly { abs: string; res: FileResult }[]
   let startupOnly = new Set<string>();
   let forked = new Set<string>();
   let browserOnly = new Set<string>();
+  // Browser code by its own signs or reached only from it: where the project phase's findings do not apply.
+  let inBrowser = new Set<string>();
   // Scripts by folder only: until serving code is seen calling into them, all of them.
   let scriptFolders = new Set(results.filter((r) => r.res.scriptFolder).map((r) => r.abs));
   let graph: CallGraph | null = null;
@@ -53,6 +55,7 @@ export function linkProject(results: readonly { abs: string; res: FileResult }[]
     startupOnly = graph.startupOnly(new Set([...forked, ...scriptFolders]));
     const browser = new Set(results.filter((r) => r.res.browser).map((r) => r.abs));
     browserOnly = graph.browserOnly(browser);
+    inBrowser = new Set([...browser, ...browserOnly]);
     for (const abs of browser) browserOnly.delete(abs); // their own rules already left them alone
   }
   const declares = (rule: RuleModule | undefined, id: string) => !!rule?.exemptions && Object.hasOwn(rule.exemptions, id);
@@ -118,7 +121,7 @@ export function linkProject(results: readonly { abs: string; res: FileResult }[]
       report(at, messageId, data = {}, extra = {}) {
         const abs = absOf.get(at.file);
         for (const [files, id] of [
-          [browserOnly, BROWSER_EXEMPTION],
+          [inBrowser, BROWSER_EXEMPTION],
           [scriptFolders, SCRIPT_FOLDER_EXEMPTION],
         ] as const) {
           if (!abs || !files.has(abs) || !declares(rule, id)) continue;

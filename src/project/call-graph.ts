@@ -110,6 +110,9 @@ function cmp(a: string, b: string): number {
 /** How many calls above a slow call its callers still count as waiting on it (a helper, and the helper's caller). */
 const SLOW_HOPS = 2;
 
+/** How many functions that pass their caller's options on to an HTTP wrapper `outboundWrappers` climbs through. */
+const WRAPPER_HOPS = 3;
+
 /** How many implementations a call through an interface links to, at most. */
 const DISPATCH_TARGETS = 16;
 
@@ -399,19 +402,34 @@ export class CallGraph {
   /**
    * Local HTTP wrappers (functions that forward their caller's options to an outbound call with no deadline of their
    * own), each with the calls to it whose options set no deadline: the argument left out, or an object literal without
-   * a covering key. Options that cannot be seen (a variable, a spread) are given the benefit of the doubt.
+   * a covering key. Options that cannot be seen (a variable, a spread) are given the benefit of the doubt. A caller
+   * that passes its own parameter on (`get = (url, config) => call(url, 'GET', config)`) is a wrapper too: its callers
+   * decide, up to WRAPPER_HOPS such hops, and `via` lists the functions between them and the wrapper.
    */
-  outboundWrappers(): { fn: GraphFunction; calls: { caller: GraphFunction; site: CallSite }[] }[] {
-    const out: { fn: GraphFunction; calls: { caller: GraphFunction; site: CallSite }[] }[] = [];
+  outboundWrappers(): { fn: GraphFunction; calls: { caller: GraphFunction; site: CallSite; via: GraphFunction[] }[] }[] {
+    const out: { fn: GraphFunction; calls: { caller: GraphFunction; site: CallSite; via: GraphFunction[] }[] }[] = [];
     for (const g of this.functions.values()) {
       const o = g.fn.outbound;
       if (!o) continue;
-      const calls = (this.callers.get(g.key) ?? []).filter(({ site }) => {
-        if (site.argc <= o.param) return true;
-        const keys = site.keys?.[o.param];
-        return !!keys && !keys.includes('...') && !keys.includes('?') && !keys.some((k) => o.covers.includes(k));
-      });
-      if (calls.length > 0) out.push({ fn: g, calls: calls.map(({ from, site }) => ({ caller: this.functions.get(from)!, site })) });
+      const calls: { caller: GraphFunction; site: CallSite; via: GraphFunction[] }[] = [];
+      const seen = new Set<string>([g.key]);
+      const queue: { key: string; param: number; via: GraphFunction[] }[] = [{ key: g.key, param: o.param, via: [] }];
+      for (let i = 0; i < queue.length; i++) {
+        const { key, param, via } = queue[i]!;
+        for (const { from, site } of this.callers.get(key) ?? []) {
+          const caller = this.functions.get(from)!;
+          const passed = site.args?.[param];
+          if (passed && 'param' in passed) {
+            if (via.length < WRAPPER_HOPS && !seen.has(from)) (seen.add(from), queue.push({ key: from, param: passed.param, via: [caller, ...via] }));
+            continue;
+          }
+          const keys = site.keys?.[param];
+          if (site.argc <= param || (!!keys && !keys.includes('...') && !keys.includes('?') && !keys.some((k) => o.covers.includes(k)))) {
+            calls.push({ caller, site, via });
+          }
+        }
+      }
+      if (calls.length > 0) out.push({ fn: g, calls });
     }
     return out;
   }

@@ -16,7 +16,7 @@ import { slowCall } from '../analysis/latency.js';
 import { holdsConnection } from '../analysis/transactions.js';
 import { collectionOrigin, type Origin } from '../analysis/collections/origin.js';
 import { HELPER_DEPTH } from '../analysis/collections/bound.js';
-import { forwardedOptionsParam, literalKeys, timeoutClientKey } from '../analysis/timeouts.js';
+import { forwardedOptionsParam, literalKeys, timeoutClientKey, type CallerOptions } from '../analysis/timeouts.js';
 import { TIMEOUT_CLIENTS } from '../knowledge/http-clients.js';
 import {
   commonJsExportName,
@@ -353,16 +353,16 @@ export class SummaryBuilder {
     const clientKey = ref && frame.path !== this.programPath ? timeoutClientKey(ref, path as NodePath<any>) : null;
     const client = clientKey ? TIMEOUT_CLIENTS.get(clientKey) : undefined;
     if (clientKey && client && !frame.summary.outbound) {
-      const param = forwardedOptionsParam(
+      const forwarded = forwardedOptionsParam(
         path as NodePath<any>,
         client,
-        (n) => paramIndex(n, path, frame.path),
-        (n) => paramProperty(n, path, frame.path),
+        (n) => paramIndex(n, path, frame.path) ?? paramRest(n, path, frame.path),
+        (n) => callerDeadline(n, path, frame.path),
       );
       const end = call.callee.loc.end;
-      if (param !== null) {
+      if (forwarded !== null) {
         const at = { line: call.loc.start.line, column: call.loc.start.column + 1, endLine: end.line, endColumn: end.column + 1 };
-        frame.summary.outbound = { client: clientKey, covers: [...client.covers], param, ...at };
+        frame.summary.outbound = { client: clientKey, covers: forwarded.covers, param: forwarded.index, ...at };
       }
     }
     // Waits on another service or an aggregating query itself (callees of the project are the graph's to follow).
@@ -552,8 +552,9 @@ function paramIndex(node: any, at: NodePath, fnPath: NodePath): number | null {
 /** `props.signal`, or `signal` destructured from a parameter (`({ signal }) =>`, `const { signal } = props`): which one, and the key. */
 function paramProperty(node: any, at: NodePath, fnPath: NodePath): { index: number; prop: string } | null {
   if (!node || !isFunctionNode(fnPath.node)) return null;
-  if (node.type === 'MemberExpression' && !node.computed && node.property.type === 'Identifier') {
-    const index = paramIndex(unwrapExpression(node.object), at, fnPath);
+  if ((node.type === 'MemberExpression' || node.type === 'OptionalMemberExpression') && !node.computed && node.property.type === 'Identifier') {
+    const object = unwrapExpression(node.object);
+    const index = paramIndex(object, at, fnPath) ?? paramRest(object, at, fnPath);
     return index === null ? null : { index, prop: node.property.name };
   }
   if (node.type !== 'Identifier') return null;
@@ -564,8 +565,100 @@ function paramProperty(node: any, at: NodePath, fnPath: NodePath): { index: numb
     const index = paramPosition(b);
     return index >= 0 ? { index, prop: step.prop } : null;
   }
-  const index = (b.kind === 'const' || b.kind === 'let') && b.init ? paramIndex(unwrapExpression(b.init), at, fnPath) : null;
+  const index = (b.kind === 'const' || b.kind === 'let') && b.init ? paramIndex(withoutFallback(b.init), at, fnPath) : null;
   return index === null ? null : { index, prop: step.prop };
+}
+
+/**
+ * The rest of a parameter's keys (`({ timeout, ...rest }) =>`, `const { timeout, ...rest } = init || {}`): the caller's
+ * options less some keys. The parameter's index, or null.
+ */
+function paramRest(node: any, at: NodePath, fnPath: NodePath): number | null {
+  if (node?.type !== 'Identifier' || !isFunctionNode(fnPath.node)) return null;
+  const b = lookup(at, node.name);
+  if (!b || b.steps.length !== 1 || !('rest' in b.steps[0]!)) return null;
+  if (b.kind === 'param') return b.declNode === fnPath.node && paramPosition(b) >= 0 ? paramPosition(b) : null;
+  return (b.kind === 'const' || b.kind === 'let') && b.init ? paramIndex(withoutFallback(b.init), at, fnPath) : null;
+}
+
+/** `init || {}`, `init ?? {}`: the value before its fallback. */
+function withoutFallback(node: any): any {
+  const n = unwrapExpression(node);
+  return n.type === 'LogicalExpression' && (n.operator === '||' || n.operator === '??') && unwrapExpression(n.right).type === 'ObjectExpression'
+    ? unwrapExpression(n.left)
+    : n;
+}
+
+/** How many names and branches `callerDeadline` follows. */
+const DEADLINE_DEPTH = 4;
+
+/**
+ * A deadline (a `signal`, a `timeout`) that the caller's options decide: taken from them (`init.signal`, `rest.signal`,
+ * a destructured `signal`), absent (`undefined`), or made by the function only when they ask for one
+ * (`timeout > 0 ? AbortSignal.timeout(timeout) : undefined`; `controller?.signal` of a `let controller` assigned only
+ * under `if (timeout)`), or either of two such (`a || b`). The parameter (-1 for none) and the keys that decide it; null
+ * when the function sets a deadline of its own.
+ */
+function callerDeadline(node: any, at: NodePath, fnPath: NodePath, depth = 0): CallerOptions | null {
+  const n = unwrapExpression(node);
+  if (depth > DEADLINE_DEPTH) return null;
+  if ((n.type === 'Identifier' && n.name === 'undefined') || n.type === 'NullLiteral') return { index: -1, keys: [] };
+  const prop = paramProperty(n, at, fnPath);
+  if (prop) return { index: prop.index, keys: [prop.prop] };
+  if (n.type === 'LogicalExpression' && (n.operator === '||' || n.operator === '??')) {
+    return joinOptions(callerDeadline(n.left, at, fnPath, depth + 1), callerDeadline(n.right, at, fnPath, depth + 1));
+  }
+  if (n.type === 'ConditionalExpression') {
+    // Made in one branch, none in the other, and the test reads the caller's options.
+    const [a, b] = [callerDeadline(n.consequent, at, fnPath, depth + 1), callerDeadline(n.alternate, at, fnPath, depth + 1)];
+    const test = callerTest(n.test, at, fnPath);
+    return a && b ? joinOptions(a, b) : (a ?? b) && test ? joinOptions(a ?? b, test) : null;
+  }
+  // `controller?.signal`, `controller.signal` of a controller made only when the caller asks.
+  if ((n.type === 'MemberExpression' || n.type === 'OptionalMemberExpression') && !n.computed && n.object.type === 'Identifier') {
+    const b = lookup(at, n.object.name);
+    return b && b.kind === 'let' && !b.init ? assignedOnlyWhenAsked(b, fnPath) : null;
+  }
+  if (n.type === 'Identifier') {
+    const b = lookup(at, n.name);
+    if (b && b.kind === 'const' && b.steps.length === 0 && b.init) return callerDeadline(b.init, b.scopePath, fnPath, depth + 1);
+  }
+  return null;
+}
+
+function joinOptions(a: CallerOptions | null, b: CallerOptions | null): CallerOptions | null {
+  if (!a || !b || (a.index >= 0 && b.index >= 0 && a.index !== b.index)) return null;
+  return { index: a.index >= 0 ? a.index : b.index, keys: [...new Set([...a.keys, ...b.keys])] };
+}
+
+/** The caller's option keys a condition reads (`timeout > 0`, `timeout && !rest.signal`); null when it reads none. */
+function callerTest(test: any, at: NodePath, fnPath: NodePath): CallerOptions | null {
+  let found: CallerOptions | null = { index: -1, keys: [] };
+  let any = false;
+  someNode(test, (x: any) => {
+    if (x.type !== 'Identifier' && x.type !== 'MemberExpression' && x.type !== 'OptionalMemberExpression') return false;
+    const prop = paramProperty(x, at, fnPath);
+    if (prop) ((found = joinOptions(found, { index: prop.index, keys: [prop.prop] })), (any = true));
+    return false;
+  });
+  return any ? found : null;
+}
+
+/** A `let` assigned only inside `if` statements whose test reads the caller's options: the keys they read. */
+function assignedOnlyWhenAsked(b: Binding, fnPath: NodePath): CallerOptions | null {
+  let found: CallerOptions | null = { index: -1, keys: [] };
+  let assigned = false;
+  walkPaths(fnPath, (p) => {
+    const n = p.node as any;
+    if (n.type !== 'AssignmentExpression' || n.left.type !== 'Identifier' || n.left.name !== b.name || lookup(p, n.left.name) !== b) return undefined;
+    assigned = true;
+    let guard: NodePath | null = p.parentPath;
+    while (guard && guard !== fnPath && guard.node.type !== 'IfStatement') guard = guard.parentPath;
+    const test = guard && guard.node.type === 'IfStatement' ? callerTest((guard.node as any).test, guard, fnPath) : null;
+    found = test ? joinOptions(found, test) : null;
+    return undefined;
+  });
+  return assigned && found && (found as CallerOptions).keys.length > 0 ? found : null;
 }
 
 /**
