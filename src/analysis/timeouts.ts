@@ -2,7 +2,7 @@
 // object (inline, or built elsewhere in the same function where it can be seen)
 // set one of the given keys; is a timeout set on the returned object later; is
 // the call raced against a timer?
-import { NOT_OPTIONS_NAME, TIMEOUT_WRAPPER, TIMER_CALL, type TimeoutClient } from '../knowledge/http-clients.js';
+import { DEFAULT_EXPORT_NAMES, NOT_OPTIONS_NAME, TIMEOUT_WRAPPER, TIMER_CALL, type TimeoutClient } from '../knowledge/http-clients.js';
 import { isCall, memberPropertyName, refKey, resolveExpression, unwrapExpression, type Ref } from './resolve.js';
 import { lookup, propertyKeyName, type Binding } from './scope.js';
 import type { Node } from '../syntax/ast.js';
@@ -155,6 +155,7 @@ type CallNode = Extract<Node, { type: 'CallExpression' | 'OptionalCallExpression
 
 /** The client a call reaches (`module#export` key), also through `const run = promisify(exec)`. */
 export function timeoutClientKey(ref: Ref, path: NodePath<CallNode>): string | null {
+  if (ref.kind === 'module' && ref.path.length > 0 && DEFAULT_EXPORT_NAMES.get(ref.module) === ref.path[0]) return refKey({ ...ref, path: ref.path.slice(1) });
   if (ref.kind === 'module' || ref.kind === 'global') return refKey(ref);
   const callee = unwrapExpression(path.node.callee);
   if (ref.kind === 'call' && !ref.isNew && refKey(ref.callee) === 'util#promisify' && callee.type === 'Identifier') {

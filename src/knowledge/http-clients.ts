@@ -139,6 +139,9 @@ export const INSTANCE_FACTORIES: ReadonlyMap<string, TimeoutClient> = new Map([
   ['got#extend', { ...gotClient('got.extend', [0]), why: 'every call through it can wait forever (got sets no timeout by default)' }],
 ]);
 
+/** Named exports that are the package's default export (`import { got } from 'got'`): calls through them are the client's. */
+export const DEFAULT_EXPORT_NAMES: ReadonlyMap<string, string> = new Map([['got', 'got']]);
+
 /** superagent request starters: the chain must call `.timeout(...)`. */
 export const SUPERAGENT_KEYS: ReadonlySet<string> = new Set(['', 'get', 'post', 'put', 'patch', 'del', 'delete', 'head', 'options'].map((m) => `superagent#${m}`));
 
