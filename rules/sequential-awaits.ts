@@ -103,7 +103,8 @@ export default defineRule({
       'a method on an untyped value when every project definition of it is so) or return a memoised value (`if (client) return client; …`) are not round trips: ' +
       'the call is followed into its file; a run left with fewer than two awaits that may do I/O is not reported',
     'ready-values': 'aggregates over values that are already there (`promiseParallel({ a: syncFn(), b: syncFn() })`) have nothing to overlap',
-    'client-acquisition': 'a client being acquired (`const payload = await getPayload()`) is set-up, not work to overlap',
+    'client-acquisition':
+      'a client being acquired (`const payload = await getPayload()`, or a result whose methods the function awaits: `await conn.query(…)`) is set-up, not work to overlap',
     'control-flow-between': 'a branch, loop, `try` or early exit between two awaits (for example `if (!user) throw …` on the first result) makes the second conditional',
     'other-await': 'an await of a value that is not a call (a promise already started) or a chain of awaits between two awaits ends the run',
     'far-apart':

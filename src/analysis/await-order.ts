@@ -217,17 +217,39 @@ export function runBarrier(stmtPath: NodePath): 'control-flow' | 'other-await' |
   return hasJump(stmtPath) ? 'control-flow' : null;
 }
 
-/** Identifiers used as the receiver of a method call somewhere in the block: `payload` in `payload.find(…)`. */
+/**
+ * Identifiers whose methods the block awaits: `payload` in `await payload.find(…)`, `db` in
+ * `await db.collection('x').find().toArray()`. A value whose calls are waited on is a client; one whose methods only
+ * reshape it (`roles.map(…)`, `rows.filter(…)`) is data.
+ */
 export function methodReceivers(blockPath: NodePath): Set<string> {
   const out = new Set<string>();
   walkPaths(blockPath, (p) => {
     const n = p.node as any;
     if ((n.type === 'CallExpression' || n.type === 'OptionalCallExpression') && n.callee.type === 'MemberExpression' && n.callee.object.type === 'Identifier') {
-      out.add(n.callee.object.name);
+      if (awaitedChain(p)) out.add(n.callee.object.name);
     }
     return undefined;
   });
   return out;
+}
+
+/** Is this call awaited, directly or at the end of a chain of calls on its result (`await a.b().c()`)? */
+function awaitedChain(callPath: NodePath): boolean {
+  let p: NodePath = callPath;
+  for (;;) {
+    const parent = p.parentPath;
+    if (!parent) return false;
+    const t = parent.node.type;
+    if (t === 'AwaitExpression') return true;
+    const chained =
+      ((t === 'MemberExpression' || t === 'OptionalMemberExpression') && p.key === 'object') ||
+      ((t === 'CallExpression' || t === 'OptionalCallExpression') && p.key === 'callee') ||
+      t === 'TSNonNullExpression' ||
+      t === 'ParenthesizedExpression';
+    if (!chained) return false;
+    p = parent;
+  }
 }
 
 /**
