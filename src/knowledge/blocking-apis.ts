@@ -183,6 +183,23 @@ export const BLOCKING_APIS: readonly BlockingApi[] = [
     cost: 'heavy' as const,
     alternative: `\`await bcrypt.${name}(...)\` of the native \`bcrypt\` package (it hashes in the thread pool), or a worker thread`,
   })),
+  // hash-wasm hashes passwords in WebAssembly on the calling thread: its promise settles only after the whole hash is
+  // computed, so awaiting it frees nothing (its fast digests, `sha256` and the like, are not listed).
+  ...['argon2id', 'argon2i', 'argon2d', 'argon2Verify', 'bcrypt', 'bcryptVerify', 'scrypt', 'pbkdf2'].map((name) => ({
+    module: 'hash-wasm',
+    name,
+    why: 'password hashing is deliberately slow (tens to hundreds of milliseconds); hash-wasm computes it in WebAssembly on the event-loop thread, and its promise does not move it off',
+    cost: 'heavy' as const,
+    alternative: 'a worker thread (piscina), or the native `argon2`/`bcrypt` package, which hashes in the thread pool',
+  })),
+  {
+    module: 'node-forge',
+    name: 'pki.rsa.generateKeyPair',
+    when: 'no-callback' as const,
+    why: 'without a callback node-forge generates the RSA key pair in JavaScript on the event-loop thread: seconds for 4096 bits',
+    cost: 'heavy',
+    alternative: '`await promisify(crypto.generateKeyPair)("rsa", { modulusLength })` (thread pool), or a callback with `workers: -1`',
+  },
   {
     module: 'sync-request',
     name: '',
