@@ -104,7 +104,8 @@ export default defineRule({
     chunked: 'the loop iterates chunks (`chunk(ids, 50)`, `batches`): each iteration is already a batch',
     pagination: 'a value from one response decides whether the loop goes on (a cursor, a has-more flag, a work queue)',
     accumulator: 'a value from one iteration feeds the next await (`prev = await f(prev)`, a cursor passed on)',
-    'shared-state': 'a variable the body both writes and reads (a dedupe map, a `seen` set) carries state across iterations',
+    'shared-state':
+      'a variable the body both writes and reads, up to its last await (a dedupe map, a `seen` set), carries state across iterations; state folded in only after the awaits does not',
     'merged-results': 'results merged into an outer object (`Object.assign(config, await load(f))`): later ones win',
     'offset-pagination': 'a page number, offset or date window the loop advances and passes to the call',
     startup: 'the loop runs once, at startup (module top level, loaders): the order is usually the point',

@@ -52,12 +52,15 @@ export function iterationDependence(loopPath: NodePath<any>, bodyPath: NodePath<
   }
 
   // 2. State kept across iterations in a variable (a dedupe map, a cache, a `seen` set):
-  //    written by one statement of the body and read by another.
+  //    written by one statement of the body and read by another, up to the last statement that awaits. State read
+  //    only after every await (`content = inline(content, await read(a))` folded in afterwards) decides nothing the
+  //    awaits do: they could all run first.
   //    A list only appended to (`results.push(r)` in two branches) keeps nothing an iteration reads.
+  const lastAwait = flows.reduce((last, f, j) => (f.awaits ? j : last), -1);
   for (let i = 0; i < bodyFlows.length; i++) {
     for (const w of bodyFlows[i]!.writes) {
       if (!outlivesLoop(w, loop) || isCounter(w, bodyPath, loopPath)) continue;
-      if (bodyFlows.some((f, j) => j !== i && f.reads.has(w) && !onlyAppends(steps[j]!, w)) || control.reads.has(w)) return 'shared-state';
+      if (bodyFlows.some((f, j) => j !== i && j <= lastAwait && f.reads.has(w) && !onlyAppends(steps[j]!, w)) || control.reads.has(w)) return 'shared-state';
     }
   }
 
