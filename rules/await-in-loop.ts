@@ -93,7 +93,8 @@ export default defineRule({
       'a write whose record the same outer id names each time (`{ id: tid }`, the first argument; not a reference such as `{ pageId, path: link.path }`), ' +
       'or one that takes nothing from the item (`if (op.remove) await removeMember(org, member)`), updates one record in turn',
     'shared-object':
-      'one container, document or manager from outside the loop is handed to every call, or a document is built through its methods (`await pdfDoc.embedPage(…)`)',
+      'one container, document or manager from outside the loop is handed to every call, or a document is built through its methods (`await pdfDoc.embedPage(…)`); ' +
+      'not when the callee is a local function that only reads it (`shouldNotify(document, user)`)',
     'callee-mutates-outer': 'a local callee changes an outer object (`merge(translations, file)`): each call builds on the last',
     memo: 'a local callee fills a memo it also checks (`if (!memo.has(k)) memo.set(k, await load(k))`): later iterations reuse earlier results',
     sink: 'results fed straight into a sink from outside the loop (`zip.addBuffer(await read(f))`), one item in memory at a time',

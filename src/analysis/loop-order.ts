@@ -8,7 +8,7 @@ import { CONNECTION_CHECKOUT_METHODS, ORDERING_HANDLE_NAMES } from '../knowledge
 import { lookup, propertyKeyName } from './scope.js';
 import { directAwaits, flowOf, intersects, rootVar, type VarKey } from './dataflow.js';
 import { awaitsThenExit, exitsOnAwaitedResult, propagate } from './loop-dependence.js';
-import { calleeMutatesArgument, callShape, capturedState, sharedStateArgs } from './call-shape.js';
+import { calleeMutatesArgument, callShape, capturedState, localCalleePath, sharedStateArgs } from './call-shape.js';
 import { outlivesLoop } from './loop-dependence.js';
 import { DB_HANDLE_NAMES, firstWord, PREDICATE_WORDS, QUOTA_VERBS, READ_VERBS, WRITE_VERBS, words } from '../knowledge/call-verbs.js';
 import { REGISTRY_NAMES } from '../knowledge/limiters.js';
@@ -310,8 +310,12 @@ function passesSharedObject(callPath: NodePath, loopPath: NodePath<any>): boolea
   if (callee.type === 'MemberExpression' && callee.object.type === 'Identifier' && BUILT_DOCUMENT_NAME.test(callee.object.name) && shared(callee.object.name)) {
     return true;
   }
-  for (const a of (callPath.node as any).arguments ?? []) {
-    if (a.type === 'Identifier' && shared(a.name)) return true;
+  // A local function that only reads what it is handed (`shouldNotify(document, user)` looking up `document.id`) shares
+  // nothing between the calls: a handle that orders work (a session, a connection) still does.
+  const readOnly = (index: number, name: string) =>
+    !words(name).some((w) => ORDERING_HANDLE_NAMES.has(w)) && localCalleePath(callPath) !== null && !calleeMutatesArgument(callPath, index);
+  for (const [i, a] of ((callPath.node as any).arguments ?? []).entries()) {
+    if (a.type === 'Identifier' && shared(a.name) && !readOnly(i, a.name)) return true;
     if (a.type === 'ObjectExpression') {
       for (const p of a.properties) if (p.type === 'ObjectProperty' && p.value.type === 'Identifier' && shared(p.value.name)) return true;
     }
