@@ -104,7 +104,8 @@ export default defineRule({
       'an async function whose every caller in the project runs at startup, in a script, behind a lazy-initialisation guard or in a forked child process blocks only while the process boots; ' +
       'helpers reached only from there are not reported either',
     'forked-process':
-      'code that runs only in a forked child process (a `child_process.fork` target, or a file imported only by such files) does not block the serving process',
+      'code that runs only in a forked child process or on a worker thread (a `child_process.fork` target, a `new Worker(file)`, a piscina, tinypool or ' +
+      'workerpool task file, named by its source or its build output, or a file imported only by such files) does not block the serving thread',
   },
   create(ctx) {
     if (ctx.file.runsInBrowser && ctx.exempt('browser-code', null)) return {};

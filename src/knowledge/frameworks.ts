@@ -324,3 +324,18 @@ export const NEXT_STATIC_SEGMENT = {
   /** The pages router: a page whose data comes from `getStaticProps` renders at build time or on revalidation. */
   staticProps: 'getStaticProps',
 } as const;
+
+/**
+ * Calls and constructors that run a file in another process or on another thread (`fork('./send.js')`, `new
+ * Worker(file)`, `new Piscina({ filename })`): where the file's path is, an argument or an option of it. Code that only
+ * such files reach does not run on the serving thread. `new ` marks a constructor.
+ */
+export const OFF_THREAD_ENTRIES: ReadonlyMap<string, { arg: number; option?: string }> = new Map([
+  ['child_process#fork', { arg: 0 }],
+  ['new worker_threads#Worker', { arg: 0 }],
+  ['new piscina#', { arg: 0, option: 'filename' }],
+  ['new piscina#Piscina', { arg: 0, option: 'filename' }],
+  ['new tinypool#', { arg: 0, option: 'filename' }],
+  ['new tinypool#Tinypool', { arg: 0, option: 'filename' }],
+  ['workerpool#pool', { arg: 0 }],
+]);

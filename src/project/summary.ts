@@ -7,7 +7,7 @@ import type { Node } from '../syntax/ast.js';
 import { describeFunction, functionName, type ContextAnalyzer, type ContextKind, type Serves } from '../analysis/execution-context/index.js';
 import type { CostClass } from '../knowledge/impact.js';
 import { blockingCost, type BlockingCatalog } from '../analysis/blocking-catalog.js';
-import { SERVER_DIRECTIVE, SERVER_ENTRY_EXPORTS, SYNC_CALLBACK_METHODS } from '../knowledge/frameworks.js';
+import { OFF_THREAD_ENTRIES, SERVER_DIRECTIVE, SERVER_ENTRY_EXPORTS, SYNC_CALLBACK_METHODS } from '../knowledge/frameworks.js';
 import { constantValue, exportedConstants, importedName } from '../analysis/constants.js';
 import { isLazyInit, returnsMemoised } from '../analysis/lazy-init.js';
 import { isDevelopmentOnly } from '../analysis/environment.js';
@@ -23,6 +23,7 @@ import {
   isCall,
   memberPropertyName,
   moduleSpecifier,
+  refKey,
   resolveBinding,
   resolveCallTarget,
   resolveExpression,
@@ -283,6 +284,10 @@ export class SummaryBuilder {
         this.frames.pop();
       },
       CallExpression: (path: NodePath) => this.onCall(path),
+      NewExpression: (path: NodePath) => {
+        const ref = resolveExpression((path.node as any).callee, path);
+        if (ref?.kind === 'module') this.offThread(`new ${refKey(ref)}`, path.node);
+      },
       OptionalCallExpression: (path: NodePath) => this.onCall(path),
       ImportDeclaration: (path: NodePath<Extract<Node, { type: 'ImportDeclaration' }>>) => {
         const node = path.node;
@@ -343,11 +348,7 @@ export class SummaryBuilder {
         frame.summary.blocking.push(site);
         return;
       }
-      if (ref.kind === 'module' && ref.module === 'child_process' && ref.path[0] === 'fork') {
-        const spec = forkTarget(call.arguments[0]);
-        if (spec?.startsWith(BARE_FORK)) (this.bareForks ??= []).push(spec.slice(BARE_FORK.length));
-        else if (spec) this.forks.push(spec);
-      }
+      if (ref.kind === 'module') this.offThread(refKey(ref), call);
     }
     // A local HTTP wrapper: an outbound call whose options come from the function's parameter.
     const clientKey = ref && frame.path !== this.programPath ? timeoutClientKey(ref, path as NodePath<any>) : null;
@@ -422,6 +423,20 @@ export class SummaryBuilder {
     if (keys.some((k) => k !== null)) site.keys = keys;
     frame.summary.calls.push(site);
     this.siteNodes.set(call, frame.summary.id);
+  }
+
+  /** A file this call runs in another process or on a worker thread (`OFF_THREAD_ENTRIES`): noted with the forks. */
+  private offThread(key: string, call: any): void {
+    const entry = OFF_THREAD_ENTRIES.get(key);
+    if (!entry) return;
+    let arg = call.arguments[entry.arg] ? unwrapExpression(call.arguments[entry.arg]) : null;
+    if (entry.option && arg?.type === 'ObjectExpression') {
+      const p = arg.properties.find((x: any) => x.type === 'ObjectProperty' && propertyKeyName(x) === entry.option);
+      arg = p ? p.value : null;
+    }
+    const spec = forkTarget(arg);
+    if (spec?.startsWith(BARE_FORK)) (this.bareForks ??= []).push(spec.slice(BARE_FORK.length));
+    else if (spec) this.forks.push(spec);
   }
 
   /** Resolve a callee to a function of this file, or to a path into another module. */
@@ -703,21 +718,29 @@ function scaledParam(node: any, at: NodePath, fnPath: NodePath): { index: number
   return null;
 }
 
-/** `fork('./send.js')`, `fork(path.join(__dirname, 'send.js'))`, `fork(new URL('./send.js', import.meta.url))`: the file, relative. */
+/**
+ * `fork('./send.js')`, `fork(path.join(__dirname, 'send.js'))`, `new Worker(new URL('./send.js', import.meta.url))`: the
+ * file, relative; `path.join(root, 'build/task.js')` and paths without `./`: relative to a folder above (BARE_FORK).
+ */
 /** Marks a fork path written without `./` while the summary is built. */
 const BARE_FORK = 'cwd:';
 
 function forkTarget(arg: any): string | null {
   if (!arg) return null;
-  const a = unwrapExpression(arg);
+  let a = unwrapExpression(arg);
+  // `new URL('./task.js', import.meta.url).href`, `fileURLToPath(new URL(…))`: the URL's path.
+  if (a.type === 'MemberExpression' && memberPropertyName(a) === 'href') a = unwrapExpression(a.object);
+  if (isCall(a) && a.arguments.length === 1 && unwrapExpression(a.arguments[0]).type === 'NewExpression') a = unwrapExpression(a.arguments[0]);
   const lit = staticString(a);
   if (lit !== null) return lit.startsWith('.') || lit.startsWith('/') ? lit : BARE_FORK + lit;
   if (isCall(a) && a.arguments.length >= 2) {
     const [first, ...rest] = a.arguments;
     const f = unwrapExpression(first);
-    if (f.type === 'Identifier' && f.name === '__dirname') {
-      const parts = rest.map(staticString);
-      if (parts.every((p: string | null) => p !== null)) return './' + parts.join('/');
+    const parts = rest.map(staticString);
+    if (parts.every((p: string | null) => p !== null)) {
+      if (f.type === 'Identifier' && f.name === '__dirname') return './' + parts.join('/');
+      // `path.join(rootDirectory, 'build/workers/task.js')`: a folder above the file (the package's, mostly).
+      if (parts[0] !== '' && !parts[0].startsWith('.') && !parts[0].startsWith('/')) return BARE_FORK + parts.join('/');
     }
   }
   if (a.type === 'NewExpression' && a.callee.type === 'Identifier' && a.callee.name === 'URL') {
