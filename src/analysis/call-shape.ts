@@ -207,8 +207,9 @@ function classify(call: any, name: string | null, key: string | null): CallKind 
   if (SLEEP_NAMES.has(name)) return 'sleep';
   if (BARRIER_NAMES.has(name)) return 'barrier';
   if (MIGRATION_NAME.test(name)) return 'migration';
-  if (hasWriteWord(name)) return 'write';
+  // A predicate answers a question (`shouldNotify`, `canDelete`): the verb after it is what it asks about.
   if (PREDICATE_WORDS.has(firstWord(name))) return 'cheap';
+  if (hasWriteWord(name)) return 'write';
   for (const arg of call.arguments ?? []) {
     const s = staticString(arg) ?? (arg.type === 'TemplateLiteral' ? arg.quasis[0].value.cooked : null);
     if (s && SQL_WRITE.test(s)) return 'write';
