@@ -128,6 +128,17 @@ describe('fan-out advice', () => {
   });
 });
 
+describe('Promise.all advice', () => {
+  it('keeps the condition of an await that runs only when it holds', async () => {
+    const { analyzeFixture } = await import('./helpers.js');
+    const { result } = await analyzeFixture('fixtures/rules/sequential-awaits/conditional-awaits.ts', ['sequential-awaits']);
+    expect(result.findings.map((f) => [f.line, f.help])).toEqual([
+      [9, 'Start both at once: `[collection, document] = await Promise.all([collection ? Collection.findByPk(…) : null, document ? Document.findByPk(…) : null]);`'],
+      [24, 'Start both at once: `const [fresh, parent] = await Promise.all([!cached ? Document.findByPk(id) : null, Collection.findByPk(id)]);`'],
+    ]);
+  });
+});
+
 describe('edge runtime (where code runs)', () => {
   const edge = (source: string, packagePath: string) => {
     const parsed = parseSource(source, packagePath);

@@ -3,7 +3,7 @@
 // to wait for an earlier one (for sequential-awaits).
 import { firstWord, GUARD_VERBS } from '../knowledge/call-verbs.js';
 import type { Node } from '../syntax/ast.js';
-import { isFunctionNode, walkPaths, type NodePath } from '../syntax/walk.js';
+import { isFunctionNode, someNode, walkPaths, type NodePath } from '../syntax/walk.js';
 import { awaitedCall, callShape, sharedStateArgs, thisStateTouchedBy, type CallShape } from './call-shape.js';
 import { directAwaits, flowOf, hasJump, intersects, isReferenceIdentifier, mutableArguments, type VarKey } from './dataflow.js';
 import { lookup } from './scope.js';
@@ -24,6 +24,8 @@ export interface AwaitStep {
    * `r ?? []`), for the Promise.all fix (`f().then((r) => r.data)`); type assertions do nothing at run time.
    */
   project?: string;
+  /** Awaited only when a condition holds (`x = user ? await load(user.id) : null`): the condition and the other value, as code. */
+  when?: { test: string; otherwise: string };
   reads: Set<VarKey>;
   writes: Set<VarKey>;
 }
@@ -75,8 +77,8 @@ export function awaitStep(stmtPath: NodePath, source: (node: Node) => string): A
   if (!awaitPath) return null;
   const callPath = awaitedCall(awaitPath);
   if (!callPath) return null;
-  // Nested awaits in the arguments make this a chain, not one step.
-  if (directAwaits(callPath).length > 0) return null;
+  // Nested awaits in the arguments (or the condition) make this a chain, not one step.
+  if (directAwaits(callPath).length > 0 || (projected?.test && directAwaits(projected.test).length > 0)) return null;
   const target = targetNode ? source(targetNode) : null;
   const targetName = target !== null && target.length > 0 && [...target].every(isWordChar) ? target : null;
   const step: AwaitStep = {
@@ -86,10 +88,15 @@ export function awaitStep(stmtPath: NodePath, source: (node: Node) => string): A
     target,
     targetName,
     declKind,
-    reads: flowOf(callPath).reads,
+    reads: projected?.test ? new Set([...flowOf(callPath).reads, ...flowOf(projected.test).reads]) : flowOf(callPath).reads,
     writes: flowOf(stmtPath).writes,
   };
   if (projected?.code) step.project = projected.code;
+  if (projected?.test) {
+    const test = source(projected.test.node);
+    const plain = [...test].every((c) => isWordChar(c) || c === '.');
+    step.when = { test: projected.negate ? (plain ? `!${test}` : `!(${test})`) : test, otherwise: projected.otherwise! };
+  }
   return step;
 }
 
@@ -97,24 +104,40 @@ interface Projected {
   await: NodePath;
   /** What is done with the value, as code on `r`; null when nothing is (a bare await, a type assertion). */
   code: string | null;
+  /** The condition the await runs under (`cond ? await f() : null`), negated when the await is the other branch. */
+  test?: NodePath;
+  negate?: boolean;
+  otherwise?: string;
 }
 
 /**
  * The await an assigned value comes from, when what is done with it reads nothing else: `await f()`, `(await f()) as T`,
  * `(await f()).data`, `(await f())[0]`, `(await f()) ?? []`, `(await f()) || undefined` (a literal or an empty
- * literal as the fallback). Anything else (a call on the result, a fallback that computes) is not one step.
+ * literal as the fallback), and, outermost, one branch of a condition whose other branch is such a literal
+ * (`user ? await load(user.id) : null`). Anything else (a call on the result, a fallback that computes) is not one step.
  */
 function projectedAwait(valuePath: NodePath, source: (node: Node) => string): Projected | null {
   let path = valuePath;
   let code = 'r';
   const parts: ((inner: string) => string)[] = [];
+  let guard: Pick<Projected, 'test' | 'negate' | 'otherwise'> = {};
   for (let depth = 0; depth < 8; depth++) {
     const n = path.node as any;
     if (n.type === 'AwaitExpression') {
       for (let i = parts.length - 1; i >= 0; i--) code = parts[i]!(code);
-      return { await: path, code: code === 'r' ? null : code };
+      return { await: path, code: code === 'r' ? null : code, ...guard };
     }
-    if (TYPE_WRAPPERS.has(n.type)) path = path.child(n.expression, 'expression');
+    if (n.type === 'ConditionalExpression' && depth === 0) {
+      const [yes, no] = [unwrap(n.consequent), unwrap(n.alternate)];
+      const awaited = (x: any) => someNode(x, (y: any) => y.type === 'AwaitExpression');
+      if (awaited(yes) && isFixedValue(no)) {
+        guard = { test: path.child(n.test, 'test'), negate: false, otherwise: source(n.alternate) };
+        path = path.child(n.consequent, 'consequent');
+      } else if (awaited(no) && isFixedValue(yes)) {
+        guard = { test: path.child(n.test, 'test'), negate: true, otherwise: source(n.consequent) };
+        path = path.child(n.alternate, 'alternate');
+      } else return null;
+    } else if (TYPE_WRAPPERS.has(n.type)) path = path.child(n.expression, 'expression');
     else if ((n.type === 'MemberExpression' || n.type === 'OptionalMemberExpression') && isPlainProperty(n)) {
       const prop = n.computed ? `[${source(n.property)}]` : `${n.optional ? '?.' : '.'}${source(n.property)}`;
       parts.push((inner) => `${inner}${prop}`);
@@ -320,7 +343,12 @@ export function independentLayers(count: number, dependsOn: (earlier: number, la
 
 /** The `Promise.all` that starts a run's calls at once, keeping the names they were assigned to. */
 export function promiseAllFix(run: readonly AwaitStep[], source: (node: Node) => string): string {
-  const calls = run.map((s) => `${quoteCall(s.call.node, source, 40)}${s.project ? `.then((r) => ${s.project})` : ''}`).join(', ');
+  const calls = run
+    .map((s) => {
+      const call = `${quoteCall(s.call.node, source, 40)}${s.project ? `.then((r) => ${s.project})` : ''}`;
+      return s.when ? `${short(s.when.test, 30)} ? ${call} : ${s.when.otherwise}` : call;
+    })
+    .join(', ');
   const kinds = new Set(run.filter((s) => s.target !== null).map((s) => s.declKind));
   if (kinds.size === 0) return `await Promise.all([${calls}]);`;
   if (kinds.size > 1) return `const [...] = await Promise.all([${calls}]);`;
