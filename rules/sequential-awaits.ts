@@ -1,4 +1,4 @@
-import { awaitStep, betweenOf, dependence, independentLayers, isCheapAggregate, isCheapLocalCallee, methodReceivers } from '../src/analysis/index.js';
+import { awaitStep, betweenOf, dependence, independentLayers, isCheapAggregate, isCheapLocalCallee, methodReceivers, otherAwaitedCalls } from '../src/analysis/index.js';
 import { promiseAllFix, quoteCall, resultUnused, runBarrier, callWaits, transactionParam, type AwaitStep, type Between, type CallShape } from '../src/analysis/index.js';
 import { ACQUISITION_NAMES } from '../src/knowledge/call-verbs.js';
 import { defineRule, type NodePath, type Node } from '../src/engine/rule-api.js';
@@ -52,7 +52,8 @@ export default defineRule({
         'through a member of a client (`db.users.find(id)`, `prisma.user.findUnique(…)`) changes neither the client nor its other members.',
       'Impact follows from what starting them together saves, all but the slowest: two calls to other services (HTTP clients, hosted APIs, ' +
         'followed into helpers across files) or two aggregating queries save a slow call, three round trips save two (medium on a request path); ' +
-        'two lookups save one round trip (low).',
+        'two lookups save one round trip (low). When the function also waits for a slow call outside the run (a hosted model, an aggregating query), ' +
+        'the saving is small beside it: a class less.',
       'For `this.method()`, a method of the same class, that is the `this.<field>` state the method assigns or goes through: `this.getUsers()` reading ' +
         'through `this.store` does not hold back `this.groups.list()`.',
       'All of `this` counts as changed when the method cannot be seen.',
@@ -191,7 +192,13 @@ export default defineRule({
       const [first, second] = [run[0]!, run[1]!];
       const fix = promiseAllFix(run, source);
       // Its impact: what starting them together saves, all but the slowest.
-      const latency = { calls: run.map((s) => ({ node: s.call.node, waits: callWaits(s.call.path) })), policy: 'overlap' as const };
+      const inRun = new Set(run.map((s) => s.call.node));
+      const besides = otherAwaitedCalls(second.await).filter((c) => !inRun.has(c.node));
+      const latency = {
+        calls: run.map((s) => ({ node: s.call.node, waits: callWaits(s.call.path) })),
+        policy: 'overlap' as const,
+        besides: besides.map((c) => ({ node: c.node, waits: callWaits(c) })),
+      };
       const where = { runsIn: ctx.context(second.await), unlessPure: { calls: run.map((s) => s.call.node), exemption: 'imported-no-io' as const }, latency };
       const line = String(first.await.node.loc!.start.line);
       if (run.length === 2) {

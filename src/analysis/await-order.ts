@@ -410,3 +410,14 @@ function unwrap(node: any): any {
   while (node && (node.type === 'ParenthesizedExpression' || node.type === 'TSAsExpression' || node.type === 'TSNonNullExpression')) node = node.expression;
   return node;
 }
+
+/** The calls the function an await is in also awaits (the await's own included; nested functions are theirs). */
+export function otherAwaitedCalls(awaitPath: NodePath): NodePath[] {
+  const fn = awaitPath.findAncestor((p) => isFunctionNode(p.node));
+  const body = fn ? fn.child((fn.node as any).body, 'body') : null;
+  if (!body) return [];
+  return directAwaits(body)
+    .filter((a) => a.node.type === 'AwaitExpression')
+    .map((a) => awaitedCall(a))
+    .filter((c): c is NodePath => c !== null);
+}

@@ -75,6 +75,7 @@ export {
   dependence,
   independentLayers,
   methodReceivers,
+  otherAwaitedCalls,
   promiseAllFix,
   quoteCall,
   resultUnused,

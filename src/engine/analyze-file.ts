@@ -89,7 +89,7 @@ export interface PendingFinding {
   /** The parameter of function `frame` whose callers size `cost` (`ReportExtra.costFrom`). */
   costFrom?: { frame: string; index: number; order: Order; pooled: boolean };
   /** The awaited calls the cost depends on, by place, and what this file shows they wait on (`ReportExtra.latency`). */
-  latency?: { calls: (CallPlace & { waits: Waits })[]; policy: LatencyPolicy };
+  latency?: { calls: (CallPlace & { waits: Waits })[]; policy: LatencyPolicy; besides?: (CallPlace & { waits: Waits })[] };
   /** Whom the code serves, when a convention says so. */
   serves?: Reach;
   /** Otherwise: the async function (`line:column`) whose callers decide it. */
@@ -332,12 +332,9 @@ function makeContext(
         pending.costFrom = { frame: functionId(fn), index, order, pooled };
       }
       if (extra.latency) {
-        const calls = extra.latency.calls.map((c) => ({
-          line: c.node.loc!.start.line,
-          column: c.node.loc!.start.column + 1,
-          waits: c.waits,
-        }));
-        pending.latency = { calls, policy: extra.latency.policy };
+        const place = (c: { node: Node; waits: Waits }) => ({ line: c.node.loc!.start.line, column: c.node.loc!.start.column + 1, waits: c.waits });
+        pending.latency = { calls: extra.latency.calls.map(place), policy: extra.latency.policy };
+        if (extra.latency.besides && extra.latency.besides.length > 0) pending.latency.besides = extra.latency.besides.map(place);
       }
       const where = extra.context ?? extra.runsIn;
       // Startup, build and script code: nobody waits on it per request.

@@ -185,7 +185,11 @@ function latencyCost(latency: NonNullable<PendingFinding['latency']>, cost: Cost
   // store, and the fix is one batched write, not concurrency).
   if (latency.policy === 'pooled') return slow > 0 ? RAISED[cost] : cost;
   if (latency.policy === 'per-item') return slow > 0 ? RAISED[cost] : local + writes === latency.calls.length ? LOWERED[cost] : cost;
-  return slow >= SLOW_CALLS_FOR_IO || io >= ROUND_TRIPS_FOR_IO ? 'io' : 'light';
+  const saved = slow >= SLOW_CALLS_FOR_IO || io >= ROUND_TRIPS_FOR_IO ? 'io' : 'light';
+  // Beside a slow call the same function waits for anyway (an LLM, a warehouse query), the saving is small.
+  const dominated =
+    slow === 0 && (latency.besides ?? []).some((c) => c.waits === 'slow' || (graph?.calleesAt(abs, c.line, c.column) ?? []).some((fn) => graph!.isSlow(fn.key)));
+  return dominated ? LOWERED[saved] : saved;
 }
 
 /**

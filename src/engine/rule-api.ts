@@ -137,7 +137,15 @@ export interface ReportExtra<E extends string = string> {
    * lower it; `pooled`: they run per item all at once, `cost` is for work a pool bounds, and a slow one (a socket each)
    * raises it by a class.
    */
-  latency?: { calls: { node: Node; waits: Waits }[]; policy: LatencyPolicy };
+  latency?: {
+    calls: { node: Node; waits: Waits }[];
+    policy: LatencyPolicy;
+    /**
+     * `overlap` only: the other calls the same function awaits. When one of them is slow (another service, an
+     * aggregating query, followed across files), what starting the others together saves is small beside it: a class less.
+     */
+    besides?: { node: Node; waits: Waits }[];
+  };
   /**
    * Where the flagged code runs, for its impact only (`context` also lets the project phase drop the finding): what it
    * serves, or the async function whose callers the call graph asks.
