@@ -52,8 +52,8 @@ export default defineRule({
         'through a member of a client (`db.users.find(id)`, `prisma.user.findUnique(…)`) changes neither the client nor its other members.',
       'Impact follows from what starting them together saves, all but the slowest: two calls to other services (HTTP clients, hosted APIs, ' +
         'followed into helpers across files) or two aggregating queries save a slow call, three round trips save two (medium on a request path); ' +
-        'two lookups save one round trip (low). When the function also waits for a slow call outside the run (a hosted model, an aggregating query), ' +
-        'the saving is small beside it: a class less.',
+        'two lookups save one round trip (low).',
+      'When the function also waits for a slow call outside the run (a hosted model, an aggregating query), the saving is small beside it: a class less.',
       'For `this.method()`, a method of the same class, that is the `this.<field>` state the method assigns or goes through: `this.getUsers()` reading ' +
         'through `this.store` does not hold back `this.groups.list()`.',
       'All of `this` counts as changed when the method cannot be seen.',
