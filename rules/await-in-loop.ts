@@ -151,9 +151,10 @@ export default defineRule({
       const item = keyed ? ctx.source(loop.left).replace(DECLARATION_KEYWORD, '') : 'item';
       const coll = loop.type === 'ForOfStatement' ? short(ctx.source(loop.right)) : keyed ? `Object.keys(${short(ctx.source(loop.right))})` : 'items';
       const waits = calls.map((c) => ({ node: c.node, waits: callWaits(c) }));
+      const writes = waits.every((w) => w.waits === 'write');
       ctx.report(
         first.node,
-        waits.every((w) => w.waits === 'write') ? 'serialWrites' : 'serialLoop',
+        writes ? 'serialWrites' : 'serialLoop',
         {
           loop: LOOP_NAMES[loop.type]!,
           over,
@@ -161,7 +162,8 @@ export default defineRule({
         },
         {
           ...(loop.type === 'ForOfStatement' ? perItemSizing(loopPath.child(loop.right, 'right'), 'sequential') : { cost: 'io' as const }),
-          latency: { calls: waits, policy: 'per-item' },
+          // Writes the project shows are calls to another service (a storage backend's delete): no batched write fits.
+          latency: { calls: waits, policy: 'per-item', ...(writes ? { ifSlow: 'serialLoop' } : {}) },
           unlessPure: { calls: calls.map((c) => c.node), exemption: 'no-io-callee', minIO: 1 },
           runsIn: ctx.context(loopPath),
         },

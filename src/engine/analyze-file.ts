@@ -89,7 +89,13 @@ export interface PendingFinding {
   /** The parameter of function `frame` whose callers size `cost` (`ReportExtra.costFrom`). */
   costFrom?: { frame: string; index: number; order: Order; pooled: boolean };
   /** The awaited calls the cost depends on, by place, and what this file shows they wait on (`ReportExtra.latency`). */
-  latency?: { calls: (CallPlace & { waits: Waits })[]; policy: LatencyPolicy; besides?: (CallPlace & { waits: Waits })[] };
+  latency?: {
+    calls: (CallPlace & { waits: Waits })[];
+    policy: LatencyPolicy;
+    besides?: (CallPlace & { waits: Waits })[];
+    /** The finding's text when the project shows one of the calls is slow (`ReportExtra.latency.ifSlow`). */
+    ifSlow?: { message: string; help: string };
+  };
   /** Whom the code serves, when a convention says so. */
   serves?: Reach;
   /** Otherwise: the async function (`line:column`) whose callers decide it. */
@@ -335,6 +341,9 @@ function makeContext(
         const place = (c: { node: Node; waits: Waits }) => ({ line: c.node.loc!.start.line, column: c.node.loc!.start.column + 1, waits: c.waits });
         pending.latency = { calls: extra.latency.calls.map(place), policy: extra.latency.policy };
         if (extra.latency.besides && extra.latency.besides.length > 0) pending.latency.besides = extra.latency.besides.map(place);
+        const alt = extra.latency.ifSlow ? rule.messages[extra.latency.ifSlow] : undefined;
+        if (extra.latency.ifSlow && !alt) throw new Error(`rule ${rule.id} names unknown message id ${extra.latency.ifSlow}`);
+        if (alt) pending.latency.ifSlow = { message: formatMessage(alt.message, data), help: formatMessage(alt.help, data) };
       }
       const where = extra.context ?? extra.runsIn;
       // Startup, build and script code: nobody waits on it per request.

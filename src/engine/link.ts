@@ -6,6 +6,7 @@ import { packageScriptEntries } from '../project/package-scripts.js';
 import { exemptionGate, fingerprint, type AnalyzeSettings, type FileResult } from './analyze-file.js';
 import { createFinding, type ExemptionUse, type Finding } from './findings.js';
 import type { CallPlace, PendingFinding } from './analyze-file.js';
+import type { Waits } from '../analysis/latency.js';
 import { IMPACT_TABLE, LOWERED, RAISED, type CostClass } from '../knowledge/impact.js';
 import { ROUND_TRIPS_FOR_IO, SLOW_CALLS_FOR_IO } from '../knowledge/latency.js';
 import { costOfOrigin } from '../analysis/collections/cost.js';
@@ -102,6 +103,8 @@ export function linkProject(results: readonly { abs: string; res: FileResult }[]
           const from = p.costFrom && graph ? graph.paramOrigin(CallGraph.key(abs, p.costFrom.frame), p.costFrom.index) : null;
           const cost = from ? costOfOrigin(from, p.costFrom!.order, p.costFrom!.pooled) : p.cost;
           finding.impact = IMPACT_TABLE[reach][p.latency ? latencyCost(p.latency, cost, graph, abs) : cost];
+          // A write per item that the project shows is a call to another service: the batched-write advice does not fit.
+          if (p.latency?.ifSlow && p.latency.calls.some((c) => isSlowCall(c, graph, abs))) Object.assign(finding, p.latency.ifSlow);
         }
         return finding;
       }),
@@ -176,8 +179,7 @@ function latencyCost(latency: NonNullable<PendingFinding['latency']>, cost: Cost
       continue;
     }
     if (c.waits === 'write') writes++;
-    const fns = graph?.calleesAt(abs, c.line, c.column) ?? [];
-    if (c.waits === 'slow' || fns.some((fn) => graph!.isSlow(fn.key))) slow++;
+    if (isSlowCall(c, graph, abs)) slow++;
     else if (graph && settlesAtOnce(graph, abs, c)) continue;
     io++;
   }
@@ -190,6 +192,11 @@ function latencyCost(latency: NonNullable<PendingFinding['latency']>, cost: Cost
   const dominated =
     slow === 0 && (latency.besides ?? []).some((c) => c.waits === 'slow' || (graph?.calleesAt(abs, c.line, c.column) ?? []).some((fn) => graph!.isSlow(fn.key)));
   return dominated ? LOWERED[saved] : saved;
+}
+
+/** Is the call slow where it is written (`callWaits`), or through a function of the project it invokes (`CallGraph.isSlow`)? */
+function isSlowCall(c: CallPlace & { waits: Waits }, graph: CallGraph | null, abs: string): boolean {
+  return c.waits === 'slow' || (graph?.calleesAt(abs, c.line, c.column) ?? []).some((fn) => graph!.isSlow(fn.key));
 }
 
 /**

@@ -145,6 +145,8 @@ export interface ReportExtra<E extends string = string> {
      * aggregating query, followed across files), what starting the others together saves is small beside it: a class less.
      */
     besides?: { node: Node; waits: Waits }[];
+    /** A message id to report instead when the project shows one of the calls is slow (a write that is a call to another service). */
+    ifSlow?: string;
   };
   /**
    * Where the flagged code runs, for its impact only (`context` also lets the project phase drop the finding): what it
