@@ -1,4 +1,4 @@
-import { catchesAll, collectionBound, collectionOrigin, describe, describeQueryOrigin, droppedFanOut, fanOutOf } from '../src/analysis/index.js';
+import { awaitsNothing, catchesAll, collectionBound, collectionOrigin, describe, describeQueryOrigin, droppedFanOut, fanOutOf } from '../src/analysis/index.js';
 import { heavyWork, isDescriptorWork, limiterIn, optionIsFinite, perItemIO, producesPromise, refKey, runsInTransaction } from '../src/analysis/index.js';
 import { projectCalls, perItemSizing, pMapFix, readsByName, type BoundReason, type CallNode, type FanOut, type OriginTrace } from '../src/analysis/index.js';
 import { MAPPERS_WITH_CONCURRENCY, PROMISE_AGGREGATES, UNLIMITED_ASYNC } from '../src/knowledge/limiters.js';
@@ -7,7 +7,7 @@ import { SCRIPT_FOLDER_REASON } from '../src/knowledge/script-files.js';
 
 type Ids = 'fanOut' | 'droppedFanOut' | 'droppedFanOutCaught' | 'unlimitedMapper' | 'unlimitedAsync' | 'unlimitedLimiter';
 type Place = 'script-file' | 'script-folder' | 'browser-code' | 'development-only';
-type Exemption = BoundReason | Place | 'limiter' | 'in-memory-work' | 'pooled-work' | 'descriptor-work' | 'transaction';
+type Exemption = BoundReason | Place | 'limiter' | 'awaits-nothing' | 'in-memory-work' | 'pooled-work' | 'descriptor-work' | 'transaction';
 type Ctx = RuleContext<Ids, Exemption>;
 
 export default defineRule<Ids, Exemption>({
@@ -100,12 +100,13 @@ export default defineRule<Ids, Exemption>({
     'constant-table': '`Object.keys/values/entries` of a literal or constant object; a constant array (a literal `const`, `UPPER_CASE`)',
     chunk: 'loop variables over `chunk(…)` or `batches`, and chunks handed to the callback of a batching helper (`async (chunk) => …`)',
     'allow-list': 'a list filtered against a fixed list (`sets.filter((s) => ALLOWED.includes(s))`) holds at most its values',
-    'length-guard': 'the code rejects the collection above a limit before the fan-out (`if (ids.length > max) throw …`)',
+    'length-guard': 'the code rejects the collection above a limit before the fan-out (`if (ids.length > max) throw …`, `assertThat(ids.length <= max, …)`)',
     'bounded-helper': 'a helper of the file that only returns bounded lists',
     'bounded-field': 'a class field the class only assigns bounded lists to and never pushes to (`#files = []`)',
     registry: 'registries the program fixes, by name (`plugins`, `providers`, `handlers`, `listeners`, `adapters`, `middlewares`, `services`…)',
     configuration: 'lists reached through configuration (`config.*`, `options.*`, `settings.*`), not sized by input',
     limiter: 'the per-item work goes through a concurrency limiter (p-limit, p-queue, a semaphore…)',
+    'awaits-nothing': 'a dropped `coll.map(async …)` whose callback awaits and returns nothing: each item runs to its end at once, nothing per item waits',
     'in-memory-work': 'per-item work that runs in memory (built-ins, array and string methods, formatting, parsing, helpers and injected services that do no I/O)',
     'pooled-work': 'per-item work with no socket, process or descriptor (followed into helpers and services) queues in a pool, unless each item is request input',
     'descriptor-work': 'a file descriptor per item runs out only over a collection the outside world sizes (request input, a listing)',
@@ -141,7 +142,7 @@ export default defineRule<Ids, Exemption>({
       if (!dropped) return;
       const { source, callback, method } = dropped;
       if (isBounded(ctx, source, call) || (limiterIn(callback)?.limited && ctx.exempt('limiter', call))) return;
-      if (!perItemIO(callback) && ctx.exempt('in-memory-work', call)) return; // items.forEach(async (x) => { x.label = format(x); })
+      if ((!perItemIO(callback) && ctx.exempt('in-memory-work', call)) || (awaitsNothing(callback) && ctx.exempt('awaits-nothing', call))) return;
       const id = catchesAll(callback) ? 'droppedFanOutCaught' : 'droppedFanOut';
       ctx.report(call, id, { source: describe(source.node), method, fix: pMapFix(source, callback, ctx.source) }, impactOf(ctx, path, source));
     };
@@ -185,7 +186,6 @@ function reportFanOut(ctx: Ctx, aggPath: NodePath<CallNode>, aggregate: string, 
   const extra = { ...impactOf(ctx, aggPath, fan.source, pooled), ...followed, ...(pooled ? { latency } : {}) };
   ctx.report(call.callee, 'fanOut', { aggregate, source, fix: pMapFix(fan.source, fan.perItem, ctx.source), ...data }, extra);
 }
-
 // Reads by key over input or a query result are one batched query before they are a concurrency problem.
 const BATCH_ADVICE = 'Read them in one query (`WHERE id IN (…)`, `$in`, `findMany`) and cap how many the input may hold; if each needs its own call: ';
 /**

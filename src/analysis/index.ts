@@ -46,7 +46,18 @@ export { collectionBound, type Bound, type BoundReason } from './collections/bou
 export { collectionOrigin, describeQueryOrigin, type Origin, type OriginTrace } from './collections/origin.js';
 export { perItemCost, perItemSizing } from './collections/cost.js';
 export { describe } from './collections/names.js';
-export { catchesAll, droppedFanOut, fanOutOf, isCallbackLike, pMapFix, producesPromise, type CallNode, type DroppedFanOut, type FanOut } from './collections/fan-out.js';
+export {
+  awaitsNothing,
+  catchesAll,
+  droppedFanOut,
+  fanOutOf,
+  isCallbackLike,
+  pMapFix,
+  producesPromise,
+  type CallNode,
+  type DroppedFanOut,
+  type FanOut,
+} from './collections/fan-out.js';
 export { heavyWork, projectCalls, isDescriptorWork, perItemIO } from './collections/per-item.js';
 export { limiterIn, optionIsFinite, type LimitVerdict } from './collections/limiter.js';
 export { runsInTransaction } from './collections/transaction.js';

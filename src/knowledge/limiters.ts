@@ -276,6 +276,8 @@ export const IN_MEMORY_MODULES: readonly string[] = [
   'mime-types',
   'qs',
   'deepmerge',
+  // Digests computed in WebAssembly on this thread: CPU work that holds no socket (its slow password hashes are blocking-call's).
+  'hash-wasm',
 ];
 /** Built-in globals whose functions and constructors work in memory. */
 export const IN_MEMORY_GLOBALS: ReadonlySet<string> = new Set([

@@ -145,7 +145,14 @@ export function guardedLength(at: NodePath, text: string): boolean {
     if (found) return false;
     if (p !== fn && isFunctionNode(p.node)) return false;
     const n = p.node as any;
-    if (n.type !== 'IfStatement' || (n.loc?.start.line ?? 0) > limitLine) return undefined;
+    if ((n.loc?.start.line ?? 0) > limitLine) return undefined;
+    // `assertThat(ids.length === 1, …)`, `assert(ids.length <= 100)`: a call whose first argument bounds the length.
+    if (n.type === 'ExpressionStatement') {
+      const e = unwrapExpression(n.expression.type === 'AwaitExpression' ? n.expression.argument : n.expression);
+      if (isCall(e) && e.arguments[0] && boundsLength(unwrapExpression(e.arguments[0]), text)) found = true;
+      return undefined;
+    }
+    if (n.type !== 'IfStatement') return undefined;
     const t = unwrapExpression(n.test);
     const exits = (s: any): boolean => s.type === 'ThrowStatement' || s.type === 'ReturnStatement' || (s.type === 'BlockStatement' && s.body.some(exits));
     if (t.type === 'BinaryExpression' && ['>', '>='].includes(t.operator) && exits(n.consequent)) {
@@ -156,4 +163,16 @@ export function guardedLength(at: NodePath, text: string): boolean {
     return undefined;
   });
   return found;
+}
+
+/** `xs.length <= N`, `xs.length === N`, `xs.length < N`, `N >= xs.length`: a comparison that holds only for a bounded `xs`. */
+function boundsLength(test: any, text: string): boolean {
+  if (test.type !== 'BinaryExpression') return false;
+  const isLength = (x: any) => {
+    const u = unwrapExpression(x);
+    return u.type === 'MemberExpression' && memberPropertyName(u) === 'length' && describe(u.object) === text;
+  };
+  const upper = ['<', '<=', '===', '=='];
+  const lower = ['>', '>=', '===', '=='];
+  return (isLength(test.left) && upper.includes(test.operator)) || (isLength(test.right) && lower.includes(test.operator));
 }

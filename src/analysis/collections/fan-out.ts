@@ -186,3 +186,24 @@ export function pMapFix(source: NodePath, perItem: NodePath, sourceText: (node: 
   const cb = isCallbackLike(perItem.node) ? (cbText.length <= 50 ? cbText : 'async (item) => { … }') : `async (item) => ${cbText.length <= 40 ? cbText : '…'}`;
   return `await pMap(${src}, ${cb}, { concurrency: 8 })`;
 }
+
+/**
+ * An async callback written inline that awaits nothing and returns no call's result: each item's work runs to its end
+ * before the next starts, and nothing per item is waited for.
+ */
+export function awaitsNothing(cbPath: NodePath): boolean {
+  const fn = cbPath.node as any;
+  if (!isFunctionNode(fn) || !fn.async) return false;
+  const body = cbPath.child(fn.body, 'body');
+  if (directAwaits(body).length > 0) return false;
+  if (fn.body.type !== 'BlockStatement') return false;
+  let returns = false;
+  walkPaths(body, (p) => {
+    if (returns) return false;
+    if (p !== body && isFunctionNode(p.node)) return false;
+    const n = p.node as any;
+    if (n.type === 'ReturnStatement' && n.argument) returns = true;
+    return undefined;
+  });
+  return !returns;
+}
