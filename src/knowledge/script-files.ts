@@ -187,6 +187,13 @@ export const SCRIPT_RUNNERS: ReadonlySet<string> = new Set([
 /** What separates commands in a package.json script (`a && b`, `a; b`, `a | b`, `a || b`). */
 export const SCRIPT_COMMAND_SEPARATOR = /&&|\|\||;|\|/;
 
+/** A shell script a package script runs (`./generate.sh`, `sh scripts/build.sh`): its commands are read like the script's own. */
+export const SHELL_SCRIPT_FILE = /\.(?:sh|bash)$/;
+/** Shells that run a script file named after them (`bash scripts/x.sh`). */
+export const SHELLS: ReadonlySet<string> = new Set(['sh', 'bash', 'zsh', 'dash']);
+/** The largest shell script read for commands: larger ones are not scripts a package runs to build or seed. */
+export const SHELL_SCRIPT_MAX_BYTES = 256 * 1024;
+
 /** A source file named on a script's command line. */
 export const SCRIPT_SOURCE_FILE = /\.(?:[cm]?js|[cm]?ts|tsx|jsx)$/;
 

@@ -751,7 +751,9 @@ export class CallGraph {
    * `"start": "node src/server.js"` serves requests, so it and its imports stay application code.
    */
   scriptsOnly(entries: readonly string[]): Set<string> {
-    const seeds = new Set(entries.filter((abs) => this.byAbs.has(abs) && !this.servesFrom(abs)));
+    // A script may name build output (`node lib/index.js`): the source it was built from, when analyzed.
+    const analyzed = entries.map((abs) => (this.byAbs.has(abs) ? abs : this.resolver.resolve(abs, `./${path.basename(abs)}`)));
+    const seeds = new Set(analyzed.filter((abs): abs is string => abs !== null && this.byAbs.has(abs) && !this.servesFrom(abs)));
     // Every file reached only from them is in their closure, which serves nothing: none of them serves either.
     return this.reachedOnlyFrom(seeds, true);
   }
