@@ -29,7 +29,7 @@ export interface Finding {
   endLine: number;
   endColumn: number;
   /** Where the flagged code runs, when the rule depends on it; `serves` when a convention says whom it serves. */
-  context?: { kind: string; description: string; serves?: 'every-request' | 'request' | 'background' };
+  context?: { kind: string; description: string; serves?: 'every-request' | 'request' | 'rare' | 'background' };
   /**
    * How much it matters (high, medium, low): from what the flagged work costs and whether a request waits on it.
    * Rule findings have one; the engine's own diagnostics (parse errors, suppression problems) do not.

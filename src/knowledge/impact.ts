@@ -20,19 +20,28 @@ export const LOWERED: Readonly<Record<CostClass, CostClass>> = { light: 'light',
  * - `every-request`: middleware, guards, interceptors, per-request hooks, and functions that many route handlers share
  *   (an auth check, a session loader): their cost is paid on (almost) every request;
  * - `request`: a route handler and what it calls (or an unknown caller, judged as one);
+ * - `rare`: a route of the admin, setup or install area (RARE_ROUTE_WORDS): a few people wait on it, now and then;
  * - `background`: nobody in particular (timers, jobs, queue processors, startup, work left to run).
  */
-export type Reach = 'every-request' | 'request' | 'background';
+export type Reach = 'every-request' | 'request' | 'rare' | 'background';
 
 /** The impact of a finding: the row is what the code serves, the column its cost. */
 export const IMPACT_TABLE: Readonly<Record<Reach, Readonly<Record<CostClass, Impact>>>> = {
   'every-request': { heavy: 'high', io: 'high', light: 'medium' },
   request: { heavy: 'high', io: 'medium', light: 'low' },
+  // Heavy work there still freezes everyone else on the process; a round trip saved there matters to few.
+  rare: { heavy: 'medium', io: 'low', light: 'low' },
   background: { heavy: 'medium', io: 'low', light: 'low' },
 };
 
 /** From the most waited on to the least. */
-export const REACHES: readonly Reach[] = ['every-request', 'request', 'background'];
+export const REACHES: readonly Reach[] = ['every-request', 'request', 'rare', 'background'];
+
+/**
+ * Words of a route path that mark the admin, setup or install area (`/api/admin/users`, `/setup-database`,
+ * `/install/finalize`): routes a few operators call now and then, not every user on every visit.
+ */
+export const RARE_ROUTE_WORDS: ReadonlySet<string> = new Set(['admin', 'setup', 'install']);
 
 /** The reach of code on several paths: the most waited on of them. */
 export function widestReach(reaches: readonly Reach[]): Reach {

@@ -597,7 +597,7 @@ export class CallGraph {
       !!g && !own(g) && (!g.fn.context || g.fn.context.kind === 'hot' || g.fn.context.kind === 'helper');
     // Calls nobody awaits, anywhere: their targets start background work (unless a request also waits on them).
     const detached = [...this.edges.values()].flatMap((edges) => edges.filter((e) => e.site.detached && !e.site.lazy).map((e) => e.to));
-    const seeds: Record<Reach, string[]> = { 'every-request': this.sharedByHandlers(below, inherits, own), request: [], background: detached };
+    const seeds: Record<Reach, string[]> = { 'every-request': this.sharedByHandlers(below, inherits, own), request: [], rare: [], background: detached };
     for (const level of REACHES) {
       const queue: string[] = [];
       for (const g of this.functions.values()) {

@@ -16,7 +16,7 @@ import {
 import { refKey, resolveExpression } from '../resolve.js';
 import type { Binding } from '../scope.js';
 import { nameSuffix, paramName, paramTypeName } from './names.js';
-import { isPathLike, pathText, routeChainPath } from './routes.js';
+import { isPathLike, pathText, routeChainPath, routeServes } from './routes.js';
 import { isFunctionLike, type ArgumentSignal, type FrameSignal, type FunctionNode } from './types.js';
 
 /** 'Express' | 'Fastify' | … when `receiver` is an app or router instance. */
@@ -38,10 +38,10 @@ function paramFrameworkType(binding: Binding): string | null {
 export const routeHandler: ArgumentSignal = (site) => {
   if (!site.method || !HTTP_METHODS.has(site.method)) return null;
   const chained = routeChainPath(site.receiver!);
-  if (chained !== null) return site.use('hot', `inside the route handler \`${site.method.toUpperCase()} ${chained}\``, 'request');
+  if (chained !== null) return site.use('hot', `inside the route handler \`${site.method.toUpperCase()} ${chained}\``, routeServes(chained));
   const args = site.call.arguments;
   if (site.index >= 1 && (appKind(site.receiver!, site.callPath) || isPathLike(args[0]))) {
-    return site.use('hot', `inside the route handler \`${site.method.toUpperCase()} ${pathText(args[0])}\``, 'request');
+    return site.use('hot', `inside the route handler \`${site.method.toUpperCase()} ${pathText(args[0])}\``, routeServes(pathText(args[0])));
   }
   return null;
 };

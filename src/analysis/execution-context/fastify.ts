@@ -7,7 +7,7 @@ import { staticString } from '../resolve.js';
 import { propertyKeyName } from '../scope.js';
 import { appKind } from './express.js';
 import { paramName, paramTypeName } from './names.js';
-import { pathText } from './routes.js';
+import { pathText, routeServes } from './routes.js';
 import { isFunctionLike, type ArgumentSignal, type FrameSignal, type OptionSignal } from './types.js';
 
 const PLUGIN = 'inside a Fastify plugin (runs at registration)';
@@ -47,7 +47,7 @@ export const routeOption: OptionSignal = (site) => {
   }
   if (label === null) return null;
   const what = site.prop === 'handler' ? 'route handler' : `\`${site.prop}\` hook of the route`;
-  return { effect: 'hot', description: `inside the ${what} \`${label}\``, callPath: site.callPath, serves: 'request' };
+  return { effect: 'hot', description: `inside the ${what} \`${label}\``, callPath: site.callPath, serves: routeServes(label) };
 };
 
 /** A plugin-shaped function, wherever it is passed: `async function (fastify, opts)`. */

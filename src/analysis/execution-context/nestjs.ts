@@ -6,7 +6,7 @@ import type { NodePath } from '../../syntax/walk.js';
 import { NEST_CLASS_DECORATORS, NEST_INTERFACE_METHODS, NEST_METHOD_DECORATORS } from '../../knowledge/frameworks.js';
 import { isCall, refKey, resolveExpression, staticString, unwrapExpression } from '../resolve.js';
 import { propertyKeyName } from '../scope.js';
-import { trimSlashes } from './routes.js';
+import { routeServes, trimSlashes } from './routes.js';
 import type { FrameSignal, NodeOf } from './types.js';
 
 type ClassNode = NodeOf<'ClassDeclaration' | 'ClassExpression'>;
@@ -28,7 +28,7 @@ export const nestHandler: FrameSignal = (methodPath) => {
       const prefix = controllerPrefix(cls, classPath);
       const sub = staticString(args[0]) ?? '';
       const route = '/' + [prefix, sub].map(trimSlashes).filter(Boolean).join('/');
-      return { kind: 'hot', description: `inside the route handler \`${info.label} ${route}\` (${qualified})`, serves: 'request' };
+      return { kind: 'hot', description: `inside the route handler \`${info.label} ${route}\` (${qualified})`, serves: routeServes(route) };
     }
     if (info.kind === 'job') return { kind: 'hot', description: `inside the ${info.label} job \`${qualified}\``, serves: info.serves };
     return { kind: 'hot', description: `inside the ${info.label} \`${qualified}\``, serves: info.serves };

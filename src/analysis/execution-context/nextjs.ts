@@ -13,6 +13,7 @@ import {
 import type { Node } from '../../syntax/ast.js';
 import type { ExportSignal, NextFileKind, NodeOf } from './types.js';
 import { unwrapExpression } from '../resolve.js';
+import { routeServes } from './routes.js';
 
 /** What the file is to Next.js, from the package-relative path. */
 export function nextFileKind(packagePath: string): NextFileKind | null {
@@ -42,10 +43,10 @@ export const nextExport: ExportSignal = (name, { next }) => {
     return { kind: 'hot', description: `inside the Next.js route \`${next.route}\`, a scheduled job (cron \`${next.schedule}\`)`, serves: 'background' };
   }
   if (next.kind === 'route' && NEXT_ROUTE_METHODS.has(name)) {
-    return { kind: 'hot', description: `inside the Next.js route handler \`${name} ${next.route}\``, serves: 'request' };
+    return { kind: 'hot', description: `inside the Next.js route handler \`${name} ${next.route}\``, serves: routeServes(next.route) };
   }
   if (next.kind === 'api' && name === 'default') {
-    return { kind: 'hot', description: `inside the Next.js API route \`${next.route}\``, serves: 'request' };
+    return { kind: 'hot', description: `inside the Next.js API route \`${next.route}\``, serves: routeServes(next.route) };
   }
   if (next.kind === 'page' && name === 'getServerSideProps') {
     return { kind: 'hot', description: 'inside `getServerSideProps`', serves: 'request' };

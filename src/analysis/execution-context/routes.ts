@@ -1,6 +1,8 @@
 // Route paths as registrations write them: `'/users/:id'`, `/^\/api/`, `['/a', '/b']`, `router.route('/books')`.
 import type { Node } from '../../syntax/ast.js';
 import { HTTP_METHODS, ROUTE_PATH_STARTS } from '../../knowledge/frameworks.js';
+import { RARE_ROUTE_WORDS, type Reach } from '../../knowledge/impact.js';
+import { words } from '../../knowledge/call-verbs.js';
 import { isCall, memberPropertyName, staticString, unwrapExpression } from '../resolve.js';
 
 /** Does the argument look like a route path (so the call registers a route, whatever the receiver)? */
@@ -49,4 +51,9 @@ export function trimSlashes(s: string): string {
   while (start < end && s[start] === '/') start++;
   while (end > start && s[end - 1] === '/') end--;
   return s.slice(start, end);
+}
+
+/** Whom a route handler serves: `rare` for the admin, setup or install area (RARE_ROUTE_WORDS in its path), else `request`. */
+export function routeServes(route: string): Reach {
+  return route.split('/').some((segment) => words(segment).some((w) => RARE_ROUTE_WORDS.has(w))) ? 'rare' : 'request';
 }
