@@ -1016,6 +1016,8 @@ function exportsOf(programPath: NodePath): { exports: Record<string, ExportTarge
     } else if (stmt.type === 'ExportDefaultDeclaration') {
       const t = local(stmt.declaration, programPath);
       if (t) exports.default = t;
+      // `export default { getHash }`: `svc.getHash()` on the default import names the member, as for `module.exports`.
+      if (t?.kind === 'object') for (const [k, fn] of Object.entries(t.members)) exports[k] ??= { kind: 'local', fn };
     } else if (stmt.type === 'ExportAllDeclaration') {
       if (stmt.exported) exports[stmt.exported.name ?? stmt.exported.value] = { kind: 'reexport', source: stmt.source.value, name: '*' };
       else stars.push(stmt.source.value);
