@@ -9,7 +9,7 @@ import { isCall, memberPropertyName, resolveExpression, staticString, unwrapExpr
 import { computesHere, inMemoryModule } from './collections/per-item.js';
 import { moduleIn } from '../knowledge/modules.js';
 import { callShape, isDetachedCall, localCalleePath, promiseChain } from './call-shape.js';
-import { isFunctionNode, walkPaths, type NodePath } from '../syntax/walk.js';
+import { isFunctionNode, walkPaths, type Node, type NodePath } from '../syntax/walk.js';
 import { PROMISE_CALLBACK_METHODS } from '../knowledge/frameworks.js';
 
 /** Local calls followed into functions of this file. */
@@ -24,6 +24,18 @@ function remoteRef(ref: Ref | null): string | null {
   }
   if (ref.kind === 'call') return remoteRef(ref.callee);
   return null;
+}
+
+/**
+ * The package of another service that made a value (`nodemailer.createTransport(…)`, `new S3Client(…)`,
+ * `new Stripe(key)`): calls on it go to that service. Null for anything else.
+ */
+export function remoteClientModule(init: Node, at: NodePath): string | null {
+  const n = unwrapExpression(init as any);
+  if (!isCall(n) && n.type !== 'NewExpression') return null;
+  const ref = resolveExpression(unwrapExpression(n.callee), at);
+  const root = ref?.kind === 'call' ? ref.callee : ref;
+  return root?.kind === 'module' && moduleIn(REMOTE_MODULES, root.module) ? root.module : null;
 }
 
 /** SQL text as the call's first argument (a string or a template's text), or null. */

@@ -196,7 +196,8 @@ function latencyCost(latency: NonNullable<PendingFinding['latency']>, cost: Cost
 
 /** Is the call slow where it is written (`callWaits`), or through a function of the project it invokes (`CallGraph.isSlow`)? */
 function isSlowCall(c: CallPlace & { waits: Waits }, graph: CallGraph | null, abs: string): boolean {
-  return c.waits === 'slow' || (graph?.calleesAt(abs, c.line, c.column) ?? []).some((fn) => graph!.isSlow(fn.key));
+  if (c.waits === 'slow') return true;
+  return !!graph && (graph.callsClientAt(abs, c.line, c.column) || graph.calleesAt(abs, c.line, c.column).some((fn) => graph.isSlow(fn.key)));
 }
 
 /**
@@ -217,7 +218,7 @@ function settlesAtOnce(graph: CallGraph, abs: string, c: CallPlace): boolean {
  */
 function follows(graph: CallGraph, abs: string, c: CallPlace, finds: FollowedEffect): boolean {
   const fns = graph.calleesAt(abs, c.line, c.column);
-  if (finds === 'scarce') return fns.some((fn) => graph.isSlow(fn.key) || graph.holdsConnection(fn.key));
+  if (finds === 'scarce') return graph.callsClientAt(abs, c.line, c.column) || fns.some((fn) => graph.isSlow(fn.key) || graph.holdsConnection(fn.key));
   if (fns.length > 0) return fns.some((fn) => !graph.isPure(fn.key) && !fn.fn.memo);
   const method = graph.methodNameAt(abs, c.line, c.column);
   return method !== null && graph.methodIsPure(method) === false;

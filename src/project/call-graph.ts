@@ -9,6 +9,7 @@ import type { ModuleResolver } from './module-resolution.js';
 import { HANDLER_SHARE_FOR_EVERY_REQUEST, HANDLERS_FOR_EVERY_REQUEST, REACHES, SHARED_HOPS, type Reach } from '../knowledge/impact.js';
 import { SERVER_DEPENDENCIES } from '../knowledge/browser.js';
 import { moduleIn } from '../knowledge/modules.js';
+import { LOCAL_SIGNER_METHODS, LOCAL_SIGNER_MODULES } from '../knowledge/latency.js';
 import { strongest, type Origin } from '../analysis/collections/origin.js';
 import { MODULE_FRAME, type BlockingSite, type CallSite, type ClassRecord, type FileSummary, type FunctionSummary } from './summary.js';
 
@@ -135,6 +136,9 @@ export class CallGraph {
   private slowSet: Set<string> | null = null;
   private holdSet: Set<string> | null = null;
   private implementers: Map<string, { abs: string; record: ClassRecord }[]> | null = null;
+  /** Call sites (`abs\0line:column`) on another module's exported client of another service (`mailer.sendMail()`), and the functions that make them. */
+  private readonly clientSites = new Set<string>();
+  private readonly callsClient = new Set<string>();
   private readonly typeKeys = new Map<string, string | null>();
   private readonly blockingMemo = new Map<string, BlockingSite[]>();
 
@@ -149,6 +153,10 @@ export class CallGraph {
     for (const g of this.functions.values()) {
       const out: { site: CallSite; to: string }[] = [];
       for (const site of g.fn.calls) {
+        if (this.isClientCall(g.file, site)) {
+          this.clientSites.add(`${g.file.abs}\0${site.line}:${site.column}`);
+          if (!site.detached && !site.lazy && !site.dev) this.callsClient.add(g.key);
+        }
         const targets = this.resolveSite(g.file, site);
         if (targets.length === 0) this.unresolved.add(g.key);
         for (const to of targets) {
@@ -177,6 +185,34 @@ export class CallGraph {
     if (t.path.length !== 2 || found.length > 1) return found;
     const overrides = this.dispatch(this.typeKey(file.abs, t.source, t.path[0]!), t.path[1]!);
     return overrides.length === 0 ? found : [...found, ...overrides.filter((k) => !found.includes(k))];
+  }
+
+  /** A method called on another module's exported client of another service (`import { mailer } …; mailer.sendMail()`). */
+  private isClientCall(file: GraphFile, site: CallSite): boolean {
+    const t = site.target;
+    if (t.kind !== 'module' || t.path.length < 2 || LOCAL_SIGNER_METHODS.has(t.path[t.path.length - 1]!)) return false;
+    const client = this.clientOf(file.abs, t.source, t.path[0]!, 0);
+    return client !== null && !moduleIn(LOCAL_SIGNER_MODULES, client);
+  }
+
+  /** The package of the client a module exports under `name` (`FileSummary.clients`), following re-exports. */
+  private clientOf(from: string, source: string, name: string, depth: number): string | null {
+    const abs = this.resolver.resolve(from, source);
+    const f = abs ? this.byAbs.get(abs) : undefined;
+    if (!f || depth > 8) return null;
+    if (f.summary.clients && Object.hasOwn(f.summary.clients, name)) return f.summary.clients[name]!;
+    const e = Object.hasOwn(f.summary.exports, name) ? f.summary.exports[name] : undefined;
+    if (e?.kind === 'reexport' && e.name !== '*') return this.clientOf(f.abs, e.source, e.name, depth + 1);
+    for (const star of e ? [] : f.summary.stars) {
+      const c = this.clientOf(f.abs, star, name, depth + 1);
+      if (c !== null) return c;
+    }
+    return null;
+  }
+
+  /** Is the call at this place a method of another module's exported client of another service (a round trip to it)? */
+  callsClientAt(abs: string, line: number, column: number): boolean {
+    return this.clientSites.has(`${abs}\0${line}:${column}`);
   }
 
   /**
@@ -488,7 +524,7 @@ export class CallGraph {
    * path among many (a write that may notify a webhook), and its own work is what it waits on.
    */
   isSlow(key: string): boolean {
-    return (this.slowSet ??= this.upFrom((g) => !!g.fn.slow)).has(key);
+    return (this.slowSet ??= this.upFrom((g) => !!g.fn.slow || this.callsClient.has(g.key))).has(key);
   }
 
   /**

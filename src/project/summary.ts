@@ -12,7 +12,7 @@ import { constantValue, exportedConstants, importedName } from '../analysis/cons
 import { isLazyInit, returnsMemoised } from '../analysis/lazy-init.js';
 import { isDevelopmentOnly } from '../analysis/environment.js';
 import { doesNoIO, isDetachedCall } from '../analysis/call-shape.js';
-import { slowCall } from '../analysis/latency.js';
+import { remoteClientModule, slowCall } from '../analysis/latency.js';
 import { holdsConnection } from '../analysis/transactions.js';
 import { collectionOrigin, type Origin } from '../analysis/collections/origin.js';
 import { HELPER_DEPTH } from '../analysis/collections/bound.js';
@@ -167,6 +167,11 @@ export interface FileSummary {
   methods?: string[];
   /** The module runs on an edge runtime (`edgeRuntime`): the platform ends a call that hangs at its duration limit. */
   edge?: true;
+  /**
+   * Exported values made by another service's client factory (`export const mailer = nodemailer.createTransport(…)`,
+   * `export default new Stripe(key)`): export name → the package. A call on one from another file goes to that service.
+   */
+  clients?: Record<string, string>;
   /** Names of the interfaces and classes declared at the file's top level: what `TypeName` refers to. */
   types?: string[];
   /**
@@ -535,6 +540,8 @@ export class SummaryBuilder {
     if (types.size > 0) out.types = [...types].sort();
     const classes = classRecords(this.programPath);
     if (classes.length > 0) out.classes = classes;
+    const clients = exportedClients(this.programPath);
+    if (Object.keys(clients).length > 0) out.clients = clients;
     return out;
   }
 }
@@ -945,6 +952,32 @@ function methodOfClass(cls: any, name: string): Node | null {
     if (m.type === 'ClassProperty' && propertyKeyName(m) === name && m.value && isFunctionNode(unwrapExpression(m.value))) return unwrapExpression(m.value);
   }
   return null;
+}
+
+/** Exported values another service's client factory made (`FileSummary.clients`): `export const x = …`, `export { x }`, `export default …`. */
+function exportedClients(programPath: NodePath): Record<string, string> {
+  const out: Record<string, string> = {};
+  const ofName = (name: string) => {
+    const b = lookup(programPath, name);
+    return b && b.kind === 'const' && b.steps.length === 0 && b.init ? remoteClientModule(b.init, b.scopePath) : null;
+  };
+  for (const stmt of (programPath.node as any).body) {
+    if (stmt.type === 'ExportNamedDeclaration' && !stmt.source) {
+      for (const d of stmt.declaration?.type === 'VariableDeclaration' ? stmt.declaration.declarations : []) {
+        const m = d.id.type === 'Identifier' ? ofName(d.id.name) : null;
+        if (m) out[d.id.name] = m;
+      }
+      for (const spec of stmt.specifiers ?? []) {
+        const m = spec.local?.type === 'Identifier' ? ofName(spec.local.name) : null;
+        if (m) out[spec.exported.type === 'Identifier' ? spec.exported.name : spec.exported.value] = m;
+      }
+    } else if (stmt.type === 'ExportDefaultDeclaration') {
+      const d = stmt.declaration;
+      const m = d.type === 'Identifier' ? ofName(d.name) : remoteClientModule(d, programPath);
+      if (m) out.default = m;
+    }
+  }
+  return out;
 }
 
 /** ESM and CommonJS exports of a program. */
