@@ -192,6 +192,15 @@ export const BLOCKING_APIS: readonly BlockingApi[] = [
     cost: 'heavy' as const,
     alternative: 'a worker thread (piscina), or the native `argon2`/`bcrypt` package, which hashes in the thread pool',
   })),
+  // Jimp decodes (and encodes) images in plain JavaScript: reading a photo is hundreds of milliseconds on this thread,
+  // and its promise does not move the work off.
+  ...['read', 'Jimp.read', 'Jimp.fromBuffer'].map((name) => ({
+    module: 'jimp',
+    name,
+    why: 'Jimp decodes the whole image in plain JavaScript on the event-loop thread (hundreds of milliseconds for a photo); awaiting it frees nothing',
+    cost: 'heavy' as const,
+    alternative: '`sharp` (libvips decodes in the thread pool), or a worker thread',
+  })),
   {
     module: 'node-forge',
     name: 'pki.rsa.generateKeyPair',
