@@ -81,6 +81,17 @@ export const TIMEOUT_CLIENTS: ReadonlyMap<string, TimeoutClient> = new Map<strin
   ['got#', gotClient('got', [0, 1])],
   ...['get', 'post', 'put', 'patch', 'delete', 'head'].map((m): [string, TimeoutClient] => [`got#${m}`, gotClient(`got.${m}`, [1])]),
   // request and its promise wrappers (deprecated, still common): `request({ uri, method })`, `rp.get(url)`.
+  // The AI SDK's model calls take one options object and set no deadline: a provider that stops answering holds the call.
+  ...['generateText', 'generateObject', 'streamText', 'streamObject', 'embed', 'embedMany'].map((m): [string, TimeoutClient] => [
+    `ai#${m}`,
+    {
+      label: m,
+      options: [0],
+      covers: ['abortSignal', 'timeout'],
+      why: 'the AI SDK sets no deadline by default: a model provider that stops answering holds the call (and its retries) forever',
+      fix: '`abortSignal: AbortSignal.timeout(60_000)` (or `timeout`) in the options',
+    },
+  ]),
   ...['request', 'request-promise', 'request-promise-native'].flatMap((mod) =>
     ['', 'default', 'get', 'post', 'put', 'patch', 'del', 'delete', 'head'].map((m): [string, TimeoutClient] => [
       `${mod}#${m}`,
