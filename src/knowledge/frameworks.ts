@@ -170,13 +170,17 @@ export const NEST_METHOD_DECORATORS: ReadonlyMap<string, NestDecorator> = new Ma
   ]),
 ]);
 
-/** NestJS interfaces whose method runs per request: `implements NestInterceptor` → `intercept`. */
-export const NEST_INTERFACE_METHODS: ReadonlyMap<string, string> = new Map([
-  ['NestInterceptor', 'intercept'],
-  ['CanActivate', 'canActivate'],
-  ['NestMiddleware', 'use'],
-  ['PipeTransform', 'transform'],
-  ['ExceptionFilter', 'catch'],
+/**
+ * NestJS interfaces whose method runs per request (`implements NestInterceptor` → `intercept`, on every request), or
+ * per client connection (`implements OnGatewayConnection` → `handleConnection`, a WebSocket client waits on it).
+ */
+export const NEST_INTERFACE_METHODS: ReadonlyMap<string, { method: string; serves: 'every-request' | 'request' }> = new Map([
+  ['NestInterceptor', { method: 'intercept', serves: 'every-request' }],
+  ['CanActivate', { method: 'canActivate', serves: 'every-request' }],
+  ['NestMiddleware', { method: 'use', serves: 'every-request' }],
+  ['PipeTransform', { method: 'transform', serves: 'every-request' }],
+  ['ExceptionFilter', { method: 'catch', serves: 'every-request' }],
+  ['OnGatewayConnection', { method: 'handleConnection', serves: 'request' }],
 ]);
 
 /** NestJS class decorators whose class's `process`/`execute`/`handle` method runs per job or message. */

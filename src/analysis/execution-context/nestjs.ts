@@ -35,9 +35,8 @@ export const nestHandler: FrameSignal = (methodPath) => {
   }
   for (const impl of cls.implements ?? []) {
     const name = 'expression' in impl && impl.expression.type === 'Identifier' ? impl.expression.name : null;
-    if (name && NEST_INTERFACE_METHODS.get(name) === methodName) {
-      return { kind: 'hot', description: `inside the ${name} method \`${qualified}\``, serves: 'every-request' };
-    }
+    const known = name ? NEST_INTERFACE_METHODS.get(name) : undefined;
+    if (known && known.method === methodName) return { kind: 'hot', description: `inside the ${name} method \`${qualified}\``, serves: known.serves };
   }
   for (const dec of cls.decorators ?? []) {
     const { key } = decoratorKey(dec, classPath);
