@@ -191,21 +191,30 @@ export class CallGraph {
   private isClientCall(file: GraphFile, site: CallSite): boolean {
     const t = site.target;
     if (t.kind !== 'module' || t.path.length < 2 || LOCAL_SIGNER_METHODS.has(t.path[t.path.length - 1]!)) return false;
-    const client = this.clientOf(file.abs, t.source, t.path[0]!, 0);
+    const client = this.clientOf(file.abs, t.source, t.path[0]!);
     return client !== null && !moduleIn(LOCAL_SIGNER_MODULES, client);
   }
 
   /** The package of the client a module exports under `name` (`FileSummary.clients`), following re-exports. */
-  private clientOf(from: string, source: string, name: string, depth: number): string | null {
+  private clientOf(from: string, source: string, name: string): string | null {
+    return this.exported(from, source, name, (f, n) => (f.summary.clients && Object.hasOwn(f.summary.clients, n) ? f.summary.clients[n] : undefined));
+  }
+
+  /**
+   * What `own` says of the export `name` of the module `from` imports as `source`, in the module that declares it:
+   * following re-exports (`export { a as b } from`) and `export *`, at most 8 modules deep; null when none says.
+   */
+  private exported<T>(from: string, source: string, name: string, own: (f: GraphFile, name: string) => T | undefined, depth = 0): T | null {
     const abs = this.resolver.resolve(from, source);
     const f = abs ? this.byAbs.get(abs) : undefined;
     if (!f || depth > 8) return null;
-    if (f.summary.clients && Object.hasOwn(f.summary.clients, name)) return f.summary.clients[name]!;
+    const mine = own(f, name);
+    if (mine !== undefined) return mine;
     const e = Object.hasOwn(f.summary.exports, name) ? f.summary.exports[name] : undefined;
-    if (e?.kind === 'reexport' && e.name !== '*') return this.clientOf(f.abs, e.source, e.name, depth + 1);
+    if (e?.kind === 'reexport' && e.name !== '*') return this.exported(f.abs, e.source, e.name, own, depth + 1);
     for (const star of e ? [] : f.summary.stars) {
-      const c = this.clientOf(f.abs, star, name, depth + 1);
-      if (c !== null) return c;
+      const found = this.exported(f.abs, star, name, own, depth + 1);
+      if (found !== null) return found;
     }
     return null;
   }
@@ -310,18 +319,8 @@ export class CallGraph {
    * The number a module exports under `name` (`export const TOKEN_BYTES = 32`), as imported from `from` with `source`,
    * following re-exports and `export *`; null when it is not a constant the project shows.
    */
-  constantOf(from: string, source: string, name: string, depth = 0): number | null {
-    const abs = this.resolver.resolve(from, source);
-    const f = abs ? this.byAbs.get(abs) : undefined;
-    if (!f || depth > 8) return null;
-    if (f.summary.constants && Object.hasOwn(f.summary.constants, name)) return f.summary.constants[name]!;
-    const e = Object.hasOwn(f.summary.exports, name) ? f.summary.exports[name] : undefined;
-    if (e?.kind === 'reexport' && e.name !== '*') return this.constantOf(f.abs, e.source, e.name, depth + 1);
-    for (const star of e ? [] : f.summary.stars) {
-      const v = this.constantOf(f.abs, star, name, depth + 1);
-      if (v !== null) return v;
-    }
-    return null;
+  constantOf(from: string, source: string, name: string): number | null {
+    return this.exported(from, source, name, (f, n) => (f.summary.constants && Object.hasOwn(f.summary.constants, n) ? f.summary.constants[n] : undefined));
   }
 
   /** A function's blocking calls, without those whose size is a constant of another module small enough not to block. */
