@@ -27,8 +27,8 @@ export default defineRule({
     why:
       'A call with no deadline hangs for as long as the other side stalls: a worker, a request or a queue slot stays busy forever, and under load they ' +
       'pile up until the process runs out of sockets or memory. Most Node clients have no overall deadline by default: axios `timeout: 0`, got, ' +
-      'superagent, request, `http.request`, `net.connect`, `child_process.exec` and the AI SDK (`generateText`, `generateObject`…) wait forever; `fetch` ' +
-      '(undici) waits up to 300 s for headers and 300 s between body chunks.',
+      'superagent, request, `http.request`, `net.connect` and `child_process.exec` wait forever; `fetch` (undici), and the AI SDK (`generateText`, ' +
+      '`generateObject`…) through it, wait up to 300 s for headers and 300 s between body chunks.',
     details: [
       'Reported at the call, with the exact option for that client, in all contexts: startup included (a boot that hangs is an outage).',
       "A local HTTP wrapper that forwards its callers' options (`fetch(url, { ...init, headers })`) with no deadline of its own is followed across files: it is reported once, " +

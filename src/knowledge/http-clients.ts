@@ -88,7 +88,7 @@ export const TIMEOUT_CLIENTS: ReadonlyMap<string, TimeoutClient> = new Map<strin
       label: m,
       options: [0],
       covers: ['abortSignal', 'timeout'],
-      why: 'the AI SDK sets no deadline by default: a model provider that stops answering holds the call (and its retries) forever',
+      why: "the AI SDK sets no deadline by default: a model provider that stalls holds the call as long as its HTTP client allows (Node's fetch: 300 s per phase), for each retry",
       fix: '`abortSignal: AbortSignal.timeout(60_000)` (or `timeout`) in the options',
     },
   ]),
