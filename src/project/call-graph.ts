@@ -139,6 +139,7 @@ export class CallGraph {
   /** Call sites (`abs\0line:column`) on another module's exported client of another service (`mailer.sendMail()`), and the functions that make them. */
   private readonly clientSites = new Set<string>();
   private readonly callsClient = new Set<string>();
+  private readonly clients = new Map<string, string | null>();
   private readonly typeKeys = new Map<string, string | null>();
   private readonly blockingMemo = new Map<string, BlockingSite[]>();
 
@@ -197,7 +198,15 @@ export class CallGraph {
 
   /** The package of the client a module exports under `name` (`FileSummary.clients`), following re-exports. */
   private clientOf(from: string, source: string, name: string): string | null {
-    return this.exported(from, source, name, (f, n) => (f.summary.clients && Object.hasOwn(f.summary.clients, n) ? f.summary.clients[n] : undefined));
+    // Asked once per call site on an import: memoised per importer, specifier and name.
+    const memo = `${from}\0${source}\0${name}`;
+    if (!this.clients.has(memo)) {
+      this.clients.set(
+        memo,
+        this.exported(from, source, name, (f, n) => (f.summary.clients && Object.hasOwn(f.summary.clients, n) ? f.summary.clients[n] : undefined)),
+      );
+    }
+    return this.clients.get(memo)!;
   }
 
   /**
