@@ -989,6 +989,13 @@ function exportsOf(programPath: NodePath): { exports: Record<string, ExportTarge
     const n = unwrapExpression(node);
     if (isFunctionNode(n)) return { kind: 'local', fn: functionId(n) };
     if (n.type === 'ClassDeclaration' || n.type === 'ClassExpression') return classExport(n);
+    // `export default new ContextService()`: an instance has its class's methods.
+    if (n.type === 'NewExpression') {
+      const c = unwrapExpression(n.callee);
+      if (c.type === 'ClassExpression') return classExport(c);
+      const b = c.type === 'Identifier' ? lookup(scope, c.name) : null;
+      return b?.kind === 'class' ? classExport(b.declNode) : null;
+    }
     if (n.type === 'Identifier') {
       const b = lookup(scope, n.name);
       if (!b) return null;
@@ -997,6 +1004,7 @@ function exportsOf(programPath: NodePath): { exports: Record<string, ExportTarge
       const fn = functionOfBinding(b, 0);
       if (fn && isFunctionNode(unwrapExpression(fn as any))) return { kind: 'local', fn: functionId(unwrapExpression(fn as any)) };
       if (fn && unwrapExpression(fn as any).type === 'ObjectExpression') return objectExport(unwrapExpression(fn as any), b.scopePath);
+      if (b.kind === 'const' && b.steps.length === 0 && b.init && unwrapExpression(b.init as any).type === 'NewExpression') return local(b.init, b.scopePath);
       const r = resolveBinding(b);
       if (r && r.kind === 'module') return { kind: 'reexport', source: r.module, name: r.path[0] ?? '*' };
       return null;
