@@ -146,7 +146,7 @@ describe('severity controls', () => {
   it('--fail-on error|warning|none', () => {
     const dir = repo({
       'a.js':
-        'async function f(a, b, c) {\n  const x = await a.get();\n  const y = await b.get();\n  const z = await c.get();\n  return [x, y, z];\n}\nmodule.exports = { f };\n',
+        "const app = require('express')();\nconst db = require('./db');\napp.get('/', async (req, res) => {\n  const x = await db.a.get();\n  const y = await db.b.get();\n  const z = await db.c.get();\n  res.json([x, y, z]);\n});\n",
     });
     expect(run(dir, []).code).toBe(0); // a warning only
     expect(run(dir, ['--fail-on', 'warning']).code).toBe(1);
