@@ -102,7 +102,7 @@ export function linkProject(results: readonly { abs: string; res: FileResult }[]
           // handler, job or timer above it in the project: `unreached`), nobody the project shows waits, so it is
           // judged as background. Blocking and hangs keep `request`: they stall whatever runs them.
           const unreached = !!frame && !!p.latency && !graph!.reachKnown(frame);
-          const reach = p.serves ?? (frame ? (startupOnly.has(frame) || unreached ? 'background' : graph!.reachOf(frame)) : 'request');
+          const reach = p.serves ?? (frame ? (startupOnly.has(frame) || unreached ? 'background' : graph!.reachOf(frame, p.reachBy)) : 'request');
           // A collection taken as a parameter is sized by what the callers pass.
           const from = p.costFrom && graph ? graph.paramOrigin(CallGraph.key(abs, p.costFrom.frame), p.costFrom.index) : null;
           const cost = from ? costOfOrigin(from, p.costFrom!.order, p.costFrom!.pooled) : p.cost;

@@ -10,7 +10,7 @@ import type { Ref } from '../analysis/resolve.js';
 import type { Waits } from '../analysis/latency.js';
 import type { Order } from '../analysis/collections/cost.js';
 import type { Severity, TraceStep } from './findings.js';
-import type { CostClass, Reach } from '../knowledge/impact.js';
+import type { CostClass, Reach, ReachBy } from '../knowledge/impact.js';
 import type { NodePath, Visitors } from '../syntax/walk.js';
 
 export type { NodePath, Visitors, Node, Ref, ExecutionContext };
@@ -123,6 +123,8 @@ export interface ReportExtra<E extends string = string> {
   key?: string;
   /** What the flagged work costs each time it runs (knowledge/impact.ts); `io` when left out. With where it runs, it gives the impact. */
   cost?: CostClass;
+  /** How the reach behind the impact is read (`ReachBy`): by who waits (the default) or by how often the code runs. */
+  reachBy?: ReachBy;
   /**
    * The collection that sizes `cost` is parameter `index` of function `fn`: the project phase sizes it by what the
    * callers pass (`CallGraph.paramOrigin`: request input, a listing, a query's rows, or nothing of the kind), per item

@@ -25,6 +25,13 @@ export const LOWERED: Readonly<Record<CostClass, CostClass>> = { light: 'light',
  */
 export type Reach = 'every-request' | 'request' | 'rare' | 'background';
 
+/**
+ * How a finding's reach is read: by who `waits` on the code (a call nobody awaits starts background work) for time saved
+ * and for hangs; by how often it `runs` (a call nobody awaits runs as often as its caller) for work that freezes the
+ * whole process, whoever waits on it (a blocking call in a `.then()` chain a route starts).
+ */
+export type ReachBy = 'waits' | 'runs';
+
 /** The impact of a finding: the row is what the code serves, the column its cost. */
 export const IMPACT_TABLE: Readonly<Record<Reach, Readonly<Record<CostClass, Impact>>>> = {
   'every-request': { heavy: 'high', io: 'high', light: 'medium' },

@@ -6,7 +6,7 @@
 // (their own blocking calls are reported inside them; callers are not blocked).
 import path from 'node:path';
 import type { ModuleResolver } from './module-resolution.js';
-import { HANDLER_SHARE_FOR_EVERY_REQUEST, HANDLERS_FOR_EVERY_REQUEST, REACHES, SHARED_HOPS, type Reach } from '../knowledge/impact.js';
+import { HANDLER_SHARE_FOR_EVERY_REQUEST, HANDLERS_FOR_EVERY_REQUEST, REACHES, SHARED_HOPS, type Reach, type ReachBy } from '../knowledge/impact.js';
 import { SERVER_DEPENDENCIES } from '../knowledge/browser.js';
 import { moduleIn } from '../knowledge/modules.js';
 import { LOCAL_SIGNER_METHODS, LOCAL_SIGNER_MODULES } from '../knowledge/latency.js';
@@ -128,7 +128,7 @@ export class CallGraph {
   /** Functions with a call the graph cannot follow (to a package, or to nothing it holds). */
   private readonly unresolved = new Set<string>();
   private chains: Map<string, ChainLink> | null = null;
-  private reach: Map<string, Reach> | null = null;
+  private reach: Record<ReachBy, Map<string, Reach> | null> = { waits: null, runs: null };
   private sitesByPlace: Map<string, string[]> | null = null;
   private impure: Set<string> | null = null;
   private methods: { defs: Map<string, number>; keys: Map<string, string[]>; impure: Set<string> } | null = null;
@@ -518,10 +518,11 @@ export class CallGraph {
    * timer background work), else what its callers serve, carried down calls (and into inline callbacks nobody calls
    * by name). A call nobody awaits (`refreshCache(org);`) starts background work: the request does not wait on it.
    * A request anywhere above wins; a function no convention reaches is judged as serving requests, the cautious
-   * answer for an async function whose callers the project does not show.
+   * answer for an async function whose callers the project does not show. By `runs` (how often the code runs, for
+   * work that freezes the process whoever waits on it), a call nobody awaits runs as often as its caller does.
    */
-  reachOf(key: string): Reach {
-    return this.reaches().get(key) ?? 'request';
+  reachOf(key: string, by: ReachBy = 'waits'): Reach {
+    return this.reaches(by).get(key) ?? 'request';
   }
 
   /**
@@ -616,8 +617,9 @@ export class CallGraph {
     return this.reaches().has(key);
   }
 
-  private reaches(): Map<string, Reach> {
-    if (this.reach) return this.reach;
+  private reaches(by: ReachBy = 'waits'): Map<string, Reach> {
+    const known = this.reach[by];
+    if (known) return known;
     const out = new Map<string, Reach>();
     const inline = new Map<string, string[]>();
     for (const g of this.functions.values()) {
@@ -640,7 +642,8 @@ export class CallGraph {
     const inherits = (g: GraphFunction | undefined): g is GraphFunction =>
       !!g && !own(g) && (!g.fn.context || g.fn.context.kind === 'hot' || g.fn.context.kind === 'helper');
     // Calls nobody awaits, anywhere: their targets start background work (unless a request also waits on them).
-    const detached = [...this.edges.values()].flatMap((edges) => edges.filter((e) => e.site.detached && !e.site.lazy).map((e) => e.to));
+    // By `runs`, they run as often as their callers: carried down like any call.
+    const detached = by === 'runs' ? [] : [...this.edges.values()].flatMap((edges) => edges.filter((e) => e.site.detached && !e.site.lazy).map((e) => e.to));
     const seeds: Record<Reach, string[]> = { 'every-request': this.sharedByHandlers(below, inherits, own), request: [], rare: [], background: detached };
     for (const level of REACHES) {
       const queue: string[] = [];
@@ -657,14 +660,14 @@ export class CallGraph {
         queue.push(key);
       }
       for (let i = 0; i < queue.length; i++) {
-        for (const to of below(queue[i]!, level === 'background')) {
+        for (const to of below(queue[i]!, by === 'runs' || level === 'background')) {
           if (out.has(to) || !inherits(this.functions.get(to))) continue;
           out.set(to, level);
           queue.push(to);
         }
       }
     }
-    this.reach = out;
+    this.reach[by] = out;
     return out;
   }
 
