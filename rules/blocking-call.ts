@@ -12,6 +12,8 @@ export default defineRule({
   id: 'blocking-call',
   category: 'blocking',
   severity: 'error',
+  // A blocked loop freezes every request, whoever waits on the work: impact by how often it runs.
+  reachBy: 'runs',
   description: 'Synchronous APIs and busy-waits that stall the event loop where it is serving work',
   messages: {
     syncCall: { message: '`{callee}`{alias} blocks the event loop {where}', help: 'Use {alternative}' },
@@ -132,7 +134,7 @@ export default defineRule({
           const size = match.api.cheapUpTo === undefined ? null : importedName(call.arguments[0], path);
           const unlessConstant = size ? { ...size, atMost: match.api.cheapUpTo!, exemption: 'small-size' as const } : undefined;
           const data = { callee: match.display, alias, where: where.description, alternative: match.alternative };
-          ctx.report(call.callee, 'syncCall', data, { context: where, cost: blockingCost(match, call, path), reachBy: 'runs', unlessConstant });
+          ctx.report(call.callee, 'syncCall', data, { context: where, cost: blockingCost(match, call, path), unlessConstant });
         }
       }
       // Function references handed to other code: paths.map(fs.readFileSync).
@@ -143,12 +145,7 @@ export default defineRule({
         const match = ctx.knowledge.blocking.match(ref, null);
         const where = match && serving(path, arg);
         if (match && where && !(isLazyInit(path) && ctx.exempt('lazy-init', arg))) {
-          ctx.report(
-            arg,
-            'syncReference',
-            { callee: match.display, where: where.description, alternative: match.alternative },
-            { context: where, cost: match.cost, reachBy: 'runs' },
-          );
+          ctx.report(arg, 'syncReference', { callee: match.display, where: where.description, alternative: match.alternative }, { context: where, cost: match.cost });
         }
       }
     };
@@ -156,7 +153,7 @@ export default defineRule({
       const clock = busyWaitClock(path);
       const where = clock && serving(path, path.node);
       if (!clock || !where) return;
-      ctx.report(clock.at, 'busyWait', { clock: clock.name, where: where.description }, { context: where, cost: 'heavy', reachBy: 'runs' });
+      ctx.report(clock.at, 'busyWait', { clock: clock.name, where: where.description }, { context: where, cost: 'heavy' });
     };
     return {
       CallExpression: checkCall,
@@ -203,7 +200,7 @@ export default defineRule({
           key: `${fn.fn.name}\0${site.api}\0${chain.last}`,
           cost: site.cost,
           // The impact is that of the most exposed path (a request waits on any one of them), or every request's when many handlers share it.
-          reach: ctx.graph.reachOf(fn.key, 'runs') === 'every-request' ? 'every-request' : widestReach(paths.map((hot) => ctx.graph.reachOf(hot.caller.key, 'runs'))),
+          reach: ctx.graph.reachOf(fn.key, 'runs') === 'every-request' ? 'every-request' : widestReach(paths.map((h) => ctx.graph.reachOf(h.caller.key, 'runs'))),
         },
       );
     }

@@ -631,6 +631,7 @@ function cheapValue(path: NodePath): boolean {
  * statement through `.catch(…)`/`.then(…)`/`.finally(…)` (`sendMail(to).catch(log);`)? What it does, nobody waits for.
  */
 export function isDetachedCall(callPath: NodePath): boolean {
+  const callbacks = callbackParams(callPath);
   let cur: NodePath = callPath;
   for (let guard = 0; guard < 8; guard++) {
     const parent = cur.parentPath;
@@ -647,9 +648,32 @@ export function isDetachedCall(callPath: NodePath): boolean {
       (p.type === 'MemberExpression' || p.type === 'OptionalMemberExpression') && p.object === cur.node && PROMISE_CALLBACK_METHODS.has(memberPropertyName(p) ?? '');
     const call = chained ? parent.parentPath : null;
     if (!call || !isCall(call.node as Node) || (call.node as any).callee !== p) return false;
+    // `.then((info) => callback(null, info))`, `.then(resolve, reject)`: the result goes to a callback the caller
+    // gave, so whoever gave it waits on this work.
+    if (callbacks.size > 0 && (call.node as any).arguments.some((a: any) => handsTo(a, callbacks))) return false;
     cur = call;
   }
   return false;
+}
+
+/** The names of the parameters of the function around `path` (a callback, a Promise executor's `resolve`). */
+function callbackParams(path: NodePath): Set<string> {
+  let fn: NodePath | null = path.parentPath;
+  while (fn && !isFunctionNode(fn.node as Node)) fn = fn.parentPath;
+  const out = new Set<string>();
+  for (const param of ((fn?.node as any)?.params ?? []) as any[]) {
+    const id = param.type === 'AssignmentPattern' ? param.left : param;
+    if (id.type === 'Identifier') out.add(id.name);
+  }
+  return out;
+}
+
+/** Is `arg` one of `names`, or a function that calls one of them (and does not declare a parameter of that name)? */
+function handsTo(arg: any, names: ReadonlySet<string>): boolean {
+  if (arg.type === 'Identifier') return names.has(arg.name);
+  if (!isFunctionNode(arg)) return false;
+  const own = new Set((arg.params as any[]).filter((x) => x.type === 'Identifier').map((x) => x.name));
+  return someNode(arg.body, (n: any) => isCall(n) && n.callee.type === 'Identifier' && names.has(n.callee.name) && !own.has(n.callee.name), 2_000);
 }
 
 /** Does the callee's name say it reads by key (`findById`, `getUser`, `users.load`), so a batch of them is one query? `db.users.findById` */

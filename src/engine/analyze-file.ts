@@ -349,7 +349,7 @@ function makeContext(
       const where = extra.context ?? extra.runsIn;
       // Startup, build and script code: nobody waits on it per request.
       // A handler by its shape only: the project phase asks the graph, which knows whether other code calls it.
-      if (extra.reachBy) pending.reachBy = extra.reachBy;
+      if (rule.reachBy) pending.reachBy = rule.reachBy;
       if (where?.byShape) pending.reachFrame = where.byShape;
       else if (where?.serves || where?.kind === 'startup' || where?.kind === 'script') pending.serves = where.kind === 'hot' ? where.serves : 'background';
       else if (where?.weakFrame) pending.reachFrame = where.weakFrame;

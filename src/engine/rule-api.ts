@@ -66,6 +66,11 @@ export interface RuleMeta<M extends string = string, E extends string = string> 
    * each is pinned by a fixture only it covers (`npm run check:exemptions`).
    */
   exemptions?: Record<E, string>;
+  /**
+   * How the reach behind each finding's impact is read (`ReachBy`): by who waits on the code (the default), or by how
+   * often it `runs`, for work that freezes the whole process whoever waits on it.
+   */
+  reachBy?: ReachBy;
 }
 
 export interface Knowledge {
@@ -123,8 +128,6 @@ export interface ReportExtra<E extends string = string> {
   key?: string;
   /** What the flagged work costs each time it runs (knowledge/impact.ts); `io` when left out. With where it runs, it gives the impact. */
   cost?: CostClass;
-  /** How the reach behind the impact is read (`ReachBy`): by who waits (the default) or by how often the code runs. */
-  reachBy?: ReachBy;
   /**
    * The collection that sizes `cost` is parameter `index` of function `fn`: the project phase sizes it by what the
    * callers pass (`CallGraph.paramOrigin`: request input, a listing, a query's rows, or nothing of the kind), per item
