@@ -49,8 +49,8 @@ export function linkProject(results: readonly { abs: string; res: FileResult }[]
     const files = results.filter((r) => r.res.summary).map(({ abs, res }) => ({ abs, file: res.file, summary: res.summary! }));
     graph = new CallGraph(files, new ModuleResolver(new Set(files.map((f) => f.abs)), packages));
     forked = graph.forkedOnly();
-    // Files that only package.json scripts run count with the scripts by folder.
-    for (const abs of graph.scriptsOnly(packages.flatMap(packageScriptEntries))) scriptFolders.add(abs);
+    // Files that only package.json scripts run, or programs nothing imports, count with the scripts by folder.
+    for (const abs of graph.scriptsOnly([...packages.flatMap(packageScriptEntries), ...graph.programs()])) scriptFolders.add(abs);
     const served = graph.servedFolderScripts(scriptFolders);
     scriptFolders = new Set([...scriptFolders].filter((f) => !served.has(f)));
     startupOnly = graph.startupOnly(new Set([...forked, ...scriptFolders]));

@@ -805,6 +805,21 @@ export class CallGraph {
     return this.reachedOnlyFrom(seeds, true);
   }
 
+  /**
+   * Programs nothing imports: files that do their work when run (`FileSummary.program`: a top-level `await`, a call of
+   * their own `main()`) and export nothing, which no analyzed file imports. Run by hand or by a tool, they are entries
+   * like the files package.json scripts run (`scriptsOnly` keeps those that serve nothing).
+   */
+  programs(): string[] {
+    const candidates = [...this.byAbs.values()].filter((f) => f.summary.program).map((f) => f.abs);
+    if (candidates.length === 0) return [];
+    const imported = new Set<string>();
+    for (const f of this.byAbs.values()) {
+      for (const spec of f.summary.imports) for (const target of this.resolver.resolveAll(f.abs, spec)) if (target !== f.abs) imported.add(target);
+    }
+    return candidates.filter((abs) => !imported.has(abs));
+  }
+
   /** Does some file that `abs` imports (itself included, transitively) serve anything: a convention's handler, or a server framework? */
   private servesFrom(abs: string): boolean {
     const seen = new Set([abs]);

@@ -168,6 +168,11 @@ export interface FileSummary {
   /** The module runs on an edge runtime (`edgeRuntime`): the platform ends a call that hangs at its duration limit. */
   edge?: true;
   /**
+   * A program: the module does its work when it is run (a top-level `await`, or a top-level call of one of its own
+   * functions) and exports nothing. Nothing importing it, it is run by hand or by a tool (`CallGraph.programs`).
+   */
+  program?: true;
+  /**
    * Exported values made by another service's client factory (`export const mailer = nodemailer.createTransport(…)`,
    * `export default new Stripe(key)`): export name → the package. A call on one from another file goes to that service.
    */
@@ -536,6 +541,7 @@ export class SummaryBuilder {
     if (Object.keys(constants).length > 0) out.constants = constants;
     if (impureMethods.size > 0) out.impureMethods = [...impureMethods].sort();
     if (methods.length > 0) out.methods = methods.sort();
+    if (!exportsAnything(this.programPath) && runsWhenLoaded(this.programPath, this.moduleFrame)) out.program = true;
     const types = topLevelTypes(this.programPath);
     if (types.size > 0) out.types = [...types].sort();
     const classes = classRecords(this.programPath);
@@ -1160,4 +1166,26 @@ function untypedMethodName(callee: any, ref: Ref | null): string | null {
   let root = unwrapExpression(callee.object);
   while (root.type === 'MemberExpression' || root.type === 'OptionalMemberExpression') root = unwrapExpression(root.object);
   return root.type === 'ThisExpression' || root.type === 'Identifier' || isCall(root) ? name : null;
+}
+
+/** Does the module do its work when loaded: a top-level `await` (outside any function), or a call of its own function? */
+function runsWhenLoaded(programPath: NodePath, top: FunctionSummary): boolean {
+  if (top.calls.some((c) => c.target?.kind === 'local')) return true;
+  return (programPath.node as any).body.some((stmt: any) =>
+    someNode(
+      stmt,
+      (n) => n.type === 'AwaitExpression' || (n.type === 'ForOfStatement' && (n as any).await),
+      5_000,
+      (n) => !isFunctionNode(n) && n.type !== 'ClassBody',
+    ),
+  );
+}
+
+/** Any `export` statement, or an assignment to `module.exports` / `exports.x` at the top level. */
+function exportsAnything(programPath: NodePath): boolean {
+  return (programPath.node as any).body.some(
+    (stmt: any) =>
+      stmt.type.startsWith('Export') ||
+      (stmt.type === 'ExpressionStatement' && stmt.expression.type === 'AssignmentExpression' && commonJsExportName(stmt.expression.left, programPath) !== null),
+  );
 }
