@@ -188,6 +188,8 @@ export function analyzeSource(input: AnalyzeInput, settings: AnalyzeSettings, al
     if (summaries) {
       result.summary = summaries.finish();
       if (runtime.edge) result.summary.edge = true;
+      // A test file runs under its test runner: an entry of the tests, not a program of the project's.
+      if (script?.role === 'test') delete result.summary.program;
     }
     if (flagged.size > 0) fingerprintFindings(input, programPath, flagged);
   } catch (err) {
