@@ -36,6 +36,12 @@ export const REMOTE_MODULES: readonly string[] = [
   '@ai-sdk/',
   'cohere-ai',
   '@mistralai/',
+  // Model and embedding servers: a call takes from a second to minutes, local (Ollama) or hosted.
+  'ollama',
+  'groq-sdk',
+  'replicate',
+  '@huggingface/inference',
+  'voyageai',
   '@slack/web-api',
   'octokit',
   '@octokit/',
