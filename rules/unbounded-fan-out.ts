@@ -5,21 +5,20 @@ import { MAPPERS_WITH_CONCURRENCY, PROMISE_AGGREGATES, UNLIMITED_ASYNC } from '.
 import { defineRule, type NodePath, type Node, type ReportExtra, type RuleContext } from '../src/engine/rule-api.js';
 import { SCRIPT_FOLDER_REASON } from '../src/knowledge/script-files.js';
 
-type Ids = 'fanOut' | 'droppedFanOut' | 'droppedFanOutCaught' | 'unlimitedMapper' | 'unlimitedAsync' | 'unlimitedLimiter';
+type Ids = 'fanOut' | 'fanOutEach' | 'droppedFanOut' | 'droppedFanOutCaught' | 'unlimitedMapper' | 'unlimitedAsync' | 'unlimitedLimiter';
 type Place = 'script-file' | 'script-folder' | 'browser-code' | 'development-only';
 type Exemption = BoundReason | Place | 'limiter' | 'awaits-nothing' | 'in-memory-work' | 'pooled-work' | 'descriptor-work' | 'transaction';
 type Ctx = RuleContext<Ids, Exemption>;
-
+const FAN_OUT = '`{aggregate}` starts {work} for every item of `{source}`{origin} at once, with no limit on how many run together';
+const BOUNDED = 'Bound the concurrency: `{fix}` (p-map), or `Promise.all` over fixed-size batches';
 export default defineRule<Ids, Exemption>({
   id: 'unbounded-fan-out',
   category: 'concurrency',
   severity: 'warn',
   description: 'Promise.all (and friends) over a collection of unknown size with no concurrency limit',
   messages: {
-    fanOut: {
-      message: '`{aggregate}` starts {work} for every item of `{source}`{origin} at once, with no limit on how many run together',
-      help: '{batch}Bound the concurrency: `{fix}` (p-map), or `Promise.all` over fixed-size batches',
-    },
+    fanOut: { message: FAN_OUT, help: `{batch}${BOUNDED}` },
+    fanOutEach: { message: FAN_OUT.replace('at once', 'at once, each waiting on another service'), help: BOUNDED }, // so no one query replaces them
     droppedFanOut: {
       message: '`{source}.{method}(async …)` starts one promise per item at once and drops them: nothing waits for them or handles their errors',
       help: 'Await them with bounded concurrency: `{fix}` (p-map)',
@@ -182,7 +181,8 @@ function reportFanOut(ctx: Ctx, aggPath: NodePath<CallNode>, aggregate: string, 
   const danger = fanOutDanger(ctx, aggPath, fan);
   if (!danger) return;
   const { followed, pooled, ...data } = danger;
-  const latency = { calls: projectCalls(fan.perItem).map((node) => ({ node, waits: 'trip' as const })), policy: 'pooled' as const };
+  const calls = projectCalls(fan.perItem).map((node) => ({ node, waits: 'trip' as const }));
+  const latency = { calls, policy: 'pooled' as const, ifSlow: 'fanOutEach' as const };
   const extra = { ...impactOf(ctx, aggPath, fan.source, pooled), ...followed, ...(pooled ? { latency } : {}) };
   ctx.report(call.callee, 'fanOut', { aggregate, source, fix: pMapFix(fan.source, fan.perItem, ctx.source), ...data }, extra);
 }
