@@ -444,7 +444,7 @@ describe('one finding per root cause', () => {
     expect(r.stdout).toContain('`fs.readFileSync` in `readSettings()` blocks the event loop on 4 serving paths');
     // The most waited-on paths first: the admin page's route comes after the three that serve every user.
     expect(r.stdout).toContain(
-      'the route handler `GET /settings` (src/routes/admin.ts:20) → settingsView (src/config.ts:11) → readSettings (src/config.ts:6) → fs.readFileSync',
+      'the route handler `GET /settings` (src/routes/admin.ts:20) → settingsView (src/config.ts:10) → readSettings (src/config.ts:4) → fs.readFileSync',
     );
     expect(r.stdout).toContain('… and 1 more path (all of them: --format json)');
     // ensureUploadDir's mkdirSync is a metadata call: low impact, counted but not shown by default.

@@ -4,6 +4,8 @@ import type { CostClass } from '../knowledge/impact.js';
 import type { Node } from '../syntax/ast.js';
 import { refKey, type Ref } from './resolve.js';
 import { isConstantPath } from './constants.js';
+import { collectionOrigin, type Origin } from './collections/origin.js';
+import { lookup } from './scope.js';
 import type { NodePath } from '../syntax/walk.js';
 
 export interface BlockingMatch {
@@ -108,11 +110,59 @@ function hasCallback(call: any): boolean {
 
 /**
  * What one blocking call costs where it is written: a file read or write at a path fixed in the code (a template,
- * `package.json`, a build-info file) is light, its size the project's own; the same call at a path from elsewhere
- * (a request, an upload) keeps the API's class.
+ * `package.json`, a build-info file) is light, its size the project's own; so is one whose path and data come from
+ * nowhere the outside world sizes (a resource folder, a setting, a temporary file: the project's own files, small in
+ * practice, as for collections of no known origin). A path or data the request names (an upload), a query's row holds
+ * or a caller passes keeps the API's class.
  */
 export function blockingCost(match: BlockingMatch, call: Node | null, scope: NodePath): CostClass {
   if (match.cost !== 'io' || !FS_MODULES.includes(match.api.module) || !call) return match.cost;
-  const first = (call as any).arguments?.[0];
-  return first && isConstantPath(first, scope) ? 'light' : match.cost;
+  const args = ((call as any).arguments ?? []) as Node[];
+  if (args[0] && isConstantPath(args[0], scope)) return 'light';
+  return args.some((a, i) => sizedOutside(scope.child(a, 'arguments', i), 0)) ? match.cost : 'light';
+}
+
+const OUTSIDE: ReadonlySet<Origin> = new Set(['input', 'query', 'listing', 'param']);
+
+/** Does any part of the expression (a template's parts, a `path.join` argument, a row's field) come from the outside? */
+function sizedOutside(at: NodePath, depth: number): boolean {
+  const n = at.node as any;
+  if (!n || depth > 4) return false;
+  switch (n.type) {
+    case 'TemplateLiteral':
+      return n.expressions.some((e: Node, i: number) => sizedOutside(at.child(e, 'expressions', i), depth + 1));
+    case 'BinaryExpression':
+    case 'LogicalExpression':
+      return sizedOutside(at.child(n.left, 'left'), depth + 1) || sizedOutside(at.child(n.right, 'right'), depth + 1);
+    case 'ConditionalExpression':
+      return sizedOutside(at.child(n.consequent, 'consequent'), depth + 1) || sizedOutside(at.child(n.alternate, 'alternate'), depth + 1);
+    case 'AwaitExpression':
+    case 'TSAsExpression':
+    case 'TSNonNullExpression':
+      return sizedOutside(at.child(n.expression ?? n.argument, n.expression ? 'expression' : 'argument'), depth + 1);
+    case 'CallExpression':
+      // path.join(dir, name), Buffer.from(data), JSON.stringify(body): as their arguments; else the call's result.
+      if (n.arguments.some((a: Node, i: number) => sizedOutside(at.child(a, 'arguments', i), depth + 1))) return true;
+      return OUTSIDE.has(collectionOrigin(at));
+    case 'MemberExpression':
+    case 'OptionalMemberExpression': {
+      if (OUTSIDE.has(collectionOrigin(at))) return true;
+      // attachment.path of a query's row, file.buffer of an upload: as the value they are read from.
+      let root = n;
+      let rootPath: NodePath = at;
+      while (root.type === 'MemberExpression' || root.type === 'OptionalMemberExpression') {
+        rootPath = rootPath.child(root.object, 'object');
+        root = root.object;
+      }
+      return root.type === 'Identifier' && OUTSIDE.has(collectionOrigin(rootPath));
+    }
+    case 'Identifier': {
+      // const file = `settings/${tenant}.json`: as the value it was given.
+      const b = lookup(at, n.name);
+      if (b && (b.kind === 'const' || b.kind === 'let') && b.init && b.steps.length === 0 && sizedOutside(b.scopePath.child(b.init, 'init'), depth + 1)) return true;
+      return OUTSIDE.has(collectionOrigin(at));
+    }
+    default:
+      return OUTSIDE.has(collectionOrigin(at));
+  }
 }
