@@ -631,7 +631,7 @@ function cheapValue(path: NodePath): boolean {
  * statement through `.catch(…)`/`.then(…)`/`.finally(…)` (`sendMail(to).catch(log);`)? What it does, nobody waits for.
  */
 export function isDetachedCall(callPath: NodePath): boolean {
-  const callbacks = callbackParams(callPath);
+  let callbacks: Set<string> | null = null; // asked only of a chained call (`.then(…)`), rare among calls
   let cur: NodePath = callPath;
   for (let guard = 0; guard < 8; guard++) {
     const parent = cur.parentPath;
@@ -650,7 +650,8 @@ export function isDetachedCall(callPath: NodePath): boolean {
     if (!call || !isCall(call.node as Node) || (call.node as any).callee !== p) return false;
     // `.then((info) => callback(null, info))`, `.then(resolve, reject)`: the result goes to a callback the caller
     // gave, so whoever gave it waits on this work.
-    if (callbacks.size > 0 && (call.node as any).arguments.some((a: any) => handsTo(a, callbacks))) return false;
+    callbacks ??= callbackParams(callPath);
+    if (callbacks.size > 0 && (call.node as any).arguments.some((a: any) => handsTo(a, callbacks!))) return false;
     cur = call;
   }
   return false;
