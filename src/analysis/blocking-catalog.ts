@@ -118,8 +118,9 @@ function hasCallback(call: any): boolean {
 export function blockingCost(match: BlockingMatch, call: Node | null, scope: NodePath): CostClass {
   if (match.cost !== 'io' || !FS_MODULES.includes(match.api.module) || !call) return match.cost;
   const args = ((call as any).arguments ?? []) as Node[];
-  if (args[0] && isConstantPath(args[0], scope)) return 'light';
-  return args.some((a, i) => sizedOutside(scope.child(a, 'arguments', i), 0)) ? match.cost : 'light';
+  // A path fixed in the code leaves the data (`writeFileSync(REPORT, JSON.stringify(req.body))`) to decide.
+  const fixed = !!args[0] && isConstantPath(args[0], scope);
+  return args.some((a, i) => !(fixed && i === 0) && sizedOutside(scope.child(a, 'arguments', i), 0)) ? match.cost : 'light';
 }
 
 const OUTSIDE: ReadonlySet<Origin> = new Set(['input', 'query', 'listing', 'param']);
@@ -134,6 +135,16 @@ function sizedOutside(at: NodePath, depth: number): boolean {
     case 'BinaryExpression':
     case 'LogicalExpression':
       return sizedOutside(at.child(n.left, 'left'), depth + 1) || sizedOutside(at.child(n.right, 'right'), depth + 1);
+    case 'ObjectExpression':
+      // JSON.stringify({ payload: req.body }): as its values.
+      return n.properties.some((p: any, i: number) => {
+        const v = p.type === 'SpreadElement' ? p.argument : p.type === 'ObjectProperty' ? p.value : null;
+        return v && sizedOutside(at.child(n.properties[i], 'properties', i).child(v, p.type === 'SpreadElement' ? 'argument' : 'value'), depth + 1);
+      });
+    case 'ArrayExpression':
+      return n.elements.some((e: any, i: number) => e && sizedOutside(at.child(e, 'elements', i), depth + 1));
+    case 'SpreadElement':
+      return sizedOutside(at.child(n.argument, 'argument'), depth + 1);
     case 'ConditionalExpression':
       return sizedOutside(at.child(n.consequent, 'consequent'), depth + 1) || sizedOutside(at.child(n.alternate, 'alternate'), depth + 1);
     case 'AwaitExpression':
@@ -154,12 +165,16 @@ function sizedOutside(at: NodePath, depth: number): boolean {
         rootPath = rootPath.child(root.object, 'object');
         root = root.object;
       }
-      return root.type === 'Identifier' && OUTSIDE.has(collectionOrigin(rootPath));
+      return root.type === 'Identifier' && sizedOutside(rootPath, depth + 1);
     }
     case 'Identifier': {
       // const file = `settings/${tenant}.json`: as the value it was given.
       const b = lookup(at, n.name);
       if (b && (b.kind === 'const' || b.kind === 'let') && b.init && b.steps.length === 0 && sizedOutside(b.scopePath.child(b.init, 'init'), depth + 1)) return true;
+      // for (const doc of docs): an item of the collection the loop walks (a query's rows, a listing, request input).
+      const loop = b && !b.init ? (b.scopePath.node as any) : null;
+      if (loop && (loop.type === 'ForOfStatement' || loop.type === 'ForInStatement') && OUTSIDE.has(collectionOrigin(b!.scopePath.child(loop.right, 'right'))))
+        return true;
       return OUTSIDE.has(collectionOrigin(at));
     }
     default:
