@@ -7,6 +7,7 @@ export default defineRule({
   id: 'await-in-loop',
   category: 'concurrency',
   severity: 'warn',
+  unreached: 'background', // time saved matters to whoever waits; where no handler, job or timer reaches, the project shows no one
   description: 'Awaits in loops whose iterations are independent, so they run one at a time for no reason',
   messages: {
     serialLoop: {

@@ -12,8 +12,7 @@ export default defineRule({
   id: 'blocking-call',
   category: 'blocking',
   severity: 'error',
-  // A blocked loop freezes every request, whoever waits on the work: impact by how often it runs.
-  reachBy: 'runs',
+  reachBy: 'runs', // a blocked loop freezes every request, whoever waits on the work: impact by how often it runs
   description: 'Synchronous APIs and busy-waits that stall the event loop where it is serving work',
   messages: {
     syncCall: { message: '`{callee}`{alias} blocks the event loop {where}', help: 'Use {alternative}' },
@@ -200,7 +199,8 @@ export default defineRule({
           key: `${fn.fn.name}\0${site.api}\0${chain.last}`,
           cost: site.cost,
           // The impact is that of the most exposed path (a request waits on any one of them), or every request's when many handlers share it.
-          reach: ctx.graph.reachOf(fn.key, 'runs') === 'every-request' ? 'every-request' : widestReach(paths.map((h) => ctx.graph.reachOf(h.caller.key, 'runs'))),
+          reach:
+            ctx.graph.reachOf(fn.key, this.reachBy) === 'every-request' ? 'every-request' : widestReach(paths.map((h) => ctx.graph.reachOf(h.caller.key, this.reachBy))),
         },
       );
     }

@@ -26,6 +26,7 @@ export default defineRule({
   id: 'sequential-awaits',
   category: 'concurrency',
   severity: 'warn',
+  unreached: 'background', // time saved matters to whoever waits; where no handler, job or timer reaches, the project shows no one
   description: 'Independent awaits in a row that could run concurrently',
   messages: {
     pair: {

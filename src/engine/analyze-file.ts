@@ -9,7 +9,7 @@ import { createFinding, type ExemptionUse, type Finding, type Severity } from '.
 import { importsServerCode, roleFromImports, runsInBrowser } from '../analysis/file-role.js';
 import { developmentOnlyRanges, inRanges } from '../analysis/environment.js';
 import type { ScriptFile } from '../knowledge/script-files.js';
-import type { CostClass, Reach, ReachBy } from '../knowledge/impact.js';
+import type { CostClass, Reach } from '../knowledge/impact.js';
 import type { Waits } from '../analysis/latency.js';
 import type { Order } from '../analysis/collections/cost.js';
 import { parseSource } from '../syntax/parse.js';
@@ -98,9 +98,8 @@ export interface PendingFinding {
   };
   /** Whom the code serves, when a convention says so. */
   serves?: Reach;
-  /** Otherwise: the async function (`line:column`) whose callers decide it, read `reachBy` (who waits, by default). */
+  /** Otherwise: the async function (`line:column`) whose callers decide it. */
   reachFrame?: string;
-  reachBy?: ReachBy;
 }
 
 export interface FileResult {
@@ -351,7 +350,6 @@ function makeContext(
       const where = extra.context ?? extra.runsIn;
       // Startup, build and script code: nobody waits on it per request.
       // A handler by its shape only: the project phase asks the graph, which knows whether other code calls it.
-      if (rule.reachBy) pending.reachBy = rule.reachBy;
       if (where?.byShape) pending.reachFrame = where.byShape;
       else if (where?.serves || where?.kind === 'startup' || where?.kind === 'script') pending.serves = where.kind === 'hot' ? where.serves : 'background';
       else if (where?.weakFrame) pending.reachFrame = where.weakFrame;

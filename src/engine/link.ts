@@ -95,14 +95,13 @@ export function linkProject(results: readonly { abs: string; res: FileResult }[]
       res.file,
       kept.map((p) => {
         const finding = { ...p.finding };
+        const rule = rules.get(finding.ruleId);
         if (p.cost) {
           const frame = p.reachFrame && graph ? CallGraph.key(abs, p.reachFrame) : null;
-          // Code that only startup reaches runs once: background, like startup itself. Time saved by starting work
-          // together (a finding with `latency`) matters to whoever waits; in a function no convention reaches (no
-          // handler, job or timer above it in the project: `unreached`), nobody the project shows waits, so it is
-          // judged as background. Blocking and hangs keep `request`: they stall whatever runs them.
-          const unreached = !!frame && !!p.latency && !graph!.reachKnown(frame);
-          const reach = p.serves ?? (frame ? (startupOnly.has(frame) || unreached ? 'background' : graph!.reachOf(frame, p.reachBy)) : 'request');
+          // Code that only startup reaches runs once: background, like startup itself. Code no convention reaches (no
+          // handler, job or timer above it) is judged as the rule says (`RuleMeta.unreached`, request by default).
+          const unreached = frame && rule?.unreached && !graph!.reachKnown(frame) ? rule.unreached : null;
+          const reach = p.serves ?? (frame ? (startupOnly.has(frame) ? 'background' : (unreached ?? graph!.reachOf(frame, rule?.reachBy))) : 'request');
           // A collection taken as a parameter is sized by what the callers pass.
           const from = p.costFrom && graph ? graph.paramOrigin(CallGraph.key(abs, p.costFrom.frame), p.costFrom.index) : null;
           const cost = from ? costOfOrigin(from, p.costFrom!.order, p.costFrom!.pooled) : p.cost;

@@ -71,6 +71,12 @@ export interface RuleMeta<M extends string = string, E extends string = string> 
    * often it `runs`, for work that freezes the whole process whoever waits on it.
    */
   reachBy?: ReachBy;
+  /**
+   * What code no convention reaches (no handler, job or timer above it in the project) is judged to serve: `request` by
+   * default (the cautious answer for work that stalls whatever runs it); the await rules, whose findings are time saved,
+   * say `background`: that matters to whoever waits, and the project shows no one.
+   */
+  unreached?: Reach;
 }
 
 export interface Knowledge {
