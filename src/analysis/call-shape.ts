@@ -631,7 +631,6 @@ function cheapValue(path: NodePath): boolean {
  * statement through `.catch(…)`/`.then(…)`/`.finally(…)` (`sendMail(to).catch(log);`)? What it does, nobody waits for.
  */
 export function isDetachedCall(callPath: NodePath): boolean {
-  let callbacks: Set<string> | null = null; // asked only of a chained call (`.then(…)`), rare among calls
   let cur: NodePath = callPath;
   for (let guard = 0; guard < 8; guard++) {
     const parent = cur.parentPath;
@@ -644,37 +643,38 @@ export function isDetachedCall(callPath: NodePath): boolean {
       continue;
     }
     // f().catch(log): the chained call is the statement.
-    const chained =
-      (p.type === 'MemberExpression' || p.type === 'OptionalMemberExpression') && p.object === cur.node && PROMISE_CALLBACK_METHODS.has(memberPropertyName(p) ?? '');
-    const call = chained ? parent.parentPath : null;
+    const method = (p.type === 'MemberExpression' || p.type === 'OptionalMemberExpression') && p.object === cur.node ? memberPropertyName(p) : null;
+    const call = method !== null && PROMISE_CALLBACK_METHODS.has(method) ? parent.parentPath : null;
     if (!call || !isCall(call.node as Node) || (call.node as any).callee !== p) return false;
-    // `.then((info) => callback(null, info))`, `.then(resolve, reject)`: the result goes to a callback the caller
-    // gave, so whoever gave it waits on this work.
-    callbacks ??= callbackParams(callPath);
-    if (callbacks.size > 0 && (call.node as any).arguments.some((a: any) => handsTo(a, callbacks!))) return false;
+    // `.then((info) => callback(null, info))`, `.then(resolve, reject)`: the result goes to a callback the caller gave,
+    // so whoever gave it waits on this work. (`.catch(next)` hands on only a failure: nobody waits on the success.)
+    if (method === 'then' && handsResultOn(call, callPath)) return false;
     cur = call;
   }
   return false;
 }
 
-/** The names of the parameters of the function around `path` (a callback, a Promise executor's `resolve`). */
-function callbackParams(path: NodePath): Set<string> {
-  let fn: NodePath | null = path.parentPath;
+/** Does the `.then(…)` call hand its result to a parameter of the function the chain is written in (by binding)? */
+function handsResultOn(thenCall: NodePath, callPath: NodePath): boolean {
+  let fn: NodePath | null = callPath.parentPath;
   while (fn && !isFunctionNode(fn.node as Node)) fn = fn.parentPath;
-  const out = new Set<string>();
-  for (const param of ((fn?.node as any)?.params ?? []) as any[]) {
-    const id = param.type === 'AssignmentPattern' ? param.left : param;
-    if (id.type === 'Identifier') out.add(id.name);
-  }
-  return out;
-}
-
-/** Is `arg` one of `names`, or a function that calls one of them (and does not declare a parameter of that name)? */
-function handsTo(arg: any, names: ReadonlySet<string>): boolean {
-  if (arg.type === 'Identifier') return names.has(arg.name);
-  if (!isFunctionNode(arg)) return false;
-  const own = new Set((arg.params as any[]).filter((x) => x.type === 'Identifier').map((x) => x.name));
-  return someNode(arg.body, (n: any) => isCall(n) && n.callee.type === 'Identifier' && names.has(n.callee.name) && !own.has(n.callee.name), 2_000);
+  if (!fn || ((fn.node as any).params ?? []).length === 0) return false;
+  const isParam = (at: NodePath, name: string) => {
+    const b = lookup(at, name);
+    return !!b && b.kind === 'param' && b.declNode === fn!.node;
+  };
+  return ((thenCall.node as any).arguments as Node[]).some((arg, i) => {
+    const argPath = thenCall.child(arg, 'arguments', i);
+    if (arg.type === 'Identifier') return isParam(argPath, arg.name);
+    if (!isFunctionNode(arg)) return false;
+    let found = false;
+    walkPaths(argPath, (p) => {
+      const n = p.node as any;
+      if (!found && isCall(n) && n.callee.type === 'Identifier' && isParam(p, n.callee.name)) found = true;
+      return !found;
+    });
+    return found;
+  });
 }
 
 /** Does the callee's name say it reads by key (`findById`, `getUser`, `users.load`), so a batch of them is one query? `db.users.findById` */
