@@ -50,7 +50,9 @@ export function linkProject(results: readonly { abs: string; res: FileResult }[]
     graph = new CallGraph(files, new ModuleResolver(new Set(files.map((f) => f.abs)), packages));
     forked = graph.forkedOnly();
     // Files that only package.json scripts run, or programs nothing imports, count with the scripts by folder.
-    for (const abs of graph.scriptsOnly([...packages.flatMap(packageScriptEntries), ...graph.programs()])) scriptFolders.add(abs);
+    // (A fork target or worker file is an entry of its own process: `forked` decides it.)
+    const programs = graph.programs().filter((abs) => !forked.has(abs));
+    for (const abs of graph.scriptsOnly([...packages.flatMap(packageScriptEntries), ...programs])) scriptFolders.add(abs);
     const served = graph.servedFolderScripts(scriptFolders);
     scriptFolders = new Set([...scriptFolders].filter((f) => !served.has(f)));
     startupOnly = graph.startupOnly(new Set([...forked, ...scriptFolders]));

@@ -1168,9 +1168,18 @@ function untypedMethodName(callee: any, ref: Ref | null): string | null {
   return root.type === 'ThisExpression' || root.type === 'Identifier' || isCall(root) ? name : null;
 }
 
-/** Does the module do its work when loaded: a top-level `await` (outside any function), or a call of its own function? */
+/**
+ * Does the module do its work when loaded: a top-level `await` (outside any function), a call of its own function, or
+ * an immediately invoked one (`(async () => { … })()`)?
+ */
 function runsWhenLoaded(programPath: NodePath, top: FunctionSummary): boolean {
   if (top.calls.some((c) => c.target?.kind === 'local')) return true;
+  const invoked = (stmt: any) => {
+    const e = stmt.type === 'ExpressionStatement' ? unwrapExpression(stmt.expression) : null;
+    const call = e?.type === 'UnaryExpression' ? unwrapExpression(e.argument) : e; // void (async () => …)()
+    return (call?.type === 'CallExpression' && isFunctionNode(unwrapExpression(call.callee))) || false;
+  };
+  if ((programPath.node as any).body.some(invoked)) return true;
   return (programPath.node as any).body.some((stmt: any) =>
     someNode(
       stmt,
@@ -1181,11 +1190,16 @@ function runsWhenLoaded(programPath: NodePath, top: FunctionSummary): boolean {
   );
 }
 
-/** Any `export` statement, or an assignment to `module.exports` / `exports.x` at the top level. */
+/**
+ * Any `export` statement (`export {}`, which only marks a file as a module, aside), `export =`, or an assignment to
+ * `module.exports` / `exports.x` at the top level.
+ */
 function exportsAnything(programPath: NodePath): boolean {
+  const marker = (stmt: any) => stmt.type === 'ExportNamedDeclaration' && !stmt.declaration && !stmt.source && stmt.specifiers.length === 0;
   return (programPath.node as any).body.some(
     (stmt: any) =>
-      stmt.type.startsWith('Export') ||
+      (stmt.type.startsWith('Export') && !marker(stmt)) ||
+      stmt.type === 'TSExportAssignment' ||
       (stmt.type === 'ExpressionStatement' && stmt.expression.type === 'AssignmentExpression' && commonJsExportName(stmt.expression.left, programPath) !== null),
   );
 }
