@@ -172,7 +172,7 @@ export function analyzeSource(input: AnalyzeInput, settings: AnalyzeSettings, al
   if (browser) result.browser = true;
   const contexts = new ContextAnalyzer({ packagePath: input.packagePath, script, ...(input.schedules ? { schedules: input.schedules } : {}) }, programPath);
 
-  const summaries = settings.summaries ? new SummaryBuilder(contexts, settings.knowledge.blocking, programPath, input.source) : null;
+  const summaries = settings.summaries ? new SummaryBuilder(contexts, settings.knowledge.blocking, programPath, input.source, script?.role === 'test') : null;
   const flagged = new Map<Finding, Node>();
   // Development-only regions, found once per file and only when a finding needs them.
   let devRanges: { start: number; end: number }[] | null = null;
@@ -187,8 +187,6 @@ export function analyzeSource(input: AnalyzeInput, settings: AnalyzeSettings, al
     if (summaries) {
       result.summary = summaries.finish();
       if (runtime.edge) result.summary.edge = true;
-      // A test file runs under its test runner: an entry of the tests, not a program of the project's.
-      if (script?.role === 'test') delete result.summary.program;
     }
     if (flagged.size > 0) fingerprintFindings(input, programPath, flagged);
   } catch (err) {

@@ -260,6 +260,8 @@ export class SummaryBuilder {
     private readonly catalog: BlockingCatalog,
     private readonly programPath: NodePath,
     private readonly source: string,
+    /** A test file runs under its test runner: an entry of the tests, never a program of the project's. */
+    private readonly testFile = false,
   ) {}
 
   visitors(): Visitors {
@@ -541,7 +543,7 @@ export class SummaryBuilder {
     if (Object.keys(constants).length > 0) out.constants = constants;
     if (impureMethods.size > 0) out.impureMethods = [...impureMethods].sort();
     if (methods.length > 0) out.methods = methods.sort();
-    if (!exportsAnything(this.programPath) && runsWhenLoaded(this.programPath, this.moduleFrame)) out.program = true;
+    if (!this.testFile && !exportsAnything(this.programPath) && runsWhenLoaded(this.programPath, this.moduleFrame)) out.program = true;
     const types = topLevelTypes(this.programPath);
     if (types.size > 0) out.types = [...types].sort();
     const classes = classRecords(this.programPath);
