@@ -18,7 +18,7 @@ export default defineRule<Ids, Exemption>({
   description: 'Promise.all (and friends) over a collection of unknown size with no concurrency limit',
   messages: {
     fanOut: { message: FAN_OUT, help: `{batch}${BOUNDED}` },
-    fanOutEach: { message: FAN_OUT.replace('at once', 'at once, each waiting on another service'), help: BOUNDED }, // so no one query replaces them
+    fanOutEach: { message: FAN_OUT.replace('at once', 'at once, and each item waits on another service'), help: BOUNDED }, // so no one query replaces them
     droppedFanOut: {
       message: '`{source}.{method}(async …)` starts one promise per item at once and drops them: nothing waits for them or handles their errors',
       help: 'Await them with bounded concurrency: `{fix}` (p-map)',
