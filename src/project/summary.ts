@@ -816,17 +816,37 @@ function classOf(expr: any, at: NodePath): ClassRef | null {
 
 /** `new C(…)`, with C a class we can name. */
 function classOfNew(expr: any, at: NodePath): ClassRef | null {
-  const e = unwrapExpression(expr);
-  return e.type === 'NewExpression' ? classOf(e.callee, at) : null;
+  const e = expr ? unwrapExpression(expr) : null;
+  return e?.type === 'NewExpression' ? classOf(e.callee, at) : null;
+}
+
+/** The value at `props` inside an object literal (`{ search: new SearchStage() }` at ['search']), or the value itself. */
+function propertyValue(value: any, props: readonly string[]): any {
+  let v = value && unwrapExpression(value);
+  for (const prop of props) {
+    if (v?.type !== 'ObjectExpression') return null;
+    const found = v.properties.find((p: any) => p.type === 'ObjectProperty' && !p.computed && propertyKeyName(p) === prop);
+    v = found ? unwrapExpression(found.value) : null;
+  }
+  return v;
 }
 
 /** The class of the object a method is called on, when the code says it plainly. */
 function instanceClass(obj: any, at: NodePath): ClassRef | null {
   if (obj.type === 'NewExpression') return classOfNew(obj, at);
+  // stages.search, this.stages.search: a property of an object literal that holds `new C()`.
+  const props: string[] = [];
+  while ((obj.type === 'MemberExpression' || obj.type === 'OptionalMemberExpression') && !obj.computed && obj.property.type === 'Identifier') {
+    const inner = unwrapExpression(obj.object);
+    if (inner.type === 'ThisExpression') break;
+    props.unshift(obj.property.name);
+    obj = inner;
+  }
   if (obj.type === 'Identifier') {
     const b = lookup(at, obj.name);
     if (!b) return null;
-    if ((b.kind === 'const' || b.kind === 'let' || b.kind === 'var') && b.init && b.steps.length === 0) return classOfNew(b.init, b.scopePath);
+    if ((b.kind === 'const' || b.kind === 'let' || b.kind === 'var') && b.init && b.steps.length === 0) return classOfNew(propertyValue(b.init, props), b.scopePath);
+    if (props.length > 0) return null;
     // A parameter with a declared type (`function purge(store: MediaStore)`): the type says what it holds.
     if (b.kind === 'param' && b.steps.length === 0) return typeClass((b.id as any).typeAnnotation, b.scopePath);
     return null;
@@ -835,22 +855,26 @@ function instanceClass(obj: any, at: NodePath): ClassRef | null {
   if ((obj.type === 'MemberExpression' || obj.type === 'OptionalMemberExpression') && !obj.computed && unwrapExpression(obj.object).type === 'ThisExpression') {
     const field = obj.property.type === 'PrivateName' ? `#${obj.property.id.name}` : obj.property.type === 'Identifier' ? obj.property.name : null;
     const body = at.findAncestor((p) => p.node.type === 'ClassBody');
-    return field && body ? fieldClass(body, field) : null;
+    return field && body ? fieldClass(body, field, props) : null;
   }
   return null;
 }
 
 const fieldClasses = new WeakMap<object, Map<string, ClassRef | null>>();
 
-/** The class a `this.field` holds, memoised per class body (classes with many `this.x.y()` calls stay linear). */
-function fieldClass(body: NodePath, field: string): ClassRef | null {
+/**
+ * The class a `this.field` holds (or, with `props`, a property of the object literal it holds: `this.stages.search`),
+ * memoised per class body (classes with many `this.x.y()` calls stay linear).
+ */
+function fieldClass(body: NodePath, field: string, props: readonly string[] = []): ClassRef | null {
   let byField = fieldClasses.get(body.node);
   if (!byField) fieldClasses.set(body.node, (byField = new Map()));
-  if (!byField.has(field)) byField.set(field, computeFieldClass(body, field));
-  return byField.get(field)!;
+  const key = [field, ...props].join('.');
+  if (!byField.has(key)) byField.set(key, computeFieldClass(body, field, props));
+  return byField.get(key)!;
 }
 
-function computeFieldClass(body: NodePath, field: string): ClassRef | null {
+function computeFieldClass(body: NodePath, field: string, props: readonly string[]): ClassRef | null {
   let found: ClassRef | null = null;
   let conflict = false;
   const note = (c: ClassRef | null) => {
@@ -862,12 +886,13 @@ function computeFieldClass(body: NodePath, field: string): ClassRef | null {
     const key = m.key?.type === 'PrivateName' ? `#${m.key.id.name}` : propertyKeyName(m);
     if ((m.type === 'ClassProperty' || m.type === 'ClassPrivateProperty') && key === field) {
       // A declared type holds whatever is assigned later (the compiler checks it): `backend: MediaBackend`.
-      if (m.typeAnnotation) return typeClass(m.typeAnnotation, body);
-      if (m.value) note(classOfNew(m.value, body));
+      if (m.typeAnnotation && props.length === 0) return typeClass(m.typeAnnotation, body);
+      if (m.value) note(classOfNew(propertyValue(m.value, props), body));
     }
     if (m.type === 'ClassMethod' && m.kind === 'constructor') {
       for (const p of m.params) {
-        if (p.type === 'TSParameterProperty' && p.parameter.type === 'Identifier' && p.parameter.name === field) return typeClass(p.parameter.typeAnnotation, body);
+        if (p.type === 'TSParameterProperty' && p.parameter.type === 'Identifier' && p.parameter.name === field)
+          return props.length === 0 ? typeClass(p.parameter.typeAnnotation, body) : null;
       }
     }
   }
@@ -882,7 +907,7 @@ function computeFieldClass(body: NodePath, field: string): ClassRef | null {
     ) {
       const k =
         n.left.property.type === 'PrivateName' ? `#${n.left.property.id.name}` : !n.left.computed && n.left.property.type === 'Identifier' ? n.left.property.name : null;
-      if (k === field) note(classOfNew(n.right, body));
+      if (k === field) note(classOfNew(propertyValue(n.right, props), body));
     }
     return undefined;
   });
