@@ -869,34 +869,42 @@ const fieldClasses = new WeakMap<object, Map<string, ClassRef | null>>();
 function fieldClass(body: NodePath, field: string, props: readonly string[] = []): ClassRef | null {
   let byField = fieldClasses.get(body.node);
   if (!byField) fieldClasses.set(body.node, (byField = new Map()));
-  const key = [field, ...props].join('.');
+  const key = props.length === 0 ? field : [field, ...props].join('.');
   if (!byField.has(key)) byField.set(key, computeFieldClass(body, field, props));
   return byField.get(key)!;
 }
 
-function computeFieldClass(body: NodePath, field: string, props: readonly string[]): ClassRef | null {
-  let found: ClassRef | null = null;
-  let conflict = false;
-  const note = (c: ClassRef | null) => {
-    if (!c) conflict = true;
-    else if (!found) found = c;
-    else if (!sameClass(found, c)) conflict = true;
+/** What a class's fields are given: a declared type (a property's, or a constructor parameter property's) or values. */
+interface FieldInfo {
+  declared?: any;
+  values: any[];
+}
+const classFieldInfo = new WeakMap<object, Map<string, FieldInfo>>();
+
+/** Every field of the class body and what it is given, in one walk of the body (memoised per class). */
+function fieldsOf(body: NodePath): Map<string, FieldInfo> {
+  const known = classFieldInfo.get(body.node);
+  if (known) return known;
+  const out = new Map<string, FieldInfo>();
+  const info = (field: string) => {
+    let i = out.get(field);
+    if (!i) out.set(field, (i = { values: [] }));
+    return i;
   };
   for (const m of (body.node as any).body) {
     const key = m.key?.type === 'PrivateName' ? `#${m.key.id.name}` : propertyKeyName(m);
-    if ((m.type === 'ClassProperty' || m.type === 'ClassPrivateProperty') && key === field) {
+    if ((m.type === 'ClassProperty' || m.type === 'ClassPrivateProperty') && key) {
       // A declared type holds whatever is assigned later (the compiler checks it): `backend: MediaBackend`.
-      if (m.typeAnnotation && props.length === 0) return typeClass(m.typeAnnotation, body);
-      if (m.value) note(classOfNew(propertyValue(m.value, props), body));
+      if (m.typeAnnotation) info(key).declared ??= m.typeAnnotation;
+      else if (m.value) info(key).values.push(m.value);
     }
     if (m.type === 'ClassMethod' && m.kind === 'constructor') {
       for (const p of m.params) {
-        if (p.type === 'TSParameterProperty' && p.parameter.type === 'Identifier' && p.parameter.name === field)
-          return props.length === 0 ? typeClass(p.parameter.typeAnnotation, body) : null;
+        if (p.type === 'TSParameterProperty' && p.parameter.type === 'Identifier') info(p.parameter.name).declared ??= p.parameter.typeAnnotation ?? null;
       }
     }
   }
-  // Assignments anywhere in the class: every one must be `new` of the same class.
+  // Assignments anywhere in the class.
   walkPaths(body, (p) => {
     const n = p.node as any;
     if (p !== body && n.type === 'ClassBody') return false; // a nested class has its own fields
@@ -907,11 +915,26 @@ function computeFieldClass(body: NodePath, field: string, props: readonly string
     ) {
       const k =
         n.left.property.type === 'PrivateName' ? `#${n.left.property.id.name}` : !n.left.computed && n.left.property.type === 'Identifier' ? n.left.property.name : null;
-      if (k === field) note(classOfNew(propertyValue(n.right, props), body));
+      if (k) info(k).values.push(n.right);
     }
     return undefined;
   });
-  return conflict ? null : found;
+  classFieldInfo.set(body.node, out);
+  return out;
+}
+
+function computeFieldClass(body: NodePath, field: string, props: readonly string[]): ClassRef | null {
+  const info = fieldsOf(body).get(field);
+  if (!info) return null;
+  if (info.declared !== undefined) return props.length === 0 ? typeClass(info.declared, body) : null;
+  // Every value it is given must be `new` of the same class.
+  let found: ClassRef | null = null;
+  for (const v of info.values) {
+    const c = classOfNew(propertyValue(v, props), body);
+    if (!c || (found && !sameClass(found, c))) return null;
+    found ??= c;
+  }
+  return found;
 }
 
 function typeClass(annotation: any, at: NodePath): ClassRef | null {
