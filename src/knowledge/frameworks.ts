@@ -195,6 +195,12 @@ export const NEST_CLASS_DECORATORS: ReadonlyMap<string, { methods: readonly stri
   ['@nestjs/cqrs#EventsHandler', { methods: ['handle'], label: 'CQRS event handler', serves: 'background' }],
 ]);
 
+/**
+ * The root operation types of a GraphQL schema: an object literal holding one of them as an object of functions is a
+ * resolver map (Apollo Server, GraphQL Yoga, graphql-tools, Mercurius), and its field resolvers run per query.
+ */
+export const GRAPHQL_ROOT_TYPES: ReadonlySet<string> = new Set(['Query', 'Mutation', 'Subscription']);
+
 export const NEXT_ROUTE_METHODS: ReadonlySet<string> = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']);
 
 /** Parameter names that mark a request handler or middleware: (req, res), (req, res, next), (ctx, next)… */

@@ -1,6 +1,7 @@
 // Request input: paths into a request (`req.body.ids`), and parameters that hold
 // it (`@Body() dto`, a tRPC resolver's `input`).
 import { INPUT_DECORATORS, INPUT_ROOTS, INPUT_SEGMENTS, RESOLVER_METHODS } from '../../knowledge/limiters.js';
+import { resolverField } from '../execution-context/graphql.js';
 import { isCall, memberPropertyName, unwrapExpression } from '../resolve.js';
 import type { Binding } from '../scope.js';
 import { isMember, lastName } from './names.js';
@@ -11,7 +12,7 @@ export function isInputPath(segs: string[]): boolean {
 }
 
 /**
- * A parameter that holds request input: `@Body() dto` (NestJS), or the `input`
+ * A parameter that holds request input: `@Body() dto` (NestJS), a GraphQL resolver's `args`, or the `input`
  * of a tRPC procedure (`.input(schema).mutation(({ input }) => …)`, `opts.input`).
  */
 export function isInputParam(b: Binding, firstProp: string | null): boolean {
@@ -26,6 +27,8 @@ export function isInputParam(b: Binding, firstProp: string | null): boolean {
     const name = lastName(isCall(expr) ? expr.callee : expr);
     if (name && INPUT_DECORATORS.has(name)) return true;
   }
+  // A GraphQL field resolver's second parameter: the query's arguments (`users(parent, { ids })`).
+  if (fn.params[1] === param && resolverField(b.scopePath)) return true;
   const step = b.steps[0];
   const inputProp = step && 'prop' in step ? step.prop : b.steps.length === 0 ? firstProp : null;
   if (inputProp !== 'input' || fn.params[0] !== param) return false;

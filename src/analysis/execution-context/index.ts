@@ -26,6 +26,7 @@ import { lookup, type Binding } from '../scope.js';
 import { arrayFromCallback, eventListener, promiseCallback, promiseExecutor, synchronousCallback, timerCallback } from './callbacks.js';
 import { isWrappedRequestHandler, middleware, requestHandler, routeHandler } from './express.js';
 import { exportNamesOf } from './exports.js';
+import { graphqlResolver } from './graphql.js';
 import { fastifyHook, fastifyPlugin, pluginRegistration, routeOption } from './fastify.js';
 import { exportedFetch, listenCallback, serverRequestHandler } from './http.js';
 import { lambdaHandler } from './lambda.js';
@@ -108,6 +109,7 @@ const FRAME_SIGNALS: readonly FrameSignal[] = [
   nestHandler, // @Get(), @Cron(), implements NestMiddleware…
   exportedHandler, // EXPORT_SIGNALS: Next.js, Lambda
   exportedFetch, // export default { fetch() {…} }
+  graphqlResolver, // { Query: { users() {…} } }
   fastifyPlugin, // async function (fastify, opts)
   requestHandler, // (req, res) => …
   bundlerHook, // { name, resolveId() {…} }
