@@ -96,6 +96,36 @@ describe('exit codes', () => {
     expect(run(dir, ['--max-warnings', 'lots']).code).toBe(2);
   });
 
+  // Every usage error prints one line that names the flag and what it accepts (the exit code alone says nothing).
+  it.each([
+    [['--max-warnings', 'abc'], "option '--max-warnings <n>' argument 'abc' is invalid. Expected a whole number of warnings, or -1 for no limit."],
+    [['--max-warnings', '1.5'], "option '--max-warnings <n>' argument '1.5' is invalid"],
+    [['--workers', '0'], "option '--workers <n>' argument '0' is invalid. Expected a whole number of at least 1"],
+    [['--workers', 'abc'], "option '--workers <n>' argument 'abc' is invalid"],
+    [['--fail-on', 'sometimes'], "option '--fail-on <level>' argument 'sometimes' is invalid. Expected error, warn (or warning) or none."],
+  ])('%j names the flag and the accepted values', (args, message) => {
+    const r = run(project({ 'app.js': CLEAN }), args);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(message);
+  });
+
+  it('--fail-on takes the config vocabulary (warn), and warning as its alias; the config takes warning too', () => {
+    const dir = project({ 'app.js': HANDLER, 'loopguard.config.json': JSON.stringify({ rules: { 'blocking-call': 'warning' } }) });
+    expect(run(dir, []).code).toBe(0);
+    expect(run(dir, ['--fail-on', 'warn']).code).toBe(1);
+    expect(run(dir, ['--fail-on', 'warning']).code).toBe(1);
+    expect(run(dir, ['--fail-on', 'none']).code).toBe(0);
+  });
+
+  it('a mistyped command is not taken for a missing path without a hint', () => {
+    const r = run(project({ 'app.js': CLEAN }), ['expalin', 'blocking-call']);
+    expect(r.code).toBe(2);
+    const one = run(project({ 'app.js': CLEAN }), ['expalin']);
+    expect(one.code).toBe(2);
+    expect(one.stderr).toContain('No such file or directory: expalin');
+    expect(one.stderr).toContain('did you mean the command `loopguard explain`?');
+  });
+
   it('--rule runs only the named rules', () => {
     const dir = project({ 'app.js': HANDLER });
     expect(run(dir, ['--rule', 'blocking-call']).code).toBe(1);
@@ -179,8 +209,8 @@ describe('config', () => {
     const unknownRule = bad(JSON.stringify({ rules: { 'blocking-cal': 'error' } }));
     expect(unknownRule.code).toBe(2);
     expect(unknownRule.stderr).toContain('"rules.blocking-cal" is not a known rule (did you mean "blocking-call"?)');
-    const wrongSeverity = bad(JSON.stringify({ rules: { 'blocking-call': 'warning' } }));
-    expect(wrongSeverity.stderr).toContain('"rules.blocking-call" must be "error", "warn" or "off", got "warning"');
+    const wrongSeverity = bad(JSON.stringify({ rules: { 'blocking-call': 'warnings' } }));
+    expect(wrongSeverity.stderr).toContain('"rules.blocking-call" must be "error", "warn" (or "warning") or "off", got "warnings"');
     const wrongType = bad(JSON.stringify({ ignore: 'dist' }));
     expect(wrongType.stderr).toContain('"ignore" must be an array of strings, got a string');
     const badBlocking = bad(JSON.stringify({ blocking: [{ module: 'x' }] }));

@@ -7,10 +7,10 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { DEFAULT_BASELINE } from '../pipeline/baseline.js';
 import { ConfigError } from '../pipeline/config.js';
-import { ALL_RULE_METAS, findMeta, suggestRuleId } from '../pipeline/registry.js';
+import { ALL_RULE_METAS, findMeta, suggestRuleId, suggestWord } from '../pipeline/registry.js';
 import { REPORTERS } from '../reporters/index.js';
 import { rebaseResult } from '../reporters/rebase.js';
 import type { RuleMeta } from '../engine/rule-api.js';
@@ -31,7 +31,7 @@ interface ScanFlags {
   since?: string;
   baseline?: string | true;
   writeBaseline?: string | true;
-  failOn: 'error' | 'warning' | 'none';
+  failOn: FailOn;
   workers?: number;
   cache: boolean;
   cacheLocation?: string;
@@ -48,6 +48,11 @@ interface ScanFlags {
 }
 
 const FORMATS = [...REPORTERS.keys()];
+const COMMANDS = ['rules', 'explain'];
+
+/** Severities as the config writes them (ESLint's `warn`), with the long form accepted as an alias. */
+type FailOn = 'error' | 'warn' | 'none';
+const FAIL_ON: Readonly<Record<string, FailOn>> = { error: 'error', warn: 'warn', warning: 'warn', none: 'none' };
 
 export async function main(argv: readonly string[], io: CliIO = processIO()): Promise<number> {
   let exitCode = 0;
@@ -60,7 +65,9 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
     .addOption(new Option('-f, --format <format>', 'output format').choices(FORMATS).default('stylish'))
     .option('-o, --output-file <path>', 'write the report to this file instead of stdout')
     .option('--max-warnings <n>', 'exit with code 1 when there are more warnings than this', parseMaxWarnings)
-    .addOption(new Option('--fail-on <level>', 'exit with code 1 on findings of at least this severity').choices(['error', 'warning', 'none']).default('error'))
+    .addOption(
+      new Option('--fail-on <level>', 'exit with code 1 on findings of at least this severity: error, warn (or warning), none').argParser(parseFailOn).default('error'),
+    )
     .addOption(
       new Option('--impact <level>', 'report findings of at least this impact; low shows everything (default: medium, or the config "impact")').choices([...IMPACTS]),
     )
@@ -167,7 +174,7 @@ async function scan(paths: string[], flags: ScanFlags, io: CliIO): Promise<numbe
       return 2;
     }
     if (err instanceof UsageError) {
-      io.stderr.write(`loopguard: ${err.message}\n`);
+      io.stderr.write(`loopguard: ${err.message}${commandHint(paths, io.cwd)}\n`);
       return 2;
     }
     io.stderr.write(`loopguard: internal error: ${(err as Error)?.stack ?? String(err)}\n`);
@@ -199,7 +206,7 @@ async function scan(paths: string[], flags: ScanFlags, io: CliIO): Promise<numbe
   if (flags.writeBaseline) return 0;
   const { errorCount, warningCount } = result.stats;
   if (flags.failOn !== 'none' && errorCount > 0) return 1;
-  if (flags.failOn === 'warning' && warningCount > 0) return 1;
+  if (flags.failOn === 'warn' && warningCount > 0) return 1;
   if (flags.maxWarnings !== undefined && flags.maxWarnings >= 0 && warningCount > flags.maxWarnings) {
     io.stderr.write(`loopguard: too many warnings (${warningCount}); the maximum allowed is ${flags.maxWarnings}.\n`);
     return 1;
@@ -207,11 +214,23 @@ async function scan(paths: string[], flags: ScanFlags, io: CliIO): Promise<numbe
   return 0;
 }
 
+// Commander prints an InvalidArgumentError as one line naming the option and the value; exit code 2.
 function parseWorkers(value: string): number {
-  if (!/^\d+$/.test(value) || Number(value) < 1) {
-    throw new CommanderError(2, 'loopguard.workers', `error: --workers must be a whole number of at least 1, got "${value}"`);
-  }
+  if (!/^\d+$/.test(value) || Number(value) < 1) throw new InvalidArgumentError('Expected a whole number of at least 1 (1 = in-process).');
   return Number(value);
+}
+
+function parseFailOn(value: string): FailOn {
+  const level = Object.hasOwn(FAIL_ON, value) ? FAIL_ON[value] : undefined;
+  if (!level) throw new InvalidArgumentError('Expected error, warn (or warning) or none.');
+  return level;
+}
+
+/** A lone path that does not exist but reads like a command (`expalin`): the command it most likely means. */
+function commandHint(paths: readonly string[], cwd: string): string {
+  if (paths.length !== 1 || fs.existsSync(path.resolve(cwd, paths[0]!))) return '';
+  const hint = suggestWord(paths[0]!, COMMANDS);
+  return hint ? `\n(did you mean the command \`loopguard ${hint}\`? Commands: ${COMMANDS.join(', ')})` : '';
 }
 
 /** node_modules/.cache/loopguard next to the nearest package.json (or in the working directory). */
@@ -247,9 +266,7 @@ class Progress {
 }
 
 function parseMaxWarnings(value: string): number {
-  if (!/^-?\d+$/.test(value) || Number(value) < -1) {
-    throw new CommanderError(2, 'loopguard.maxWarnings', `error: --max-warnings must be a whole number (or -1 for no limit), got "${value}"`);
-  }
+  if (!/^-?\d+$/.test(value) || Number(value) < -1) throw new InvalidArgumentError('Expected a whole number of warnings, or -1 for no limit.');
   return Number(value);
 }
 

@@ -36,7 +36,7 @@ export const DEFAULT_MAX_FILE_SIZE_KB = 1024;
 
 export const CONFIG_KEYS: Readonly<Record<string, string>> = {
   $schema: 'a JSON schema URL (ignored)',
-  rules: 'rule severities: { "blocking-call": "error" | "warn" | "off" | ["warn", { options }] }',
+  rules: 'rule severities: { "blocking-call": "error" | "warn" | "warning" | "off" | ["warn", { options }] }',
   ignore: 'gitignore-style patterns of files not to analyze, relative to the config file',
   scripts: 'gitignore-style patterns of files that are scripts (CLI, build, one-off jobs), relative to the config file',
   blocking: 'extra blocking APIs: [{ "module": "legacy-db", "export": "querySync", "alternative": "await db.query(...)" }]',
@@ -166,8 +166,10 @@ export function validateConfig(raw: unknown, where: string, dir: string): Resolv
         severity = value[0];
         options = value[1] ?? {};
       }
+      // One vocabulary with the command line: ESLint's `warn`, with the long form `warning` as an alias.
+      if (severity === 'warning') severity = 'warn';
       if (severity !== 'error' && severity !== 'warn' && severity !== 'off') {
-        fail(key, `must be "error", "warn" or "off", got ${JSON.stringify(severity)}`);
+        fail(key, `must be "error", "warn" (or "warning") or "off", got ${JSON.stringify(severity)}`);
       }
       if (!isObject(options)) fail(key, `options must be an object, got ${typeName(options)}`);
       const specs = meta!.options ?? {};

@@ -19,16 +19,21 @@ export function findMeta(id: string): RuleMeta | undefined {
 
 /** The closest known id, for "did you mean" hints. */
 export function suggestRuleId(id: string): string | null {
+  return suggestWord(id, RULE_IDS);
+}
+
+/** The closest of `known` to a mistyped word, or null when none is close (at most a third of its letters differ). */
+export function suggestWord(word: string, known: Iterable<string>): string | null {
   let best: string | null = null;
   let bestDistance = Infinity;
-  for (const known of RULE_IDS) {
-    const d = editDistance(id, known);
+  for (const k of known) {
+    const d = editDistance(word, k);
     if (d < bestDistance) {
       bestDistance = d;
-      best = known;
+      best = k;
     }
   }
-  return bestDistance <= Math.max(2, Math.floor(id.length / 3)) ? best : null;
+  return bestDistance <= Math.max(2, Math.floor(word.length / 3)) ? best : null;
 }
 
 function editDistance(a: string, b: string): number {
