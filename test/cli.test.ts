@@ -232,6 +232,17 @@ describe('config', () => {
     expect(r.stderr).toContain('package.json#loopguard: "rules" must be an object');
   });
 
+  it('the config is looked up from the analyzed path, not from the working directory', () => {
+    const dir = project({ 'proj/loopguard.config.json': JSON.stringify({ rules: { 'blocking-call': 'off' } }), 'proj/src/app.js': HANDLER, 'other/x.txt': '' });
+    expect(run(dir, ['proj']).code).toBe(0);
+    expect(run(path.join(dir, 'other'), [path.join(dir, 'proj')]).code).toBe(0);
+    expect(run(dir, ['proj/src/app.js']).code).toBe(0);
+    // With no config above the analyzed path, the defaults apply, whatever the working directory holds.
+    const plain = project({ 'loopguard.config.json': JSON.stringify({ rules: { 'blocking-call': 'off' } }) });
+    const elsewhere = project({ 'app.js': HANDLER });
+    expect(run(plain, [elsewhere]).code).toBe(1);
+  });
+
   it('--config points at a file; a missing one is an error', () => {
     const dir = project({ 'app.js': HANDLER, 'conf/lg.json': JSON.stringify({ rules: { 'blocking-call': 'off' } }) });
     expect(run(dir, ['--config', 'conf/lg.json']).code).toBe(0);

@@ -95,6 +95,62 @@ describe('--since', () => {
     const bad = run(dir, ['--since', 'no-such-branch']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('"no-such-branch" is not a commit, branch or tag');
+    // Only a shallow clone gets the advice to fetch.
+    expect(bad.stderr).not.toContain('fetch');
+  });
+
+  it('on a repository with no commits yet, every file is new', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'loopguard-git-'));
+    temps.push(dir);
+    git(dir, 'init', '-q', '-b', 'main');
+    write(dir, { 'a.js': handler('/a'), 'b.js': handler('/b') });
+    git(dir, 'add', 'a.js');
+    const r = run(dir, ['--since', 'HEAD', '--format', 'json']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout).findings.map((f: any) => f.file)).toEqual(['a.js', 'b.js']);
+  });
+
+  it('finds the repository from the analyzed path, not from the working directory', () => {
+    const dir = repo({ 'app/a.js': handler('/a'), 'app/b.js': handler('/b') });
+    fs.appendFileSync(path.join(dir, 'app/b.js'), '// edited\n');
+    const elsewhere = fs.mkdtempSync(path.join(os.tmpdir(), 'loopguard-nogit-'));
+    temps.push(elsewhere);
+    const r = run(elsewhere, [path.join(dir, 'app'), '--since', 'HEAD', '--format', 'json']);
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout).findings.map((f: any) => path.basename(f.file))).toEqual(['b.js']);
+  });
+});
+
+describe('--staged', () => {
+  it('reports the files staged for commit only: not unstaged edits, not untracked files', () => {
+    const dir = repo({ 'staged.js': handler('/s'), 'unstaged.js': handler('/u') });
+    fs.appendFileSync(path.join(dir, 'staged.js'), '// edited\n');
+    git(dir, 'add', 'staged.js');
+    fs.appendFileSync(path.join(dir, 'unstaged.js'), '// edited\n');
+    write(dir, { 'untracked.js': handler('/n') });
+    const r = run(dir, ['--staged', '--format', 'json']);
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout).findings.map((f: any) => f.file)).toEqual(['staged.js']);
+  });
+
+  it("works on a repository's first commit", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'loopguard-git-'));
+    temps.push(dir);
+    git(dir, 'init', '-q', '-b', 'main');
+    write(dir, { 'first.js': handler('/f'), 'later.js': handler('/l') });
+    git(dir, 'add', 'first.js');
+    const r = run(dir, ['--staged', '--format', 'json']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout).findings.map((f: any) => f.file)).toEqual(['first.js']);
+    const none = run(dir, ['--staged', 'later.js']);
+    expect(none.code).toBe(0);
+  });
+
+  it('cannot be combined with --since', () => {
+    const dir = repo({ 'a.js': handler('/a') });
+    expect(run(dir, ['--staged', '--since', 'HEAD']).stderr).toContain("option '--staged' cannot be used with option '--since");
   });
 });
 
@@ -228,7 +284,7 @@ describe('pre-commit', () => {
     expect(Object.keys(pkg.bin)).toContain(hook.entry);
     expect(hook.types_or).toEqual(expect.arrayContaining(['javascript', 'jsx', 'ts', 'tsx']));
     const changed = hooks.find((h: any) => h.id === 'loopguard-changed');
-    expect(changed).toMatchObject({ language: 'node', pass_filenames: false, entry: 'loopguard --since HEAD' });
+    expect(changed).toMatchObject({ language: 'node', pass_filenames: false, entry: 'loopguard --staged' });
     for (const h of hooks) expect(Object.keys(h)).toEqual(expect.arrayContaining(['id', 'name', 'entry', 'language']));
   });
 

@@ -29,6 +29,7 @@ export interface CliIO {
 
 interface ScanFlags {
   since?: string;
+  staged?: boolean;
   baseline?: string | true;
   writeBaseline?: string | true;
   failOn: FailOn;
@@ -72,10 +73,12 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
       new Option('--impact <level>', 'report findings of at least this impact; low shows everything (default: medium, or the config "impact")').choices([...IMPACTS]),
     )
     .option('--since <git-ref>', 'report only files changed since this ref, plus untracked ones (the whole project is still analyzed)')
+    .addOption(new Option('--staged', 'report only files staged for commit, as a pre-commit hook should (the whole project is still analyzed)').conflicts('since'))
     .option('--baseline [file]', `report only findings not in this baseline (default: ${DEFAULT_BASELINE} at the project root)`)
     .addOption(
       new Option('--write-baseline [file]', `record the current findings as the baseline (default: ${DEFAULT_BASELINE} at the project root)`).conflicts([
         'since',
+        'staged',
         'baseline',
       ]),
     )
@@ -160,6 +163,7 @@ async function scan(paths: string[], flags: ScanFlags, io: CliIO): Promise<numbe
       quiet: flags.quiet,
       workers: flags.workers,
       since: flags.since,
+      staged: flags.staged,
       impact: flags.impact,
       baseline: flags.baseline,
       writeBaseline: flags.writeBaseline,

@@ -62,7 +62,8 @@ export function defaultConfig(cwd: string): ResolvedConfig {
 }
 
 /** Find and load the configuration. Throws ConfigError with a message naming the file and key. */
-export function loadConfig(cwd: string, explicitPath?: string): ResolvedConfig {
+/** The config for a run: the file given (relative to `cwd`), else the nearest one at or above `from` (the analyzed folder). */
+export function loadConfig(cwd: string, explicitPath?: string, from: string = cwd): ResolvedConfig {
   if (explicitPath) {
     const abs = path.resolve(cwd, explicitPath);
     if (!fs.existsSync(abs)) throw new ConfigError(`${explicitPath}: config file not found`);
@@ -74,7 +75,7 @@ export function loadConfig(cwd: string, explicitPath?: string): ResolvedConfig {
     }
     return validateConfig(data, shown, path.dirname(abs));
   }
-  for (let dir = cwd; ;) {
+  for (let dir = from; ;) {
     const file = path.join(dir, CONFIG_FILE);
     if (fs.existsSync(file)) return validateConfig(readJson(file, rel(cwd, file)), rel(cwd, file), dir);
     const pkg = path.join(dir, 'package.json');
@@ -91,7 +92,7 @@ export function loadConfig(cwd: string, explicitPath?: string): ResolvedConfig {
     if (parent === dir) break;
     dir = parent;
   }
-  return defaultConfig(cwd);
+  return defaultConfig(from);
 }
 
 function rel(cwd: string, file: string): string {

@@ -9,7 +9,7 @@ import { linkProject, type Linked } from '../engine/link.js';
 import { applyBaseline, DEFAULT_BASELINE, readBaseline, writeBaseline } from './baseline.js';
 import { ResultCache } from './cache.js';
 import { excerptFor } from './excerpt.js';
-import { changedSince } from './git.js';
+import { changedSince, stagedFiles } from './git.js';
 import type { WorkspacePackage } from '../project/module-resolution.js';
 import { loadConfig, type ResolvedConfig } from './config.js';
 import { discover, findGitRoot, toPosixRelative } from './discover.js';
@@ -47,6 +47,8 @@ export interface RunOptions {
   onProgress?: (done: number, total: number) => void;
   /** Report only findings in files changed since this git ref (the whole project is still analyzed). */
   since?: string;
+  /** Report only findings in files staged for commit (the whole project is still analyzed): a pre-commit hook. */
+  staged?: boolean;
   /** Report only findings not in this baseline file (`true`: the default location). */
   baseline?: string | true;
   /** Record the findings in this baseline file (`true`: the default location) instead of filtering. */
@@ -66,7 +68,9 @@ export interface RunOutput {
 
 export async function runLoopguard(options: RunOptions): Promise<RunOutput> {
   const cwd = options.cwd;
-  const config = options.config ?? loadConfig(cwd, options.configPath);
+  // The config and the repository belong to what is analyzed, not to where the command was typed.
+  const home = analyzedHome(cwd, options.paths);
+  const config = options.config ?? loadConfig(cwd, options.configPath, home);
   const spec = settingsSpec(config, options);
   const settings = buildSettingsFromSpec(spec);
 
@@ -181,12 +185,12 @@ export async function runLoopguard(options: RunOptions): Promise<RunOutput> {
   findings.sort(compareFindings);
   skipped.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
 
-  // --since: the whole project was analyzed (for cross-file findings); report only the changed files.
+  // --since, --staged: the whole project was analyzed (for cross-file findings); report only the changed files.
   let reported = findings;
   let reportedSkipped = skipped;
   let inScope: (file: string) => boolean = () => true;
-  if (options.since) {
-    const changed = changedSince(cwd, options.since);
+  if (options.since || options.staged) {
+    const changed = options.staged ? stagedFiles(home) : changedSince(home, options.since!);
     inScope = (file) => changed.has(path.resolve(cwd, file));
     // A root cause counts as changed when its file or the serving code of one of its paths changed.
     reported = findings.filter((f) => inScope(f.file) || (f.paths ?? []).some((p) => inScope(p[0]!.file)));
@@ -196,13 +200,13 @@ export async function runLoopguard(options: RunOptions): Promise<RunOutput> {
   // Baselines.
   let baseline: RunResult['baseline'];
   if (options.writeBaseline) {
-    const { abs, shown } = baselinePath(options.writeBaseline, cwd, config);
+    const { abs, shown } = baselinePath(options.writeBaseline, cwd, home, config);
     const count = writeBaseline(abs, reported, cwd);
     baseline = { file: shown, written: count, matched: 0, gone: [] };
   } else {
     const chosen = options.baseline ?? (config.baseline ? path.resolve(config.dir, config.baseline) : undefined);
     if (chosen) {
-      const { abs, shown } = baselinePath(chosen, cwd, config);
+      const { abs, shown } = baselinePath(chosen, cwd, home, config);
       const applied = applyBaseline(reported, readBaseline(abs, shown, cwd), shown);
       reported = applied.kept;
       baseline = { ...applied.outcome, gone: applied.outcome.gone.filter((e) => inScope(e.file)) };
@@ -268,11 +272,32 @@ function isClientVariant(abs: string, files: ReadonlySet<string>): boolean {
 }
 
 /** A baseline location: as given (relative to the working directory), or the default at the project root. */
-function baselinePath(given: string | true, cwd: string, config: ResolvedConfig): { abs: string; shown: string } {
+function baselinePath(given: string | true, cwd: string, home: string, config: ResolvedConfig): { abs: string; shown: string } {
   if (given !== true) return { abs: path.resolve(cwd, given), shown: toPosixRelative(cwd, path.resolve(cwd, given)) };
-  const root = config.source ? config.dir : (findGitRoot(cwd) ?? cwd);
+  const root = config.source ? config.dir : (findGitRoot(home) ?? home);
   const abs = path.join(root, DEFAULT_BASELINE);
   return { abs, shown: toPosixRelative(cwd, abs) };
+}
+
+/**
+ * The folder the analyzed paths share (a file counts as its folder; a path that does not exist is left out): where the
+ * config is looked up from and the repository found, as ESLint's flat config does. The working directory when none.
+ */
+export function analyzedHome(cwd: string, paths: readonly string[]): string {
+  const dirs: string[] = [];
+  for (const p of paths) {
+    const abs = path.resolve(cwd, p);
+    try {
+      dirs.push(fs.statSync(abs).isDirectory() ? abs : path.dirname(abs));
+    } catch {
+      // A missing path or a glob: discovery reports it.
+    }
+  }
+  if (dirs.length === 0) return cwd;
+  const inside = (dir: string, root: string) => dir === root || dir.startsWith(root.endsWith(path.sep) ? root : root + path.sep);
+  let common = dirs[0]!;
+  for (const d of dirs) while (!inside(d, common)) common = path.dirname(common);
+  return common;
 }
 
 interface PackageRoot {
