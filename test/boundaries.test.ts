@@ -26,7 +26,7 @@ const PACKAGES: Record<string, (spec: string, file: string) => boolean> = {
   'src/knowledge': () => false,
   'src/syntax': (s) => s.startsWith('@babel/') || s === 'node:module',
   'src/analysis': () => false,
-  'src/project': (s) => s === 'node:fs' || s === 'node:path',
+  'src/project': (s) => s === 'node:fs' || s === 'node:path' || s === 'get-tsconfig',
   'src/engine': (s) => s === 'node:crypto',
   rules: () => false,
   'src/reporters': (s, f) => (s === 'chalk' ? f.endsWith('stylish.ts') : s.startsWith('node:') || s === 'sarif'),

@@ -6,19 +6,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { SOURCE_EXTENSIONS } from '../syntax/parse.js';
-import { parseJsonc } from '../syntax/source-text.js';
+import { createPathsMatcher, parseTsconfig, type PathsMatcher } from 'get-tsconfig';
 import { BUILD_OUTPUT_DIRS, BUILD_OUTPUT_EXTENSION, DYNAMIC_SEGMENT } from '../knowledge/modules.js';
 
 export interface WorkspacePackage {
   dir: string;
   name: string;
   json: any;
-}
-
-interface TsPaths {
-  base: string;
-  paths: [string, string[]][];
-  baseUrl: string | null;
 }
 
 const JS_TO_TS: Record<string, string[]> = {
@@ -29,7 +23,9 @@ const JS_TO_TS: Record<string, string[]> = {
 };
 
 export class ModuleResolver {
-  private readonly tsconfigByDir = new Map<string, TsPaths | null>();
+  private readonly tsconfigByDir = new Map<string, PathsMatcher | null>();
+  /** get-tsconfig's cache of files read and `extends` resolved, shared by every tsconfig of the project. */
+  private readonly tsconfigCache = new Map<string, unknown>();
   private readonly cache = new Map<string, string | null>();
   private readonly patterns = new Map<string, string[]>();
   private sorted: { file: string; posix: string }[] | undefined;
@@ -88,25 +84,10 @@ export class ModuleResolver {
       const abs = path.resolve(dir, spec);
       return this.probe(abs) ?? this.probeBuildOutput(abs);
     }
-    const ts = this.tsconfigFor(dir);
-    if (ts) {
-      for (const [pattern, targets] of ts.paths) {
-        const star = pattern.indexOf('*');
-        let rest: string | null = null;
-        if (star < 0) rest = pattern === spec ? '' : null;
-        else if (spec.startsWith(pattern.slice(0, star)) && spec.endsWith(pattern.slice(star + 1)) && spec.length >= pattern.length - 1) {
-          rest = spec.slice(star, spec.length - (pattern.length - star - 1));
-        }
-        if (rest === null) continue;
-        for (const t of targets) {
-          const found = this.probe(path.resolve(ts.baseUrl ?? ts.base, t.replace('*', rest)));
-          if (found) return found;
-        }
-      }
-      if (ts.baseUrl) {
-        const found = this.probe(path.resolve(ts.baseUrl, spec));
-        if (found) return found;
-      }
+    // tsconfig `paths` (the longest matching pattern's targets), else `baseUrl`.
+    for (const candidate of this.tsconfigFor(dir)?.(spec) ?? []) {
+      const found = this.probe(path.resolve(candidate));
+      if (found) return found;
     }
     return this.resolvePackage(spec);
   }
@@ -189,17 +170,25 @@ export class ModuleResolver {
     return null;
   }
 
-  /** The nearest tsconfig.json (or jsconfig.json) above `dir`, with `extends` followed. */
-  private tsconfigFor(dir: string): TsPaths | null {
+  /**
+   * The `paths`/`baseUrl` matcher of the nearest tsconfig.json (or jsconfig.json) at or above `dir`, with `extends`
+   * followed (relative, or from a package). Read with get-tsconfig, which reads them as TypeScript does (a byte-order
+   * mark, comments, trailing commas, `${configDir}`); it only reads JSON files. One that cannot be read resolves nothing.
+   */
+  private tsconfigFor(dir: string): PathsMatcher | null {
     if (this.tsconfigByDir.has(dir)) return this.tsconfigByDir.get(dir)!;
-    let result: TsPaths | null = null;
+    let result: PathsMatcher | null = null;
     for (const name of ['tsconfig.json', 'jsconfig.json']) {
       const file = path.join(dir, name);
-      if (fs.existsSync(file)) {
-        result = readTsconfig(file, 0);
-        break;
+      if (!fs.existsSync(file)) continue;
+      try {
+        result = createPathsMatcher({ path: file, config: parseTsconfig(file, this.tsconfigCache as Map<string, any>) });
+      } catch {
+        result = null; // unreadable, or an `extends` that names nothing
       }
+      break;
     }
+    // One with no `paths` or `baseUrl` of its own (a package's, in a workspace) leaves the question to the folders above.
     if (result === null) {
       const parent = path.dirname(dir);
       if (parent !== dir) result = this.tsconfigFor(parent);
@@ -240,28 +229,4 @@ function toSource(pkgDir: string, abs: string): string {
   if (BUILD_OUTPUT_DIRS.includes(rel[0]!)) rel[0] = 'src';
   else return abs;
   return path.join(pkgDir, ...rel).replace(BUILD_OUTPUT_EXTENSION, '');
-}
-
-function readTsconfig(file: string, depth: number): TsPaths | null {
-  if (depth > 5) return null;
-  let json: any;
-  try {
-    json = parseJsonc(fs.readFileSync(file, 'utf8'));
-  } catch {
-    return null;
-  }
-  const base = path.dirname(file);
-  let inherited: TsPaths | null = null;
-  const ext = typeof json.extends === 'string' ? json.extends : Array.isArray(json.extends) ? json.extends[0] : null;
-  if (typeof ext === 'string' && ext.startsWith('.')) {
-    const target = path.resolve(base, ext.endsWith('.json') ? ext : `${ext}.json`);
-    if (fs.existsSync(target)) inherited = readTsconfig(target, depth + 1);
-  }
-  const opts = json.compilerOptions ?? {};
-  const baseUrl = typeof opts.baseUrl === 'string' ? path.resolve(base, opts.baseUrl) : (inherited?.baseUrl ?? null);
-  const paths: [string, string[]][] =
-    opts.paths && typeof opts.paths === 'object' ? Object.entries(opts.paths).filter((e): e is [string, string[]] => Array.isArray(e[1])) : (inherited?.paths ?? []);
-  const pathsBase = opts.paths ? base : (inherited?.base ?? base);
-  if (paths.length === 0 && baseUrl === null) return inherited;
-  return { base: pathsBase, paths, baseUrl };
 }
