@@ -30,7 +30,7 @@ const PACKAGES: Record<string, (spec: string, file: string) => boolean> = {
   'src/engine': (s) => s === 'node:crypto',
   rules: () => false,
   'src/reporters': (s, f) => (s === 'chalk' ? f.endsWith('stylish.ts') : s.startsWith('node:') || s === 'sarif'),
-  'src/pipeline': (s) => s.startsWith('node:') || s === 'ignore',
+  'src/pipeline': (s) => s.startsWith('node:') || s === 'ignore' || s === 'picomatch',
   'src/cli': (s) => s.startsWith('node:') || s === 'commander',
 };
 

@@ -117,6 +117,35 @@ describe('exit codes', () => {
     expect(run(dir, ['--fail-on', 'none']).code).toBe(0);
   });
 
+  it('explicit paths that hold nothing to analyze exit 2; with no paths, an empty folder is a warning', () => {
+    const dir = project({ 'src/app.js': HANDLER, 'empty/.keep': '', 'docs/readme.md': '# docs' });
+    const empty = run(dir, ['empty']);
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toContain('No JavaScript or TypeScript files to analyze were found in "empty"');
+    const glob = run(dir, ['lib/**/*.ts']);
+    expect(glob.code).toBe(2);
+    expect(glob.stderr).toContain('"lib/**/*.ts"');
+    const nothing = run(path.join(dir, 'docs'), []);
+    expect(nothing.code).toBe(0);
+    expect(nothing.stderr).toContain('warning: no JavaScript or TypeScript files to analyze');
+  });
+
+  it('takes quoted globs, matched from the working directory, with ignore files applied', () => {
+    const dir = project({
+      'src/a/app.ts': HANDLER,
+      'src/b.js': HANDLER,
+      'src/gen/out.ts': HANDLER,
+      'src/.gitignore': 'gen/\n',
+      'other/c.ts': HANDLER,
+    });
+    const r = run(dir, ['src/**/*.ts', '--format', 'json']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout).findings.map((f: any) => f.file)).toEqual(['src/a/app.ts']);
+    const braces = run(dir, ['{src,other}/**/*.{js,ts}', '--format', 'json']);
+    expect(JSON.parse(braces.stdout).findings.map((f: any) => f.file)).toEqual(['other/c.ts', 'src/a/app.ts', 'src/b.js']);
+  });
+
   it('a mistyped command is not taken for a missing path without a hint', () => {
     const r = run(project({ 'app.js': CLEAN }), ['expalin', 'blocking-call']);
     expect(r.code).toBe(2);

@@ -185,6 +185,10 @@ async function scan(paths: string[], flags: ScanFlags, io: CliIO): Promise<numbe
     return 2;
   }
   const { result, rules } = output;
+  // Nothing given, nothing found: say so (a CI step run from the wrong folder passes silently otherwise).
+  if (paths.length === 0 && result.stats.filesAnalyzed === 0) {
+    io.stderr.write(`loopguard: warning: no JavaScript or TypeScript files to analyze in ${io.cwd} (give the folders or globs to analyze)\n`);
+  }
   const toFile = !!flags.outputFile;
   const color = useColor(flags.color, io, toFile);
   const reporter = REPORTERS.get(flags.format)!;

@@ -3,10 +3,14 @@
 // ones too, and those of parent folders up to the repository root, plus
 // .git/info/exclude), the config's `ignore` patterns and the built-in skips.
 // Explicit file arguments are always analyzed: pre-commit and lint-staged pass
-// file lists and expect each one checked.
+// file lists and expect each one checked. A quoted glob (`'src/**/*.ts'`, which
+// the shell left alone) walks its base folder like a directory and keeps what it
+// matches (picomatch, the matcher of most glob libraries: gitignore's syntax,
+// which `ignore` reads, is a different one).
 import fs from 'node:fs';
 import path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
+import picomatch from 'picomatch';
 import type { SkippedFile } from '../engine/findings.js';
 
 /** Folders never entered during a directory walk (unless given explicitly). */
@@ -51,8 +55,10 @@ export interface SourceFile {
 export interface Discovery {
   files: SourceFile[];
   skipped: SkippedFile[];
-  /** Arguments that do not exist. */
+  /** Arguments that do not exist (and are not globs). */
   missing: string[];
+  /** Folders and globs given as arguments in which no file to analyze was found. */
+  unmatched: string[];
   /** Directories that could not be read, with the reason. */
   unreadable: { file: string; message: string }[];
 }
@@ -68,7 +74,7 @@ export function toPosixRelative(cwd: string, abs: string): string {
 }
 
 export function discover(paths: readonly string[], opts: DiscoverOptions): Discovery {
-  const out: Discovery = { files: [], skipped: [], missing: [], unreadable: [] };
+  const out: Discovery = { files: [], skipped: [], missing: [], unmatched: [], unreadable: [] };
   const seen = new Set<string>();
   const exts = new Set(opts.extensions);
   const configIg = opts.useIgnoreFiles && opts.configIgnore.patterns.length > 0 ? ignore().add([...opts.configIgnore.patterns]) : null;
@@ -90,7 +96,9 @@ export function discover(paths: readonly string[], opts: DiscoverOptions): Disco
     try {
       stat = fs.statSync(abs);
     } catch {
-      out.missing.push(arg);
+      const before = out.files.length;
+      if (!walkGlob(arg, opts, exts, ignoredByConfig, add, out)) out.missing.push(arg);
+      else if (out.files.length === before) out.unmatched.push(arg);
       continue;
     }
     if (stat.isFile()) {
@@ -100,11 +108,52 @@ export function discover(paths: readonly string[], opts: DiscoverOptions): Disco
     }
     if (!stat.isDirectory()) continue;
     const levels = opts.useIgnoreFiles ? ancestorLevels(abs) : [];
+    const before = out.files.length;
     walkDirectory(abs, levels, opts, exts, ignoredByConfig, add, out);
+    if (out.files.length === before) out.unmatched.push(arg);
   }
   out.files.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   out.skipped.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   return out;
+}
+
+/**
+ * A glob argument: walks the folder before its first magic segment and adds the files it matches (relative to the
+ * working directory, or absolute for an absolute glob). False when the argument is not a glob.
+ */
+/** The folder before a glob's first magic segment (`src` for `src/**\/*.ts`), or null when `arg` is not a glob. */
+export function globBase(arg: string): string | null {
+  const scan = picomatch.scan(arg.split(path.sep).join('/'));
+  return scan.isGlob && !scan.negated ? scan.base || '.' : null;
+}
+
+function walkGlob(
+  arg: string,
+  opts: DiscoverOptions,
+  exts: ReadonlySet<string>,
+  ignoredByConfig: (abs: string, isDir: boolean) => boolean,
+  add: (abs: string, explicit: boolean) => void,
+  out: Discovery,
+): boolean {
+  const pattern = arg.split(path.sep).join('/');
+  const glob = globBase(arg);
+  if (glob === null) return false;
+  const base = path.resolve(opts.cwd, glob);
+  const matches = picomatch(pattern, { dot: false });
+  const absolute = path.isAbsolute(arg);
+  let dir: fs.Stats;
+  try {
+    dir = fs.statSync(base);
+  } catch {
+    return true; // a glob whose folder does not exist matches nothing
+  }
+  if (!dir.isDirectory()) return true;
+  const levels = opts.useIgnoreFiles ? ancestorLevels(base) : [];
+  const keep = (abs: string, explicit: boolean) => {
+    if (matches(absolute ? abs.split(path.sep).join('/') : toPosixRelative(opts.cwd, abs))) add(abs, explicit);
+  };
+  walkDirectory(base, levels, opts, exts, ignoredByConfig, keep, out);
+  return true;
 }
 
 function extname(file: string): string {

@@ -12,7 +12,7 @@ import { excerptFor } from './excerpt.js';
 import { changedSince, stagedFiles } from './git.js';
 import type { WorkspacePackage } from '../project/module-resolution.js';
 import { loadConfig, type ResolvedConfig } from './config.js';
-import { discover, findGitRoot, toPosixRelative } from './discover.js';
+import { discover, findGitRoot, globBase, toPosixRelative } from './discover.js';
 import { compareFindings, type ExcerptLine, type Finding, type RunResult, type SkippedFile, type ToolError } from '../engine/findings.js';
 import { BROWSER_DEPENDENCIES, BROWSER_DIRS, SERVER_DEPENDENCIES } from '../knowledge/browser.js';
 import { classifyScriptFile, type ScriptFile } from '../knowledge/script-files.js';
@@ -82,6 +82,12 @@ export async function runLoopguard(options: RunOptions): Promise<RunOutput> {
   });
   if (discovery.missing.length > 0) {
     throw new UsageError(`No such file or directory: ${discovery.missing.join(', ')}`);
+  }
+  // Paths given on purpose that hold nothing to analyze are a mistake (ESLint's errorOnUnmatchedPattern): a CI step
+  // that checks an empty folder must not pass.
+  if (options.paths.length > 0 && discovery.unmatched.length > 0) {
+    const list = discovery.unmatched.map((u) => `"${u}"`).join(', ');
+    throw new UsageError(`No JavaScript or TypeScript files to analyze were found in ${list} (ignored files and folders are skipped)`);
   }
 
   const scriptMatcher = config.scripts.length ? ignore().add(config.scripts) : null;
@@ -280,17 +286,17 @@ function baselinePath(given: string | true, cwd: string, home: string, config: R
 }
 
 /**
- * The folder the analyzed paths share (a file counts as its folder; a path that does not exist is left out): where the
+ * The folder the analyzed paths share (a file counts as its folder, a glob as its base folder; a path that does not exist is left out): where the
  * config is looked up from and the repository found, as ESLint's flat config does. The working directory when none.
  */
 export function analyzedHome(cwd: string, paths: readonly string[]): string {
   const dirs: string[] = [];
   for (const p of paths) {
-    const abs = path.resolve(cwd, p);
+    const abs = path.resolve(cwd, globBase(p) ?? p);
     try {
       dirs.push(fs.statSync(abs).isDirectory() ? abs : path.dirname(abs));
     } catch {
-      // A missing path or a glob: discovery reports it.
+      // A missing path: discovery reports it.
     }
   }
   if (dirs.length === 0) return cwd;
