@@ -1,6 +1,6 @@
 import { blockingCost, busyWaitClock, constantValue, importedName, isLazyInit } from '../src/analysis/index.js';
 import { widestReach } from '../src/knowledge/impact.js';
-import { defineRule, type NodePath, type Node, type ExecutionContext } from '../src/engine/rule-api.js';
+import { callStep, defineRule, type NodePath, type Node, type ExecutionContext } from '../src/engine/rule-api.js';
 import { SCRIPT_FOLDER_REASON } from '../src/knowledge/script-files.js';
 
 type Call = Extract<Node, { type: 'CallExpression' | 'OptionalCallExpression' }>;
@@ -192,10 +192,7 @@ export default defineRule({
         {
           context: { kind: where.kind, description: where.description },
           // Each path: the serving code's call, then the chain of helpers down to the blocking call.
-          paths: paths.map((hot) => [
-            { file: hot.caller.file.file, line: hot.site.line, column: hot.site.column, label: servingLabel(hot.caller.fn.context!.description) },
-            ...hot.chain.steps,
-          ]),
+          paths: paths.map((hot) => [callStep(hot.caller.file.file, hot.site, servingLabel(hot.caller.fn.context!.description)), ...hot.chain.steps]),
           key: `${fn.fn.name}\0${site.api}\0${chain.last}`,
           cost: site.cost,
           // The impact is that of the most exposed path (a request waits on any one of them), or every request's when many handlers share it.

@@ -1,6 +1,6 @@
 import { EDGE_WHY, INSTANCE_FACTORIES, SUPERAGENT_KEYS, TIMEOUT_CLIENTS, type TimeoutClient } from '../src/knowledge/http-clients.js';
 import { hostInCode, isDetachedCall, isRelativeUrl, refKey } from '../src/analysis/index.js';
-import { defineRule, type NodePath, type Node } from '../src/engine/rule-api.js';
+import { callStep, defineRule, type NodePath, type Node } from '../src/engine/rule-api.js';
 import { racedAgainstTimer, timeoutSetLater } from '../src/analysis/index.js';
 import { callCoverage, chainedMethodNames, instanceDefaultsSet, isBundledAsset, timeoutClientKey } from '../src/analysis/index.js';
 import { SCRIPT_FOLDER_REASON } from '../src/knowledge/script-files.js';
@@ -161,10 +161,10 @@ export default defineRule({
         { client: client.label, wrapper, callers, why: edge ? EDGE_WHY : client.why, fix: client.fix },
         {
           paths: paths.map(({ caller, site, via }) => [
-            { file: caller.file.file, line: site.line, column: site.column, label: caller.fn.name },
+            callStep(caller.file.file, site, caller.fn.name),
             ...via.map((v) => ({ file: v.file.file, line: v.fn.line, column: v.fn.column, label: v.fn.name })),
-            { file: fn.file.file, line: fn.fn.line, column: fn.fn.column, label: wrapper },
-            { file: fn.file.file, line: o.line, column: o.column, label: client.label },
+            { ...callStep(fn.file.file, o, wrapper), line: fn.fn.line, column: fn.fn.column },
+            callStep(fn.file.file, o, client.label),
           ]),
           key: `${wrapper}\0${client.label}`,
           reach: widestReach(paths.map(({ caller }) => ctx.graph.reachOf(caller.key))),

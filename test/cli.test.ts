@@ -538,6 +538,14 @@ describe('one finding per root cause', () => {
     const result = log.runs[0].results[0];
     expect(result.codeFlows).toHaveLength(4);
     expect(result.relatedLocations.map((l: any) => l.physicalLocation.region.startLine)).toEqual([20, 7, 11, 7]);
+    // Each location of a code flow spans the whole call it makes, not one character.
+    const flow = result.codeFlows[0].threadFlows[0].locations.map((l: any) => [l.location.message.text, l.location.physicalLocation.region]);
+    expect(flow).toEqual([
+      ['the route handler `GET /settings`', { startLine: 20, startColumn: 47, endLine: 20, endColumn: 61 }], // settingsView()
+      ['settingsView', { startLine: 11, startColumn: 21, endLine: 11, endColumn: 35 }], // readSettings()
+      ['readSettings', { startLine: 6, startColumn: 35, endLine: 6, endColumn: 64 }], // fs.readFileSync(file, 'utf8')
+      ['fs.readFileSync', { startLine: 6, startColumn: 35, endLine: 6, endColumn: 64 }],
+    ]);
   });
 
   it('a suppression at a serving call drops that path and counts as used', () => {

@@ -11,6 +11,19 @@ export interface TraceStep {
   column: number;
   /** What happens at this step: "renderTemplate", "fs.readFileSync". */
   label: string;
+  /**
+   * The whole call this step makes (a helper's call to the next step, the blocking call itself), 1-based with an
+   * exclusive end column: where SARIF's code flows point. Absent when the step is a function passing options on.
+   */
+  region?: Region;
+}
+
+/** A span of source: 1-based lines and columns, exclusive end column. */
+export interface Region {
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
 }
 
 export interface Finding {

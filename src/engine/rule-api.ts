@@ -14,6 +14,12 @@ import type { CostClass, Reach, ReachBy } from '../knowledge/impact.js';
 import type { NodePath, Visitors } from '../syntax/walk.js';
 
 export type { NodePath, Visitors, Node, Ref, ExecutionContext };
+import { callRegion } from '../project/summary.js';
+
+/** A step of a path at a call the graph records: placed at the call, its region the whole call. */
+export function callStep(file: string, site: { line: number; column: number; callEnd: readonly [number, number] }, label: string): TraceStep {
+  return { file, line: site.line, column: site.column, label, region: callRegion(site) };
+}
 
 export interface MessageSpec {
   /** The observation; `{placeholders}` are filled from report data. No trailing period. */

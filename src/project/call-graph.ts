@@ -11,7 +11,7 @@ import { SERVER_DEPENDENCIES } from '../knowledge/browser.js';
 import { moduleIn } from '../knowledge/modules.js';
 import { LOCAL_SIGNER_METHODS, LOCAL_SIGNER_MODULES } from '../knowledge/latency.js';
 import { strongest, type Origin } from '../analysis/collections/origin.js';
-import { MODULE_FRAME, type BlockingSite, type CallSite, type ClassRecord, type FileSummary, type FunctionSummary } from './summary.js';
+import { callRegion, MODULE_FRAME, type BlockingSite, type CallSite, type ClassRecord, type FileSummary, type FunctionSummary } from './summary.js';
 
 export interface GraphFile {
   abs: string;
@@ -31,6 +31,8 @@ export interface ChainStep {
   line: number;
   column: number;
   label: string;
+  /** The call this step makes: the helper's call to the next one, or the blocking call (none for an inline callback's enclosing function). */
+  region?: { line: number; column: number; endLine: number; endColumn: number };
 }
 
 export interface BlockingChain {
@@ -55,7 +57,7 @@ interface ChainLink {
 }
 
 /** The pseudo call site of an inline callback within its enclosing function. */
-const INLINE_SITE: CallSite = { target: { kind: 'local', fn: '' }, line: 0, column: 0, endLine: 0, endColumn: 0, text: '', lazy: false, argc: 0 };
+const INLINE_SITE: CallSite = { target: { kind: 'local', fn: '' }, line: 0, column: 0, endLine: 0, endColumn: 0, callEnd: [0, 0], text: '', lazy: false, argc: 0 };
 
 /** Does calling through `site` skip a size-conditional block (a small constant size, or the parameter's small default)? */
 
@@ -418,11 +420,12 @@ export class CallGraph {
     let cur: string | null = key;
     for (let guard = 0; cur && guard < 64; guard++) {
       const g: GraphFunction = this.functions.get(cur)!;
-      steps.push({ file: g.file.file, line: g.fn.line, column: g.fn.column, label: g.fn.name });
       const link: ChainLink = chains.get(cur)!;
-      if (link.next === null) {
-        const b = rootSite(this.blockingOf(g));
-        steps.push({ file: g.file.file, line: b.line, column: b.column, label: b.api });
+      const b = link.next === null ? rootSite(this.blockingOf(g)) : null;
+      const call = b ?? (link.site && link.site.line > 0 ? link.site : null);
+      steps.push({ file: g.file.file, line: g.fn.line, column: g.fn.column, label: g.fn.name, ...(call ? { region: callRegion(call) } : {}) });
+      if (b) {
+        steps.push({ file: g.file.file, line: b.line, column: b.column, label: b.api, region: callRegion(b) });
         return { steps, api: b.api, use: b.use, last: g.fn.name, root: cur, site: b };
       }
       cur = link.next;

@@ -54,8 +54,11 @@ export interface CallSite {
   target: CallTarget;
   line: number;
   column: number;
+  /** End of the callee: where a finding at the call ends. */
   endLine: number;
   endColumn: number;
+  /** End of the whole call, arguments included: the region of a step of a path (`CallGraph.chainOf`). */
+  callEnd: [line: number, column: number];
   /** The callee as written, for messages: `renderTemplate`, `this.hashApiKey`. */
   text: string;
   /** Inside a lazy-initialisation guard: runs once. */
@@ -75,6 +78,16 @@ export interface CallSite {
   dev?: boolean;
 }
 
+/** The whole call at a site (a call site, a blocking call, an outbound call): from its start to the end of its arguments. */
+export function callRegion(at: { line: number; column: number; callEnd: readonly [number, number] }): {
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+} {
+  return { line: at.line, column: at.column, endLine: at.callEnd[0], endColumn: at.callEnd[1] };
+}
+
 export interface BlockingSite {
   /** `fs.readFileSync` */
   api: string;
@@ -85,6 +98,8 @@ export interface BlockingSite {
   /** End of the callee (or of the function reference handed on): where a finding at the blocking call ends. */
   endLine: number;
   endColumn: number;
+  /** End of the whole call (or of the reference handed on), for a step of a path. */
+  callEnd: [line: number, column: number];
   /** What one call costs (knowledge/impact.ts). */
   cost: CostClass;
   /** It runs only outside production. */
@@ -114,7 +129,7 @@ export interface FunctionSummary {
    * It makes an outbound call (`client`: its key in TIMEOUT_CLIENTS, `global#fetch`) with options its caller passes as parameter `param`, and
    * no deadline of its own: each caller's options decide whether the call can hang (a local HTTP wrapper).
    */
-  outbound?: { client: string; covers: string[]; param: number; line: number; column: number; endLine: number; endColumn: number };
+  outbound?: { client: string; covers: string[]; param: number; line: number; column: number; endLine: number; endColumn: number; callEnd: [number, number] };
   /**
    * It works only in memory (`doesNoIO`) apart from its calls to functions of the project (`calls`): awaiting it is not
    * a round trip when those are pure too (`CallGraph.isPure`).
@@ -337,6 +352,7 @@ export class SummaryBuilder {
           column: call.loc.start.column + 1,
           endLine: end.line,
           endColumn: end.column + 1,
+          callEnd: [call.loc.end.line, call.loc.end.column + 1],
         };
         // Only outside production (after `if (IS_PRODUCTION || IS_CLOUD) return`): the rule's development-only exemption decides.
         if (isDevelopmentOnly(path)) site.dev = true;
@@ -374,7 +390,13 @@ export class SummaryBuilder {
       );
       const end = call.callee.loc.end;
       if (forwarded !== null) {
-        const at = { line: call.loc.start.line, column: call.loc.start.column + 1, endLine: end.line, endColumn: end.column + 1 };
+        const at = {
+          line: call.loc.start.line,
+          column: call.loc.start.column + 1,
+          endLine: end.line,
+          endColumn: end.column + 1,
+          callEnd: [call.loc.end.line, call.loc.end.column + 1] as [number, number],
+        };
         frame.summary.outbound = { client: clientKey, covers: forwarded.covers, param: forwarded.index, ...at };
       }
     }
@@ -402,6 +424,7 @@ export class SummaryBuilder {
           column: start.column + 1,
           endLine: end.line,
           endColumn: end.column + 1,
+          callEnd: [end.line, end.column + 1],
         });
       }
     }
@@ -413,6 +436,7 @@ export class SummaryBuilder {
       column: call.loc.start.column + 1,
       endLine: call.callee.loc.end.line,
       endColumn: call.callee.loc.end.column + 1,
+      callEnd: [call.loc.end.line, call.loc.end.column + 1],
       text: compactSource(this.source.slice(call.callee.start, call.callee.end)),
       lazy: isLazyInit(path),
       argc: call.arguments.length,

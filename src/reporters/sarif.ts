@@ -73,7 +73,11 @@ function result(f: Finding, ruleIndex: number, baseline: boolean): Sarif.Result 
   // One code flow per path to the root cause; the related locations are where each path leaves the serving code.
   const paths = f.paths ?? (f.trace && f.trace.length > 0 ? [f.trace] : []);
   if (paths.length > 0) {
-    const at = (s: TraceStep) => location(s.file, s.line, s.column, s.line, s.column + 1, s.label);
+    // A step's region is the whole call it makes; a function that only passes options on is marked at its start.
+    const at = (s: TraceStep) => {
+      const r = s.region;
+      return r ? location(s.file, r.line, r.column, r.endLine, r.endColumn, s.label) : location(s.file, s.line, s.column, s.line, s.column + 1, s.label);
+    };
     r.relatedLocations = (f.paths ? paths.map((p) => p[0]!) : paths[0]!).map((s, i) => ({ id: i + 1, ...at(s) }));
     r.codeFlows = paths.map((p) => ({ threadFlows: [{ locations: p.map((s) => ({ location: at(s) })) }] }));
   }
