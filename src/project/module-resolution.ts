@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { SOURCE_EXTENSIONS } from '../syntax/parse.js';
 import { createPathsMatcher, parseTsconfig, type PathsMatcher } from 'get-tsconfig';
+import { parseJsonc } from '../syntax/source-text.js';
 import { BUILD_OUTPUT_DIRS, BUILD_OUTPUT_EXTENSION, DYNAMIC_SEGMENT } from '../knowledge/modules.js';
 
 export interface WorkspacePackage {
@@ -173,7 +174,8 @@ export class ModuleResolver {
   /**
    * The `paths`/`baseUrl` matcher of the nearest tsconfig.json (or jsconfig.json) at or above `dir`, with `extends`
    * followed (relative, or from a package). Read with get-tsconfig, which reads them as TypeScript does (a byte-order
-   * mark, comments, trailing commas, `${configDir}`); it only reads JSON files. One that cannot be read resolves nothing.
+   * mark, comments, trailing commas, `${configDir}`); it only reads JSON files. When it gives up (an `extends` that
+   * names a package not installed), the file's own `paths` still apply.
    */
   private tsconfigFor(dir: string): PathsMatcher | null {
     if (this.tsconfigByDir.has(dir)) return this.tsconfigByDir.get(dir)!;
@@ -184,7 +186,7 @@ export class ModuleResolver {
       try {
         result = createPathsMatcher({ path: file, config: parseTsconfig(file, this.tsconfigCache as Map<string, any>) });
       } catch {
-        result = null; // unreadable, or an `extends` that names nothing
+        result = ownPaths(file);
       }
       break;
     }
@@ -195,6 +197,24 @@ export class ModuleResolver {
     }
     this.tsconfigByDir.set(dir, result);
     return result;
+  }
+}
+
+/**
+ * The file's own `paths` and `baseUrl`, for a tsconfig get-tsconfig gives up on: one whose `extends` names a package that
+ * is not installed (loopguard often runs before `npm ci`). Null when it cannot be read either.
+ */
+function ownPaths(file: string): PathsMatcher | null {
+  try {
+    const json = parseJsonc(fs.readFileSync(file, 'utf8')) as { compilerOptions?: { baseUrl?: unknown; paths?: unknown } };
+    const { baseUrl, paths } = json.compilerOptions ?? {};
+    const compilerOptions = {
+      ...(typeof baseUrl === 'string' ? { baseUrl } : {}),
+      ...(paths && typeof paths === 'object' ? { paths: paths as Record<string, string[]> } : {}),
+    };
+    return createPathsMatcher({ path: file, config: { compilerOptions } });
+  } catch {
+    return null;
   }
 }
 
