@@ -25,11 +25,11 @@ function project(files: Record<string, string | Buffer>): string {
   return dir;
 }
 
-function run(cwd: string, args: string[], env: Record<string, string> = {}) {
+function run(cwd: string, args: string[], env: Record<string, string> = {}, input?: string) {
   const base = { ...process.env };
   delete base.FORCE_COLOR;
   delete base.NO_COLOR;
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, env: { ...base, ...env }, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, env: { ...base, ...env }, encoding: 'utf8', input });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -158,6 +158,42 @@ describe('exit codes', () => {
   it('--rule runs only the named rules', () => {
     const dir = project({ 'app.js': HANDLER });
     expect(run(dir, ['--rule', 'blocking-call']).code).toBe(1);
+  });
+});
+
+describe('--stdin', () => {
+  const LIB = "const fs = require('fs');\nfunction load(file) { return fs.readFileSync(file); }\nmodule.exports = { load };\n";
+
+  it('analyzes the text as the named file, with the rest of the project from disk, and reports that file only', () => {
+    const dir = project({ 'lib/read.js': LIB, 'other.js': HANDLER, 'route.js': CLEAN });
+    // The buffer differs from the file on disk: the buffer is what counts.
+    const buffer = "const { load } = require('./lib/read');\nconst app = require('express')();\napp.get('/b', (req, res) => res.send(load(req.query.t)));\n";
+    const r = run(dir, ['--stdin', '--stdin-filename', 'route.js', '--format', 'json', '--no-cache'], {}, buffer);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(1);
+    const out = JSON.parse(r.stdout);
+    // The root cause is in lib/read.js, reached from the buffer's route: reported; other.js is not.
+    expect(out.findings).toEqual([
+      expect.objectContaining({ file: 'lib/read.js', paths: [[expect.objectContaining({ file: 'route.js', line: 3 }), expect.anything(), expect.anything()]] }),
+    ]);
+    expect(fs.readFileSync(path.join(dir, 'route.js'), 'utf8')).toBe(CLEAN);
+    const clean = run(dir, ['--stdin', '--stdin-filename', 'route.js', '--no-cache'], {}, CLEAN);
+    expect(clean.code).toBe(0);
+  });
+
+  it('takes a file that is not on disk yet, with a code frame from the text', () => {
+    const dir = project({ 'index.js': CLEAN });
+    const r = run(dir, ['--stdin', '--stdin-filename', 'src/new.js', '--no-cache'], {}, HANDLER);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('src/new.js');
+    expect(r.stdout).toMatch(/> 4 \|\s+res\.send\(fs\.readFileSync\(req\.query\.file\)\);/);
+    expect(fs.existsSync(path.join(dir, 'src/new.js'))).toBe(false);
+  });
+
+  it('--stdin-filename needs --stdin', () => {
+    const r = run(project({ 'index.js': CLEAN }), ['--stdin-filename', 'a.js']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--stdin-filename names the text given with --stdin');
   });
 });
 

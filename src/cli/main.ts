@@ -21,6 +21,8 @@ import { rulesMarkdown } from './rule-docs.js';
 export { rulesMarkdown };
 
 export interface CliIO {
+  /** Reads all of standard input (for `--stdin`). */
+  readStdin?: () => string;
   stdout: { write(s: string): unknown; isTTY?: boolean };
   stderr: { write(s: string): unknown; isTTY?: boolean };
   cwd: string;
@@ -30,6 +32,8 @@ export interface CliIO {
 interface ScanFlags {
   since?: string;
   staged?: boolean;
+  stdin?: boolean;
+  stdinFilename?: string;
   baseline?: string | true;
   writeBaseline?: string | true;
   failOn: FailOn;
@@ -82,6 +86,8 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
         'baseline',
       ]),
     )
+    .option('--stdin', 'analyze the text on standard input as the file --stdin-filename names, with the rest of the project from disk; report that file only')
+    .option('--stdin-filename <path>', 'the path the --stdin text stands for (default: <stdin>.ts in the working directory)')
     .option('--quiet', 'report errors only (warning-level rules do not run)')
     .option('--color', 'force colored output')
     .option('--no-color', 'disable colored output (NO_COLOR and FORCE_COLOR are honoured too)')
@@ -149,6 +155,20 @@ Exit codes: 0 no errors, 1 findings at or above --fail-on (default: error) or to
 async function scan(paths: string[], flags: ScanFlags, io: CliIO): Promise<number> {
   let output;
   const progress = new Progress(io);
+  if (flags.stdinFilename !== undefined && !flags.stdin) {
+    io.stderr.write('loopguard: --stdin-filename names the text given with --stdin; add --stdin\n');
+    return 2;
+  }
+  let overlays: Map<string, string> | undefined;
+  if (flags.stdin) {
+    const abs = path.resolve(io.cwd, flags.stdinFilename ?? '<stdin>.ts');
+    try {
+      overlays = new Map([[abs, (io.readStdin ?? readStdin)()]]);
+    } catch (err) {
+      io.stderr.write(`loopguard: --stdin: cannot read standard input (${(err as NodeJS.ErrnoException).code ?? String(err)})\n`);
+      return 2;
+    }
+  }
   try {
     output = await runLoopguard({
       cwd: io.cwd,
@@ -164,6 +184,7 @@ async function scan(paths: string[], flags: ScanFlags, io: CliIO): Promise<numbe
       workers: flags.workers,
       since: flags.since,
       staged: flags.staged,
+      ...(overlays ? { overlays, reportOnly: new Set(overlays.keys()) } : {}),
       impact: flags.impact,
       baseline: flags.baseline,
       writeBaseline: flags.writeBaseline,
@@ -324,6 +345,10 @@ export function explain(meta: RuleMeta): string {
   return parts.join('\n') + '\n';
 }
 
+function readStdin(): string {
+  return fs.readFileSync(0, 'utf8');
+}
+
 function processIO(): CliIO {
-  return { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(), env: process.env };
+  return { readStdin, stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(), env: process.env };
 }

@@ -26,3 +26,10 @@ export function readSource(abs: string, maxBytes: number, maxKb: number): ReadOu
 function formatSize(bytes: number): string {
   return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.ceil(bytes / 1024)} KB`;
 }
+
+/** Text given in place of a file (an editor buffer, standard input): the same size limit, and a byte-order mark dropped. */
+export function overlaySource(text: string, maxBytes: number, maxKb: number): ReadOutcome {
+  const size = Buffer.byteLength(text);
+  if (size > maxBytes) return { skip: `${formatSize(size)}, over the ${maxKb} KB limit (raise "maxFileSizeKb" in the config to analyze it)` };
+  return { source: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text };
+}

@@ -18,7 +18,7 @@ import { BROWSER_DEPENDENCIES, BROWSER_DIRS, SERVER_DEPENDENCIES } from '../know
 import { classifyScriptFile, type ScriptFile } from '../knowledge/script-files.js';
 import { SOURCE_EXTENSIONS } from '../syntax/parse.js';
 import { analyzeAll, defaultWorkerCount, MIN_FILES_FOR_WORKERS } from './pool.js';
-import { readSource } from './read-source.js';
+import { overlaySource, readSource } from './read-source.js';
 import { nextFileKind } from '../analysis/execution-context/nextjs.js';
 import { ALL_RULE_METAS, RULE_IDS } from './registry.js';
 import { formatMessage, type RuleMeta } from '../engine/rule-api.js';
@@ -49,6 +49,13 @@ export interface RunOptions {
   since?: string;
   /** Report only findings in files staged for commit (the whole project is still analyzed): a pre-commit hook. */
   staged?: boolean;
+  /**
+   * Text to analyze instead of what is on disk, by absolute path (an editor's unsaved buffers, `--stdin`). A file that
+   * is not on disk yet is analyzed too; it is never written.
+   */
+  overlays?: ReadonlyMap<string, string>;
+  /** Report only findings in these files (absolute paths), and root causes their serving code reaches: `--stdin`, an editor. */
+  reportOnly?: ReadonlySet<string>;
   /** Report only findings not in this baseline file (`true`: the default location). */
   baseline?: string | true;
   /** Record the findings in this baseline file (`true`: the default location) instead of filtering. */
@@ -80,6 +87,13 @@ export async function runLoopguard(options: RunOptions): Promise<RunOutput> {
     useIgnoreFiles: !options.noIgnore,
     configIgnore: { dir: config.dir, patterns: config.ignore },
   });
+  // Buffers not on disk yet (or outside the walked folders) are part of the project too.
+  for (const abs of options.overlays?.keys() ?? []) {
+    if (!discovery.files.some((f) => f.abs === abs) && SOURCE_EXTENSIONS.includes(path.extname(abs).toLowerCase())) {
+      discovery.files.push({ abs, file: toPosixRelative(cwd, abs), explicit: true });
+      discovery.files.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+    }
+  }
   if (discovery.missing.length > 0) {
     throw new UsageError(`No such file or directory: ${discovery.missing.join(', ')}`);
   }
@@ -104,7 +118,8 @@ export async function runLoopguard(options: RunOptions): Promise<RunOutput> {
   const slots: ({ abs: string; res: FileResult } | null)[] = [];
   const discovered = new Set(discovery.files.map((f) => f.abs));
   for (const file of discovery.files) {
-    const read = readSource(file.abs, maxBytes, config.maxFileSizeKb);
+    const overlay = options.overlays?.get(file.abs);
+    const read = overlay !== undefined ? overlaySource(overlay, maxBytes, config.maxFileSizeKb) : readSource(file.abs, maxBytes, config.maxFileSizeKb);
     if ('skip' in read) {
       skipped.push({ file: file.file, reason: read.skip });
       continue;
@@ -195,8 +210,8 @@ export async function runLoopguard(options: RunOptions): Promise<RunOutput> {
   let reported = findings;
   let reportedSkipped = skipped;
   let inScope: (file: string) => boolean = () => true;
-  if (options.since || options.staged) {
-    const changed = options.staged ? stagedFiles(home) : changedSince(home, options.since!);
+  if (options.since || options.staged || options.reportOnly) {
+    const changed = options.reportOnly ?? (options.staged ? stagedFiles(home) : changedSince(home, options.since!));
     inScope = (file) => changed.has(path.resolve(cwd, file));
     // A root cause counts as changed when its file or the serving code of one of its paths changed.
     reported = findings.filter((f) => inScope(f.file) || (f.paths ?? []).some((p) => inScope(p[0]!.file)));
@@ -237,7 +252,8 @@ export async function runLoopguard(options: RunOptions): Promise<RunOutput> {
   for (const [file, list] of byFile) {
     const abs = absOf.get(file);
     if (!abs) continue;
-    const read = readSource(abs, Infinity, config.maxFileSizeKb);
+    const overlay = options.overlays?.get(abs);
+    const read = overlay !== undefined ? overlaySource(overlay, Infinity, config.maxFileSizeKb) : readSource(abs, Infinity, config.maxFileSizeKb);
     if ('source' in read) excerpts[file] = excerptFor(read.source, list);
   }
 
