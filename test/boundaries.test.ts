@@ -18,7 +18,8 @@ const LAYERS: Record<string, string[]> = {
   rules: ['src/engine/rule-api.ts', 'src/analysis/index.ts', 'src/knowledge'],
   'src/reporters': ['src/engine/findings.ts', 'src/engine/rule-api.ts'],
   'src/pipeline': ['rules', 'src/engine', 'src/project', 'src/analysis', 'src/syntax', 'src/knowledge'],
-  'src/cli': ['src/pipeline', 'src/reporters', 'src/engine', 'src/knowledge'],
+  'src/lsp': ['src/pipeline', 'src/engine/findings.ts'],
+  'src/cli': ['src/lsp', 'src/pipeline', 'src/reporters', 'src/engine', 'src/knowledge'],
 };
 
 /** Packages (and node: builtins) a layer may import; any layer may import node: builtins unless listed here. */
@@ -31,6 +32,7 @@ const PACKAGES: Record<string, (spec: string, file: string) => boolean> = {
   rules: () => false,
   'src/reporters': (s, f) => (s === 'chalk' ? f.endsWith('stylish.ts') : s.startsWith('node:') || s === 'sarif'),
   'src/pipeline': (s) => s.startsWith('node:') || s === 'ignore' || s === 'picomatch',
+  'src/lsp': (s) => s.startsWith('node:') || s.startsWith('vscode-languageserver'),
   'src/cli': (s) => s.startsWith('node:') || s === 'commander',
 };
 

@@ -3,12 +3,11 @@
 //   1  error findings, or more warnings than --max-warnings
 //   2  usage or config error, or loopguard itself failed on some file
 import { IMPACTS, type Impact } from '../knowledge/impact.js';
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { DEFAULT_BASELINE } from '../pipeline/baseline.js';
+import { defaultCacheDir } from '../pipeline/cache.js';
 import { ConfigError } from '../pipeline/config.js';
 import { ALL_RULE_METAS, findMeta, suggestRuleId, suggestWord } from '../pipeline/registry.js';
 import { REPORTERS } from '../reporters/index.js';
@@ -53,7 +52,7 @@ interface ScanFlags {
 }
 
 const FORMATS = [...REPORTERS.keys()];
-const COMMANDS = ['rules', 'explain'];
+const COMMANDS = ['rules', 'explain', 'lsp'];
 
 /** Severities as the config writes them (ESLint's `warn`), with the long form accepted as an alias. */
 type FailOn = 'error' | 'warn' | 'none';
@@ -137,6 +136,16 @@ Exit codes: 0 no errors, 1 findings at or above --fail-on (default: error) or to
         return;
       }
       io.stdout.write(explain(meta));
+    });
+
+  program
+    .command('lsp')
+    .description('run the language server (LSP over stdio) for editors')
+    .option('--stdio', 'talk over standard input and output (the default and only transport)')
+    .exitOverride()
+    .action(async () => {
+      const { startServer } = await import('../lsp/server.js');
+      startServer();
     });
 
   try {
@@ -260,18 +269,6 @@ function commandHint(paths: readonly string[], cwd: string): string {
   if (paths.length !== 1 || fs.existsSync(path.resolve(cwd, paths[0]!))) return '';
   const hint = suggestWord(paths[0]!, COMMANDS);
   return hint ? `\n(did you mean the command \`loopguard ${hint}\`? Commands: ${COMMANDS.join(', ')})` : '';
-}
-
-/** node_modules/.cache/loopguard next to the nearest package.json (or in the working directory). */
-function defaultCacheDir(cwd: string): string {
-  for (let dir = cwd; ;) {
-    if (fs.existsSync(path.join(dir, 'package.json')) || fs.existsSync(path.join(dir, 'node_modules'))) return path.join(dir, 'node_modules', '.cache', 'loopguard');
-    const parent = path.dirname(dir);
-    // Not a Node project (a pre-commit hook in another repository, say): never create node_modules there.
-    if (parent === dir)
-      return path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'loopguard', createHash('sha256').update(cwd).digest('hex').slice(0, 12));
-    dir = parent;
-  }
 }
 
 /** "loopguard: 1234/7028 files" on a terminal's stderr, for runs longer than a second; nothing otherwise. */

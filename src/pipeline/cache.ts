@@ -4,8 +4,21 @@
 // truncated or corrupted file is ignored and rebuilt, never a crash.
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { FileResult } from '../engine/analyze-file.js';
+
+/** node_modules/.cache/loopguard next to the nearest package.json (or in the working directory). */
+export function defaultCacheDir(cwd: string): string {
+  for (let dir = cwd; ;) {
+    if (fs.existsSync(path.join(dir, 'package.json')) || fs.existsSync(path.join(dir, 'node_modules'))) return path.join(dir, 'node_modules', '.cache', 'loopguard');
+    const parent = path.dirname(dir);
+    // Not a Node project (a pre-commit hook in another repository, say): never create node_modules there.
+    if (parent === dir)
+      return path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'loopguard', createHash('sha256').update(cwd).digest('hex').slice(0, 12));
+    dir = parent;
+  }
+}
 
 const FORMAT = 1;
 
