@@ -1,18 +1,41 @@
 // What `npm publish` would ship: only what users run (bin/, the compiled dist/src and dist/rules,
 // README, LICENSE, package.json). `npm pack --dry-run` is fast and offline; scripts are skipped so
 // `prepare` does not rebuild dist/ under the other test files (`npm test` has just built it).
+//
+// And what `npm pack` prints when it does run `prepare`, in a copy of the package: pre-commit 3.0 to
+// 4.6.0 installs a `language: node` hook with `npm install`, then `npm pack` in its clone, and takes
+// pack's whole stdout, stripped, as the tarball's path (pre_commit/languages/node.py).
 import { spawnSync } from 'node:child_process';
-import { describe, expect, it } from 'vitest';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { afterAll, describe, expect, it } from 'vitest';
 import { ROOT } from './helpers.js';
 
+const temps: string[] = [];
+afterAll(() => {
+  for (const t of temps) fs.rmSync(t, { recursive: true, force: true });
+});
+
+// Under `npm test`, npm_execpath is npm's own CLI script: run it with this Node, no shell needed.
+const NPM_CLI = process.env.npm_execpath;
+
+function npm(args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env) {
+  return NPM_CLI && /\.c?js$/.test(NPM_CLI)
+    ? spawnSync(process.execPath, [NPM_CLI, ...args], { cwd, env, encoding: 'utf8' })
+    : spawnSync('npm', args, { cwd, env, encoding: 'utf8', shell: process.platform === 'win32' });
+}
+
+/** The environment of a shell or a git hook: none of the npm_* variables `npm test` sets for its children. */
+function shellEnv(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  for (const k of Object.keys(env)) if (/^npm_/i.test(k)) delete env[k];
+  return env;
+}
+
 function packedFiles(): string[] {
-  const args = ['pack', '--dry-run', '--json', '--ignore-scripts'];
-  // Under `npm test`, npm_execpath is npm's own CLI script: run it with this Node, no shell needed.
-  const npmCli = process.env.npm_execpath;
-  const r =
-    npmCli && /\.c?js$/.test(npmCli)
-      ? spawnSync(process.execPath, [npmCli, ...args], { cwd: ROOT, encoding: 'utf8' })
-      : spawnSync('npm', args, { cwd: ROOT, encoding: 'utf8', shell: process.platform === 'win32' });
+  const r = npm(['pack', '--dry-run', '--json', '--ignore-scripts'], ROOT);
   expect(r.status, r.stderr).toBe(0);
   const [pack] = JSON.parse(r.stdout) as { files: { path: string }[] }[];
   return pack!.files.map((f) => f.path);
@@ -33,5 +56,25 @@ describe('npm package', () => {
     expect(files.filter((f) => f.endsWith('.whl'))).toEqual([]);
     const allowed = /^(bin\/[^/]+\.js|dist\/(src|rules)\/.+\.js|LICENSE|README\.md|package\.json)$/;
     expect(files.filter((f) => !allowed.test(f))).toEqual([]);
+  });
+});
+
+describe('npm pack with scripts, as pre-commit runs it', () => {
+  const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { name: string; version: string };
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'loopguard-pack-'));
+  temps.push(dir);
+  // What a clone holds that the build reads; the dev tools come from this checkout.
+  for (const name of ['package.json', '.npmrc', 'LICENSE', 'README.md', 'tsconfig.json', 'tsconfig.build.json', 'bin', 'scripts', 'src', 'rules', 'bench']) {
+    fs.cpSync(path.join(ROOT, name), path.join(dir, name), { recursive: true });
+  }
+  fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'), 'junction');
+
+  it('prints only the tarball name on stdout, and the tarball holds the build', () => {
+    const r = npm(['pack'], dir, shellEnv());
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toBe(`${pkg.name}-${pkg.version}.tgz\n`);
+    const tar = zlib.gunzipSync(fs.readFileSync(path.join(dir, r.stdout.trim()))).toString('latin1');
+    expect(tar).toContain('package/dist/src/cli/main.js');
+    expect(tar).toContain('package/dist/rules/index.js');
   });
 });
