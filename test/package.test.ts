@@ -77,4 +77,16 @@ describe('npm pack with scripts, as pre-commit runs it', () => {
     expect(tar).toContain('package/dist/src/cli/main.js');
     expect(tar).toContain('package/dist/rules/index.js');
   });
+
+  it('prepare writes nothing to stdout, even when the build fails', () => {
+    fs.writeFileSync(path.join(dir, 'src', 'broken.ts'), 'export const x = ;\n');
+    try {
+      const r = spawnSync(process.execPath, ['scripts/prepare.js'], { cwd: dir, env: shellEnv(), encoding: 'utf8' });
+      expect(r.status).not.toBe(0);
+      expect(r.stderr).toContain('src/broken.ts');
+      expect(r.stdout).toBe('');
+    } finally {
+      fs.rmSync(path.join(dir, 'src', 'broken.ts'));
+    }
+  });
 });
