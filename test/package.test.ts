@@ -57,6 +57,11 @@ describe('npm package', () => {
     const allowed = /^(bin\/[^/]+\.js|dist\/(src|rules)\/.+\.js|LICENSE|README\.md|package\.json)$/;
     expect(files.filter((f) => !allowed.test(f))).toEqual([]);
   });
+
+  it('ships no pointers to source maps it leaves out', () => {
+    const pointing = files.filter((f) => f.endsWith('.js') && fs.readFileSync(path.join(ROOT, f), 'utf8').includes('//# sourceMappingURL='));
+    expect(pointing).toEqual([]);
+  });
 });
 
 describe('npm pack with scripts, as pre-commit runs it', () => {
