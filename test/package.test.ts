@@ -94,4 +94,20 @@ describe('npm pack with scripts, as pre-commit runs it', () => {
       fs.rmSync(path.join(dir, 'src', 'broken.ts'));
     }
   });
+
+  it('prepare builds once per set of inputs (npm runs it twice for a git dependency)', () => {
+    const prepare = () => spawnSync(process.execPath, ['scripts/prepare.js'], { cwd: dir, env: shellEnv(), encoding: 'utf8' });
+    const marker = path.join(dir, 'dist', 'marker');
+    expect(prepare().status).toBe(0);
+    fs.writeFileSync(marker, '');
+    const again = prepare();
+    expect(again.status).toBe(0);
+    expect(again.stderr).toContain('dist/ is already built from these sources');
+    expect(fs.existsSync(marker)).toBe(true);
+    // A changed source is rebuilt, from an empty dist/.
+    fs.appendFileSync(path.join(dir, 'rules', 'index.ts'), '// changed\n');
+    expect(prepare().status).toBe(0);
+    expect(fs.existsSync(marker)).toBe(false);
+    expect(fs.readFileSync(path.join(dir, 'dist', 'rules', 'index.js'), 'utf8')).toContain('// changed');
+  });
 });
