@@ -111,3 +111,41 @@ describe('npm pack with scripts, as pre-commit runs it', () => {
     expect(fs.readFileSync(path.join(dir, 'dist', 'rules', 'index.js'), 'utf8')).toContain('// changed');
   });
 });
+
+describe('the bin without a build', () => {
+  // Copies of the package with no dist/: a clone, and copies installed with --ignore-scripts by npm and by pnpm.
+  function unbuilt(...segments: string[]) {
+    const base = fs.mkdtempSync(path.join(os.tmpdir(), 'loopguard-unbuilt-'));
+    temps.push(base);
+    const root = path.join(base, ...segments);
+    fs.mkdirSync(path.join(root, 'bin'), { recursive: true });
+    fs.copyFileSync(path.join(ROOT, 'bin', 'loopguard.js'), path.join(root, 'bin', 'loopguard.js'));
+    fs.copyFileSync(path.join(ROOT, 'package.json'), path.join(root, 'package.json'));
+    const r = spawnSync(process.execPath, [path.join(root, 'bin', 'loopguard.js'), '--version'], { cwd: base, encoding: 'utf8' });
+    return { root, code: r.status, stdout: r.stdout, stderr: r.stderr };
+  }
+
+  it('in a clone: build it there', () => {
+    const r = unbuilt('loopguard');
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(`loopguard: not built yet. Run \`npm install\` (or \`npm run build\`) in ${r.root}\n`);
+  });
+
+  it('installed by npm: no build advice that cannot work inside node_modules, install it again with scripts', () => {
+    const r = unbuilt('project', 'node_modules', 'loopguard');
+    expect(r.code).toBe(2);
+    expect(r.stderr).not.toContain('npm run build');
+    expect(r.stderr).toContain('--ignore-scripts');
+    expect(r.stderr).toContain(`\`npm ci\`, or delete ${r.root} and run \`npm install\``);
+    expect(r.stderr).toContain('npm pack');
+  });
+
+  it('installed by pnpm: reinstall with its build script allowed', () => {
+    const r = unbuilt('project', 'node_modules', '.pnpm', 'loopguard@0.1.0', 'node_modules', 'loopguard');
+    expect(r.code).toBe(2);
+    expect(r.stderr).not.toContain('npm run build');
+    expect(r.stderr).toContain('pnpm install --force');
+    expect(r.stderr).toContain('onlyBuiltDependencies');
+  });
+});
