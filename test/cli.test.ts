@@ -308,6 +308,47 @@ describe('config', () => {
     expect(run(plain, [elsewhere]).code).toBe(1);
   });
 
+  it('"overrides" set rules for some files; later entries win; project findings take their own file\'s settings', () => {
+    const LIB = "const fs = require('fs');\nfunction load(file) { return fs.readFileSync(file); }\nmodule.exports = { load };\n";
+    const ROUTE = "const { load } = require('../vendor/read');\nconst app = require('express')();\napp.get('/b', (req, res) => res.send(load(req.query.t)));\n";
+    const dir = project({
+      'scripts/seed.js': HANDLER,
+      'src/app.js': HANDLER,
+      'src/legacy/old.js': HANDLER,
+      'src/route.js': ROUTE,
+      'vendor/read.js': LIB,
+      'loopguard.config.json': JSON.stringify({
+        rules: { 'blocking-call': 'warn' },
+        overrides: [
+          { files: ['scripts/', 'src/legacy/'], rules: { 'blocking-call': 'off' } },
+          { files: ['src/legacy/old.js'], rules: { 'blocking-call': 'error' } },
+          { files: ['vendor/'], rules: { 'blocking-call': 'off' } },
+        ],
+      }),
+    });
+    const r = run(dir, ['--format', 'json', '--no-cache']);
+    expect(r.stderr).toBe('');
+    const out = JSON.parse(r.stdout);
+    // scripts/ off; src/app.js keeps the config's warn; the later entry turns the legacy file back on as an error;
+    // the root cause in vendor/ (reached from src/route.js) is in a file whose rule is off.
+    expect(out.findings.map((f: any) => [f.file, f.severity])).toEqual([
+      ['src/app.js', 'warning'],
+      ['src/legacy/old.js', 'error'],
+    ]);
+    expect(r.code).toBe(1);
+  });
+
+  it('"overrides" entries are checked key by key', () => {
+    const bad = (overrides: unknown) => run(project({ 'a.js': CLEAN, 'loopguard.config.json': JSON.stringify({ overrides }) }), []);
+    expect(bad({ files: ['x'] }).stderr).toContain('"overrides" must be an array');
+    expect(bad([{ rules: {} }]).stderr).toContain('"overrides[0].files" must be a non-empty array of patterns');
+    expect(bad([{ files: ['x/'] }]).stderr).toContain('"overrides[0].rules" is missing');
+    expect(bad([{ files: ['x/'], rules: { 'blocking-cal': 'off' } }]).stderr).toContain(
+      '"overrides[0].rules.blocking-cal" is not a known rule (did you mean "blocking-call"?)',
+    );
+    expect(bad([{ files: ['x/'], rules: {}, severity: 'off' }]).stderr).toContain('"overrides[0].severity" is not a key of an override (files, rules)');
+  });
+
   it('--config points at a file; a missing one is an error', () => {
     const dir = project({ 'app.js': HANDLER, 'conf/lg.json': JSON.stringify({ rules: { 'blocking-call': 'off' } }) });
     expect(run(dir, ['--config', 'conf/lg.json']).code).toBe(0);

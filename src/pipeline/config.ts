@@ -1,5 +1,5 @@
 // Configuration: `loopguard.config.json`, or a "loopguard" key in package.json,
-// found by walking up from the working directory (or given with --config).
+// found by walking up from the analyzed path (or given with --config).
 // JSON only: configuration is data and is never executed.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -29,6 +29,8 @@ export interface ResolvedConfig {
   baseline: string | null;
   /** Report findings of at least this impact (`low` reports everything). */
   impact: Impact;
+  /** Rule settings for the files that match patterns (gitignore syntax, relative to `dir`), applied in order. */
+  overrides: { files: string[]; rules: RuleSettings }[];
 }
 
 export const CONFIG_FILE = 'loopguard.config.json';
@@ -43,6 +45,7 @@ export const CONFIG_KEYS: Readonly<Record<string, string>> = {
   maxFileSizeKb: `files larger than this are skipped with a note (default ${DEFAULT_MAX_FILE_SIZE_KB})`,
   baseline: 'a baseline file (relative to the config file): report only findings not recorded in it',
   impact: `report findings of at least this impact: "low" (everything), "medium" (the default) or "high"`,
+  overrides: 'rule settings for some files: [{ "files": ["scripts/", "*.test.ts"], "rules": { "blocking-call": "off" } }], later entries win',
 };
 
 export class ConfigError extends Error {}
@@ -58,6 +61,7 @@ export function defaultConfig(cwd: string): ResolvedConfig {
     maxFileSizeKb: DEFAULT_MAX_FILE_SIZE_KB,
     baseline: null,
     impact: DEFAULT_MIN_IMPACT,
+    overrides: [],
   };
 }
 
@@ -151,42 +155,23 @@ export function validateConfig(raw: unknown, where: string, dir: string): Resolv
     }
   }
   if (Object.hasOwn(obj, 'rules')) {
-    const rules = obj.rules;
-    if (!isObject(rules)) fail('rules', `must be an object mapping rule ids to severities, got ${typeName(rules)}`);
-    for (const [id, value] of Object.entries(rules as Record<string, unknown>)) {
-      const key = `rules.${id}`;
-      const meta = findMeta(id);
-      if (!meta) {
-        const hint = suggestRuleId(id);
-        fail(key, `is not a known rule${hint ? ` (did you mean "${hint}"?)` : ''}. Run \`loopguard rules\` for the list`);
+    for (const [id, setting] of parseRules(obj.rules, 'rules', fail)) cfg.rules.set(id, { severity: setting.severity, options: setting.options ?? defaultOptions(id) });
+  }
+  if (Object.hasOwn(obj, 'overrides')) {
+    const v = obj.overrides;
+    if (!Array.isArray(v)) fail('overrides', `must be an array of { "files": [patterns], "rules": { … } }, got ${typeName(v)}`);
+    (v as unknown[]).forEach((entry, i) => {
+      const key = `overrides[${i}]`;
+      if (!isObject(entry)) fail(key, `must be an object { "files": [patterns], "rules": { … } }, got ${typeName(entry)}`);
+      const e = entry as Record<string, unknown>;
+      for (const k of Object.keys(e)) if (k !== 'files' && k !== 'rules') fail(`${key}.${k}`, 'is not a key of an override (files, rules)');
+      const files = e.files;
+      if (!Array.isArray(files) || files.length === 0 || !files.every((x) => typeof x === 'string' && x.trim() !== '')) {
+        fail(`${key}.files`, `must be a non-empty array of patterns (gitignore syntax, relative to the config file), got ${JSON.stringify(files)}`);
       }
-      let severity: unknown = value;
-      let options: unknown = {};
-      if (Array.isArray(value)) {
-        if (value.length < 1 || value.length > 2) fail(key, 'must be a severity or [severity, options]');
-        severity = value[0];
-        options = value[1] ?? {};
-      }
-      // One vocabulary with the command line: ESLint's `warn`, with the long form `warning` as an alias.
-      if (severity === 'warning') severity = 'warn';
-      if (severity !== 'error' && severity !== 'warn' && severity !== 'off') {
-        fail(key, `must be "error", "warn" (or "warning") or "off", got ${JSON.stringify(severity)}`);
-      }
-      if (!isObject(options)) fail(key, `options must be an object, got ${typeName(options)}`);
-      const specs = meta!.options ?? {};
-      const resolved: Record<string, unknown> = {};
-      for (const [name, spec] of Object.entries(specs)) resolved[name] = spec.default;
-      for (const [name, v] of Object.entries(options as Record<string, unknown>)) {
-        const spec = Object.hasOwn(specs, name) ? specs[name] : undefined;
-        if (!spec) {
-          const known = Object.keys(specs);
-          fail(`${key}.${name}`, `is not an option of ${id}${known.length ? ` (options: ${known.join(', ')})` : ' (it has no options)'}`);
-        }
-        checkOption(`${key}.${name}`, spec!, v, fail);
-        resolved[name] = v;
-      }
-      cfg.rules.set(id, { severity: severity as ConfigSeverity, options: resolved });
-    }
+      if (!Object.hasOwn(e, 'rules')) fail(`${key}.rules`, 'is missing: an override sets rules for its files');
+      cfg.overrides.push({ files: files as string[], rules: parseRules(e.rules, `${key}.rules`, fail) });
+    });
   }
   for (const key of ['ignore', 'scripts'] as const) {
     if (!(key in obj)) continue;
@@ -234,6 +219,59 @@ export function validateConfig(raw: unknown, where: string, dir: string): Resolv
     });
   }
   return cfg;
+}
+
+/** The rules an override sets: options null where it gives a severity only (the options set before it still apply). */
+export type RuleSettings = Map<string, { severity: ConfigSeverity; options: Record<string, unknown> | null }>;
+
+export function defaultOptions(id: string): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [name, spec] of Object.entries(findMeta(id)?.options ?? {})) out[name] = spec.default;
+  return out;
+}
+
+/** `{ "blocking-call": "error" | "warn" | "warning" | "off" | [severity, options] }`, checked key by key. */
+function parseRules(rules: unknown, at: string, fail: (key: string, problem: string) => never): RuleSettings {
+  if (!isObject(rules)) fail(at, `must be an object mapping rule ids to severities, got ${typeName(rules)}`);
+  const out: RuleSettings = new Map();
+  for (const [id, value] of Object.entries(rules as Record<string, unknown>)) {
+    const key = `${at}.${id}`;
+    const meta = findMeta(id);
+    if (!meta) {
+      const hint = suggestRuleId(id);
+      fail(key, `is not a known rule${hint ? ` (did you mean "${hint}"?)` : ''}. Run \`loopguard rules\` for the list`);
+    }
+    let severity: unknown = value;
+    let options: unknown = null;
+    if (Array.isArray(value)) {
+      if (value.length < 1 || value.length > 2) fail(key, 'must be a severity or [severity, options]');
+      severity = value[0];
+      options = value[1] ?? {};
+    }
+    // One vocabulary with the command line: ESLint's `warn`, with the long form `warning` as an alias.
+    if (severity === 'warning') severity = 'warn';
+    if (severity !== 'error' && severity !== 'warn' && severity !== 'off') {
+      fail(key, `must be "error", "warn" (or "warning") or "off", got ${JSON.stringify(severity)}`);
+    }
+    if (options === null) {
+      out.set(id, { severity: severity as ConfigSeverity, options: null });
+      continue;
+    }
+    if (!isObject(options)) fail(key, `options must be an object, got ${typeName(options)}`);
+    const specs = meta!.options ?? {};
+    const resolved = defaultOptions(id);
+    for (const [name, v] of Object.entries(options as Record<string, unknown>)) {
+      const spec = Object.hasOwn(specs, name) ? specs[name] : undefined;
+      if (!spec) {
+        const known = Object.keys(specs);
+        fail(`${key}.${name}`, `is not an option of ${id}${known.length ? ` (options: ${known.join(', ')})` : ' (it has no options)'}`);
+      }
+      checkOption(`${key}.${name}`, spec!, v, fail);
+      resolved[name] = v;
+    }
+    out.set(id, { severity: severity as ConfigSeverity, options: resolved });
+  }
+  return out;
 }
 
 function checkOption(key: string, spec: OptionSpec, v: unknown, fail: (key: string, problem: string) => never): void {

@@ -4,7 +4,7 @@ import { impactRank, type Impact } from '../knowledge/impact.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import ignore from 'ignore';
-import { fingerprint, suppress, type AnalyzeInput, type FileResult } from '../engine/analyze-file.js';
+import { fingerprint, suppress, type AnalyzeInput, type AnalyzeSettings, type FileResult } from '../engine/analyze-file.js';
 import { linkProject, type Linked } from '../engine/link.js';
 import { applyBaseline, DEFAULT_BASELINE, readBaseline, writeBaseline } from './baseline.js';
 import { ResultCache } from './cache.js';
@@ -17,12 +17,13 @@ import { compareFindings, type ExcerptLine, type Finding, type RunResult, type S
 import { BROWSER_DEPENDENCIES, BROWSER_DIRS, SERVER_DEPENDENCIES } from '../knowledge/browser.js';
 import { classifyScriptFile, type ScriptFile } from '../knowledge/script-files.js';
 import { SOURCE_EXTENSIONS } from '../syntax/parse.js';
-import { analyzeAll, defaultWorkerCount, MIN_FILES_FOR_WORKERS } from './pool.js';
+import { analyzeAll, defaultWorkerCount, MIN_FILES_FOR_WORKERS, type TaskOutcome } from './pool.js';
 import { overlaySource, readSource } from './read-source.js';
 import { nextFileKind } from '../analysis/execution-context/nextjs.js';
 import { ALL_RULE_METAS, RULE_IDS } from './registry.js';
-import { formatMessage, type RuleMeta } from '../engine/rule-api.js';
-import { buildSettings, buildSettingsFromSpec, settingsKey, settingsSpec, UsageError } from './settings.js';
+import { formatMessage, severityOf, type RuleMeta } from '../engine/rule-api.js';
+import { buildSettings, buildSettingsFromSpec, settingsKey, settingsSpec, UsageError, type SettingsSpec } from './settings.js';
+import { Overrides } from './overrides.js';
 
 export { buildSettings, UsageError };
 
@@ -78,8 +79,23 @@ export async function runLoopguard(options: RunOptions): Promise<RunOutput> {
   // The config and the repository belong to what is analyzed, not to where the command was typed.
   const home = analyzedHome(cwd, options.paths);
   const config = options.config ?? loadConfig(cwd, options.configPath, home);
-  const spec = settingsSpec(config, options);
+  // Overrides give some files other rule settings: files are analyzed in groups that share settings, and the
+  // project phase runs with every rule any file enables, its findings then judged by their own file's settings.
+  const overrides = new Overrides(config);
+  const summaries = config.overrides.length > 0;
+  const spec = settingsSpec(overrides.union(), { ...options, summaries });
   const settings = buildSettingsFromSpec(spec);
+  const groups = new Map<string, { spec: SettingsSpec; settings: AnalyzeSettings; key: string }>();
+  const groupOf = (abs: string) => {
+    const rules = overrides.rulesFor(abs);
+    const id = rules === config.rules ? '' : JSON.stringify([...rules]);
+    const known = groups.get(id);
+    if (known) return known;
+    const own = config.overrides.length === 0 ? spec : settingsSpec({ ...config, rules }, { ...options, summaries });
+    const group = { spec: own, settings: own === spec ? settings : buildSettingsFromSpec(own), key: settingsKey(own) };
+    groups.set(id, group);
+    return group;
+  };
 
   const discovery = discover(options.paths.length ? options.paths : ['.'], {
     cwd,
@@ -112,9 +128,8 @@ export async function runLoopguard(options: RunOptions): Promise<RunOutput> {
 
   // Per-file work: read, classify, look up the cache, then analyze the rest (in threads when it pays).
   const cache = options.cache ? ResultCache.open(options.cache) : null;
-  const key = settingsKey(spec);
   const results: { abs: string; res: FileResult }[] = [];
-  const pending: { abs: string; input: AnalyzeInput; cacheKey: string; slot: number }[] = [];
+  const pending: { abs: string; input: AnalyzeInput; cacheKey: string; slot: number; group: string }[] = [];
   const slots: ({ abs: string; res: FileResult } | null)[] = [];
   const discovered = new Set(discovery.files.map((f) => f.abs));
   for (const file of discovery.files) {
@@ -147,20 +162,30 @@ export async function runLoopguard(options: RunOptions): Promise<RunOutput> {
     // Only a route file of a package with crons carries them (and its cache key with it).
     const schedules = pkg.schedules && nextFileKind(packagePath) ? pkg.schedules : undefined;
     const input: AnalyzeInput = { file: file.file, packagePath, source: read.source, script, browser, browserDir, ...(schedules ? { schedules } : {}) };
-    const cacheKey = cache ? ResultCache.key(key, read.source, { file: file.file, packagePath, script, browser, browserDir, schedules }) : '';
+    const group = groupOf(file.abs);
+    const cacheKey = cache ? ResultCache.key(group.key, read.source, { file: file.file, packagePath, script, browser, browserDir, schedules }) : '';
     const hit = cache?.get(file.file, cacheKey);
     slots.push(hit ? { abs: file.abs, res: hit } : null);
-    if (!hit) pending.push({ abs: file.abs, input, cacheKey, slot: slots.length - 1 });
+    if (!hit) pending.push({ abs: file.abs, input, cacheKey, slot: slots.length - 1, group: group.key });
   }
   const threads = options.workers ?? (pending.length >= MIN_FILES_FOR_WORKERS ? defaultWorkerCount() : 1);
   const total = pending.length;
-  const outcomes = await analyzeAll(
-    pending.map((p) => p.input),
-    settings,
-    spec,
-    Math.min(threads, Math.max(1, Math.floor(total / 2))),
-    (done) => options.onProgress?.(done, total),
-  );
+  const outcomes: TaskOutcome[] = new Array(pending.length);
+  let before = 0;
+  for (const group of groups.values()) {
+    const indexes = pending.flatMap((p, i) => (p.group === group.key ? [i] : []));
+    if (indexes.length === 0) continue;
+    const done = before;
+    const out = await analyzeAll(
+      indexes.map((i) => pending[i]!.input),
+      group.settings,
+      group.spec,
+      Math.min(threads, Math.max(1, Math.floor(indexes.length / 2))),
+      (n) => options.onProgress?.(done + n, total),
+    );
+    indexes.forEach((i, k) => (outcomes[i] = out[k]!));
+    before += indexes.length;
+  }
   pending.forEach((p, i) => {
     const outcome = outcomes[i]!;
     if ('error' in outcome) {
@@ -201,7 +226,14 @@ export async function runLoopguard(options: RunOptions): Promise<RunOutput> {
     suppressed += n;
     // Engine diagnostics (parse errors, suppression problems): identified by their message.
     for (const f of kept) f.fingerprint ??= fingerprint(f.ruleId, f.message);
-    for (const f of kept) if (!options.quiet || f.severity === 'error') findings.push(f);
+    const levels = overrides.severities(path.resolve(cwd, res.file));
+    for (const f of kept) {
+      // A project-phase finding takes the settings of the file it is in (an override may switch its rule off there).
+      const level = levels?.get(f.ruleId);
+      if (level === 'off') continue;
+      if (level) f.severity = severityOf(level);
+      if (!options.quiet || f.severity === 'error') findings.push(f);
+    }
   }
   findings.sort(compareFindings);
   skipped.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));

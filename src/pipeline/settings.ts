@@ -18,6 +18,8 @@ export interface SettingsOptions {
   reportUnusedIgnores?: boolean;
   quiet?: boolean;
   exemptions?: { disabled?: readonly string[]; trace?: boolean };
+  /** Summarise files for the project phase even when no rule of theirs runs (another file's settings may need them). */
+  summaries?: boolean;
 }
 
 /** Everything settings are built from, as plain data. */
@@ -35,6 +37,7 @@ export function settingsSpec(config: ResolvedConfig, options: SettingsOptions): 
       onlyRules: options.onlyRules ? [...options.onlyRules] : undefined,
       reportUnusedIgnores: !!options.reportUnusedIgnores,
       quiet: !!options.quiet,
+      ...(options.summaries ? { summaries: true } : {}),
       ...(options.exemptions ? { exemptions: { disabled: [...(options.exemptions.disabled ?? [])].sort(), trace: !!options.exemptions.trace } } : {}),
     },
   };
@@ -86,7 +89,7 @@ export function buildSettingsFromSpec(spec: SettingsSpec): AnalyzeSettings {
     coreSeverity,
     reportUnusedIgnores: !!options.reportUnusedIgnores,
     // Summaries feed the project model (the call graph, browser-only and forked-only files) every rule's findings depend on.
-    summaries: rules.length > 0,
+    summaries: rules.length > 0 || !!options.summaries,
     exemptions: { disabled: new Set(options.exemptions?.disabled ?? []), trace: !!options.exemptions?.trace },
   };
 }
