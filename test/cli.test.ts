@@ -349,6 +349,27 @@ describe('config', () => {
     expect(bad([{ files: ['x/'], rules: {}, severity: 'off' }]).stderr).toContain('"overrides[0].severity" is not a key of an override (files, rules)');
   });
 
+  it('--print-config shows the settings one file is analyzed with, and why', () => {
+    const dir = project({
+      'app/loopguard.config.json': JSON.stringify({
+        rules: { 'missing-timeout': 'error' },
+        ignore: ['gen/'],
+        overrides: [{ files: ['jobs/'], rules: { 'blocking-call': 'off' } }],
+      }),
+      'app/jobs/nightly.js': CLEAN,
+    });
+    const r = run(dir, ['--print-config', 'app/jobs/nightly.js']);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out).toMatchObject({ file: 'app/jobs/nightly.js', config: 'app/loopguard.config.json', ignored: false, overrides: [0] });
+    expect(out.rules['blocking-call'].severity).toBe('off');
+    expect(out.rules['missing-timeout'].severity).toBe('error');
+    expect(out.rules['await-in-loop'].severity).toBe('warn');
+    expect(JSON.parse(run(dir, ['--print-config', 'app/gen/x.js']).stdout)).toMatchObject({ ignored: true, overrides: [] });
+    const broken = project({ 'loopguard.config.json': '{ "rules": 3 }', 'a.js': CLEAN });
+    expect(run(broken, ['--print-config', 'a.js']).stderr).toContain('config error: loopguard.config.json: "rules" must be an object');
+  });
+
   it('--config points at a file; a missing one is an error', () => {
     const dir = project({ 'app.js': HANDLER, 'conf/lg.json': JSON.stringify({ rules: { 'blocking-call': 'off' } }) });
     expect(run(dir, ['--config', 'conf/lg.json']).code).toBe(0);

@@ -7,6 +7,8 @@ import { describe, expect, it } from 'vitest';
 import type { RuleMeta } from '../src/engine/rule-api.js';
 import { readmeRuleSections, RULE_DOCS_DIR, RULE_SECTIONS_MARKERS, rulePage, rulePagePath, updateReadme } from '../src/cli/rule-docs.js';
 import { ALL_RULE_METAS } from '../src/pipeline/registry.js';
+import { CONFIG_KEYS } from '../src/pipeline/config.js';
+import { CONFIG_SCHEMA_PATH, configSchemaText } from '../src/pipeline/config-schema.js';
 import { ROOT } from './helpers.js';
 
 const REGENERATE = 'out of date with the rule metadata: run `npm run docs`';
@@ -25,6 +27,19 @@ describe('generated rule docs', () => {
     const file = path.join(ROOT, rulePagePath(id));
     expect(fs.existsSync(file), `${rulePagePath(id)} is missing: run \`npm run docs\``).toBe(true);
     expect(fs.readFileSync(file, 'utf8'), `${rulePagePath(id)} is ${REGENERATE}`).toBe(rulePage(meta));
+  });
+
+  it('the config JSON Schema matches the config reader: every key, every rule', () => {
+    const file = path.join(ROOT, CONFIG_SCHEMA_PATH);
+    expect(fs.readFileSync(file, 'utf8'), `${CONFIG_SCHEMA_PATH} is ${REGENERATE}`).toBe(configSchemaText());
+    const schema = JSON.parse(configSchemaText());
+    expect(Object.keys(schema.properties).sort()).toEqual(Object.keys(CONFIG_KEYS).sort());
+    expect(schema.additionalProperties).toBe(false);
+    expect(Object.keys(schema.properties.rules.properties).sort()).toEqual(ALL_RULE_METAS.map((m) => m.id).sort());
+    expect(schema.properties.overrides.items.properties.rules.properties).toEqual(schema.properties.rules.properties);
+    // Shipped in the package, where `"$schema": "./node_modules/loopguard/docs/loopguard.config.schema.json"` finds it.
+    const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+    expect(pkg.files).toContain(CONFIG_SCHEMA_PATH);
   });
 
   it('has a page only for rules that exist', () => {

@@ -45,7 +45,7 @@ describe('npm package', () => {
   const files = packedFiles();
 
   it('ships the bin, the compiled CLI and rules, LICENSE and README', () => {
-    for (const f of ['bin/loopguard.js', 'dist/src/cli/main.js', 'LICENSE', 'README.md', 'package.json']) expect(files).toContain(f);
+    for (const f of ['bin/loopguard.js', 'dist/src/cli/main.js', 'LICENSE', 'README.md', 'package.json', 'docs/loopguard.config.schema.json']) expect(files).toContain(f);
     expect(files.some((f) => /^dist\/rules\/[^/]+\.js$/.test(f))).toBe(true);
   });
 
@@ -54,7 +54,7 @@ describe('npm package', () => {
     expect(files.filter((f) => f.startsWith('dist/bench/'))).toEqual([]);
     expect(files.filter((f) => /(^|\/)fixtures\//.test(f))).toEqual([]);
     expect(files.filter((f) => f.endsWith('.whl'))).toEqual([]);
-    const allowed = /^(bin\/[^/]+\.js|dist\/(src|rules)\/.+\.js|LICENSE|README\.md|package\.json)$/;
+    const allowed = /^(bin\/[^/]+\.js|dist\/(src|rules)\/.+\.js|LICENSE|README\.md|package\.json|docs\/loopguard\.config\.schema\.json)$/;
     expect(files.filter((f) => !allowed.test(f))).toEqual([]);
   });
 

@@ -13,7 +13,7 @@ import { ALL_RULE_METAS, findMeta, suggestRuleId, suggestWord } from '../pipelin
 import { REPORTERS } from '../reporters/index.js';
 import { rebaseResult } from '../reporters/rebase.js';
 import type { RuleMeta } from '../engine/rule-api.js';
-import { runLoopguard, UsageError } from '../pipeline/run.js';
+import { effectiveConfig, runLoopguard, UsageError } from '../pipeline/run.js';
 import { TOOL, VERSION } from '../pipeline/version.js';
 import { rulesMarkdown } from './rule-docs.js';
 
@@ -33,6 +33,7 @@ interface ScanFlags {
   staged?: boolean;
   stdin?: boolean;
   stdinFilename?: string;
+  printConfig?: string;
   baseline?: string | true;
   writeBaseline?: string | true;
   failOn: FailOn;
@@ -91,6 +92,7 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
     .option('--color', 'force colored output')
     .option('--no-color', 'disable colored output (NO_COLOR and FORCE_COLOR are honoured too)')
     .option('-c, --config <path>', 'use this config file (loopguard.config.json or a package.json)')
+    .option('--print-config <file>', 'print the settings this file is analyzed with (config, overrides, rules) as JSON, and exit')
     .option('--rule <ids...>', 'run only these rules (repeatable or comma-separated)')
     .option('--no-ignore', 'do not apply .gitignore files or the config "ignore" patterns')
     .option('--report-unused-ignores', 'report loopguard-ignore comments that silence nothing')
@@ -162,6 +164,7 @@ Exit codes: 0 no errors, 1 findings at or above --fail-on (default: error) or to
 }
 
 async function scan(paths: string[], flags: ScanFlags, io: CliIO): Promise<number> {
+  if (flags.printConfig !== undefined) return printConfig(flags.printConfig, flags, io);
   let output;
   const progress = new Progress(io);
   if (flags.stdinFilename !== undefined && !flags.stdin) {
@@ -340,6 +343,16 @@ export function explain(meta: RuleMeta): string {
   if (meta.docs.whenNotToUse) parts.push('', 'When not to use it', indent(meta.docs.whenNotToUse));
   if (meta.docs.howToSuppress) parts.push('', 'Suppressing it', indent(meta.docs.howToSuppress));
   return parts.join('\n') + '\n';
+}
+
+function printConfig(file: string, flags: ScanFlags, io: CliIO): number {
+  try {
+    io.stdout.write(JSON.stringify(effectiveConfig(io.cwd, file, flags.config), null, 2) + '\n');
+    return 0;
+  } catch (err) {
+    io.stderr.write(`loopguard: ${err instanceof ConfigError ? 'config error: ' : ''}${(err as Error).message}\n`);
+    return 2;
+  }
 }
 
 function readStdin(): string {

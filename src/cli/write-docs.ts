@@ -1,5 +1,5 @@
-// `npm run docs`: regenerate docs/rules/<id>.md and the generated parts of
-// README.md from rule metadata (see rule-docs.ts). Pages for rules that no
+// `npm run docs`: regenerate docs/rules/<id>.md, the generated parts of
+// README.md (see rule-docs.ts) and the config's JSON Schema from rule metadata. Pages for rules that no
 // longer exist are removed. With `--check`, write nothing and exit 1 when
 // anything is out of date.
 //   node dist/src/cli/write-docs.js [--check] [repository root]
@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { RULE_DOCS_DIR, rulePages, updateReadme } from './rule-docs.js';
+import { CONFIG_SCHEMA_PATH, configSchemaText } from '../pipeline/config-schema.js';
 
 export interface DocsChange {
   file: string;
@@ -21,6 +22,7 @@ export function writeDocs(root: string, check = false): DocsChange[] {
   const readme = readFile('README.md');
   if (readme === null) throw new Error(`no README.md in ${root}`);
   wanted.set('README.md', updateReadme(readme));
+  wanted.set(CONFIG_SCHEMA_PATH, configSchemaText());
   for (const [rel, content] of wanted) {
     if (readFile(rel) === content) continue;
     changes.push({ file: rel, action: 'write' });

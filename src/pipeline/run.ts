@@ -11,7 +11,7 @@ import { ResultCache } from './cache.js';
 import { excerptFor } from './excerpt.js';
 import { changedSince, stagedFiles } from './git.js';
 import type { WorkspacePackage } from '../project/module-resolution.js';
-import { loadConfig, type ResolvedConfig } from './config.js';
+import { defaultOptions, loadConfig, type ResolvedConfig } from './config.js';
 import { discover, findGitRoot, globBase, toPosixRelative } from './discover.js';
 import { compareFindings, type ExcerptLine, type Finding, type RunResult, type SkippedFile, type ToolError } from '../engine/findings.js';
 import { BROWSER_DEPENDENCIES, BROWSER_DIRS, SERVER_DEPENDENCIES } from '../knowledge/browser.js';
@@ -331,6 +331,59 @@ function baselinePath(given: string | true, cwd: string, home: string, config: R
   const root = config.source ? config.dir : (findGitRoot(home) ?? home);
   const abs = path.join(root, DEFAULT_BASELINE);
   return { abs, shown: toPosixRelative(cwd, abs) };
+}
+
+/** What `--print-config <file>` shows: the settings one file is analyzed with, and why. */
+export interface EffectiveConfig {
+  file: string;
+  /** The config file used (relative to the working directory), or null for the defaults. */
+  config: string | null;
+  /** Matched by the config's `ignore` patterns (a walk skips it; given explicitly, it is still analyzed). */
+  ignored: boolean;
+  /** Why it counts as a script (never serving code), or null. */
+  script: string | null;
+  /** The overrides that apply to it, by index in the config's `overrides`. */
+  overrides: number[];
+  /** Every rule: its severity for this file, and its options. */
+  rules: Record<string, { severity: string; options: Record<string, unknown> }>;
+  impact: Impact;
+  maxFileSizeKb: number;
+}
+
+/** The effective settings of one file (`--print-config`): nothing is analyzed. */
+export function effectiveConfig(cwd: string, file: string, configPath?: string): EffectiveConfig {
+  const abs = path.resolve(cwd, file);
+  // The file need not exist (a new file, a path a tool asks about): its nearest existing folder decides.
+  let from = path.dirname(abs);
+  while (!fs.existsSync(from) && path.dirname(from) !== from) from = path.dirname(from);
+  const config = loadConfig(cwd, configPath, from);
+  const overrides = new Overrides(config);
+  const rules = overrides.rulesFor(abs);
+  const rel = path.relative(config.dir, abs).split(path.sep).join('/');
+  const inside = rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
+  const matches = (patterns: readonly string[]) =>
+    inside &&
+    patterns.length > 0 &&
+    ignore()
+      .add([...patterns])
+      .ignores(rel);
+  const pkg = new PackageRoots(cwd).rootOf(path.dirname(abs));
+  const script = classifyScriptFile(toPosixRelative(pkg.dir, abs), toPosixRelative(cwd, abs), pkg.name, pkg.hasBin);
+  const out: EffectiveConfig['rules'] = {};
+  for (const meta of ALL_RULE_METAS) {
+    const set = rules.get(meta.id);
+    out[meta.id] = { severity: set?.severity ?? meta.severity, options: set?.options ?? defaultOptions(meta.id) };
+  }
+  return {
+    file: toPosixRelative(cwd, abs),
+    config: config.source,
+    ignored: matches(config.ignore),
+    script: script?.reason ?? (matches(config.scripts) ? `a script (matches "scripts" in ${config.source})` : null),
+    overrides: config.overrides.flatMap((o, i) => (inside && ignore().add(o.files).ignores(rel) ? [i] : [])),
+    rules: out,
+    impact: config.impact,
+    maxFileSizeKb: config.maxFileSizeKb,
+  };
 }
 
 /**
