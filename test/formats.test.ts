@@ -1,0 +1,185 @@
+// The formats other tools read: problem-matcher lines (unix), JUnit XML (junit), GitLab Code Quality (gitlab).
+// The real bin on temporary projects, as test/cli.test.ts runs it; reporters alone for what a project cannot
+// produce on demand (tool errors).
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import YAML from 'yaml';
+import type { RunResult } from '../src/engine/findings.js';
+import { REPORTERS, type ReportContext } from '../src/reporters/index.js';
+import { ROOT } from './helpers.js';
+
+const BIN = path.join(ROOT, 'bin', 'loopguard.js');
+const temps: string[] = [];
+afterAll(() => {
+  for (const t of temps) fs.rmSync(t, { recursive: true, force: true });
+});
+
+function project(files: Record<string, string | Buffer>): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'loopguard-formats-'));
+  temps.push(dir);
+  for (const [name, content] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+    fs.writeFileSync(path.join(dir, name), content);
+  }
+  return dir;
+}
+
+function run(cwd: string, args: string[], env: Record<string, string> = {}) {
+  const base = { ...process.env };
+  // Colour and CI paths are what the tests set, whatever runs them.
+  for (const k of ['FORCE_COLOR', 'NO_COLOR', 'GITHUB_ACTIONS', 'GITLAB_CI', 'CI_PROJECT_DIR']) delete base[k];
+  const r = spawnSync(process.execPath, [BIN, '--no-cache', ...args], { cwd, env: { ...base, ...env }, encoding: 'utf8' });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const handler = (route: string) => `const fs = require('fs');
+const app = require('express')();
+app.get('${route}', (req, res) => {
+  res.send(fs.readFileSync(req.query.file));
+});
+`;
+const SEQUENTIAL = `const app = require('express')();
+const db = require('./db');
+app.get('/', async (req, res) => {
+  const x = await db.a.get();
+  const y = await db.b.get();
+  const z = await db.c.get();
+  res.json([x, y, z]);
+});
+`;
+// A route whose name holds every character XML escapes, a control character XML 1.0 forbids, and a CDATA end.
+const AWKWARD_ROUTE = '/x<&>"\\\'\\u0001]]>';
+// The same unused suppression twice in one file: two findings with one engine fingerprint.
+const TWICE_UNUSED = `const fs = require('fs');
+// loopguard-ignore-next-line blocking-call
+const a = 1;
+// loopguard-ignore-next-line blocking-call
+const b = 2;
+module.exports = { a, b, fs };
+`;
+const ROOT_CAUSES = path.join(ROOT, 'fixtures', 'projects', 'root-causes');
+
+/** A synthetic result for what the CLI cannot be made to produce: tool errors with and without a file. */
+function resultWith(extra: Partial<RunResult>): RunResult {
+  return {
+    findings: [],
+    errors: [],
+    skipped: [],
+    stats: { filesAnalyzed: 2, filesSkipped: 0, errorCount: 0, warningCount: 0, suppressedCount: 0, belowImpactCount: 0 },
+    excerpts: {},
+    minImpact: 'medium',
+    ...extra,
+  };
+}
+const CTX: ReportContext = { cwd: '/repo', color: false, rules: new Map(), tool: { name: 'loopguard', version: '0.0.0' } };
+const TOOL_ERRORS = resultWith({
+  errors: [
+    { file: 'src/locked.js', message: 'cannot read file (EACCES)' },
+    { file: null, message: 'internal error in the project phase (cross-file findings are missing): TypeError: boom\n    at link (/abs/dist/link.js:1:2)' },
+  ],
+});
+
+describe('unix', () => {
+  // The shape every line has, and VS Code's `$gcc` problem matcher (vscode-cpptools), which must read it as is.
+  const LINE = /^[^:]+:\d+:\d+: (error|warning): .+ \[[a-z-]+\]$/;
+  const GCC_MATCHER = /^(.*?):(\d+):(\d*):?\s+(?:fatal\s+)?(warning|error):\s+(.*)$/;
+  const dir = project({
+    'src/app.js': handler('/a'),
+    'src/seq.js': SEQUENTIAL,
+    'src/ok.js': "module.exports = require('fs').readFileSync('config.json');\n",
+    'src/blob.js': Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 1]),
+    'loopguard.config.json': JSON.stringify({ rules: { 'sequential-awaits': 'warn' } }),
+  });
+
+  it('prints one line per problem: file:line:col: severity: message (impact) [rule-id], and nothing else', () => {
+    const r = run(dir, ['--format', 'unix']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe('');
+    const lines = r.stdout.split('\n');
+    expect(lines.pop()).toBe('');
+    expect(lines).toEqual([
+      'src/app.js:4:12: error: `fs.readFileSync` blocks the event loop inside the route handler `GET /a` (medium impact) [blocking-call]',
+      'src/seq.js:5:13: warning: 3 independent awaits run one after another (lines 4, 5, 6) (medium impact) [sequential-awaits]',
+      'src/blob.js:1:1: warning: skipped: binary file (contains NUL bytes) [loopguard]',
+    ]);
+    for (const l of lines) {
+      expect(l).toMatch(LINE);
+      const m = GCC_MATCHER.exec(l)!;
+      expect(m[1]).toMatch(/^src\/\w+\.js$/);
+      expect(m[4]).toBe(l.includes(': error: ') ? 'error' : 'warning');
+    }
+    // As many lines as findings: nothing to filter out before counting.
+    const json = JSON.parse(run(dir, ['--format', 'json']).stdout);
+    expect(lines).toHaveLength(json.findings.length + json.skipped.length);
+  });
+
+  it('has no colour, and prints nothing at all when there is nothing to report', () => {
+    expect(run(dir, ['--format', 'unix', '--color']).stdout).not.toContain('\u001b');
+    const clean = run(project({ 'a.js': 'module.exports = 1;\n' }), ['--format', 'unix']);
+    expect(clean.code).toBe(0);
+    expect(clean.stdout).toBe('');
+  });
+
+  it('keeps a message with control characters on its one line', () => {
+    const r = run(project({ 'a.js': handler(AWKWARD_ROUTE) }), ['--format', 'unix']);
+    expect(r.stdout).toBe('a.js:4:12: error: `fs.readFileSync` blocks the event loop inside the route handler `GET /x<&>"\' ]]>` (medium impact) [blocking-call]\n');
+  });
+
+  it('a root cause on many paths is one line that counts them', () => {
+    const r = run(ROOT_CAUSES, ['--rule', 'blocking-call', '--format', 'unix']);
+    const lines = r.stdout.trimEnd().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(LINE);
+    expect(lines[0]).toMatch(
+      /^src\/config\.ts:6:35: error: `fs\.readFileSync` in `readSettings\(\)` blocks the event loop on 4 serving paths .+ \(medium impact, 4 paths\) \[blocking-call\]$/,
+    );
+  });
+
+  it('tool errors are error lines of the tool; one without a file names no location, and a stack trace stays in json', () => {
+    expect(REPORTERS.get('unix')!.format(TOOL_ERRORS, CTX)).toBe(
+      'src/locked.js:1:1: error: cannot read file (EACCES) [loopguard]\n' +
+        'loopguard: error: internal error in the project phase (cross-file findings are missing): TypeError: boom (the full error: --format json) [loopguard]\n',
+    );
+  });
+
+  it('is deterministic', () => {
+    expect(run(ROOT_CAUSES, ['--format', 'unix', '--impact', 'low']).stdout).toBe(run(ROOT_CAUSES, ['--format', 'unix', '--impact', 'low', '--workers', '2']).stdout);
+  });
+});
+
+describe('documentation', () => {
+  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+
+  it('the README --format row, --help and the action input list every registered format', () => {
+    const row = /^\| `-f, --format <([^>]+)>` \|/m.exec(readme);
+    expect(row, 'README CLI reference needs a --format row').not.toBeNull();
+    expect(row![1].split('\\|')).toEqual([...REPORTERS.keys()]);
+    const help = run(ROOT, ['--help']).stdout.replace(/\s+/g, ' ');
+    expect(help).toContain(`(choices: ${[...REPORTERS.keys()].map((k) => `"${k}"`).join(', ')}, default: "stylish")`);
+    const action = YAML.parse(fs.readFileSync(path.join(ROOT, 'action.yml'), 'utf8'));
+    for (const name of REPORTERS.keys()) expect(action.inputs.format.description).toMatch(new RegExp(`\\b${name}\\b`));
+  });
+
+  it("the README's VS Code problem matcher reads every unix line", () => {
+    const task = /```json\n(\{\n {2}"label": "loopguard",[\s\S]*?)```/.exec(readme);
+    expect(task, 'README needs the VS Code task').not.toBeNull();
+    const matcher = JSON.parse(task![1]!).problemMatcher.pattern;
+    const re = new RegExp(matcher.regexp);
+    const out = run(ROOT_CAUSES, ['--format', 'unix', '--impact', 'low']).stdout.trimEnd().split('\n');
+    expect(out).toHaveLength(2);
+    for (const l of out) {
+      const m = re.exec(l)!;
+      expect(m, l).not.toBeNull();
+      expect([m[matcher.file], m[matcher.line], m[matcher.column], m[matcher.severity], m[matcher.code]]).toEqual([
+        'src/config.ts',
+        expect.stringMatching(/^\d+$/),
+        expect.stringMatching(/^\d+$/),
+        'error',
+        'blocking-call',
+      ]);
+    }
+  });
+});
