@@ -10,6 +10,7 @@ import YAML from 'yaml';
 import type { RunResult } from '../src/engine/findings.js';
 import { REPORTERS, type ReportContext } from '../src/reporters/index.js';
 import { ROOT } from './helpers.js';
+import { junitProblems, parseXml, type XmlElement } from './junit-structure.js';
 
 const BIN = path.join(ROOT, 'bin', 'loopguard.js');
 const temps: string[] = [];
@@ -147,6 +148,112 @@ describe('unix', () => {
 
   it('is deterministic', () => {
     expect(run(ROOT_CAUSES, ['--format', 'unix', '--impact', 'low']).stdout).toBe(run(ROOT_CAUSES, ['--format', 'unix', '--impact', 'low', '--workers', '2']).stdout);
+  });
+});
+
+describe('junit', () => {
+  const dir = project({
+    'src/app.js': handler('/a'),
+    'src/seq.js': SEQUENTIAL,
+    'src/ok.js': "module.exports = require('fs').readFileSync('config.json');\n",
+    'src/blob.js': Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 1]),
+    'loopguard.config.json': JSON.stringify({ rules: { 'sequential-awaits': 'warn' } }),
+  });
+  const report = (out: string) => {
+    const root = parseXml(out);
+    expect(junitProblems(root)).toEqual([]);
+    return root;
+  };
+  const cases = (root: XmlElement) => root.children.flatMap((s) => s.children.map((c) => ({ suite: s.attrs.name, ...c })));
+
+  it('is a <testsuite> per file with problems and a <testcase> per finding, counted at every level', () => {
+    const r = run(dir, ['--format', 'junit']);
+    expect(r.code).toBe(1);
+    expect(r.stdout.startsWith('<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="loopguard" tests="3" failures="2" errors="0" skipped="1" time="0">\n')).toBe(
+      true,
+    );
+    const root = report(r.stdout);
+    // Files in path order; the clean file has no suite.
+    expect(root.children.map((s) => s.attrs.name)).toEqual(['src/app.js', 'src/blob.js', 'src/seq.js']);
+    const [app, blob, seq] = cases(root);
+    expect(app!.attrs).toEqual({ name: 'blocking-call at 4:12', classname: 'src/app', file: 'src/app.js', line: '4', time: '0' });
+    expect(app!.children[0]).toMatchObject({
+      name: 'failure',
+      attrs: { type: 'error', message: '`fs.readFileSync` blocks the event loop inside the route handler `GET /a`' },
+      text: [
+        'src/app.js:4:12: error: `fs.readFileSync` blocks the event loop inside the route handler `GET /a` [blocking-call]',
+        'impact: medium',
+        'help: Use `await fs.promises.readFile(...)`, or read it once at startup',
+      ].join('\n'),
+    });
+    expect(seq!.children[0]!.attrs.type).toBe('warning');
+    expect(blob!.attrs).toMatchObject({ name: 'loopguard', classname: 'src/blob', file: 'src/blob.js' });
+    expect(blob!.children[0]).toMatchObject({ name: 'skipped', attrs: { message: 'binary file (contains NUL bytes)' } });
+  });
+
+  it('escapes markup characters in attributes and text, and replaces characters XML 1.0 forbids', () => {
+    const out = run(project({ 'we&ird <name>.js': handler(AWKWARD_ROUTE) }), ['--format', 'junit']).stdout;
+    expect(out).not.toMatch(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/);
+    expect(out).not.toContain('<![CDATA[');
+    const root = report(out);
+    const [c] = cases(root);
+    const message = '`fs.readFileSync` blocks the event loop inside the route handler `GET /x<&>"\'\uFFFD]]>`';
+    expect(root.children[0]!.attrs.name).toBe('we&ird <name>.js');
+    expect(c!.attrs).toMatchObject({ classname: 'we&ird <name>', file: 'we&ird <name>.js' });
+    expect(c!.children[0]!.attrs.message).toBe(message);
+    expect(c!.children[0]!.text.split('\n')[0]).toBe(`we&ird <name>.js:4:12: error: ${message} [blocking-call]`);
+  });
+
+  it('lists every path to a root cause in its one failure', () => {
+    const root = report(run(ROOT_CAUSES, ['--rule', 'blocking-call', '--format', 'junit']).stdout);
+    const all = cases(root);
+    expect(all).toHaveLength(1);
+    const text = all[0]!.children[0]!.text.split('\n');
+    expect(text[0]).toMatch(/^src\/config\.ts:6:35: error: `fs\.readFileSync` in `readSettings\(\)` blocks the event loop on 4 serving paths/);
+    expect(text.slice(3)).toEqual([
+      'paths (4):',
+      '  the route handler `GET /settings` (src/routes/admin.ts:20) → settingsView (src/config.ts:10) → readSettings (src/config.ts:4) → fs.readFileSync (src/config.ts:6)',
+      expect.stringMatching(/^ {2}.+ \(src\/routes\/users\.ts:7\) → .+ → fs\.readFileSync \(src\/config\.ts:6\)$/),
+      expect.stringMatching(/^ {2}.+ \(src\/routes\/users\.ts:11\) → /),
+      expect.stringMatching(/^ {2}.+ \(src\/routes\/admin\.ts:7\) → /),
+    ]);
+  });
+
+  it('a run with no problem is one passing case, so the CI server sees a test', () => {
+    const out = run(project({ 'a.js': 'module.exports = 1;\n' }), ['--format', 'junit']).stdout;
+    expect(out).toBe(
+      [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<testsuites name="loopguard" tests="1" failures="0" errors="0" skipped="0" time="0">',
+        '  <testsuite name="loopguard" tests="1" failures="0" errors="0" skipped="0" time="0">',
+        '    <testcase name="no problems" classname="loopguard" time="0"/>',
+        '  </testsuite>',
+        '</testsuites>',
+        '',
+      ].join('\n'),
+    );
+    expect(junitProblems(parseXml(out))).toEqual([]);
+  });
+
+  it("tool errors are <error> cases: in their file's suite, or in the run's own", () => {
+    const root = report(REPORTERS.get('junit')!.format(TOOL_ERRORS, CTX));
+    expect(root.attrs).toMatchObject({ tests: '2', failures: '0', errors: '2' });
+    expect(cases(root).map((c) => [c.suite, c.attrs.classname, c.children[0]!.name, c.children[0]!.attrs.message])).toEqual([
+      ['src/locked.js', 'src/locked', 'error', 'cannot read file (EACCES)'],
+      ['loopguard', 'loopguard', 'error', 'internal error in the project phase (cross-file findings are missing): TypeError: boom'],
+    ]);
+    // The stack trace is in the text.
+    expect(cases(root)[1]!.children[0]!.text).toContain('at link (/abs/dist/link.js:1:2)');
+  });
+
+  it('the XML reader used here rejects what XML 1.0 forbids', () => {
+    for (const bad of ['<a>&</a>', '<a b="<"/>', '<a>\u0001</a>', '<a></b>', '<a>]]></a>', '<a b="1" b="2"/>', '<a>&#1;</a>', '<a/><b/>'])
+      expect(() => parseXml(bad), bad).toThrow();
+    expect(parseXml('<a b="x&#10;y&quot;">1 &lt; 2<![CDATA[&]]></a>')).toEqual({ name: 'a', attrs: { b: 'x\ny"' }, children: [], text: '1 < 2&' });
+  });
+
+  it('is deterministic', () => {
+    expect(run(ROOT_CAUSES, ['--format', 'junit', '--impact', 'low']).stdout).toBe(run(ROOT_CAUSES, ['--format', 'junit', '--impact', 'low', '--workers', '2']).stdout);
   });
 });
 

@@ -1,6 +1,7 @@
 // Reporter registry: one file per format. `--format` offers them in this order.
 import { github } from './github.js';
 import { json } from './json.js';
+import { junit } from './junit.js';
 import { sarif } from './sarif.js';
 import { stylish } from './stylish.js';
 import type { Reporter } from './types.js';
@@ -13,5 +14,6 @@ export const REPORTERS: ReadonlyMap<string, Reporter> = new Map([
   ['unix', unix],
   ['json', json],
   ['sarif', sarif],
+  ['junit', junit],
   ['github', github],
 ]);
