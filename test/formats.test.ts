@@ -8,6 +8,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import YAML from 'yaml';
 import type { RunResult } from '../src/engine/findings.js';
+import { CODE_QUALITY_SEVERITY } from '../src/reporters/gitlab.js';
 import { REPORTERS, type ReportContext } from '../src/reporters/index.js';
 import { ROOT } from './helpers.js';
 import { junitProblems, parseXml, type XmlElement } from './junit-structure.js';
@@ -254,6 +255,116 @@ describe('junit', () => {
 
   it('is deterministic', () => {
     expect(run(ROOT_CAUSES, ['--format', 'junit', '--impact', 'low']).stdout).toBe(run(ROOT_CAUSES, ['--format', 'junit', '--impact', 'low', '--workers', '2']).stdout);
+  });
+});
+
+describe('gitlab', () => {
+  const MIDDLEWARE = `const fs = require('fs');
+const app = require('express')();
+app.use((req, res, next) => {
+  req.banner = fs.readFileSync(req.query.file);
+  next();
+});
+`;
+  const files = {
+    'src/app.js': handler('/a'),
+    'src/mw.js': MIDDLEWARE,
+    'src/seq.js': SEQUENTIAL,
+    'src/twice.js': TWICE_UNUSED,
+    'src/blob.js': Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 1]),
+    'loopguard.config.json': JSON.stringify({ rules: { 'sequential-awaits': 'warn' } }),
+  };
+  const args = ['--format', 'gitlab', '--report-unused-ignores'];
+
+  it('is the Code Quality array: description, check_name, fingerprint, severity, location.path and lines.begin', () => {
+    const r = run(project(files), args);
+    expect(r.code).toBe(1);
+    const issues = JSON.parse(r.stdout);
+    expect(Array.isArray(issues)).toBe(true);
+    for (const i of issues) {
+      expect(Object.keys(i).sort()).toEqual(['check_name', 'description', 'fingerprint', 'location', 'severity']);
+      expect(i).toEqual({
+        description: expect.stringMatching(new RegExp(`^${i.check_name}: .+`)),
+        check_name: expect.stringMatching(/^[a-z-]+$/),
+        fingerprint: expect.stringMatching(/^[0-9a-f]{32}$/),
+        severity: expect.stringMatching(/^(info|minor|major|critical|blocker)$/),
+        location: { path: expect.any(String), lines: { begin: expect.any(Number) } },
+      });
+      expect(Number.isInteger(i.location.lines.begin) && i.location.lines.begin >= 1).toBe(true);
+    }
+    const rows = issues.map((i: any) => [i.location.path, i.location.lines.begin, i.check_name, i.severity]);
+    expect(rows).toEqual([
+      ['src/app.js', 4, 'blocking-call', 'major'], // error, medium impact
+      ['src/mw.js', 4, 'blocking-call', 'critical'], // error, high impact: middleware runs on every request
+      ['src/seq.js', 5, 'sequential-awaits', 'minor'], // warning, medium impact
+      ['src/twice.js', 2, 'unused-suppression', 'minor'], // warning, no impact
+      ['src/twice.js', 4, 'unused-suppression', 'minor'],
+      ['src/blob.js', 1, 'loopguard', 'info'], // skipped
+    ]);
+    expect(issues[0].description).toBe(
+      'blocking-call: `fs.readFileSync` blocks the event loop inside the route handler `GET /a`. Use `await fs.promises.readFile(...)`, or read it once at startup',
+    );
+    expect(issues[5].description).toBe('loopguard: skipped: binary file (contains NUL bytes)');
+  });
+
+  it('fingerprints are unique, even for findings that share one, and survive runs and line shifts', () => {
+    const dir = project(files);
+    const before = JSON.parse(run(dir, args).stdout);
+    const prints = before.map((i: any) => i.fingerprint);
+    expect(new Set(prints).size).toBe(prints.length);
+    // The two unused suppressions in twice.js are one fingerprint to the engine (and to SARIF), two issues here.
+    const sarif = JSON.parse(run(dir, ['--format', 'sarif', '--report-unused-ignores']).stdout).runs[0].results;
+    const twice = sarif.filter((x: any) => x.ruleId === 'unused-suppression').map((x: any) => x.partialFingerprints['loopguardFingerprint/v1']);
+    expect(twice).toHaveLength(2);
+    expect(twice[0]).toBe(twice[1]);
+    expect(run(dir, args).stdout).toBe(JSON.stringify(before, null, 2) + '\n');
+    // Lines move, fingerprints stay: GitLab shows no finding as fixed and none as new.
+    for (const f of ['src/app.js', 'src/mw.js', 'src/twice.js']) fs.writeFileSync(path.join(dir, f), '// header\n\n' + fs.readFileSync(path.join(dir, f), 'utf8'));
+    const after = JSON.parse(run(dir, args).stdout);
+    expect(after.map((i: any) => i.location.lines.begin)).toEqual([6, 6, 5, 4, 6, 1]);
+    expect(after.map((i: any) => i.fingerprint)).toEqual(prints);
+  });
+
+  it('paths are relative to CI_PROJECT_DIR under GitLab CI, to the working directory elsewhere', () => {
+    const dir = project({ 'packages/api/a.js': handler('/a') });
+    const cwd = path.join(dir, 'packages', 'api');
+    const ci = { GITLAB_CI: 'true', CI_PROJECT_DIR: dir };
+    expect(JSON.parse(run(cwd, ['--format', 'gitlab'], ci).stdout)[0].location.path).toBe('packages/api/a.js');
+    expect(JSON.parse(run(cwd, ['--format', 'gitlab']).stdout)[0].location.path).toBe('a.js');
+    // Only the format GitLab reads is moved; json and the others stay relative to the working directory.
+    expect(JSON.parse(run(cwd, ['--format', 'json'], ci).stdout).findings[0].file).toBe('a.js');
+    // A working directory outside the project keeps its own paths.
+    expect(JSON.parse(run(cwd, ['--format', 'gitlab'], { GITLAB_CI: 'true', CI_PROJECT_DIR: path.join(dir, 'elsewhere') }).stdout)[0].location.path).toBe('a.js');
+  });
+
+  it('an empty report is an empty array', () => {
+    const r = run(project({ 'a.js': 'module.exports = 1;\n' }), ['--format', 'gitlab']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('[]\n');
+  });
+
+  it('tool errors are major issues of the tool; one without a file is placed at the project root', () => {
+    const issues = JSON.parse(REPORTERS.get('gitlab')!.format(TOOL_ERRORS, CTX));
+    expect(issues.map((i: any) => [i.location.path, i.location.lines.begin, i.check_name, i.severity, i.description])).toEqual([
+      ['src/locked.js', 1, 'loopguard', 'major', 'loopguard: cannot read file (EACCES)'],
+      ['.', 1, 'loopguard', 'major', 'loopguard: internal error in the project phase (cross-file findings are missing): TypeError: boom'],
+    ]);
+  });
+
+  it('the README documents the severity mapping the reporter uses', () => {
+    const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    const table = /\| Severity \\ impact \| high \| medium \| low \| none \|\n\| --- \| --- \| --- \| --- \| --- \|\n((?:\|.*\|\n)+)/.exec(readme);
+    expect(table, 'README needs the GitLab severity table').not.toBeNull();
+    const rows = table![1]!
+      .trimEnd()
+      .split('\n')
+      .map((l) =>
+        l
+          .split('|')
+          .slice(1, -1)
+          .map((c) => c.trim().replace(/`/g, '')),
+      );
+    expect(rows).toEqual(Object.entries(CODE_QUALITY_SEVERITY).map(([sev, m]) => [sev, m.high, m.medium, m.low, m.none]));
   });
 });
 

@@ -1,5 +1,6 @@
 // Reporter registry: one file per format. `--format` offers them in this order.
 import { github } from './github.js';
+import { gitlab } from './gitlab.js';
 import { json } from './json.js';
 import { junit } from './junit.js';
 import { sarif } from './sarif.js';
@@ -16,4 +17,5 @@ export const REPORTERS: ReadonlyMap<string, Reporter> = new Map([
   ['sarif', sarif],
   ['junit', junit],
   ['github', github],
+  ['gitlab', gitlab],
 ]);
