@@ -225,9 +225,8 @@ async function scan(paths: string[], flags: ScanFlags, io: CliIO): Promise<numbe
   const toFile = !!flags.outputFile;
   const color = useColor(flags.color, io, toFile);
   const reporter = REPORTERS.get(flags.format)!;
-  // Under GitHub Actions, annotations and SARIF paths are resolved against the checkout.
-  const workspace = io.env.GITHUB_ACTIONS === 'true' ? io.env.GITHUB_WORKSPACE : undefined;
-  const shown = workspace && (flags.format === 'github' || flags.format === 'sarif') ? rebaseResult(result, io.cwd, workspace) : result;
+  const checkout = checkoutRoot(flags.format, io.env);
+  const shown = checkout ? rebaseResult(result, io.cwd, checkout) : result;
   const text = reporter.format(shown, { cwd: io.cwd, color, rules, tool: TOOL });
   if (toFile) {
     const target = path.resolve(io.cwd, flags.outputFile!);
@@ -253,6 +252,17 @@ async function scan(paths: string[], flags: ScanFlags, io: CliIO): Promise<numbe
     return 1;
   }
   return 0;
+}
+
+/**
+ * Where the CI service resolves the report's paths, when it is not the working directory: GitHub reads annotations
+ * and SARIF against the checkout (GITHUB_WORKSPACE), GitLab reads Code Quality against the project's clone
+ * (CI_PROJECT_DIR). Elsewhere, and for the other formats, paths stay relative to the working directory.
+ */
+function checkoutRoot(format: string, env: CliIO['env']): string | undefined {
+  if (env.GITHUB_ACTIONS === 'true' && (format === 'github' || format === 'sarif')) return env.GITHUB_WORKSPACE || undefined;
+  if (env.GITLAB_CI === 'true' && format === 'gitlab') return env.CI_PROJECT_DIR || undefined;
+  return undefined;
 }
 
 // Commander prints an InvalidArgumentError as one line naming the option and the value; exit code 2.

@@ -1,7 +1,9 @@
 // Paths in a result are relative to the working directory. GitHub resolves
-// annotation and SARIF paths against the repository checkout, so a run from a
-// subdirectory (`working-directory: packages/api`) would point at the wrong
-// files: rebase them onto the checkout when running under GitHub Actions.
+// annotation and SARIF paths against the repository checkout, GitLab Code
+// Quality paths against the project's clone, so a run from a subdirectory
+// (`working-directory: packages/api`, `cd packages/api`) would point at the
+// wrong files: the CLI rebases them onto the checkout under GitHub Actions and
+// GitLab CI.
 import path from 'node:path';
 import type { RunResult, TraceStep } from '../engine/findings.js';
 
