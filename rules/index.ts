@@ -2,8 +2,9 @@
 import type { RuleModule } from '../src/engine/rule-api.js';
 import awaitInLoop from './await-in-loop.js';
 import blockingCall from './blocking-call.js';
+import danglingTask from './dangling-task.js';
 import missingTimeout from './missing-timeout.js';
 import sequentialAwaits from './sequential-awaits.js';
 import unboundedFanOut from './unbounded-fan-out.js';
 
-export const RULES: readonly RuleModule[] = [awaitInLoop, blockingCall, missingTimeout, sequentialAwaits, unboundedFanOut];
+export const RULES: readonly RuleModule[] = [awaitInLoop, blockingCall, danglingTask, missingTimeout, sequentialAwaits, unboundedFanOut];

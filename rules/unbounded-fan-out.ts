@@ -1,13 +1,13 @@
-import { awaitsNothing, catchesAll, collectionBound, collectionOrigin, describe, describeQueryOrigin, droppedFanOut, fanOutOf } from '../src/analysis/index.js';
+import { catchesAll, collectionBound, collectionOrigin, describe, describeQueryOrigin, droppedFanOut, fanOutOf } from '../src/analysis/index.js';
 import { heavyWork, isDescriptorWork, limiterIn, optionIsFinite, perItemIO, producesPromise, refKey, runsInTransaction } from '../src/analysis/index.js';
 import { projectCalls, perItemSizing, pMapFix, readsByName, type BoundReason, type CallNode, type FanOut, type OriginTrace } from '../src/analysis/index.js';
 import { MAPPERS_WITH_CONCURRENCY, PROMISE_AGGREGATES, UNLIMITED_ASYNC } from '../src/knowledge/limiters.js';
 import { defineRule, type NodePath, type Node, type ReportExtra, type RuleContext } from '../src/engine/rule-api.js';
 import { SCRIPT_FOLDER_REASON } from '../src/knowledge/script-files.js';
 
-type Ids = 'fanOut' | 'fanOutEach' | 'droppedFanOut' | 'droppedFanOutCaught' | 'unlimitedMapper' | 'unlimitedAsync' | 'unlimitedLimiter';
+type Ids = 'fanOut' | 'fanOutEach' | 'droppedFanOutCaught' | 'unlimitedMapper' | 'unlimitedAsync' | 'unlimitedLimiter';
 type Place = 'script-file' | 'script-folder' | 'browser-code' | 'development-only';
-type Exemption = BoundReason | Place | 'limiter' | 'awaits-nothing' | 'in-memory-work' | 'pooled-work' | 'descriptor-work' | 'transaction';
+type Exemption = BoundReason | Place | 'limiter' | 'in-memory-work' | 'pooled-work' | 'descriptor-work' | 'transaction';
 type Ctx = RuleContext<Ids, Exemption>;
 const FAN_OUT = '`{aggregate}` starts {work} for every item of `{source}`{origin} at once, with no limit on how many run together';
 const BOUNDED = 'Bound the concurrency: `{fix}` (p-map), or `Promise.all` over fixed-size batches';
@@ -19,10 +19,6 @@ export default defineRule<Ids, Exemption>({
   messages: {
     fanOut: { message: FAN_OUT, help: `{batch}${BOUNDED}` },
     fanOutEach: { message: FAN_OUT.replace('at once', 'at once, and each item waits on another service'), help: BOUNDED }, // so no one query replaces them
-    droppedFanOut: {
-      message: '`{source}.{method}(async …)` starts one promise per item at once and drops them: nothing waits for them or handles their errors',
-      help: 'Await them with bounded concurrency: `{fix}` (p-map)',
-    },
     droppedFanOutCaught: {
       message: '`{source}.{method}(async …)` starts one promise per item at once and drops them: nothing waits for them or limits how many run',
       help: 'Await them with bounded concurrency: `{fix}` (p-map)',
@@ -68,11 +64,11 @@ export default defineRule<Ids, Exemption>({
       'The promises can come from `coll.map(async …)` or `coll.map((x) => call(x))` passed directly, spread into an array, or through a variable ' +
         '(`const jobs = coll.map(...)`, named as the code names it when the collection is a long chain).',
       'The promises can also come from `jobs.push(call())` in a loop over `coll`, with no limiter. Also flagged: `coll.forEach(async …)` and a bare ' +
-        '`coll.map(async …);` statement, whose promises are dropped, when the callback does any I/O.',
-      "The message does not claim that dropped promises' errors go unhandled when the callback's body is one `try … catch`.",
+        '`coll.map(async …);` statement whose callback catches its own errors and does I/O: every item still starts at once (one whose callback may ' +
+        'reject is a dangling task, reported by `dangling-task`).',
       'Also flagged, judged like `Promise.all` by what each item takes: p-map, p-all and Bluebird `map`/`filter` without a finite `concurrency`, and ' +
         '`async.map`/`each`/`forEach`/`parallel`/`mapValues` (their default is unlimited).',
-      '`pLimit(Infinity)`, a `new PQueue()` without `concurrency` (they limit nothing) and `forEach(async …)` are reported on size alone.',
+      '`pLimit(Infinity)` and a `new PQueue()` without `concurrency` (they limit nothing) are reported on size alone.',
       'Limiters: `p-limit` (`limit(() => …)` with `pLimit(n)` or `pLimit({ concurrency })`, `limitFunction`); `p-queue` (`queue.add`/`addAll` with ' +
         '`concurrency` or `intervalCap`); `p-map`/`p-all`/Bluebird with `concurrency`.',
       'Limiters: `async` `mapLimit`/`eachLimit`/`parallelLimit`/`queue`; Bottleneck (`schedule`/`wrap` with `maxConcurrent`, `minTime` or `reservoir`).',
@@ -105,7 +101,6 @@ export default defineRule<Ids, Exemption>({
     registry: 'registries the program fixes, by name (`plugins`, `providers`, `handlers`, `listeners`, `adapters`, `middlewares`, `services`…)',
     configuration: 'lists reached through configuration (`config.*`, `options.*`, `settings.*`), not sized by input',
     limiter: 'the per-item work goes through a concurrency limiter (p-limit, p-queue, a semaphore…)',
-    'awaits-nothing': 'a dropped `coll.map(async …)` whose callback awaits and returns nothing: each item runs to its end at once, nothing per item waits',
     'in-memory-work': 'per-item work that runs in memory (built-ins, array and string methods, formatting, parsing, helpers and injected services that do no I/O)',
     'pooled-work': 'per-item work with no socket, process or descriptor (followed into helpers and services) queues in a pool, unless each item is request input',
     'descriptor-work': 'a file descriptor per item runs out only over a collection the outside world sizes (request input, a listing)',
@@ -136,14 +131,14 @@ export default defineRule<Ids, Exemption>({
         if (source) reportMapper(ctx, path, 'unlimitedAsync', [0, 1], { mapper: key!.replace('#', '.'), source, fix: `${asyncFix}(${source}, 8, …)` });
         return;
       }
-      // coll.forEach(async …) and a statement `coll.map(async …);`: promises dropped.
+      // coll.forEach(async …) and a statement `coll.map(async …);`: promises dropped. One that may reject is a dangling
+      // task (`dangling-task` reports it); one that catches its own errors still starts every item at once.
       const dropped = droppedFanOut(path);
-      if (!dropped) return;
+      if (!dropped || !catchesAll(dropped.callback)) return;
       const { source, callback, method } = dropped;
       if (isBounded(ctx, source, call) || (limiterIn(callback)?.limited && ctx.exempt('limiter', call))) return;
-      if ((!perItemIO(callback) && ctx.exempt('in-memory-work', call)) || (awaitsNothing(callback) && ctx.exempt('awaits-nothing', call))) return;
-      const id = catchesAll(callback) ? 'droppedFanOutCaught' : 'droppedFanOut';
-      ctx.report(call, id, { source: describe(source.node), method, fix: pMapFix(source, callback, ctx.source) }, impactOf(ctx, path, source));
+      if (!perItemIO(callback) && ctx.exempt('in-memory-work', call)) return;
+      ctx.report(call, 'droppedFanOutCaught', { source: describe(source.node), method, fix: pMapFix(source, callback, ctx.source) }, impactOf(ctx, path, source));
     };
     return { CallExpression: check, OptionalCallExpression: check };
   },

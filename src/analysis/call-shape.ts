@@ -654,6 +654,44 @@ export function isDetachedCall(callPath: NodePath): boolean {
   return false;
 }
 
+/**
+ * A call whose result nobody uses at all: a statement of its own (`refresh(org);`: `bare`), or one marked as meant to
+ * run on its own (`void refresh(org);`: `void`). Null when the result is awaited, returned, kept, passed on or chained
+ * (`.then`/`.catch`/`.finally`). For a promise, `bare` means nothing waits for it and nothing handles its failure.
+ */
+export function unusedResult(callPath: NodePath): 'bare' | 'void' | null {
+  let cur: NodePath = callPath;
+  for (let guard = 0; guard < 8; guard++) {
+    const parent = cur.parentPath;
+    if (!parent) return null;
+    const p = parent.node as any;
+    if (p.type === 'ExpressionStatement') return 'bare';
+    if (p.type === 'UnaryExpression' && p.operator === 'void') return 'void';
+    if (p.type !== 'TSAsExpression' && p.type !== 'TSNonNullExpression' && p.type !== 'ParenthesizedExpression') return null;
+    cur = parent;
+  }
+  return null;
+}
+
+/**
+ * The first await (in source order) of a function's own body that no `try` with a `catch` inside the function covers:
+ * where its promise can reject from. Null when every await is covered (or there is none).
+ */
+export function uncaughtAwait(fnPath: NodePath): Node | null {
+  let first: Node | null = null;
+  walkPaths(fnPath, (p) => {
+    if (p !== fnPath && isFunctionNode(p.node as Node)) return false;
+    if (p.node.type !== 'AwaitExpression') return undefined;
+    for (let q: NodePath = p; q !== fnPath && q.parentPath; q = q.parentPath) {
+      const parent = q.parentPath.node as any;
+      if (parent.type === 'TryStatement' && parent.handler && q.key === 'block') return undefined;
+    }
+    if (!first || (p.node as any).start < (first as any).start) first = p.node as Node;
+    return undefined;
+  });
+  return first;
+}
+
 /** Does the `.then(…)` call hand its result to a parameter of the function the chain is written in (by binding)? */
 function handsResultOn(thenCall: NodePath, callPath: NodePath): boolean {
   let fn: NodePath | null = callPath.parentPath;

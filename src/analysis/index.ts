@@ -33,6 +33,8 @@ export {
   isCheapLocalCallee,
   isDetachedCall,
   readsByName,
+  uncaughtAwait,
+  unusedResult,
   sharedStateArgs,
   thisStateTouchedBy,
   type CallShape,

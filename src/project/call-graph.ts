@@ -447,6 +447,28 @@ export class CallGraph {
   }
 
   /**
+   * Calls whose result nobody uses (`CallSite.unused`) to async functions of the project, across files, in a stable
+   * order: each with the caller, the site and the async functions it may invoke (all of them async; a call that may
+   * also reach a synchronous function is left out). What `dangling-task` judges.
+   */
+  droppedPromises(): { caller: GraphFunction; site: CallSite; callees: GraphFunction[] }[] {
+    const out: { caller: GraphFunction; site: CallSite; callees: GraphFunction[] }[] = [];
+    for (const [from, edges] of this.edges) {
+      const bySite = new Map<CallSite, GraphFunction[]>();
+      for (const { site, to } of edges) {
+        if (!site.unused) continue;
+        const list = bySite.get(site) ?? [];
+        bySite.set(site, list);
+        list.push(this.functions.get(to)!);
+      }
+      for (const [site, callees] of bySite) {
+        if (callees.length > 0 && callees.every((g) => g?.fn.async)) out.push({ caller: this.functions.get(from)!, site, callees });
+      }
+    }
+    return out;
+  }
+
+  /**
    * Local HTTP wrappers (functions that forward their caller's options to an outbound call with no deadline of their
    * own), each with the calls to it whose options set no deadline: the argument left out, or an object literal without
    * a covering key. Options that cannot be seen (a variable, a spread) are given the benefit of the doubt. A caller

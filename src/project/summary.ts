@@ -11,7 +11,8 @@ import { OFF_THREAD_ENTRIES, SERVER_DIRECTIVE, SERVER_ENTRY_EXPORTS, SYNC_CALLBA
 import { constantValue, exportedConstants, importedName } from '../analysis/constants.js';
 import { isLazyInit, returnsMemoised } from '../analysis/lazy-init.js';
 import { isDevelopmentOnly } from '../analysis/environment.js';
-import { doesNoIO, isDetachedCall } from '../analysis/call-shape.js';
+import { doesNoIO, isDetachedCall, unusedResult } from '../analysis/call-shape.js';
+import { catchesAll } from '../analysis/collections/fan-out.js';
 import { remoteClientModule, slowCall } from '../analysis/latency.js';
 import { holdsConnection } from '../analysis/transactions.js';
 import { collectionOrigin, type Origin } from '../analysis/collections/origin.js';
@@ -74,6 +75,8 @@ export interface CallSite {
   keys?: (string[] | null)[];
   /** Nobody awaits the call (`refresh(org);`, `void f()`, `f().catch(log)`): what it does runs on its own, as background work. */
   detached?: boolean;
+  /** Its result is not used at all (`unusedResult`): a statement of its own (`bare`), or `void f()`. */
+  unused?: 'bare' | 'void';
   /** The call runs only outside production (`if (process.env.NODE_ENV !== 'production')`, after `if (IS_PRODUCTION) return`). */
   dev?: boolean;
 }
@@ -141,6 +144,8 @@ export interface FunctionSummary {
   slow?: true;
   /** It holds a pooled connection for a stretch of work (`holdsConnection`: a transaction, a checked-out client). */
   holds?: true;
+  /** An async function whose awaits all sit in a try with a catch (`catchesAll`): its promise does not reject. */
+  settles?: true;
   /**
    * For a function written inline as an argument (`withSpan('x', async () => …)`):
    * the id of the function it is written in, which it most likely runs within.
@@ -443,6 +448,8 @@ export class SummaryBuilder {
     };
     if (isDevelopmentOnly(path)) site.dev = true;
     if (detached) site.detached = true;
+    const unused = unusedResult(path);
+    if (unused) site.unused = unused;
     // Constant and passed-through arguments, for size thresholds down the chain.
     const args = (call.arguments as any[]).slice(0, 4).map((a, i): NonNullable<CallSite['args']>[number] => {
       const c = constantValue(a, path);
@@ -545,6 +552,7 @@ export class SummaryBuilder {
         if (s.name.lastIndexOf('.') > 0) impureMethods.add(s.name.slice(s.name.lastIndexOf('.') + 1));
         if (s.async && s.blocking.length === 0 && returnsMemoised(this.framePaths.get(s.id)!)) s.memo = true;
       }
+      if (s.async && catchesAll(this.framePaths.get(s.id)!)) s.settles = true;
       // Async functions are kept whatever they call: findings inside them take their reach from their callers. So are
       // callbacks that serve work (`app.get('/x', (req, res) => res.end())`): handlers count, for what most of them share.
       const serving = !!s.enclosing && s.calls.length === 0 && this.contexts.frameContext(this.framePaths.get(s.id)!).serves !== undefined;

@@ -1,0 +1,150 @@
+import { catchesAll, describe, droppedFanOut, pMapFix, uncaughtAwait, unusedResult, type CallNode } from '../src/analysis/index.js';
+import { defineRule, type NodePath, type Ref } from '../src/engine/rule-api.js';
+import { EVENT_METHODS } from '../src/knowledge/frameworks.js';
+import { moduleIn } from '../src/knowledge/modules.js';
+import { PROMISE_GLOBALS, PROMISE_MODULES, PROMISE_NAMESPACES } from '../src/knowledge/promises.js';
+
+type Ids = 'danglingCall' | 'droppedFanOut' | 'asyncListener';
+type Exemption = 'void-marked' | 'helper-catches' | 'errors-handled';
+
+const CRASH = 'if it rejects, nothing handles the rejection and Node (15 and later) ends the process';
+
+export default defineRule<Ids, Exemption>({
+  id: 'dangling-task',
+  category: 'concurrency',
+  severity: 'warn',
+  description: 'Promises started on a serving path that nothing awaits and whose failure nothing handles',
+  messages: {
+    danglingCall: {
+      message: '`{callee}(…)` returns a promise that nothing awaits: {crash}, and {where} goes on without it',
+      help: 'Await it; if it should finish after the response, end the chain with `.catch((err) => log(err))`, or mark it `void` on purpose',
+    },
+    droppedFanOut: {
+      message: '`{source}.{method}(async …)` starts one promise per item at once and drops them: nothing waits for them or handles their errors',
+      help: 'Await them with bounded concurrency: `{fix}` (p-map)',
+    },
+    asyncListener: {
+      message:
+        'Async listener for `{event}`: EventEmitter ignores the promise it returns, so if `{first}` rejects, nothing handles the rejection and Node ends the process',
+      help: 'Catch inside the listener (`try { … } catch (err) { log(err) }`), or create the emitter with `captureRejections: true` and handle its `error` event',
+    },
+  },
+  docs: {
+    why:
+      'A promise that nothing awaits and nothing `.catch`es is work the code started and then forgot: when it fails, the rejection is unhandled, and Node ' +
+      '(since 15) ends the process, taking every request in flight with it; when it succeeds late, the request it belonged to has already answered. ' +
+      'EventEmitter does the same with an async listener: it calls it and drops the promise.',
+    details: [
+      'A call whose result is not used at all (a statement of its own) to a function that returns a promise: a project `async` function (known from its ' +
+        'summary, across files, through imports, `this.method()` and injected services) or a promise API of Node or a package ' +
+        '(`fetch`, `fs.promises`, `timers/promises`, axios, got, undici…; the table is `src/knowledge/promises.ts`).',
+      'Not reported: `await`, `return`, an assignment, an argument, a `.then`/`.catch`/`.finally` chain, `void f()` (an explicit choice), and a call to an ' +
+        'async function whose every await sits in a `try` with a `catch` (its promise does not reject).',
+      '`coll.forEach(async …)` and a bare `coll.map(async …);` statement: every item starts at once and nothing waits for any of them.',
+      'An async function given to `emitter.on`/`once`/`addListener` (also `process.on`, `socket.on`) that awaits outside a `try … catch`.',
+      'Reported in serving code (handlers, async functions, listeners, jobs and timers, and the helpers they call), not at startup, in scripts or tests, or in browser code.',
+    ],
+    bad: [
+      "import express from 'express';\nimport { appendFile } from 'node:fs/promises';\nconst app = express();\n" +
+        "app.post('/login', async (req, res) => {\n  appendFile('/var/log/logins', `${req.body.user}\\n`);\n  res.sendStatus(204);\n});\n",
+    ],
+    good: [
+      "import express from 'express';\nimport { appendFile } from 'node:fs/promises';\nconst app = express();\n" +
+        "app.post('/login', async (req, res) => {\n  appendFile('/var/log/logins', `${req.body.user}\\n`).catch((err) => console.error('login log failed', err));\n" +
+        '  res.sendStatus(204);\n});\n',
+    ],
+    whenNotToUse:
+      'When a process-wide `unhandledRejection` handler logs and keeps running on purpose, the crash does not happen; the lost work and its lost errors still do.',
+  },
+  exemptions: {
+    'void-marked': '`void f()`: the code says the promise runs on its own on purpose',
+    'helper-catches': 'the async function called catches around every await, so its promise does not reject',
+    'errors-handled': 'an async listener or per-item callback whose every await sits in a `try` with a `catch`',
+  },
+  create(ctx) {
+    // Tests, scripts and browser code are not serving code: `isHot` says so for each place.
+    const check = (path: NodePath<CallNode>) => {
+      const call = path.node;
+      // emitter.on('event', async () => { await … }): the listener's promise is dropped by EventEmitter (where it is
+      // registered does not matter: it runs when the event comes).
+      const listener = asyncListener(path);
+      if (listener) {
+        const first = uncaughtAwait(listener);
+        if (!first && ctx.exempt('errors-handled', listener.node)) return;
+        const body = listener.child((listener.node as any).body, 'body');
+        if (!ctx.isHot(body)) return;
+        const event = call.arguments[0]?.type === 'StringLiteral' ? call.arguments[0].value : 'the event';
+        ctx.report(listener.node, 'asyncListener', { event, first: ctx.source(first!).split('\n')[0]!.trim().slice(0, 60) }, { cost: 'heavy' });
+        return;
+      }
+      if (!ctx.isHot(path)) return;
+      // coll.forEach(async …): one promise per item, dropped.
+      const dropped = droppedFanOut(path);
+      if (dropped) {
+        // A callback that catches around every await (or awaits nothing) cannot reject (whether starting every item at once is too many
+        // is `unbounded-fan-out`'s question).
+        const cb = dropped.callback;
+        const quiet = catchesAll(cb) || ((cb.node as { body: { type: string } }).body.type === 'BlockStatement' && !uncaughtAwait(cb));
+        if (quiet && ctx.exempt('errors-handled', call)) return;
+        ctx.report(call, 'droppedFanOut', { source: describe(dropped.source.node), method: dropped.method, fix: pMapFix(dropped.source, dropped.callback, ctx.source) });
+        return;
+      }
+      // A promise API of Node or a package, called as a statement of its own. (Project functions: the project phase.)
+      const unused = unusedResult(path);
+      if (!unused || !isPromiseApi(ctx.resolveCallTarget(path))) return;
+      if (unused === 'void' && ctx.exempt('void-marked', call)) return;
+      const where = ctx.context(path);
+      ctx.report(call.callee, 'danglingCall', { callee: ctx.source(call.callee), crash: CRASH, where: servingWhat(where.description) }, { cost: 'heavy' });
+    };
+    return { CallExpression: check, OptionalCallExpression: check };
+  },
+  // Calls to the project's async functions, resolved across files.
+  link(ctx) {
+    for (const { caller, site, callees } of ctx.graph.droppedPromises()) {
+      const kind = caller.fn.context?.kind;
+      if (kind !== 'hot' && !(kind === 'helper' && ctx.graph.reachKnown(caller.key))) continue;
+      const at = { file: caller.file.file, line: site.line, column: site.column, endLine: site.endLine, endColumn: site.endColumn };
+      if (site.unused === 'void' && ctx.exempt('void-marked', at)) continue;
+      if (callees.every((g) => g.fn.settles) && ctx.exempt('helper-catches', at)) continue;
+      const description = caller.fn.context?.description ?? `inside \`${caller.fn.name}\``;
+      ctx.report(
+        at,
+        'danglingCall',
+        { callee: site.text, crash: CRASH, where: servingWhat(description) },
+        {
+          context: { kind: 'hot', description, ...(caller.fn.context?.serves ? { serves: caller.fn.context.serves } : {}) },
+          reach: ctx.graph.reachOf(caller.key),
+          cost: 'heavy',
+        },
+      );
+    }
+  },
+});
+
+/** "inside the route handler `POST /login`" → "the route handler `POST /login`"; an async function's own description likewise. */
+function servingWhat(description: string): string {
+  return description.startsWith(INSIDE) ? description.slice(INSIDE.length) : description;
+}
+const INSIDE = 'inside ';
+
+/** A promise-returning function of Node or a package: `fetch`, `fs.promises.writeFile`, `fsp.readFile`, `axios.post`, `got(url)`. */
+function isPromiseApi(ref: Ref | null): boolean {
+  if (!ref) return false;
+  if (ref.kind === 'global') return ref.path.length === 1 && PROMISE_GLOBALS.has(ref.path[0]!);
+  if (ref.kind !== 'module') return false;
+  const module = ref.module.startsWith('node:') ? ref.module.slice('node:'.length) : ref.module;
+  if (moduleIn(PROMISE_MODULES, module)) return true;
+  return PROMISE_NAMESPACES.get(module) === ref.path[0] && ref.path.length === 2;
+}
+
+/** The async function given inline to `emitter.on('event', async () => …)` (or `once`, `addListener`…), or null. */
+function asyncListener(path: NodePath<CallNode>): NodePath | null {
+  const call = path.node;
+  if (call.callee.type !== 'MemberExpression' && call.callee.type !== 'OptionalMemberExpression') return null;
+  const prop = call.callee.property;
+  const method = !call.callee.computed && prop.type === 'Identifier' ? prop.name : null;
+  if (!method || !EVENT_METHODS.has(method) || call.arguments.length < 2) return null;
+  const arg = call.arguments[1]!;
+  if ((arg.type !== 'ArrowFunctionExpression' && arg.type !== 'FunctionExpression') || !arg.async) return null;
+  return path.child(arg, 'arguments', 1);
+}

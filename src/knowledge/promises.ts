@@ -1,0 +1,28 @@
+// APIs whose calls return a promise, so a call nobody awaits or handles is a dangling task (`dangling-task`). Project
+// functions are known from their summaries (`async`); these are the packages' and Node's own.
+
+/**
+ * Modules every function of which returns a promise (the module itself, called, too: `got(url)`), with a `node:`
+ * prefix optional. `fs` counts through its `promises` namespace only (`fs.promises.writeFile`).
+ */
+export const PROMISE_MODULES: readonly string[] = [
+  'fs/promises',
+  'dns/promises',
+  'stream/promises',
+  'timers/promises',
+  'readline/promises',
+  'axios',
+  'got',
+  'node-fetch',
+  'ky',
+  'undici',
+];
+
+/** Namespaces of a module that hold only promise-returning functions: `fs.promises.*`, `dns.promises.*`. */
+export const PROMISE_NAMESPACES: ReadonlyMap<string, string> = new Map([
+  ['fs', 'promises'],
+  ['dns', 'promises'],
+]);
+
+/** Globals that return a promise when called. */
+export const PROMISE_GLOBALS: ReadonlySet<string> = new Set(['fetch']);
