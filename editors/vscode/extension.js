@@ -15,8 +15,10 @@ async function start() {
   const folders = (vscode.workspace.workspaceFolders || []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
   const found = serverCommand({ setting: config.get('path', ''), folders });
   if (found.error) {
-    const choice = await vscode.window.showErrorMessage(found.error, 'Open Settings');
-    if (choice === 'Open Settings') await vscode.commands.executeCommand('workbench.action.openSettings', 'loopguard.path');
+    // Not awaited: the message's promise settles only when the user answers, and activation must not wait for that.
+    void vscode.window.showErrorMessage(found.error, 'Open Settings').then((choice) => {
+      if (choice === 'Open Settings') void vscode.commands.executeCommand('workbench.action.openSettings', 'loopguard.path');
+    });
     return;
   }
   const serverOptions = { command: found.command, args: found.args, options: { cwd: folders[0], shell: found.shell } };
@@ -37,9 +39,16 @@ async function stop() {
   if (running) await running.stop().catch(() => undefined);
 }
 
-async function restart() {
-  await stop();
-  await start();
+/** Restarts run one after another, so settings changed in a burst never leave two clients running. */
+let restarting = Promise.resolve();
+function restart() {
+  restarting = restarting
+    .then(async () => {
+      await stop();
+      await start();
+    })
+    .catch((err) => void vscode.window.showErrorMessage(`loopguard: restart failed: ${err instanceof Error ? err.message : String(err)}`));
+  return restarting;
 }
 
 /** @param {vscode.ExtensionContext} context */
