@@ -39,7 +39,7 @@ async function stop() {
   if (running) await running.stop().catch(() => undefined);
 }
 
-/** Restarts run one after another, so settings changed in a burst never leave two clients running. */
+/** Starts and restarts run one after another, so settings changed in a burst never leave two clients running. */
 let restarting = Promise.resolve();
 function restart() {
   restarting = restarting
@@ -47,7 +47,7 @@ function restart() {
       await stop();
       await start();
     })
-    .catch((err) => void vscode.window.showErrorMessage(`loopguard: restart failed: ${err instanceof Error ? err.message : String(err)}`));
+    .catch((err) => void vscode.window.showErrorMessage(`loopguard: could not start: ${err instanceof Error ? err.message : String(err)}`));
   return restarting;
 }
 
@@ -59,7 +59,7 @@ async function activate(context) {
       if (e.affectsConfiguration('loopguard.enable') || e.affectsConfiguration('loopguard.path')) void restart();
     }),
   );
-  await start();
+  await restart();
 }
 
 function deactivate() {
