@@ -113,7 +113,7 @@ describe('finding loopguard', () => {
 
   it('says what to do when nothing is found, and names a loopguard.path that does not exist', () => {
     const nothing = serverCommand({ setting: '', folders: [tempDir()], env: env(tempDir()), platform: 'linux' });
-    expect(nothing.error).toMatch(/loopguard was not found.*npm install --save-dev loopguard.*`loopguard\.path`/);
+    expect(nothing.error).toMatch(/loopguard was not found.*as a dev dependency.*`loopguard\.path`/);
     const missing = serverCommand({ setting: 'no/such/loopguard', folders: [tempDir()], env: env(''), platform: 'linux' });
     expect(missing.error).toMatch(/`loopguard\.path` is "no\/such\/loopguard", and .* does not exist/);
     expect(serverCommand({ setting: 'loopguard-nope', folders: [], env: env(''), platform: 'linux' }).error).toMatch(/not on PATH/);

@@ -11,8 +11,8 @@ const LANGUAGES = ['javascript', 'javascriptreact', 'typescript', 'typescriptrea
 
 const NOT_FOUND =
   'loopguard was not found: no node_modules/.bin/loopguard in the workspace and no `loopguard` on PATH. ' +
-  'Install it in the project (npm install --save-dev loopguard) or set `loopguard.path` to the loopguard executable ' +
-  'or to its bin/loopguard.js.';
+  'Install it in the project as a dev dependency (loopguard README, "Install") or set `loopguard.path` to the ' +
+  'loopguard executable or to its bin/loopguard.js.';
 
 /** An executable file on PATH (with PATHEXT on Windows), or null. */
 function onPath(name, env, platform) {
