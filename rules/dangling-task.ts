@@ -1,11 +1,12 @@
 import { catchesAll, describe, droppedFanOut, pMapFix, uncaughtAwait, unusedResult, type CallNode } from '../src/analysis/index.js';
-import { defineRule, type NodePath, type Ref } from '../src/engine/rule-api.js';
+import { callStep, defineRule, type CallSite, type GraphFunction, type NodePath, type Ref, type SiteLocation } from '../src/engine/rule-api.js';
+import { widestReach } from '../src/knowledge/impact.js';
 import { EVENT_METHODS } from '../src/knowledge/frameworks.js';
 import { moduleIn } from '../src/knowledge/modules.js';
 import { PROMISE_GLOBALS, PROMISE_MODULES, PROMISE_NAMESPACES } from '../src/knowledge/promises.js';
 
-type Ids = 'danglingCall' | 'droppedFanOut' | 'asyncListener';
-type Exemption = 'void-marked' | 'helper-catches' | 'errors-handled';
+type Ids = 'danglingCall' | 'droppedByCallers' | 'droppedFanOut' | 'asyncListener';
+type Exemption = 'void-marked' | 'helper-catches' | 'errors-handled' | 'browser-code';
 
 const CRASH = 'if it rejects, nothing handles the rejection and Node (15 and later) ends the process';
 
@@ -22,6 +23,10 @@ export default defineRule<Ids, Exemption>({
     droppedFanOut: {
       message: '`{source}.{method}(async …)` starts one promise per item at once and drops them: nothing waits for them or handles their errors',
       help: 'Await them with bounded concurrency: `{fix}` (p-map)',
+    },
+    droppedByCallers: {
+      message: '`{callee}()` returns a promise that {count} callers drop without awaiting it: {crash}',
+      help: 'Catch inside `{callee}` so its promise never rejects (log the error there), or await it at each call',
     },
     asyncListener: {
       message:
@@ -40,6 +45,8 @@ export default defineRule<Ids, Exemption>({
         '(`fetch`, `fs.promises`, `timers/promises`, axios, got, undici…; the table is `src/knowledge/promises.ts`).',
       'Not reported: `await`, `return`, an assignment, an argument, a `.then`/`.catch`/`.finally` chain, `void f()` (an explicit choice), and a call to an ' +
         'async function whose every await sits in a `try` with a `catch` (its promise does not reject).',
+      'One root cause, one finding: an async function that three or more serving calls drop is reported once, at the function (where catching ' +
+        'inside it fixes every caller), listing the calls; a suppression at one call drops that call.',
       '`coll.forEach(async …)` and a bare `coll.map(async …);` statement: every item starts at once and nothing waits for any of them.',
       'An async function given to `emitter.on`/`once`/`addListener` (also `process.on`, `socket.on`) that awaits outside a `try … catch`.',
       'Reported in serving code (handlers, async functions, listeners, jobs and timers, and the helpers they call), not at startup, in scripts or tests, or in browser code.',
@@ -59,10 +66,12 @@ export default defineRule<Ids, Exemption>({
   exemptions: {
     'void-marked': '`void f()`: the code says the promise runs on its own on purpose',
     'helper-catches': 'the async function called catches around every await, so its promise does not reject',
+    'browser-code': 'a module only browser code imports: there is no server process to crash (applied by the project phase)',
     'errors-handled': 'an async listener or per-item callback whose every await sits in a `try` with a `catch`',
   },
   create(ctx) {
-    // Tests, scripts and browser code are not serving code: `isHot` says so for each place.
+    // Tests and scripts are not serving code (`isHot` says so for each place); browser code has no server to crash.
+    if (ctx.file.runsInBrowser && ctx.exempt('browser-code', null)) return {};
     const check = (path: NodePath<CallNode>) => {
       const call = path.node;
       // emitter.on('event', async () => { await … }): the listener's promise is dropped by EventEmitter (where it is
@@ -100,26 +109,60 @@ export default defineRule<Ids, Exemption>({
   },
   // Calls to the project's async functions, resolved across files.
   link(ctx) {
+    // The calls that count, grouped by the one function they drop: a helper many callers drop is one finding at the
+    // helper (where one fix, catching inside it, covers every caller), listing the calls.
+    const groups = new Map<string, { callee: GraphFunction | null; calls: { caller: GraphFunction; site: CallSite; at: SiteLocation }[] }>();
     for (const { caller, site, callees } of ctx.graph.droppedPromises()) {
       const kind = caller.fn.context?.kind;
       if (kind !== 'hot' && !(kind === 'helper' && ctx.graph.reachKnown(caller.key))) continue;
       const at = { file: caller.file.file, line: site.line, column: site.column, endLine: site.endLine, endColumn: site.endColumn };
       if (site.unused === 'void' && ctx.exempt('void-marked', at)) continue;
       if (callees.every((g) => g.fn.settles) && ctx.exempt('helper-catches', at)) continue;
-      const description = caller.fn.context?.description ?? `inside \`${caller.fn.name}\``;
-      ctx.report(
-        at,
-        'danglingCall',
-        { callee: site.text, crash: CRASH, where: servingWhat(description) },
-        {
-          context: { kind: 'hot', description, ...(caller.fn.context?.serves ? { serves: caller.fn.context.serves } : {}) },
-          reach: ctx.graph.reachOf(caller.key),
-          cost: 'heavy',
-        },
-      );
+      const id = callees.length === 1 ? callees[0]!.key : `${caller.key}\0${site.line}:${site.column}`;
+      const group = groups.get(id) ?? { callee: callees.length === 1 ? callees[0]! : null, calls: [] };
+      groups.set(id, group);
+      group.calls.push({ caller, site, at });
+    }
+    for (const { callee, calls } of groups.values()) {
+      if (callee && calls.length >= GROUPED_CALLS) {
+        const open = calls.filter((c) => !ctx.suppressed(c.at));
+        if (open.length === 0) continue;
+        const at = { file: callee.file.file, line: callee.fn.line, column: callee.fn.column, endLine: callee.fn.line, endColumn: callee.fn.column + 1 };
+        ctx.report(
+          at,
+          'droppedByCallers',
+          { callee: callee.fn.name, count: String(open.length), crash: CRASH },
+          {
+            paths: open.map((c) => [callStep(c.caller.file.file, c.site, servingWhat(describeCaller(c.caller)))]),
+            reach: widestReach(open.map((c) => ctx.graph.reachOf(c.caller.key))),
+            cost: 'heavy',
+          },
+        );
+        continue;
+      }
+      for (const { caller, site, at } of calls) {
+        const description = describeCaller(caller);
+        ctx.report(
+          at,
+          'danglingCall',
+          { callee: site.text, crash: CRASH, where: servingWhat(description) },
+          {
+            context: { kind: 'hot', description, ...(caller.fn.context?.serves ? { serves: caller.fn.context.serves } : {}) },
+            reach: ctx.graph.reachOf(caller.key),
+            cost: 'heavy',
+          },
+        );
+      }
     }
   },
 });
+
+/** Calls of one async function dropped in this many places are reported once, at the function. */
+const GROUPED_CALLS = 3;
+
+function describeCaller(caller: GraphFunction): string {
+  return caller.fn.context?.description ?? `inside \`${caller.fn.name}\``;
+}
 
 /** "inside the route handler `POST /login`" → "the route handler `POST /login`"; an async function's own description likewise. */
 function servingWhat(description: string): string {

@@ -15,6 +15,8 @@ import type { NodePath, Visitors } from '../syntax/walk.js';
 
 export type { NodePath, Visitors, Node, Ref, ExecutionContext };
 import { callRegion } from '../project/summary.js';
+export type { CallSite } from '../project/summary.js';
+export type { GraphFunction } from '../project/call-graph.js';
 
 /** A step of a path at a call the graph records: placed at the call, its region the whole call. */
 export function callStep(file: string, site: { line: number; column: number; callEnd: readonly [number, number] }, label: string): TraceStep {
