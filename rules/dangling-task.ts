@@ -1,12 +1,22 @@
-import { catchesAll, describe, droppedFanOut, pMapFix, uncaughtAwait, unusedResult, type CallNode } from '../src/analysis/index.js';
-import { callStep, defineRule, type CallSite, type GraphFunction, type NodePath, type Ref, type SiteLocation } from '../src/engine/rule-api.js';
+import {
+  asyncListener,
+  asyncRouteHandlers,
+  handlesRejections,
+  catchesAll,
+  describe,
+  droppedFanOut,
+  isPromiseApi,
+  pMapFix,
+  uncaughtAwait,
+  unusedResult,
+  type CallNode,
+} from '../src/analysis/index.js';
+import { callStep, defineRule, type CallSite, type GraphFunction, type Node, type NodePath, type SiteLocation } from '../src/engine/rule-api.js';
 import { widestReach } from '../src/knowledge/impact.js';
-import { EVENT_METHODS } from '../src/knowledge/frameworks.js';
-import { moduleIn } from '../src/knowledge/modules.js';
-import { PROMISE_GLOBALS, PROMISE_MODULES, PROMISE_NAMESPACES } from '../src/knowledge/promises.js';
+import { EXPRESS_ASYNC_PATCHES } from '../src/knowledge/frameworks.js';
 
-type Ids = 'danglingCall' | 'droppedByCallers' | 'droppedFanOut' | 'asyncListener';
-type Exemption = 'void-marked' | 'helper-catches' | 'errors-handled' | 'browser-code';
+type Ids = 'danglingCall' | 'droppedByCallers' | 'droppedFanOut' | 'asyncListener' | 'expressAsyncHandler';
+type Exemption = 'void-marked' | 'helper-catches' | 'errors-handled' | 'browser-code' | 'async-errors-patched' | 'rejections-logged';
 
 const CRASH = 'if it rejects, nothing handles the rejection and Node (15 and later) ends the process';
 
@@ -27,6 +37,13 @@ export default defineRule<Ids, Exemption>({
     droppedByCallers: {
       message: '`{callee}()` returns a promise that {count} callers drop without awaiting it: {crash}',
       help: 'Catch inside `{callee}` so its promise never rejects (log the error there), or await it at each call',
+    },
+    expressAsyncHandler: {
+      message:
+        'Async {kind} in an Express 4 app: if `{first}` rejects, Express 4 neither answers the request nor handles the rejection ' +
+        '(the request hangs until the client gives up, and Node ends the process)',
+      help: 'Catch and pass the error on (`try { … } catch (err) { next(err) }`), wrap the handler (express-async-handler), import `express-async-errors` once, or move to Express 5',
+      severity: 'error',
     },
     asyncListener: {
       message:
@@ -66,6 +83,8 @@ export default defineRule<Ids, Exemption>({
   exemptions: {
     'void-marked': '`void f()`: the code says the promise runs on its own on purpose',
     'helper-catches': 'the async function called catches around every await, so its promise does not reject',
+    'rejections-logged': 'the project handles `unhandledRejection` process-wide (a handler that logs): a dropped promise that fails ends nothing',
+    'async-errors-patched': 'the project imports `express-async-errors` (or a router that handles promises): Express then passes rejections to its error handler',
     'browser-code': 'a module only browser code imports: there is no server process to crash (applied by the project phase)',
     'errors-handled': 'an async listener or per-item callback whose every await sits in a `try` with a `catch`',
   },
@@ -78,14 +97,13 @@ export default defineRule<Ids, Exemption>({
       // registered does not matter: it runs when the event comes).
       const listener = asyncListener(path);
       if (listener) {
-        const first = uncaughtAwait(listener);
-        if (!first && ctx.exempt('errors-handled', listener.node)) return;
-        const body = listener.child((listener.node as any).body, 'body');
-        if (!ctx.isHot(body)) return;
-        const event = call.arguments[0]?.type === 'StringLiteral' ? call.arguments[0].value : 'the event';
-        ctx.report(listener.node, 'asyncListener', { event, first: ctx.source(first!).split('\n')[0]!.trim().slice(0, 60) }, { cost: 'heavy' });
+        const first = uncaughtAwait(listener.fn);
+        if (!first && ctx.exempt('errors-handled', listener.fn.node)) return;
+        if (!ctx.isHot(listener.fn.child((listener.fn.node as any).body, 'body'))) return;
+        ctx.report(listener.fn.node, 'asyncListener', { event: listener.event, first: firstLine(ctx.source(first!)) }, CRASHES);
         return;
       }
+      if (ctx.file.expressMajor === 4) expressHandlers(path);
       if (!ctx.isHot(path)) return;
       // coll.forEach(async …): one promise per item, dropped.
       const dropped = droppedFanOut(path);
@@ -95,7 +113,8 @@ export default defineRule<Ids, Exemption>({
         const cb = dropped.callback;
         const quiet = catchesAll(cb) || ((cb.node as { body: { type: string } }).body.type === 'BlockStatement' && !uncaughtAwait(cb));
         if (quiet && ctx.exempt('errors-handled', call)) return;
-        ctx.report(call, 'droppedFanOut', { source: describe(dropped.source.node), method: dropped.method, fix: pMapFix(dropped.source, dropped.callback, ctx.source) });
+        const data = { source: describe(dropped.source.node), method: dropped.method, fix: pMapFix(dropped.source, dropped.callback, ctx.source) };
+        ctx.report(call, 'droppedFanOut', data, CRASHES);
         return;
       }
       // A promise API of Node or a package, called as a statement of its own. (Project functions: the project phase.)
@@ -103,12 +122,37 @@ export default defineRule<Ids, Exemption>({
       if (!unused || !isPromiseApi(ctx.resolveCallTarget(path))) return;
       if (unused === 'void' && ctx.exempt('void-marked', call)) return;
       const where = ctx.context(path);
-      ctx.report(call.callee, 'danglingCall', { callee: ctx.source(call.callee), crash: CRASH, where: servingWhat(where.description) }, { cost: 'heavy' });
+      ctx.report(call.callee, 'danglingCall', { callee: ctx.source(call.callee), crash: CRASH, where: servingWhat(where.description) }, CRASHES);
     };
-    return { CallExpression: check, OptionalCallExpression: check };
+    /** `app.get('/x', async (req, res) => { await … })` in an Express 4 package: a rejection leaves the request hanging. */
+    const expressHandlers = (path: NodePath<CallNode>) => {
+      for (const { fn, kind } of asyncRouteHandlers(path)) {
+        const first = uncaughtAwait(fn);
+        if (!first || !ctx.isHot(fn.child((fn.node as any).body, 'body'))) continue;
+        const extra = { cost: 'heavy' as const, unlessFact: { fact: EXPRESS_PATCHED, exemption: 'async-errors-patched' as const } };
+        ctx.report(fn.node, 'expressAsyncHandler', { kind, first: firstLine(ctx.source(first)) }, extra);
+      }
+    };
+    const recordPatch = (source: string | null) => {
+      if (source && EXPRESS_ASYNC_PATCHES.includes(source)) ctx.recordFact(EXPRESS_PATCHED);
+    };
+    return {
+      CallExpression(path: NodePath<CallNode>) {
+        const a = path.node.arguments[0];
+        if (path.node.callee.type === 'Identifier' && path.node.callee.name === 'require' && a?.type === 'StringLiteral') recordPatch(a.value);
+        // process.on('unhandledRejection', log): a dropped promise that fails is logged, the process goes on.
+        if (handlesRejections(path, ctx.resolveCallTarget(path))) ctx.recordFact(REJECTIONS_HANDLED);
+        check(path);
+      },
+      OptionalCallExpression: check,
+      ImportDeclaration(path: NodePath<Extract<Node, { type: 'ImportDeclaration' }>>) {
+        recordPatch(path.node.source.value);
+      },
+    };
   },
   // Calls to the project's async functions, resolved across files.
   link(ctx) {
+    const logged = ctx.facts.has(REJECTIONS_HANDLED);
     // The calls that count, grouped by the one function they drop: a helper many callers drop is one finding at the
     // helper (where one fix, catching inside it, covers every caller), listing the calls.
     const groups = new Map<string, { callee: GraphFunction | null; calls: { caller: GraphFunction; site: CallSite; at: SiteLocation }[] }>();
@@ -118,6 +162,7 @@ export default defineRule<Ids, Exemption>({
       const at = { file: caller.file.file, line: site.line, column: site.column, endLine: site.endLine, endColumn: site.endColumn };
       if (site.unused === 'void' && ctx.exempt('void-marked', at)) continue;
       if (callees.every((g) => g.fn.settles) && ctx.exempt('helper-catches', at)) continue;
+      if (logged && ctx.exempt('rejections-logged', at)) continue;
       const id = callees.length === 1 ? callees[0]!.key : `${caller.key}\0${site.line}:${site.column}`;
       const group = groups.get(id) ?? { callee: callees.length === 1 ? callees[0]! : null, calls: [] };
       groups.set(id, group);
@@ -128,34 +173,33 @@ export default defineRule<Ids, Exemption>({
         const open = calls.filter((c) => !ctx.suppressed(c.at));
         if (open.length === 0) continue;
         const at = { file: callee.file.file, line: callee.fn.line, column: callee.fn.column, endLine: callee.fn.line, endColumn: callee.fn.column + 1 };
-        ctx.report(
-          at,
-          'droppedByCallers',
-          { callee: callee.fn.name, count: String(open.length), crash: CRASH },
-          {
-            paths: open.map((c) => [callStep(c.caller.file.file, c.site, servingWhat(describeCaller(c.caller)))]),
-            reach: widestReach(open.map((c) => ctx.graph.reachOf(c.caller.key))),
-            cost: 'heavy',
-          },
-        );
+        const paths = open.map((c) => [callStep(c.caller.file.file, c.site, servingWhat(describeCaller(c.caller)))]);
+        const reach = widestReach(open.map((c) => ctx.graph.reachOf(c.caller.key)));
+        ctx.report(at, 'droppedByCallers', { callee: callee.fn.name, count: String(open.length), crash: CRASH }, { paths, reach, cost: 'heavy' });
         continue;
       }
       for (const { caller, site, at } of calls) {
         const description = describeCaller(caller);
-        ctx.report(
-          at,
-          'danglingCall',
-          { callee: site.text, crash: CRASH, where: servingWhat(description) },
-          {
-            context: { kind: 'hot', description, ...(caller.fn.context?.serves ? { serves: caller.fn.context.serves } : {}) },
-            reach: ctx.graph.reachOf(caller.key),
-            cost: 'heavy',
-          },
-        );
+        const context = { kind: 'hot' as const, description, ...(caller.fn.context?.serves ? { serves: caller.fn.context.serves } : {}) };
+        const data = { callee: site.text, crash: CRASH, where: servingWhat(description) };
+        ctx.report(at, 'danglingCall', data, { context, reach: ctx.graph.reachOf(caller.key), cost: 'heavy' });
       }
     }
   },
 });
+
+/** The fact a file records when it imports a patch that makes Express 4 pass rejections to its error handler. */
+const EXPRESS_PATCHED = 'express-async-errors';
+
+/** The fact a file records when it handles `unhandledRejection` for the whole process. */
+const REJECTIONS_HANDLED = 'process.on(unhandledRejection)';
+/** A dropped promise's failure ends the process (heavy), unless the project handles rejections process-wide. */
+const CRASHES = { cost: 'heavy' as const, unlessFact: { fact: REJECTIONS_HANDLED, exemption: 'rejections-logged' as const } };
+
+/** The first line of an expression's source, short enough for a message. */
+function firstLine(text: string): string {
+  return text.split('\n')[0]!.trim().slice(0, 60);
+}
 
 /** Calls of one async function dropped in this many places are reported once, at the function. */
 const GROUPED_CALLS = 3;
@@ -169,25 +213,3 @@ function servingWhat(description: string): string {
   return description.startsWith(INSIDE) ? description.slice(INSIDE.length) : description;
 }
 const INSIDE = 'inside ';
-
-/** A promise-returning function of Node or a package: `fetch`, `fs.promises.writeFile`, `fsp.readFile`, `axios.post`, `got(url)`. */
-function isPromiseApi(ref: Ref | null): boolean {
-  if (!ref) return false;
-  if (ref.kind === 'global') return ref.path.length === 1 && PROMISE_GLOBALS.has(ref.path[0]!);
-  if (ref.kind !== 'module') return false;
-  const module = ref.module.startsWith('node:') ? ref.module.slice('node:'.length) : ref.module;
-  if (moduleIn(PROMISE_MODULES, module)) return true;
-  return PROMISE_NAMESPACES.get(module) === ref.path[0] && ref.path.length === 2;
-}
-
-/** The async function given inline to `emitter.on('event', async () => …)` (or `once`, `addListener`…), or null. */
-function asyncListener(path: NodePath<CallNode>): NodePath | null {
-  const call = path.node;
-  if (call.callee.type !== 'MemberExpression' && call.callee.type !== 'OptionalMemberExpression') return null;
-  const prop = call.callee.property;
-  const method = !call.callee.computed && prop.type === 'Identifier' ? prop.name : null;
-  if (!method || !EVENT_METHODS.has(method) || call.arguments.length < 2) return null;
-  const arg = call.arguments[1]!;
-  if ((arg.type !== 'ArrowFunctionExpression' && arg.type !== 'FunctionExpression') || !arg.async) return null;
-  return path.child(arg, 'arguments', 1);
-}

@@ -51,12 +51,22 @@ export interface AnalyzeInput {
   browserDir?: boolean;
   /** Routes of the file's package that a platform calls on a schedule (vercel.json `crons`): route → schedule. */
   schedules?: Readonly<Record<string, string>>;
+  /** The major version of Express the file's package depends on, when it declares one. */
+  expressMajor?: number;
 }
 
 export interface ActiveRule {
   rule: RuleModule;
   severity: Severity;
   options: Record<string, unknown>;
+  /** The config sets the rule's severity (then a message's own default level does not apply). */
+  configured?: boolean;
+}
+
+/** The level a finding of this message reports at: the message's own default while the rule keeps its default. */
+export function messageSeverity(active: ActiveRule, messageId: string): Severity {
+  const own = active.rule.messages[messageId]?.severity;
+  return own && !active.configured ? own : active.severity;
 }
 
 export interface AnalyzeSettings {
@@ -292,13 +302,20 @@ function makeContext(
   flagged: Map<Finding, Node>,
   developmentOnly: (node: Node) => boolean,
 ): RuleContext {
-  const { rule, severity } = active;
+  const { rule } = active;
   const declaresDevelopment = !!rule.exemptions && Object.hasOwn(rule.exemptions, DEVELOPMENT_EXEMPTION);
   const exempt = exemptionGate(rule, settings, (id, lines) => result.exemptions?.push({ ruleId: rule.id, id, file: input.file, ...lines }));
   // Parsed on first use, once per peer rule.
   const eslint = new Map<string, EslintSuppressions>();
   return {
-    file: { path: input.file, packagePath: input.packagePath, role: script?.role ?? null, runsInBrowser: runtime.browser, edgeRuntime: runtime.edge },
+    file: {
+      path: input.file,
+      packagePath: input.packagePath,
+      role: script?.role ?? null,
+      runsInBrowser: runtime.browser,
+      edgeRuntime: runtime.edge,
+      expressMajor: input.expressMajor ?? null,
+    },
     options: active.options,
     knowledge: settings.knowledge,
     report(node: Node, messageId: string, data = {}, extra = {}) {
@@ -308,7 +325,7 @@ function makeContext(
       if (declaresDevelopment && developmentOnly(node) && exempt(DEVELOPMENT_EXEMPTION, { line: loc.start.line, endLine: loc.end.line })) return;
       const text = { message: formatMessage(spec.message, data), help: formatMessage(spec.help, data) };
       const at = { line: loc.start.line, column: loc.start.column + 1, endLine: loc.end.line, endColumn: loc.end.column + 1 };
-      const finding = createFinding(rule.id, severity, text, input.file, at);
+      const finding = createFinding(rule.id, messageSeverity(active, messageId), text, input.file, at);
       const pending: PendingFinding = { finding };
       if (extra.context) {
         // The project phase may drop a finding with a context under these: the rule must have declared them.

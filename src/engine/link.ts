@@ -3,7 +3,7 @@
 import { CallGraph } from '../project/call-graph.js';
 import { ModuleResolver, type WorkspacePackage } from '../project/module-resolution.js';
 import { packageScriptEntries } from '../project/package-scripts.js';
-import { exemptionGate, fingerprint, type AnalyzeSettings, type FileResult } from './analyze-file.js';
+import { exemptionGate, fingerprint, messageSeverity, type AnalyzeSettings, type FileResult } from './analyze-file.js';
 import { createFinding, type ExemptionUse, type Finding } from './findings.js';
 import type { CallPlace, PendingFinding } from './analyze-file.js';
 import type { Waits } from '../analysis/latency.js';
@@ -126,6 +126,7 @@ export function linkProject(results: readonly { abs: string; res: FileResult }[]
       startupOnly,
       forked,
       scriptFolders,
+      facts,
       report(at, messageId, data = {}, extra = {}) {
         const abs = absOf.get(at.file);
         for (const [files, id] of [
@@ -139,7 +140,7 @@ export function linkProject(results: readonly { abs: string; res: FileResult }[]
         const spec = rule.messages[messageId];
         if (!spec) throw new Error(`rule ${rule.id} reported unknown message id ${messageId}`);
         const text = { message: formatMessage(spec.message, data), help: formatMessage(spec.help, data) };
-        const finding = createFinding(rule.id, active.severity, text, at.file, at);
+        const finding = createFinding(rule.id, messageSeverity(active, messageId), text, at.file, at);
         if (extra.context) finding.context = { kind: extra.context.kind, description: extra.context.description };
         finding.impact = IMPACT_TABLE[extra.reach ?? extra.context?.serves ?? 'request'][extra.cost ?? 'io'];
         if (extra.paths && extra.paths.length > 0) finding.paths = extra.paths;

@@ -28,6 +28,8 @@ export interface MessageSpec {
   message: string;
   /** An imperative fix that does not restate the message. */
   help: string;
+  /** Reported at this level instead while the rule keeps its default severity (the config setting one wins). */
+  severity?: 'error';
 }
 
 export interface RuleDocs {
@@ -102,6 +104,8 @@ export interface FileView {
   runsInBrowser: boolean;
   /** It runs on an edge runtime (`export const runtime = 'edge'`, Next.js middleware): the platform's duration limit ends a call that hangs. */
   edgeRuntime: boolean;
+  /** The major version of Express its package depends on (`"express": "^4.21.0"` → 4), or null. */
+  expressMajor: number | null;
 }
 
 /** What `ReportExtra.unlessFollowed` looks for in the functions it follows. */
@@ -224,6 +228,8 @@ export interface LinkContext<M extends string = string, E extends string = strin
   readonly forked: ReadonlySet<string>;
   /** Absolute paths of files that are scripts by their folder and that no serving code calls into (`script-folder`). */
   readonly scriptFolders: ReadonlySet<string>;
+  /** Facts some file of the project recorded (`RuleContext.recordFact`). */
+  readonly facts: ReadonlySet<string>;
   report(at: SiteLocation, messageId: M, data?: Record<string, string>, extra?: ReportExtra): void;
   /** As `RuleContext.exempt`, at a call-graph site. */
   exempt(id: E, at: SiteLocation): boolean;

@@ -201,6 +201,15 @@ export const NEST_CLASS_DECORATORS: ReadonlyMap<string, { methods: readonly stri
  */
 export const GRAPHQL_ROOT_TYPES: ReadonlySet<string> = new Set(['Query', 'Mutation', 'Subscription']);
 
+/**
+ * Express before 5 does not handle a rejected promise from an async handler: the request hangs and the rejection is
+ * unhandled. These packages patch it (imported once, anywhere in the project) or wrap handlers to pass errors to `next`.
+ */
+export const EXPRESS_ASYNC_PATCHES: readonly string[] = ['express-async-errors', '@root/async-errors', 'express-promise-router'];
+
+/** Process events whose handler keeps a failure from ending the process: `process.on('unhandledRejection', log)`. */
+export const REJECTION_EVENTS: ReadonlySet<string> = new Set(['unhandledRejection']);
+
 export const NEXT_ROUTE_METHODS: ReadonlySet<string> = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']);
 
 /** Parameter names that mark a request handler or middleware: (req, res), (req, res, next), (ctx, next)… */

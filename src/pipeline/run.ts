@@ -161,9 +161,19 @@ export async function runLoopguard(options: RunOptions): Promise<RunOutput> {
         .some((d) => BROWSER_DIRS.has(d));
     // Only a route file of a package with crons carries them (and its cache key with it).
     const schedules = pkg.schedules && nextFileKind(packagePath) ? pkg.schedules : undefined;
-    const input: AnalyzeInput = { file: file.file, packagePath, source: read.source, script, browser, browserDir, ...(schedules ? { schedules } : {}) };
+    const expressMajor = pkg.expressMajor;
+    const input: AnalyzeInput = {
+      file: file.file,
+      packagePath,
+      source: read.source,
+      script,
+      browser,
+      browserDir,
+      ...(schedules ? { schedules } : {}),
+      ...(expressMajor !== undefined ? { expressMajor } : {}),
+    };
     const group = groupOf(file.abs);
-    const cacheKey = cache ? ResultCache.key(group.key, read.source, { file: file.file, packagePath, script, browser, browserDir, schedules }) : '';
+    const cacheKey = cache ? ResultCache.key(group.key, read.source, { file: file.file, packagePath, script, browser, browserDir, schedules, expressMajor }) : '';
     const hit = cache?.get(file.file, cacheKey);
     slots.push(hit ? { abs: file.abs, res: hit } : null);
     if (!hit) pending.push({ abs: file.abs, input, cacheKey, slot: slots.length - 1, group: group.key });
@@ -417,6 +427,8 @@ interface PackageRoot {
   browser: boolean;
   /** Routes the platform calls on a schedule, from the package's vercel.json `crons` (route path → schedule). */
   schedules?: Record<string, string>;
+  /** The major version of Express the package depends on, when it declares one. */
+  expressMajor?: number;
 }
 
 /** Nearest ancestor directory holding a package.json, cached per directory. */
@@ -447,7 +459,15 @@ class PackageRoots {
       if (fs.existsSync(pkgFile)) {
         const info = readPackageInfo(pkgFile);
         const schedules = readCronSchedules(path.join(d, 'vercel.json'));
-        root = { dir: d, name: info.name, hasBin: info.hasBin, browser: isBrowserPackage(info.json), ...(schedules ? { schedules } : {}) };
+        const expressMajor = dependencyMajor(info.json, 'express');
+        root = {
+          dir: d,
+          name: info.name,
+          hasBin: info.hasBin,
+          browser: isBrowserPackage(info.json),
+          ...(schedules ? { schedules } : {}),
+          ...(expressMajor !== null ? { expressMajor } : {}),
+        };
         if (info.name && info.json) this.jsons.set(d, { dir: d, name: info.name, json: info.json });
         break;
       }
@@ -489,6 +509,20 @@ function readCronSchedules(file: string): Record<string, string> | null {
   } catch {
     return null;
   }
+}
+
+/** The major version a package.json's dependencies ask for (`"^4.21.0"`, `"~5.1"`, `"4.x"` → 4), or null (absent, a tag, a URL). */
+function dependencyMajor(json: any, name: string): number | null {
+  for (const field of ['dependencies', 'peerDependencies', 'devDependencies']) {
+    const spec = json?.[field]?.[name];
+    if (typeof spec !== 'string') continue;
+    let i = 0;
+    while (i < spec.length && '^~>=v '.includes(spec[i]!)) i++;
+    let digits = '';
+    while (i < spec.length && spec[i]! >= '0' && spec[i]! <= '9') digits += spec[i++];
+    return digits ? Number(digits) : null;
+  }
+  return null;
 }
 
 function readPackageInfo(file: string): { name: string | null; hasBin: boolean; json: any } {

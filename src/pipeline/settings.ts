@@ -74,7 +74,7 @@ export function buildSettingsFromSpec(spec: SettingsSpec): AnalyzeSettings {
     if (options.quiet && sev === 'warn') continue;
     const defaults: Record<string, unknown> = {};
     for (const [k, s] of Object.entries(rule.options ?? {})) defaults[k] = s.default;
-    rules.push({ rule, severity: severityOf(sev), options: setting?.options ?? defaults });
+    rules.push({ rule, severity: severityOf(sev), options: setting?.options ?? defaults, ...(setting ? { configured: true } : {}) });
   }
   const coreSeverity = new Map<string, Severity>();
   for (const meta of CORE_RULES) {
