@@ -84,17 +84,22 @@ const TOOL_ERRORS = resultWith({
   ],
 });
 
-describe('unix', () => {
-  // The shape every line has, and VS Code's `$gcc` problem matcher (vscode-cpptools), which must read it as is.
-  const LINE = /^[^:]+:\d+:\d+: (error|warning): .+ \[[a-z-]+\]$/;
-  const GCC_MATCHER = /^(.*?):(\d+):(\d*):?\s+(?:fatal\s+)?(warning|error):\s+(.*)$/;
-  const dir = project({
+/** A blocking call, a warning, a clean file and a binary file that is skipped. */
+function mixedProject(): Record<string, string | Buffer> {
+  return {
     'src/app.js': handler('/a'),
     'src/seq.js': SEQUENTIAL,
     'src/ok.js': "module.exports = require('fs').readFileSync('config.json');\n",
     'src/blob.js': Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 1]),
     'loopguard.config.json': JSON.stringify({ rules: { 'sequential-awaits': 'warn' } }),
-  });
+  };
+}
+
+describe('unix', () => {
+  // The shape every line has, and VS Code's `$gcc` problem matcher (vscode-cpptools), which must read it as is.
+  const LINE = /^[^:]+:\d+:\d+: (error|warning): .+ \[[a-z-]+\]$/;
+  const GCC_MATCHER = /^(.*?):(\d+):(\d*):?\s+(?:fatal\s+)?(warning|error):\s+(.*)$/;
+  const dir = project(mixedProject());
 
   it('prints one line per problem: file:line:col: severity: message (impact) [rule-id], and nothing else', () => {
     const r = run(dir, ['--format', 'unix']);
@@ -153,13 +158,7 @@ describe('unix', () => {
 });
 
 describe('junit', () => {
-  const dir = project({
-    'src/app.js': handler('/a'),
-    'src/seq.js': SEQUENTIAL,
-    'src/ok.js': "module.exports = require('fs').readFileSync('config.json');\n",
-    'src/blob.js': Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 1]),
-    'loopguard.config.json': JSON.stringify({ rules: { 'sequential-awaits': 'warn' } }),
-  });
+  const dir = project(mixedProject());
   const report = (out: string) => {
     const root = parseXml(out);
     expect(junitProblems(root)).toEqual([]);
