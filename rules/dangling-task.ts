@@ -16,7 +16,7 @@ import { widestReach } from '../src/knowledge/impact.js';
 import { EXPRESS_ASYNC_PATCHES } from '../src/knowledge/frameworks.js';
 
 type Ids = 'danglingCall' | 'droppedByCallers' | 'droppedFanOut' | 'asyncListener' | 'expressAsyncHandler';
-type Exemption = 'void-marked' | 'helper-catches' | 'errors-handled' | 'browser-code' | 'async-errors-patched' | 'rejections-logged';
+type Exemption = 'void-marked' | 'helper-catches' | 'pure-callee' | 'errors-handled' | 'browser-code' | 'async-errors-patched' | 'rejections-logged' | 'development-only';
 
 const CRASH = 'if it rejects, nothing handles the rejection and Node (15 and later) ends the process';
 
@@ -86,6 +86,8 @@ export default defineRule<Ids, Exemption>({
     'rejections-logged': 'the project handles `unhandledRejection` process-wide (a handler that logs): a dropped promise that fails ends nothing',
     'async-errors-patched': 'the project imports `express-async-errors` (or a router that handles promises): Express then passes rejections to its error handler',
     'browser-code': 'a module only browser code imports: there is no server process to crash (applied by the project phase)',
+    'pure-callee': 'the async function called works only in memory (followed across files): its promise rejects only on a programming error',
+    'development-only': 'code that runs only outside production (`if (process.env.NODE_ENV !== "production")`, after `if (IS_PRODUCTION) return`)',
     'errors-handled': 'an async listener or per-item callback whose every await sits in a `try` with a `catch`',
   },
   create(ctx) {
@@ -162,6 +164,8 @@ export default defineRule<Ids, Exemption>({
       const at = { file: caller.file.file, line: site.line, column: site.column, endLine: site.endLine, endColumn: site.endColumn };
       if (site.unused === 'void' && ctx.exempt('void-marked', at)) continue;
       if (callees.every((g) => g.fn.settles) && ctx.exempt('helper-catches', at)) continue;
+      if (callees.every((g) => ctx.graph.isPure(g.key)) && ctx.exempt('pure-callee', at)) continue;
+      if (site.dev && ctx.exempt('development-only', at)) continue;
       if (logged && ctx.exempt('rejections-logged', at)) continue;
       const id = callees.length === 1 ? callees[0]!.key : `${caller.key}\0${site.line}:${site.column}`;
       const group = groups.get(id) ?? { callee: callees.length === 1 ? callees[0]! : null, calls: [] };
