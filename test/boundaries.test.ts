@@ -26,7 +26,8 @@ const LAYERS: Record<string, string[]> = {
 const PACKAGES: Record<string, (spec: string, file: string) => boolean> = {
   'src/knowledge': () => false,
   'src/syntax': (s) => s.startsWith('@babel/') || s === 'node:module',
-  'src/analysis': () => false,
+  // The regex analysis library (scslre on regexpp's AST): the judgement of a pattern, not a name.
+  'src/analysis': (s) => s === 'scslre' || s === '@eslint-community/regexpp',
   'src/project': (s) => s === 'node:fs' || s === 'node:path' || s === 'get-tsconfig',
   'src/engine': (s) => s === 'node:crypto',
   rules: () => false,

@@ -40,6 +40,8 @@ export {
   type CallShape,
 } from './call-shape.js';
 export { transactionParam } from './transactions.js';
+/** Regular expressions: calls that run one over a string, and whether it backtracks super-linearly. */
+export { regexCall, superLinear, type Backtracking } from './regex.js';
 /** Promises: calls that return one, listeners whose promise EventEmitter drops, async route handlers. */
 export { asyncListener, asyncRouteHandlers, handlesRejections, isPromiseApi } from './promises.js';
 /** Latency: is an awaited call slow (another service, an aggregating query) rather than a round trip. */
