@@ -8,12 +8,14 @@ import {
   isPromiseApi,
   pMapFix,
   uncaughtAwait,
+  uncaughtAwaits,
   unusedResult,
   type CallNode,
 } from '../src/analysis/index.js';
 import { callStep, defineRule, type CallSite, type GraphFunction, type Node, type NodePath, type SiteLocation } from '../src/engine/rule-api.js';
 import { widestReach } from '../src/knowledge/impact.js';
 import { EXPRESS_ASYNC_PATCHES } from '../src/knowledge/frameworks.js';
+import { EXPRESS_PATCHED, REJECTIONS_HANDLED } from '../src/knowledge/promises.js';
 
 type Ids = 'danglingCall' | 'droppedByCallers' | 'droppedFanOut' | 'asyncListener' | 'expressAsyncHandler';
 type Exemption = 'void-marked' | 'helper-catches' | 'pure-callee' | 'errors-handled' | 'browser-code' | 'async-errors-patched' | 'rejections-logged' | 'development-only';
@@ -129,10 +131,13 @@ export default defineRule<Ids, Exemption>({
     /** `app.get('/x', async (req, res) => { await … })` in an Express 4 package: a rejection leaves the request hanging. */
     const expressHandlers = (path: NodePath<CallNode>) => {
       for (const { fn, kind } of asyncRouteHandlers(path)) {
-        const first = uncaughtAwait(fn);
-        if (!first || !ctx.isHot(fn.child((fn.node as any).body, 'body'))) continue;
-        const extra = { cost: 'heavy' as const, unlessFact: { fact: EXPRESS_PATCHED, exemption: 'async-errors-patched' as const } };
-        ctx.report(fn.node, 'expressAsyncHandler', { kind, first: firstLine(ctx.source(first)) }, extra);
+        const awaits = uncaughtAwaits(fn);
+        if (awaits.length === 0 || !ctx.isHot(fn.child((fn.node as any).body, 'body'))) continue;
+        // Awaits of calls only: a project function that catches inside (followed across files) does not reject.
+        const calls = awaits.map((a) => (a.node as any).argument).filter((n) => n?.type === 'CallExpression');
+        const followed = calls.length === awaits.length ? { unlessFollowed: { calls, exemption: 'helper-catches' as const, finds: 'rejects' as const } } : {};
+        const extra = { cost: 'heavy' as const, unlessFact: { fact: EXPRESS_PATCHED, exemption: 'async-errors-patched' as const }, ...followed };
+        ctx.report(fn.node, 'expressAsyncHandler', { kind, first: firstLine(ctx.source(awaits[0]!.node)) }, extra);
       }
     };
     const recordPatch = (source: string | null) => {
@@ -192,11 +197,6 @@ export default defineRule<Ids, Exemption>({
   },
 });
 
-/** The fact a file records when it imports a patch that makes Express 4 pass rejections to its error handler. */
-const EXPRESS_PATCHED = 'express-async-errors';
-
-/** The fact a file records when it handles `unhandledRejection` for the whole process. */
-const REJECTIONS_HANDLED = 'process.on(unhandledRejection)';
 /** A dropped promise's failure ends the process (heavy), unless the project handles rejections process-wide. */
 const CRASHES = { cost: 'heavy' as const, unlessFact: { fact: REJECTIONS_HANDLED, exemption: 'rejections-logged' as const } };
 

@@ -34,6 +34,7 @@ export {
   isDetachedCall,
   readsByName,
   uncaughtAwait,
+  uncaughtAwaits,
   unusedResult,
   sharedStateArgs,
   thisStateTouchedBy,

@@ -224,6 +224,7 @@ function settlesAtOnce(graph: CallGraph, abs: string, c: CallPlace): boolean {
  */
 function follows(graph: CallGraph, abs: string, c: CallPlace, finds: FollowedEffect): boolean {
   const fns = graph.calleesAt(abs, c.line, c.column);
+  if (finds === 'rejects') return fns.length === 0 || fns.some((fn) => !fn.fn.settles && !graph.isPure(fn.key));
   if (finds === 'scarce') return graph.callsClientAt(abs, c.line, c.column) || fns.some((fn) => graph.isSlow(fn.key) || graph.holdsConnection(fn.key));
   if (fns.length > 0) return fns.some((fn) => !graph.isPure(fn.key) && !fn.fn.memo);
   const method = graph.methodNameAt(abs, c.line, c.column);

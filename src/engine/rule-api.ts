@@ -109,7 +109,7 @@ export interface FileView {
 }
 
 /** What `ReportExtra.unlessFollowed` looks for in the functions it follows. */
-export type FollowedEffect = 'scarce' | 'io';
+export type FollowedEffect = 'scarce' | 'io' | 'rejects';
 
 /** How a finding's cost follows from the latency of its awaited calls (`ReportExtra.latency`). */
 export type LatencyPolicy = 'overlap' | 'per-item' | 'pooled';
@@ -134,7 +134,8 @@ export interface ReportExtra<E extends string = string> {
    * Drop the finding, under the rule's named exemption, unless one of these calls, followed into the project function it
    * invokes (in another file, or a method of an injected service), `finds` it taking something scarce each time
    * (`scarce`: a socket to another service, `CallGraph.isSlow`, a `sendMail` helper over a transport; or a pooled
-   * connection for a whole transaction, `CallGraph.holdsConnection`) or doing any I/O (`io`: not `CallGraph.isPure`).
+   * connection for a whole transaction, `CallGraph.holdsConnection`), doing any I/O (`io`: not `CallGraph.isPure`), or
+   * possibly rejecting (`rejects`: a call the project does not hold, or a function that neither settles nor is pure).
    * A call the project does not hold finds nothing.
    */
   unlessFollowed?: { calls: Node[]; exemption: E; finds: FollowedEffect };

@@ -26,3 +26,9 @@ export const PROMISE_NAMESPACES: ReadonlyMap<string, string> = new Map([
 
 /** Globals that return a promise when called. */
 export const PROMISE_GLOBALS: ReadonlySet<string> = new Set(['fetch']);
+
+/** The fact a file records when it imports a patch that makes Express 4 pass rejections to its error handler. */
+export const EXPRESS_PATCHED = 'express-async-errors';
+
+/** The fact a file records when it handles `unhandledRejection` for the whole process. */
+export const REJECTIONS_HANDLED = 'process.on(unhandledRejection)';
