@@ -62,12 +62,12 @@ export default defineRule<Ids, Exemption>({
       'A call whose result is not used at all (a statement of its own) to a function that returns a promise: a project `async` function (known from its ' +
         'summary, across files, through imports, `this.method()` and injected services) or a promise API of Node or a package ' +
         '(`fetch`, `fs.promises`, `timers/promises`, axios, got, undici…; the table is `src/knowledge/promises.ts`).',
-      'Not reported: `await`, `return`, an assignment, an argument, a `.then`/`.catch`/`.finally` chain, `void f()` (an explicit choice), and a call to an ' +
-        'async function whose every await sits in a `try` with a `catch` (its promise does not reject).',
+      'Not reported: `await`, `return`, an assignment, an argument, a `.then`/`.catch`/`.finally` chain, `void f()`, a call to an async function that catches ' +
+        'inside or works only in memory, and (but for Express 4 handlers) anything once the project handles `unhandledRejection` process-wide.',
       'One root cause, one finding: an async function that three or more serving calls drop is reported once, at the function (where catching ' +
         'inside it fixes every caller), listing the calls; a suppression at one call drops that call.',
       '`coll.forEach(async …)` and a bare `coll.map(async …);` statement: every item starts at once and nothing waits for any of them.',
-      'An async function given to `emitter.on`/`once`/`addListener` (also `process.on`, `socket.on`) that awaits outside a `try … catch`.',
+      'An async listener (`emitter.on`/`once`, `process.on`, `socket.on`), or an async route handler in an Express 4 package (an error), awaiting outside a `try … catch`.',
       'Reported in serving code (handlers, async functions, listeners, jobs and timers, and the helpers they call), not at startup, in scripts or tests, or in browser code.',
     ],
     bad: [
