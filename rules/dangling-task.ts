@@ -2,7 +2,6 @@ import {
   asyncListener,
   asyncRouteHandlers,
   handlesRejections,
-  catchesAll,
   describe,
   droppedFanOut,
   isPromiseApi,
@@ -115,7 +114,7 @@ export default defineRule<Ids, Exemption>({
         // A callback that catches around every await (or awaits nothing) cannot reject (whether starting every item at once is too many
         // is `unbounded-fan-out`'s question).
         const cb = dropped.callback;
-        const quiet = catchesAll(cb) || ((cb.node as { body: { type: string } }).body.type === 'BlockStatement' && !uncaughtAwait(cb));
+        const quiet = (cb.node as { body: { type: string } }).body.type === 'BlockStatement' && !uncaughtAwait(cb);
         if (quiet && ctx.exempt('errors-handled', call)) return;
         const data = { source: describe(dropped.source.node), method: dropped.method, fix: pMapFix(dropped.source, dropped.callback, ctx.source) };
         ctx.report(call, 'droppedFanOut', data, CRASHES);
@@ -148,7 +147,7 @@ export default defineRule<Ids, Exemption>({
         const a = path.node.arguments[0];
         if (path.node.callee.type === 'Identifier' && path.node.callee.name === 'require' && a?.type === 'StringLiteral') recordPatch(a.value);
         // process.on('unhandledRejection', log): a dropped promise that fails is logged, the process goes on.
-        if (handlesRejections(path, ctx.resolveCallTarget(path))) ctx.recordFact(REJECTIONS_HANDLED);
+        if (handlesRejections(path, (p) => ctx.resolveCallTarget(p))) ctx.recordFact(REJECTIONS_HANDLED);
         check(path);
       },
       OptionalCallExpression: check,

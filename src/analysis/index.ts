@@ -8,6 +8,7 @@ export { constantValue, hostInCode, importedName, isRelativeUrl } from './consta
 export { blockingCost } from './blocking-catalog.js';
 
 // Data flow: what a statement reads, writes and mutates; awaits and loops.
+export { uncaughtAwait, uncaughtAwaits } from './dataflow.js';
 export {
   canExitLoop,
   directAwaits,
@@ -33,8 +34,6 @@ export {
   isCheapLocalCallee,
   isDetachedCall,
   readsByName,
-  uncaughtAwait,
-  uncaughtAwaits,
   unusedResult,
   sharedStateArgs,
   thisStateTouchedBy,
@@ -53,18 +52,7 @@ export { collectionBound, type Bound, type BoundReason } from './collections/bou
 export { collectionOrigin, describeQueryOrigin, type Origin, type OriginTrace } from './collections/origin.js';
 export { perItemCost, perItemSizing } from './collections/cost.js';
 export { describe } from './collections/names.js';
-export {
-  awaitsNothing,
-  catchesAll,
-  droppedFanOut,
-  fanOutOf,
-  isCallbackLike,
-  pMapFix,
-  producesPromise,
-  type CallNode,
-  type DroppedFanOut,
-  type FanOut,
-} from './collections/fan-out.js';
+export { catchesAll, droppedFanOut, fanOutOf, isCallbackLike, pMapFix, producesPromise, type CallNode, type DroppedFanOut, type FanOut } from './collections/fan-out.js';
 export { heavyWork, projectCalls, isDescriptorWork, perItemIO } from './collections/per-item.js';
 export { limiterIn, optionIsFinite, type LimitVerdict } from './collections/limiter.js';
 export { runsInTransaction } from './collections/transaction.js';

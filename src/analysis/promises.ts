@@ -54,8 +54,10 @@ export function asyncRouteHandlers(path: NodePath<CallNode>): { fn: NodePath; ki
 }
 
 /** `process.on('unhandledRejection', handler)` (or `once`, `addListener`): the process handles every dropped promise's failure. */
-export function handlesRejections(path: NodePath<CallNode>, target: Ref | null): boolean {
+export function handlesRejections(path: NodePath<CallNode>, resolve: (path: NodePath<CallNode>) => Ref | null): boolean {
+  // The event name first: it rules out nearly every call before the callee is resolved.
   const event = path.node.arguments[0];
-  if (!target || target.kind !== 'global' || target.path[0] !== 'process' || target.path.length !== 2 || !EVENT_METHODS.has(target.path[1]!)) return false;
-  return event?.type === 'StringLiteral' && REJECTION_EVENTS.has(event.value) && path.node.arguments.length >= 2;
+  if (event?.type !== 'StringLiteral' || !REJECTION_EVENTS.has(event.value) || path.node.arguments.length < 2) return false;
+  const target = resolve(path);
+  return !!target && target.kind === 'global' && target.path[0] === 'process' && target.path.length === 2 && EVENT_METHODS.has(target.path[1]!);
 }

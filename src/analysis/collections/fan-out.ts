@@ -1,7 +1,7 @@
 // The shape of a fan-out: which collection an aggregate's promises come from and
 // the code run per item (`Promise.all(ids.map(cb))`, a spread, a variable, or
 // `jobs.push(call())` in a loop), and the dropped forms (`coll.forEach(async …)`).
-import { directAwaits, isLoop } from '../dataflow.js';
+import { isLoop, uncaughtAwaits } from '../dataflow.js';
 import { lookup, type Binding } from '../scope.js';
 import { isFunctionNode, walkPaths, type Node, type NodePath } from '../../syntax/walk.js';
 import { describe, isMember, memberName } from './names.js';
@@ -159,20 +159,14 @@ function isCallLike(n: any): boolean {
   return n.type === 'CallExpression' || n.type === 'OptionalCallExpression' || n.type === 'NewExpression' || n.type === 'AwaitExpression';
 }
 
-/** A callback whose every await sits in a `try … catch`: its own errors are handled. */
+/**
+ * A function whose body has a `try … catch` and no await outside one (`uncaughtAwaits`): its own errors are handled, and
+ * as an async function its promise does not reject from what it waits on.
+ */
 export function catchesAll(fnPath: NodePath<any>): boolean {
   const body = fnPath.node.body;
-  if (body?.type !== 'BlockStatement') return false;
-  const bodyPath = fnPath.child(body, 'body');
-  let tries = 0;
-  for (const [i, st] of (body.body as any[]).entries()) {
-    if (st.type === 'TryStatement' && st.handler) {
-      tries++;
-      continue;
-    }
-    if (directAwaits(bodyPath.child(st, 'body', i)).length > 0) return false;
-  }
-  return tries > 0;
+  if (body?.type !== 'BlockStatement' || !(body.body as any[]).some((st) => st.type === 'TryStatement' && st.handler)) return false;
+  return uncaughtAwaits(fnPath).length === 0;
 }
 
 /** A function or a function's name: shown as is in a suggested fix (`pMap(ids, loadUser, …)`). */
@@ -185,25 +179,4 @@ export function pMapFix(source: NodePath, perItem: NodePath, sourceText: (node: 
   const [src, cbText] = [describe(source.node), sourceText(perItem.node as Node).replace(WHITESPACE_RUN, ' ')];
   const cb = isCallbackLike(perItem.node) ? (cbText.length <= 50 ? cbText : 'async (item) => { … }') : `async (item) => ${cbText.length <= 40 ? cbText : '…'}`;
   return `await pMap(${src}, ${cb}, { concurrency: 8 })`;
-}
-
-/**
- * An async callback written inline that awaits nothing and returns no call's result: each item's work runs to its end
- * before the next starts, and nothing per item is waited for.
- */
-export function awaitsNothing(cbPath: NodePath): boolean {
-  const fn = cbPath.node as any;
-  if (!isFunctionNode(fn) || !fn.async) return false;
-  const body = cbPath.child(fn.body, 'body');
-  if (directAwaits(body).length > 0) return false;
-  if (fn.body.type !== 'BlockStatement') return false;
-  let returns = false;
-  walkPaths(body, (p) => {
-    if (returns) return false;
-    if (p !== body && isFunctionNode(p.node)) return false;
-    const n = p.node as any;
-    if (n.type === 'ReturnStatement' && n.argument) returns = true;
-    return undefined;
-  });
-  return !returns;
 }
