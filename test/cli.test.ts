@@ -349,6 +349,17 @@ describe('config', () => {
     expect(bad([{ files: ['x/'], rules: {}, severity: 'off' }]).stderr).toContain('"overrides[0].severity" is not a key of an override (files, rules)');
   });
 
+  it('a message with its own default level (an Express 4 handler is an error) yields to a severity the config sets', () => {
+    const APP =
+      "const app = require('express')();\napp.get('/a', async (req, res) => {\n  res.json(await fetch('https://api.example.com/a', { signal: AbortSignal.timeout(1000) }));\n});\n";
+    const pkg = JSON.stringify({ name: 'x', dependencies: { express: '^4.21.2' } });
+    const severities = (files: Record<string, string>) =>
+      JSON.parse(run(project(files), ['--format', 'json', '--no-cache', '--rule', 'dangling-task']).stdout).findings.map((f: any) => f.severity);
+    expect(severities({ 'package.json': pkg, 'app.js': APP })).toEqual(['error']);
+    expect(severities({ 'package.json': pkg, 'app.js': APP, 'loopguard.config.json': JSON.stringify({ rules: { 'dangling-task': 'warn' } }) })).toEqual(['warning']);
+    expect(severities({ 'package.json': JSON.stringify({ name: 'x', dependencies: { express: '^5.1.0' } }), 'app.js': APP })).toEqual([]);
+  });
+
   it('--print-config shows the settings one file is analyzed with, and why', () => {
     const dir = project({
       'app/loopguard.config.json': JSON.stringify({
