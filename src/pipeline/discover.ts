@@ -89,6 +89,7 @@ export function discover(paths: readonly string[], opts: DiscoverOptions): Disco
     seen.add(abs);
     out.files.push({ abs, file: toPosixRelative(opts.cwd, abs), explicit });
   };
+  const walk: Walk = { opts, exts, ignoredByConfig, add, out };
 
   for (const arg of paths) {
     const abs = path.resolve(opts.cwd, arg);
@@ -97,7 +98,7 @@ export function discover(paths: readonly string[], opts: DiscoverOptions): Disco
       stat = fs.statSync(abs);
     } catch {
       const before = out.files.length;
-      if (!walkGlob(arg, opts, exts, ignoredByConfig, add, out)) out.missing.push(arg);
+      if (!walkGlob(arg, walk)) out.missing.push(arg);
       else if (out.files.length === before) out.unmatched.push(arg);
       continue;
     }
@@ -109,7 +110,7 @@ export function discover(paths: readonly string[], opts: DiscoverOptions): Disco
     if (!stat.isDirectory()) continue;
     const levels = opts.useIgnoreFiles ? ancestorLevels(abs) : [];
     const before = out.files.length;
-    walkDirectory(abs, levels, opts, exts, ignoredByConfig, add, out);
+    walkDirectory(abs, levels, walk);
     if (out.files.length === before) out.unmatched.push(arg);
   }
   out.files.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
@@ -127,14 +128,8 @@ export function globBase(arg: string): string | null {
   return scan.isGlob && !scan.negated ? scan.base || '.' : null;
 }
 
-function walkGlob(
-  arg: string,
-  opts: DiscoverOptions,
-  exts: ReadonlySet<string>,
-  ignoredByConfig: (abs: string, isDir: boolean) => boolean,
-  add: (abs: string, explicit: boolean) => void,
-  out: Discovery,
-): boolean {
+function walkGlob(arg: string, walk: Walk): boolean {
+  const { opts } = walk;
   const pattern = arg.split(path.sep).join('/');
   const glob = globBase(arg);
   if (glob === null) return false;
@@ -150,9 +145,9 @@ function walkGlob(
   if (!dir.isDirectory()) return true;
   const levels = opts.useIgnoreFiles ? ancestorLevels(base) : [];
   const keep = (abs: string, explicit: boolean) => {
-    if (matches(absolute ? abs.split(path.sep).join('/') : toPosixRelative(opts.cwd, abs))) add(abs, explicit);
+    if (matches(absolute ? abs.split(path.sep).join('/') : toPosixRelative(opts.cwd, abs))) walk.add(abs, explicit);
   };
-  walkDirectory(base, levels, opts, exts, ignoredByConfig, keep, out);
+  walkDirectory(base, levels, { ...walk, add: keep });
   return true;
 }
 
@@ -160,15 +155,17 @@ function extname(file: string): string {
   return path.extname(file).toLowerCase();
 }
 
-function walkDirectory(
-  root: string,
-  rootLevels: Level[],
-  opts: DiscoverOptions,
-  exts: ReadonlySet<string>,
-  ignoredByConfig: (abs: string, isDir: boolean) => boolean,
-  add: (abs: string, explicit: boolean) => void,
-  out: Discovery,
-): void {
+/** What a walk needs besides where it starts: the options, the extensions, the config's ignore test, where files go. */
+interface Walk {
+  opts: DiscoverOptions;
+  exts: ReadonlySet<string>;
+  ignoredByConfig: (abs: string, isDir: boolean) => boolean;
+  add: (abs: string, explicit: boolean) => void;
+  out: Discovery;
+}
+
+function walkDirectory(root: string, rootLevels: Level[], walk: Walk): void {
+  const { opts, exts, ignoredByConfig, add, out } = walk;
   const stack: { dir: string; levels: Level[] }[] = [{ dir: root, levels: rootLevels }];
   while (stack.length > 0) {
     const { dir, levels: parentLevels } = stack.pop()!;
