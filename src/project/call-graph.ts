@@ -178,6 +178,8 @@ export class CallGraph {
     const t = site.target;
     if (t.kind === 'local') return [keyOf(file.abs, t.fn)];
     if (t.kind === 'method') {
+      // Typed by a module the project lacks (a package, generated code not checked in): that module's method, not ours.
+      if (t.typedBy && this.resolver.resolveAll(file.abs, t.typedBy).length === 0) return [];
       const one = this.uniqueMethod(t.name);
       return one ? [one] : [];
     }

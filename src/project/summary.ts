@@ -47,7 +47,12 @@ import { VALUE_METHODS } from '../knowledge/value-methods.js';
 export type CallTarget =
   | { kind: 'local'; fn: string }
   | { kind: 'module'; source: string; path: string[] }
-  | { kind: 'method'; name: string }
+  /**
+   * `typedBy`: the chain starts at a value declared with a type another module exports (`server: Server` from
+   * `'./lexicon'`, `this.client` declared `: ApiClient`): the method is that type's, so the graph guesses by name only
+   * when that module is part of the project.
+   */
+  | { kind: 'method'; name: string; typedBy?: string }
   /** A method called through a type of this file with no body for it (an interface, an abstract method): its implementations run. */
   | { kind: 'type'; name: string; method: string };
 
@@ -515,7 +520,9 @@ export class SummaryBuilder {
       if (fn) return { kind: 'local', fn: functionId(fn) };
     }
     const method = untypedMethodName(callee, ref);
-    return method ? { kind: 'method', name: method } : null;
+    if (!method) return null;
+    const typedBy = rootTypeModule(callee, path);
+    return typedBy ? { kind: 'method', name: method, typedBy } : { kind: 'method', name: method };
   }
 
   finish(): FileSummary {
@@ -1233,6 +1240,32 @@ function serverImportsOf(program: Extract<Node, { type: 'Program' }>): string[] 
     });
   }
   return [...out].sort();
+}
+
+/**
+ * The module whose exported type declares the value a member chain starts at: a parameter (`server: Server`) or a
+ * field of this class (`this.api`, declared `api: ApiClient` or as a constructor parameter property), typed by an import.
+ */
+function rootTypeModule(callee: any, at: NodePath): string | null {
+  let obj = unwrapExpression(callee.object);
+  let field: string | null = null;
+  while (obj.type === 'MemberExpression' || obj.type === 'OptionalMemberExpression') {
+    const inner = unwrapExpression(obj.object);
+    if (inner.type === 'ThisExpression') {
+      field = !obj.computed && obj.property.type === 'Identifier' ? obj.property.name : obj.property.type === 'PrivateName' ? `#${obj.property.id.name}` : null;
+      break;
+    }
+    obj = inner;
+  }
+  let cls: ClassRef | null = null;
+  if (field) {
+    const body = at.findAncestor((p) => p.node.type === 'ClassBody');
+    cls = body ? fieldClass(body, field) : null;
+  } else if (obj.type === 'Identifier') {
+    const b = lookup(at, obj.name);
+    if (b?.kind === 'param' && b.steps.length === 0) cls = typeClass((b.id as any).typeAnnotation, b.scopePath);
+  }
+  return cls?.kind === 'module' ? cls.source : null;
 }
 
 /**
