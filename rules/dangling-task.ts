@@ -6,8 +6,8 @@ import {
   droppedFanOut,
   isPromiseApi,
   pMapFix,
-  uncaughtAwait,
-  uncaughtAwaits,
+  firstRejectionPoint,
+  rejectionPoints,
   unusedResult,
   type CallNode,
 } from '../src/analysis/index.js';
@@ -83,7 +83,8 @@ export default defineRule<Ids, Exemption>({
   },
   exemptions: {
     'void-marked': '`void f()`: the code says the promise runs on its own on purpose',
-    'helper-catches': 'the async function called catches around every await, so its promise does not reject',
+    'helper-catches':
+      'nothing the async function called waits on can reject its promise: each await or returned promise is caught (`try … catch`, `.catch`) or cannot reject (a timer)',
     'rejections-logged': 'the project handles `unhandledRejection` process-wide (a handler that logs): a dropped promise that fails ends nothing',
     'async-errors-patched': 'the project imports `express-async-errors` (or a router that handles promises): Express then passes rejections to its error handler',
     'browser-code': 'a module only browser code imports: there is no server process to crash (applied by the project phase)',
@@ -100,7 +101,7 @@ export default defineRule<Ids, Exemption>({
       // registered does not matter: it runs when the event comes).
       const listener = asyncListener(path);
       if (listener) {
-        const first = uncaughtAwait(listener.fn);
+        const first = firstRejectionPoint(listener.fn);
         if (!first && ctx.exempt('errors-handled', listener.fn.node)) return;
         if (!ctx.isHot(listener.fn.child((listener.fn.node as any).body, 'body'))) return;
         ctx.report(listener.fn.node, 'asyncListener', { event: listener.event, first: firstLine(ctx.source(first!)) }, CRASHES);
@@ -114,7 +115,7 @@ export default defineRule<Ids, Exemption>({
         // A callback that catches around every await (or awaits nothing) cannot reject (whether starting every item at once is too many
         // is `unbounded-fan-out`'s question).
         const cb = dropped.callback;
-        const quiet = (cb.node as { body: { type: string } }).body.type === 'BlockStatement' && !uncaughtAwait(cb);
+        const quiet = (cb.node as { body: { type: string } }).body.type === 'BlockStatement' && !firstRejectionPoint(cb);
         if (quiet && ctx.exempt('errors-handled', call)) return;
         const data = { source: describe(dropped.source.node), method: dropped.method, fix: pMapFix(dropped.source, dropped.callback, ctx.source) };
         ctx.report(call, 'droppedFanOut', data, CRASHES);
@@ -130,7 +131,7 @@ export default defineRule<Ids, Exemption>({
     /** `app.get('/x', async (req, res) => { await … })` in an Express 4 package: a rejection leaves the request hanging. */
     const expressHandlers = (path: NodePath<CallNode>) => {
       for (const { fn, kind } of asyncRouteHandlers(path)) {
-        const awaits = uncaughtAwaits(fn);
+        const awaits = rejectionPoints(fn);
         if (awaits.length === 0 || !ctx.isHot(fn.child((fn.node as any).body, 'body'))) continue;
         // Awaits of calls only: a project function that catches inside (followed across files) does not reject.
         const calls = awaits.map((a) => (a.node as any).argument).filter((n) => n?.type === 'CallExpression');
@@ -167,8 +168,8 @@ export default defineRule<Ids, Exemption>({
       if (kind !== 'hot' && !(kind === 'helper' && ctx.graph.reachKnown(caller.key))) continue;
       const at = { file: caller.file.file, line: site.line, column: site.column, endLine: site.endLine, endColumn: site.endColumn };
       if (site.unused === 'void' && ctx.exempt('void-marked', at)) continue;
-      if (callees.every((g) => g.fn.settles) && ctx.exempt('helper-catches', at)) continue;
       if (callees.every((g) => ctx.graph.isPure(g.key)) && ctx.exempt('pure-callee', at)) continue;
+      if (callees.every((g) => g.fn.settles) && ctx.exempt('helper-catches', at)) continue;
       if (site.dev && ctx.exempt('development-only', at)) continue;
       if (logged && ctx.exempt('rejections-logged', at)) continue;
       const id = callees.length === 1 ? callees[0]!.key : `${caller.key}\0${site.line}:${site.column}`;

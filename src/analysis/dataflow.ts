@@ -421,27 +421,3 @@ export function intersects<T>(a: ReadonlySet<T>, b: ReadonlySet<T>): boolean {
   for (const x of small) if (large.has(x)) return true;
   return false;
 }
-
-/**
- * The awaits (in source order) of a function's own body that no `try` with a `catch` inside the function covers:
- * where its promise can reject from. Empty when every await is covered (or there is none).
- */
-export function uncaughtAwaits(fnPath: NodePath): NodePath[] {
-  const found: NodePath[] = [];
-  walkPaths(fnPath, (p) => {
-    if (p !== fnPath && isFunctionNode(p.node as Node)) return false;
-    if (p.node.type !== 'AwaitExpression') return undefined;
-    for (let q: NodePath = p; q !== fnPath && q.parentPath; q = q.parentPath) {
-      const parent = q.parentPath.node as any;
-      if (parent.type === 'TryStatement' && parent.handler && q.key === 'block') return undefined;
-    }
-    found.push(p);
-    return undefined;
-  });
-  return found.sort((a, b) => (a.node as any).start - (b.node as any).start);
-}
-
-/** The first of `uncaughtAwaits`, or null. */
-export function uncaughtAwait(fnPath: NodePath): Node | null {
-  return (uncaughtAwaits(fnPath)[0]?.node as Node | undefined) ?? null;
-}

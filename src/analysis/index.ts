@@ -8,7 +8,6 @@ export { constantValue, hostInCode, importedName, isRelativeUrl } from './consta
 export { blockingCost } from './blocking-catalog.js';
 
 // Data flow: what a statement reads, writes and mutates; awaits and loops.
-export { uncaughtAwait, uncaughtAwaits } from './dataflow.js';
 export {
   canExitLoop,
   directAwaits,
@@ -42,8 +41,8 @@ export {
 export { transactionParam } from './transactions.js';
 /** Regular expressions: calls that run one over a string, and whether it backtracks super-linearly. */
 export { regexCall, superLinear, type Backtracking } from './regex.js';
-/** Promises: calls that return one, listeners whose promise EventEmitter drops, async route handlers. */
-export { asyncListener, asyncRouteHandlers, handlesRejections, isPromiseApi } from './promises.js';
+/** Promises: calls that return one, where a function's promise can reject from, listeners whose promise EventEmitter drops, async route handlers. */
+export { asyncListener, asyncRouteHandlers, firstRejectionPoint, handlesRejections, isPromiseApi, mayReject, rejectionPoints, settles } from './promises.js';
 /** Latency: is an awaited call slow (another service, an aggregating query) rather than a round trip. */
 export { callWaits, slowCall, type Waits } from './latency.js';
 

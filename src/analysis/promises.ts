@@ -2,11 +2,11 @@
 // code that drops the promise they return (an EventEmitter listener), and which route handlers a framework version
 // leaves unhandled (Express 4). What `dangling-task` judges; the project's own async functions come from summaries.
 import type { Node } from '../syntax/ast.js';
-import type { NodePath } from '../syntax/walk.js';
+import { isFunctionNode, someNode, walkPaths, type NodePath } from '../syntax/walk.js';
 import { EVENT_METHODS, HTTP_METHODS, REJECTION_EVENTS } from '../knowledge/frameworks.js';
 import { moduleIn } from '../knowledge/modules.js';
-import { PROMISE_GLOBALS, PROMISE_MODULES, PROMISE_NAMESPACES } from '../knowledge/promises.js';
-import type { Ref } from './resolve.js';
+import { PROMISE_GLOBALS, PROMISE_MODULES, PROMISE_NAMESPACES, SETTLING_CALLS } from '../knowledge/promises.js';
+import { resolveExpression, unwrapExpression, type Ref } from './resolve.js';
 import type { CallNode } from './collections/fan-out.js';
 
 type FunctionArg = Extract<Node, { type: 'ArrowFunctionExpression' | 'FunctionExpression' }>;
@@ -60,4 +60,100 @@ export function handlesRejections(path: NodePath<CallNode>, resolve: (path: Node
   if (event?.type !== 'StringLiteral' || !REJECTION_EVENTS.has(event.value) || path.node.arguments.length < 2) return false;
   const target = resolve(path);
   return !!target && target.kind === 'global' && target.path[0] === 'process' && target.path.length === 2 && EVENT_METHODS.has(target.path[1]!);
+}
+
+/** Is this place inside the block of a `try` with a `catch`, within the function `fnPath`? */
+function caughtWithin(p: NodePath, fnPath: NodePath): boolean {
+  for (let q: NodePath = p; q !== fnPath && q.parentPath; q = q.parentPath) {
+    const parent = q.parentPath.node as any;
+    if (parent.type === 'TryStatement' && parent.handler && q.key === 'block') return true;
+  }
+  return false;
+}
+
+/**
+ * Can the promise an expression gives reject? Not when it ends in a handler (`p.catch(log)`, `p.then(ok, fail)`, the
+ * handler not rethrowing), when it is built by an executor that never rejects (`new Promise((resolve) =>
+ * setTimeout(resolve, ms))`), when it is a timer of `timers/promises` or `Promise.allSettled` (`SETTLING_CALLS`), or
+ * when it is no promise at all (a literal). Anything else may.
+ */
+export function mayReject(path: NodePath): boolean {
+  const n = unwrapExpression(path.node as any);
+  if (!n) return false;
+  if (n.type.endsWith('Literal') || n.type === 'TemplateLiteral' || n.type === 'ObjectExpression' || n.type === 'ArrayExpression') return false;
+  if (n.type === 'NewExpression') {
+    const executor = n.arguments[0];
+    return !(n.callee.type === 'Identifier' && n.callee.name === 'Promise' && isFunctionNode(executor) && (executor as any).params.length < 2);
+  }
+  if (n.type !== 'CallExpression' && n.type !== 'OptionalCallExpression') return true;
+  const callee = unwrapExpression(n.callee);
+  const method =
+    (callee.type === 'MemberExpression' || callee.type === 'OptionalMemberExpression') && !callee.computed && callee.property.type === 'Identifier'
+      ? callee.property.name
+      : null;
+  const handler = method === 'catch' ? n.arguments[0] : method === 'then' ? n.arguments[1] : undefined;
+  if (handler) return isFunctionNode(handler) && rethrows(handler);
+  const ref = resolveExpression(callee, path);
+  if (!ref || (ref.kind !== 'module' && ref.kind !== 'global')) return true;
+  const module = ref.kind === 'global' ? 'global' : ref.module.startsWith('node:') ? ref.module.slice('node:'.length) : ref.module;
+  return !SETTLING_CALLS.get(module)?.includes(ref.path.join('.'));
+}
+
+/** A `.catch` handler that throws again (`(err) => { log(err); throw err; }`): the chain still rejects. */
+function rethrows(fn: Node): boolean {
+  return someNode(
+    fn,
+    (n) => n.type === 'ThrowStatement',
+    5_000,
+    (n) => !isFunctionNode(n),
+  );
+}
+
+/**
+ * The places (in source order) a function's promise can reject from: its own awaits that no `try … catch` inside the
+ * function covers and whose promise may reject (`mayReject`), and with `returns`, the promises an async function returns
+ * outside one (`return fetch(url)`, `async () => save(x)`): the caller decides what a returned value is, so only the
+ * function's own promise asks for them. Empty when every such place is caught, cannot reject, or there is none.
+ */
+export function rejectionPoints(fnPath: NodePath, returns = false): NodePath[] {
+  const fn = fnPath.node as any;
+  const found: NodePath[] = [];
+  const returned = returns && fn.async;
+  walkPaths(fnPath, (p) => {
+    if (p !== fnPath && isFunctionNode(p.node as Node)) return false;
+    const n = p.node as any;
+    const value = n.type === 'AwaitExpression' ? n.argument : returned && n.type === 'ReturnStatement' && startsPromise(n.argument) ? n.argument : null;
+    if (value && !caughtWithin(p, fnPath) && mayReject(p.child(value, 'argument'))) found.push(p);
+    return undefined;
+  });
+  if (returned && startsPromise(fn.body) && mayReject(fnPath.child(fn.body, 'body'))) found.push(fnPath.child(fn.body, 'body'));
+  return found.sort((a, b) => (a.node as any).start - (b.node as any).start);
+}
+
+/** A returned expression that may be a promise of its own: a call or a `new` (not a value computed before). */
+function startsPromise(n: Node | null | undefined): boolean {
+  const e = n ? (unwrapExpression(n as any) as any) : null;
+  return !!e && (e.type === 'CallExpression' || e.type === 'OptionalCallExpression' || e.type === 'NewExpression');
+}
+
+/** The first of `rejectionPoints` (awaits only), or null. */
+export function firstRejectionPoint(fnPath: NodePath): Node | null {
+  return (rejectionPoints(fnPath)[0]?.node as Node | undefined) ?? null;
+}
+
+/**
+ * An async function that waits on something (an await, a returned promise) and whose promise does not reject from any
+ * of it: every such place is caught, `.catch`-ed, or cannot reject (`rejectionPoints` is empty). A function that waits on
+ * nothing is another case (`pure` in the summary: it works in memory).
+ */
+export function settles(fnPath: NodePath): boolean {
+  const fn = fnPath.node as any;
+  if (!fn.async || rejectionPoints(fnPath, true).length > 0) return false;
+  if (fn.body?.type !== 'BlockStatement') return startsPromise(fn.body) || fn.body?.type === 'AwaitExpression';
+  return someNode(
+    fn.body,
+    (n: any) => n.type === 'AwaitExpression' || (n.type === 'ReturnStatement' && startsPromise(n.argument)),
+    10_000,
+    (n) => !isFunctionNode(n),
+  );
 }

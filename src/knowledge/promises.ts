@@ -32,3 +32,12 @@ export const EXPRESS_PATCHED = 'express-async-errors';
 
 /** The fact a file records when it handles `unhandledRejection` for the whole process. */
 export const REJECTIONS_HANDLED = 'process.on(unhandledRejection)';
+
+/**
+ * Promises that settle without rejecting: timers of `timers/promises` (they reject only when aborted through a signal),
+ * and `Promise.allSettled`. Awaiting one is no place a function's promise can reject from.
+ */
+export const SETTLING_CALLS: ReadonlyMap<string, readonly string[]> = new Map([
+  ['timers/promises', ['setTimeout', 'setImmediate']],
+  ['global', ['Promise.allSettled']],
+]);

@@ -12,7 +12,7 @@ import { constantValue, exportedConstants, importedName } from '../analysis/cons
 import { isLazyInit, returnsMemoised } from '../analysis/lazy-init.js';
 import { isDevelopmentOnly } from '../analysis/environment.js';
 import { doesNoIO, isDetachedCall, unusedResult } from '../analysis/call-shape.js';
-import { catchesAll } from '../analysis/collections/fan-out.js';
+import { settles } from '../analysis/promises.js';
 import { remoteClientModule, slowCall } from '../analysis/latency.js';
 import { holdsConnection } from '../analysis/transactions.js';
 import { collectionOrigin, type Origin } from '../analysis/collections/origin.js';
@@ -149,7 +149,7 @@ export interface FunctionSummary {
   slow?: true;
   /** It holds a pooled connection for a stretch of work (`holdsConnection`: a transaction, a checked-out client). */
   holds?: true;
-  /** An async function whose awaits all sit in a try with a catch (`catchesAll`): its promise does not reject. */
+  /** An async function whose promise does not reject from anything it waits on (`settles`: caught, `.catch`-ed, timers, or nothing). */
   settles?: true;
   /**
    * For a function written inline as an argument (`withSpan('x', async () => …)`):
@@ -559,7 +559,7 @@ export class SummaryBuilder {
         if (s.name.lastIndexOf('.') > 0) impureMethods.add(s.name.slice(s.name.lastIndexOf('.') + 1));
         if (s.async && s.blocking.length === 0 && returnsMemoised(this.framePaths.get(s.id)!)) s.memo = true;
       }
-      if (s.async && catchesAll(this.framePaths.get(s.id)!)) s.settles = true;
+      if (s.async && settles(this.framePaths.get(s.id)!)) s.settles = true;
       // Async functions are kept whatever they call: findings inside them take their reach from their callers. So are
       // callbacks that serve work (`app.get('/x', (req, res) => res.end())`): handlers count, for what most of them share.
       const serving = !!s.enclosing && s.calls.length === 0 && this.contexts.frameContext(this.framePaths.get(s.id)!).serves !== undefined;

@@ -1,7 +1,8 @@
 // The shape of a fan-out: which collection an aggregate's promises come from and
 // the code run per item (`Promise.all(ids.map(cb))`, a spread, a variable, or
 // `jobs.push(call())` in a loop), and the dropped forms (`coll.forEach(async …)`).
-import { isLoop, uncaughtAwaits } from '../dataflow.js';
+import { isLoop } from '../dataflow.js';
+import { rejectionPoints } from '../promises.js';
 import { lookup, type Binding } from '../scope.js';
 import { isFunctionNode, walkPaths, type Node, type NodePath } from '../../syntax/walk.js';
 import { describe, isMember, memberName } from './names.js';
@@ -160,13 +161,13 @@ function isCallLike(n: any): boolean {
 }
 
 /**
- * A function whose body has a `try … catch` and no await outside one (`uncaughtAwaits`): its own errors are handled, and
- * as an async function its promise does not reject from what it waits on.
+ * A function whose body has a `try … catch` and no await that may reject outside one (`rejectionPoints`): it handles its
+ * own errors.
  */
 export function catchesAll(fnPath: NodePath<any>): boolean {
   const body = fnPath.node.body;
   if (body?.type !== 'BlockStatement' || !(body.body as any[]).some((st) => st.type === 'TryStatement' && st.handler)) return false;
-  return uncaughtAwaits(fnPath).length === 0;
+  return rejectionPoints(fnPath).length === 0;
 }
 
 /** A function or a function's name: shown as is in a suggested fix (`pMap(ids, loadUser, …)`). */
