@@ -39,6 +39,20 @@ export {
   type CallShape,
 } from './call-shape.js';
 export { transactionParam } from './transactions.js';
+/** CPU work: heavy synchronous calls and their data's size, branching recursion, nested scans, per-item work in loops. */
+export {
+  branchingRecursion,
+  calledFunction,
+  heavyCall,
+  inputValue,
+  iterationOf,
+  loopYields,
+  perItemCpuWork,
+  quadraticScan,
+  sizedData,
+  type Iteration,
+  type Sized,
+} from './cpu-work.js';
 /** Regular expressions: calls that run one over a string, and whether it backtracks super-linearly. */
 export { regexCall, superLinear, type Backtracking } from './regex.js';
 /** Promises: calls that return one, where a function's promise can reject from, listeners whose promise EventEmitter drops, async route handlers. */

@@ -162,7 +162,7 @@ export const DESCRIPTOR_FS_CALLS: ReadonlySet<string> = new Set([
 
 /** Where a collection's size comes from the outside world: request input, a directory listing. */
 export const INPUT_ROOTS: ReadonlySet<string> = new Set([...REQUEST_ROOT_NAMES, 'event']);
-export const INPUT_SEGMENTS: ReadonlySet<string> = new Set(['body', 'query', 'params', 'Records', 'files', 'payload']);
+export const INPUT_SEGMENTS: ReadonlySet<string> = new Set(['body', 'query', 'params', 'Records', 'file', 'files', 'payload']);
 export const LISTING_CALLS = /^(readdir|readdirSync|opendir|opendirSync|glob|globby|fg|fastGlob|walk|walkDir|scandir|listFiles|listObjects|listObjectsV2|listDir)$/;
 
 /**
