@@ -1,6 +1,6 @@
 import { blockingCost, busyWaitClock, constantValue, importedName, isLazyInit } from '../src/analysis/index.js';
 import { widestReach } from '../src/knowledge/impact.js';
-import { callStep, defineRule, type NodePath, type Node, type ExecutionContext } from '../src/engine/rule-api.js';
+import { callStep, defineRule, servingLabel, type NodePath, type Node, type ExecutionContext } from '../src/engine/rule-api.js';
 import { SCRIPT_FOLDER_REASON } from '../src/knowledge/script-files.js';
 
 type Call = Extract<Node, { type: 'CallExpression' | 'OptionalCallExpression' }>;
@@ -203,11 +203,6 @@ export default defineRule({
     }
   },
 });
-
-/** A serving path's first step, named by where it runs: `the route handler \`GET /x\``, `async method \`A.b\``. */
-function servingLabel(description: string): string {
-  return description.startsWith('inside ') ? description.slice('inside '.length) : description;
-}
 
 /** How the code spells a callee, without `.call`/`.apply` and whitespace: `fs.readFileSync`, `rfs`. */
 function spelled(text: string): string {

@@ -18,9 +18,10 @@ import {
 } from '../src/analysis/index.js';
 import { defineRule, type Node, type NodePath } from '../src/engine/rule-api.js';
 import { WHITESPACE_RUN } from '../src/knowledge/collections.js';
+import { SCRIPT_FOLDER_REASON } from '../src/knowledge/script-files.js';
 
 type Ids = 'catastrophicRegex' | 'heavyCall' | 'exponential' | 'quadratic' | 'unyieldingLoop';
-type Exemption = 'bounded-collection' | 'yields' | 'request-body-limit';
+type Exemption = 'bounded-collection' | 'yields' | 'request-body-limit' | 'script-folder';
 
 const THREAD = 'it runs on the event loop thread, and every other request waits until it ends';
 const WORKER = 'move it to a worker pool (piscina) or a worker thread';
@@ -98,6 +99,7 @@ export default defineRule<Ids, Exemption>({
       'When the input is length-limited before it reaches the work in a way loopguard cannot see (a schema with a small `maxLength`, a proxy limit), suppress it with the limit as the reason.',
   },
   exemptions: {
+    'script-folder': SCRIPT_FOLDER_REASON,
     'bounded-collection': 'the program bounds the collection (a query limit, a constant slice, a length check), so the work per request is bounded too',
     yields: 'the loop awaits in its body (`await setImmediate()` every N items, or awaited I/O): other requests run between items',
     'request-body-limit':

@@ -11,13 +11,23 @@ import {
   unusedResult,
   type CallNode,
 } from '../src/analysis/index.js';
-import { callStep, defineRule, type CallSite, type GraphFunction, type Node, type NodePath, type SiteLocation } from '../src/engine/rule-api.js';
+import { callStep, defineRule, servingLabel, type CallSite, type GraphFunction, type Node, type NodePath, type SiteLocation } from '../src/engine/rule-api.js';
 import { widestReach } from '../src/knowledge/impact.js';
+import { SCRIPT_FOLDER_REASON } from '../src/knowledge/script-files.js';
 import { EXPRESS_ASYNC_PATCHES } from '../src/knowledge/frameworks.js';
 import { EXPRESS_PATCHED, REJECTIONS_HANDLED } from '../src/knowledge/promises.js';
 
 type Ids = 'danglingCall' | 'droppedByCallers' | 'droppedFanOut' | 'asyncListener' | 'expressAsyncHandler';
-type Exemption = 'void-marked' | 'helper-catches' | 'pure-callee' | 'errors-handled' | 'browser-code' | 'async-errors-patched' | 'rejections-logged' | 'development-only';
+type Exemption =
+  | 'script-folder'
+  | 'void-marked'
+  | 'helper-catches'
+  | 'pure-callee'
+  | 'errors-handled'
+  | 'browser-code'
+  | 'async-errors-patched'
+  | 'rejections-logged'
+  | 'development-only';
 
 const CRASH = 'if it rejects, nothing handles the rejection and Node (15 and later) ends the process';
 
@@ -82,9 +92,9 @@ export default defineRule<Ids, Exemption>({
       'When a process-wide `unhandledRejection` handler logs and keeps running on purpose, the crash does not happen; the lost work and its lost errors still do.',
   },
   exemptions: {
+    'script-folder': SCRIPT_FOLDER_REASON,
     'void-marked': '`void f()`: the code says the promise runs on its own on purpose',
-    'helper-catches':
-      'nothing the async function called waits on can reject its promise: each await or returned promise is caught (`try … catch`, `.catch`) or cannot reject (a timer)',
+    'helper-catches': 'every await or returned promise of the async function called is caught (`try … catch`, `.catch`) or cannot reject (a timer)',
     'rejections-logged': 'the project handles `unhandledRejection` process-wide (a handler that logs): a dropped promise that fails ends nothing',
     'async-errors-patched': 'the project imports `express-async-errors` (or a router that handles promises): Express then passes rejections to its error handler',
     'browser-code': 'a module only browser code imports: there is no server process to crash (applied by the project phase)',
@@ -126,7 +136,7 @@ export default defineRule<Ids, Exemption>({
       if (!unused || !isPromiseApi(ctx.resolveCallTarget(path))) return;
       if (unused === 'void' && ctx.exempt('void-marked', call)) return;
       const where = ctx.context(path);
-      ctx.report(call.callee, 'danglingCall', { callee: ctx.source(call.callee), crash: CRASH, where: servingWhat(where.description) }, CRASHES);
+      ctx.report(call.callee, 'danglingCall', { callee: ctx.source(call.callee), crash: CRASH, where: servingLabel(where.description) }, CRASHES);
     };
     /** `app.get('/x', async (req, res) => { await … })` in an Express 4 package: a rejection leaves the request hanging. */
     const expressHandlers = (path: NodePath<CallNode>) => {
@@ -182,7 +192,7 @@ export default defineRule<Ids, Exemption>({
         const open = calls.filter((c) => !ctx.suppressed(c.at));
         if (open.length === 0) continue;
         const at = { file: callee.file.file, line: callee.fn.line, column: callee.fn.column, endLine: callee.fn.line, endColumn: callee.fn.column + 1 };
-        const paths = open.map((c) => [callStep(c.caller.file.file, c.site, servingWhat(describeCaller(c.caller)))]);
+        const paths = open.map((c) => [callStep(c.caller.file.file, c.site, servingLabel(describeCaller(c.caller)))]);
         const reach = widestReach(open.map((c) => ctx.graph.reachOf(c.caller.key)));
         ctx.report(at, 'droppedByCallers', { callee: callee.fn.name, count: String(open.length), crash: CRASH }, { paths, reach, cost: 'heavy' });
         continue;
@@ -190,7 +200,7 @@ export default defineRule<Ids, Exemption>({
       for (const { caller, site, at } of calls) {
         const description = describeCaller(caller);
         const context = { kind: 'hot' as const, description, ...(caller.fn.context?.serves ? { serves: caller.fn.context.serves } : {}) };
-        const data = { callee: site.text, crash: CRASH, where: servingWhat(description) };
+        const data = { callee: site.text, crash: CRASH, where: servingLabel(description) };
         ctx.report(at, 'danglingCall', data, { context, reach: ctx.graph.reachOf(caller.key), cost: 'heavy' });
       }
     }
@@ -201,19 +211,9 @@ export default defineRule<Ids, Exemption>({
 const CRASHES = { cost: 'heavy' as const, unlessFact: { fact: REJECTIONS_HANDLED, exemption: 'rejections-logged' as const } };
 
 /** The first line of an expression's source, short enough for a message. */
-function firstLine(text: string): string {
-  return text.split('\n')[0]!.trim().slice(0, 60);
-}
+const firstLine = (text: string): string => text.split('\n')[0]!.trim().slice(0, 60);
 
 /** Calls of one async function dropped in this many places are reported once, at the function. */
 const GROUPED_CALLS = 3;
 
-function describeCaller(caller: GraphFunction): string {
-  return caller.fn.context?.description ?? `inside \`${caller.fn.name}\``;
-}
-
-/** "inside the route handler `POST /login`" → "the route handler `POST /login`"; an async function's own description likewise. */
-function servingWhat(description: string): string {
-  return description.startsWith(INSIDE) ? description.slice(INSIDE.length) : description;
-}
-const INSIDE = 'inside ';
+const describeCaller = (caller: GraphFunction): string => caller.fn.context?.description ?? `inside \`${caller.fn.name}\``;

@@ -290,3 +290,12 @@ export function formatMessage(template: string, data: Record<string, string> = {
     return v;
   });
 }
+
+/**
+ * A serving place named for a message or a path's first step, from where it runs: "inside the route handler `GET /x`"
+ * becomes "the route handler `GET /x`"; "async method `A.b`" stays.
+ */
+export function servingLabel(description: string): string {
+  return description.startsWith(INSIDE) ? description.slice(INSIDE.length) : description;
+}
+const INSIDE = 'inside ';
