@@ -76,8 +76,9 @@ export default defineRule<Ids, Exemption>({
       'A synchronous parser or renderer (CSV, spreadsheets, YAML, XML, Markdown, HTML; the table is `src/knowledge/cpu-work.ts`, extended with the `heavyCalls` option) ' +
         'over request input, an upload, a query result or a row of one, or a listing; `JSON.parse`/`JSON.stringify` over an upload only.',
       'A function that calls itself twice with its parameter minus a constant (`fib(n - 1) + fib(n - 2)`), called with request input.',
-      'Inside a loop over a collection of unknown size (request input, a query result, a listing), a scan of the same collection (`find`, `includes`, `filter`, an inner loop): quadratic.',
-      'A synchronous loop over such a collection whose body does CPU work per item (a heavy call, JSON, hashing, a loop over another collection of unknown size) and never awaits.',
+      'Inside a loop over a collection the client sizes (request input), a scan of the same collection (`find`, `includes`, `indexOf`, `filter`, an inner loop): quadratic.',
+      'A synchronous loop over a collection of unknown size (request input, a query or API result, a listing) whose body does CPU work per item ' +
+        '(a heavy call, hashing) and never awaits.',
       'Not reported: constant or bounded data (a limit, a slice, a length check), loops that await or yield, code that is not serving requests ' +
         '(startup, scripts, tests, browser code, worker threads and forked children: moving work there is the fix).',
     ],
@@ -110,7 +111,10 @@ export default defineRule<Ids, Exemption>({
     const where = (path: NodePath) => ctx.context(path).description;
     const text = (node: Node) => ctx.source(node).replace(WHITESPACE_RUN, ' ').slice(0, 60);
     /** `XLSX.read`, `new XMLParser().parse`: the callee as written (short), for a message. */
-    const callText = (callee: Node) => (describe(callee).includes('…') ? text(callee) : describe(callee));
+    const callText = (call: Node) => {
+      const callee = (call as CallNode).callee;
+      return `${call.type === 'NewExpression' ? 'new ' : ''}${describe(callee).includes('…') ? text(callee) : describe(callee)}`;
+    };
     const regex = (path: NodePath<CallNode>) => {
       const found = regexCall(path);
       if (!found || !inputValue(found.subject)) return;
@@ -129,7 +133,7 @@ export default defineRule<Ids, Exemption>({
         if (origin !== 'input') return;
       }
       const data = {
-        call: callText((path.node as CallNode).callee),
+        call: callText(path.node),
         what: found.what,
         data: text(found.data.node),
         origin: ORIGIN[origin],
@@ -149,11 +153,12 @@ export default defineRule<Ids, Exemption>({
     const loop = (path: NodePath, it: Iteration) => {
       const origin = sizedData(it.collection);
       if (!origin) return;
-      const inner = quadraticScan(it);
+      // A scan per item is quadratic in a collection the client sizes (request input); a query's rows are the program's own data.
+      const inner = origin === 'input' || origin === 'upload' ? quadraticScan(it) : null;
       const work = inner ? null : perItemCpuWork(it, extra);
       if (!inner && !work) return;
       if (collectionBound(it.collection).bounded && ctx.exempt('bounded-collection', path.node)) return;
-      const base = { collection: text(it.collection.node), origin: ORIGIN[origin], where: where(path) };
+      const base = { collection: describe(it.collection.node), origin: ORIGIN[origin], where: where(path) };
       if (inner) {
         const scan = inner.node as any;
         const label = scan.type === 'ForOfStatement' ? `for (… of ${text(scan.right)})` : `${text(scan.callee)}(…)`;
@@ -190,4 +195,4 @@ export default defineRule<Ids, Exemption>({
   },
 });
 
-const ORIGIN: Record<Sized, string> = { input: 'request input', upload: 'an upload', query: 'a query result', listing: 'a directory listing' };
+const ORIGIN: Record<Sized, string> = { input: 'request input', upload: 'an upload', query: 'a query or API result', listing: 'a directory listing' };

@@ -212,20 +212,17 @@ export function quadraticScan(it: Iteration): NodePath | null {
 }
 
 /**
- * The CPU work a loop's body does per item, named for a message: a heavy library call, JSON, a hash, or a loop over
- * another collection of unknown size. Null when there is none.
+ * The CPU work a loop's body does per item that grows with the item's size, named for a message: a heavy library call
+ * (a parser, a renderer) or a hash. Null when there is none. (JSON of one record, or a loop over another collection,
+ * is not this: their cost per item is small, or is the product of two sizes the code does not show.)
  */
 export function perItemCpuWork(it: Iteration, extra: readonly string[] = []): { label: string; at: NodePath } | null {
   let found: { label: string; at: NodePath } | null = null;
   walkPaths(it.body, (p) => {
     if (found) return false;
     const heavy = heavyCall(p, extra);
-    if (heavy) found = { label: `\`${describe((p.node as any).callee)}(…)\` (${heavy.what})`, at: p };
+    if (heavy && !heavy.json) found = { label: `\`${describe((p.node as any).callee)}(…)\` (${heavy.what})`, at: p };
     else if (isHashCall(p)) found = { label: `\`${describe((p.node as any).callee)}(…)\` (hashing)`, at: p };
-    else {
-      const inner = p !== it.body ? iterationOf(p) : null;
-      if (inner && sizedData(inner.collection) !== null) found = { label: `a loop over \`${describe(inner.collection.node)}\``, at: p };
-    }
     return undefined;
   });
   return found;
