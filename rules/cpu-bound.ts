@@ -7,6 +7,7 @@ import {
   inputValue,
   iterationOf,
   loopYields,
+  parameterOf,
   perItemCpuWork,
   quadraticScan,
   regexCall,
@@ -35,7 +36,7 @@ export default defineRule<Ids, Exemption>({
   messages: {
     catastrophicRegex: {
       message:
-        '`{regex}` backtracks {growth} in the length of `{subject}` (request input) {where}: a crafted string holds the event loop for seconds, ' +
+        '`{regex}` backtracks {growth} in the length of `{subject}` ({origin}) {where}: a crafted string holds the event loop for seconds, ' +
         'freezing every other request ({part} can match the same text in more than one way)',
       help: 'Rewrite `{part}` so each character can match only one way (or use a linear engine such as re2), and cap the input length before matching',
     },
@@ -115,33 +116,35 @@ export default defineRule<Ids, Exemption>({
       const callee = (call as CallNode).callee;
       return `${call.type === 'NewExpression' ? 'new ' : ''}${describe(callee).includes('…') ? text(callee) : describe(callee)}`;
     };
-    const regex = (path: NodePath<CallNode>) => {
-      const found = regexCall(path);
-      if (!found || !inputValue(found.subject)) return;
-      const backtracks = superLinear(found.regex.pattern, found.regex.flags);
-      if (!backtracks) return;
-      const data = { regex: found.regex.text, subject: text(found.subject.node), growth: backtracks.exponential ? 'exponentially' : 'polynomially' };
-      ctx.report(path.node, 'catastrophicRegex', { ...data, part: `\`${backtracks.part}\``, where: where(path) }, { runsIn: ctx.context(path), cost: 'heavy' });
+    /** Request input where the work runs, or a helper's parameter its callers fill with request input (`ifParamFrom`, across files). */
+    const fromInput = (data: NodePath, hot: boolean) => {
+      if (hot && inputValue(data)) return { origin: ORIGIN.input, extra: {} };
+      const param = parameterOf(data);
+      return param ? { origin: `${ORIGIN.input} its callers pass`, extra: { ifParamFrom: { ...param, origins: ['input'] as const } } } : null;
     };
-    const heavy = (path: NodePath) => {
+    const regex = (path: NodePath<CallNode>, hot: boolean) => {
+      const found = regexCall(path);
+      const input = found ? fromInput(found.subject, hot) : null;
+      const backtracks = input ? superLinear(found!.regex.pattern, found!.regex.flags) : null;
+      if (!input || !backtracks) return;
+      const growth = backtracks.exponential ? 'exponentially' : 'polynomially';
+      const data = { regex: found!.regex.text, subject: text(found!.subject.node), growth, origin: input.origin, part: `\`${backtracks.part}\``, where: where(path) };
+      ctx.report(path.node, 'catastrophicRegex', data, { runsIn: ctx.context(path), cost: 'heavy', ...input.extra });
+    };
+    const heavy = (path: NodePath, hot: boolean) => {
       const found = heavyCall(path, extra);
-      const origin = found ? sizedData(found.data) : null;
-      if (!found || !origin) return;
-      if (found.json && origin !== 'upload') {
-        if (origin === 'input' && ctx.exempt('request-body-limit', path.node)) return;
+      if (!found) return;
+      const sized = hot ? sizedData(found.data) : null;
+      const param = sized || found.json ? null : fromInput(found.data, false);
+      if (!sized && !param) return;
+      if (found.json && sized !== 'upload') {
+        if (sized === 'input' && ctx.exempt('request-body-limit', path.node)) return;
         // JSON of a query result is one record or an export: whether it is bounded is not judged here.
-        if (origin !== 'input') return;
+        if (sized !== 'input') return;
       }
-      const data = {
-        call: callText(path.node),
-        what: found.what,
-        data: text(found.data.node),
-        origin: ORIGIN[origin],
-        where: where(path),
-        thread: THREAD,
-        worker: WORKER,
-      };
-      ctx.report(path.node, 'heavyCall', data, { runsIn: ctx.context(path), cost: 'heavy' });
+      const origin = sized ? ORIGIN[sized] : param!.origin;
+      const data = { call: callText(path.node), what: found.what, data: text(found.data.node), origin, where: where(path), thread: THREAD, worker: WORKER };
+      ctx.report(path.node, 'heavyCall', data, { runsIn: ctx.context(path), cost: 'heavy', ...(param?.extra ?? {}) });
     };
     const recursion = (path: NodePath<CallNode>) => {
       const fn = calledFunction(path);
@@ -166,17 +169,14 @@ export default defineRule<Ids, Exemption>({
         return;
       }
       if (loopYields(it) && ctx.exempt('yields', path.node)) return;
-      ctx.report(
-        path.node,
-        'unyieldingLoop',
-        { ...base, work: work!.label, Worker: 'Move the work to a worker pool (piscina) or a worker thread' },
-        { runsIn: ctx.context(path), cost: 'heavy' },
-      );
+      const data = { ...base, work: work!.label, Worker: 'Move the work to a worker pool (piscina) or a worker thread' };
+      ctx.report(path.node, 'unyieldingLoop', data, { runsIn: ctx.context(path), cost: 'heavy' });
     };
     const call = (path: NodePath<CallNode>) => {
-      if (!ctx.isHot(path)) return;
-      regex(path);
-      heavy(path);
+      const hot = ctx.isHot(path);
+      regex(path, hot);
+      heavy(path, hot);
+      if (!hot) return;
       recursion(path);
       const it = iterationOf(path);
       if (it) loop(path, it);
@@ -185,7 +185,7 @@ export default defineRule<Ids, Exemption>({
       CallExpression: call,
       OptionalCallExpression: call,
       NewExpression(path: NodePath) {
-        if (ctx.isHot(path)) heavy(path);
+        heavy(path, ctx.isHot(path));
       },
       ForOfStatement(path: NodePath) {
         const it = iterationOf(path);

@@ -15,11 +15,12 @@ import { callStep, defineRule, servingLabel, type CallSite, type GraphFunction, 
 import { widestReach } from '../src/knowledge/impact.js';
 import { SCRIPT_FOLDER_REASON } from '../src/knowledge/script-files.js';
 import { EXPRESS_ASYNC_PATCHES } from '../src/knowledge/frameworks.js';
-import { EXPRESS_PATCHED, REJECTIONS_HANDLED } from '../src/knowledge/promises.js';
+import { EXPRESS_PATCHED, GROUPED_CALLS, REJECTIONS_HANDLED } from '../src/knowledge/promises.js';
 
 type Ids = 'danglingCall' | 'droppedByCallers' | 'droppedFanOut' | 'asyncListener' | 'expressAsyncHandler';
 type Exemption =
   | 'script-folder'
+  | 'sync-body'
   | 'void-marked'
   | 'helper-catches'
   | 'pure-callee'
@@ -93,6 +94,7 @@ export default defineRule<Ids, Exemption>({
   },
   exemptions: {
     'script-folder': SCRIPT_FOLDER_REASON,
+    'sync-body': 'the async function called awaits nothing and returns no promise: its promise rejects only if its own synchronous code throws (a bug)',
     'void-marked': '`void f()`: the code says the promise runs on its own on purpose',
     'helper-catches': 'every await or returned promise of the async function called is caught (`try … catch`, `.catch`) or cannot reject (a timer)',
     'rejections-logged': 'the project handles `unhandledRejection` process-wide (a handler that logs): a dropped promise that fails ends nothing',
@@ -180,6 +182,7 @@ export default defineRule<Ids, Exemption>({
       if (site.unused === 'void' && ctx.exempt('void-marked', at)) continue;
       if (callees.every((g) => ctx.graph.isPure(g.key)) && ctx.exempt('pure-callee', at)) continue;
       if (callees.every((g) => g.fn.settles) && ctx.exempt('helper-catches', at)) continue;
+      if (callees.every((g) => g.fn.syncBody || g.fn.settles) && ctx.exempt('sync-body', at)) continue;
       if (site.dev && ctx.exempt('development-only', at)) continue;
       if (logged && ctx.exempt('rejections-logged', at)) continue;
       const id = callees.length === 1 ? callees[0]!.key : `${caller.key}\0${site.line}:${site.column}`;
@@ -212,8 +215,5 @@ const CRASHES = { cost: 'heavy' as const, unlessFact: { fact: REJECTIONS_HANDLED
 
 /** The first line of an expression's source, short enough for a message. */
 const firstLine = (text: string): string => text.split('\n')[0]!.trim().slice(0, 60);
-
-/** Calls of one async function dropped in this many places are reported once, at the function. */
-const GROUPED_CALLS = 3;
 
 const describeCaller = (caller: GraphFunction): string => caller.fn.context?.description ?? `inside \`${caller.fn.name}\``;

@@ -4,9 +4,9 @@
 // judges, with where the data comes from (`sizedData`) and whether the program bounds it (`collectionBound`).
 import type { Node } from '../syntax/ast.js';
 import { isFunctionNode, someNode, walkPaths, type NodePath } from '../syntax/walk.js';
-import { HASH_CALLS, HEAVY_SYNC_CALLS, ITERATING_METHODS, JSON_CALLS, SCANNING_METHODS, TEXT_OF_METHODS, UPLOAD_SEGMENTS } from '../knowledge/cpu-work.js';
+import { CONVERSIONS, HASH_CALLS, HEAVY_SYNC_CALLS, ITERATING_METHODS, JSON_CALLS, SCANNING_METHODS, TEXT_OF_METHODS, UPLOAD_SEGMENTS } from '../knowledge/cpu-work.js';
 import { memberPropertyName, resolveExpression, unwrapExpression, type Ref } from './resolve.js';
-import { lookup } from './scope.js';
+import { lookup, paramPosition } from './scope.js';
 import { collectionOrigin } from './collections/origin.js';
 import { describe, isMember } from './collections/names.js';
 
@@ -146,23 +146,36 @@ function findPath(from: NodePath, target: Node): NodePath | null {
   return found;
 }
 
-/** A number or string read from request input, through conversions: `Number(req.query.n)`, `parseInt(n, 10)`, `+req.params.n`. */
-export function inputValue(path: NodePath): boolean {
+/** Through conversions that keep the data: `Number(x)`, `parseInt(x, 10)`, `String(x)`, `+x` give `x`. */
+function unconverted(path: NodePath): NodePath {
   let at = path;
   let n = unwrapExpression(at.node as any);
   for (let i = 0; i < 4 && n; i++) {
-    if (
-      n.type === 'CallExpression' &&
-      n.callee.type === 'Identifier' &&
-      ['Number', 'parseInt', 'parseFloat', 'String', 'BigInt'].includes(n.callee.name) &&
-      n.arguments[0]
-    ) {
-      at = at.child(n.arguments[0], 'arguments', 0);
-    } else if (n.type === 'UnaryExpression' && n.operator === '+') at = at.child(n.argument, 'argument');
+    if (n.type === 'CallExpression' && n.callee.type === 'Identifier' && CONVERSIONS.has(n.callee.name) && n.arguments[0]) at = at.child(n.arguments[0], 'arguments', 0);
+    else if (n.type === 'UnaryExpression' && n.operator === '+') at = at.child(n.argument, 'argument');
     else break;
     n = unwrapExpression(at.node as any);
   }
-  return collectionOrigin(at) === 'input';
+  return at;
+}
+
+/** A number or string read from request input, through conversions: `Number(req.query.n)`, `parseInt(n, 10)`, `+req.params.n`. */
+export function inputValue(path: NodePath): boolean {
+  return collectionOrigin(unconverted(path)) === 'input';
+}
+
+/**
+ * The parameter of the enclosing function the data is (through conversions): `text` in `function slugify(text) { …
+ * re.test(text) }`. The callers decide how big it is (`CallGraph.paramOrigin`).
+ */
+export function parameterOf(path: NodePath): { fn: Node; index: number } | null {
+  const at = unconverted(path);
+  const n = unwrapExpression(at.node as any);
+  if (n?.type !== 'Identifier') return null;
+  const b = lookup(at, n.name);
+  if (!b || b.kind !== 'param' || b.steps.length > 0) return null;
+  const index = paramPosition(b);
+  return index >= 0 ? { fn: b.declNode, index } : null;
 }
 
 /** A loop over a collection: `for (const x of xs)` or `xs.forEach((x) => …)` (and map, filter, reduce…): the collection and the body. */

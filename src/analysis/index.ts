@@ -47,6 +47,7 @@ export {
   inputValue,
   iterationOf,
   loopYields,
+  parameterOf,
   perItemCpuWork,
   quadraticScan,
   sizedData,

@@ -141,19 +141,18 @@ export function firstRejectionPoint(fnPath: NodePath): Node | null {
   return (rejectionPoints(fnPath)[0]?.node as Node | undefined) ?? null;
 }
 
+/** Does a function wait on anything: an await, or (async) a returned promise (`return fetch(url)`, `async () => save(x)`)? */
+export function waitsOnSomething(fnPath: NodePath): boolean {
+  const fn = fnPath.node as any;
+  if (fn.body?.type !== 'BlockStatement') return startsPromise(fn.body) || fn.body?.type === 'AwaitExpression';
+  return someNode(fn.body, (n: any) => n.type === 'AwaitExpression' || (n.type === 'ReturnStatement' && startsPromise(n.argument)), 10_000, (n) => !isFunctionNode(n));
+}
+
 /**
- * An async function that waits on something (an await, a returned promise) and whose promise does not reject from any
- * of it: every such place is caught, `.catch`-ed, or cannot reject (`rejectionPoints` is empty). A function that waits on
- * nothing is another case (`pure` in the summary: it works in memory).
+ * An async function that waits on something and whose promise does not reject from any of it: every await and returned
+ * promise is caught, `.catch`-ed, or cannot reject (`rejectionPoints` is empty). A function that waits on nothing is
+ * another case (its promise rejects only if its synchronous code throws).
  */
 export function settles(fnPath: NodePath): boolean {
-  const fn = fnPath.node as any;
-  if (!fn.async || rejectionPoints(fnPath, true).length > 0) return false;
-  if (fn.body?.type !== 'BlockStatement') return startsPromise(fn.body) || fn.body?.type === 'AwaitExpression';
-  return someNode(
-    fn.body,
-    (n: any) => n.type === 'AwaitExpression' || (n.type === 'ReturnStatement' && startsPromise(n.argument)),
-    10_000,
-    (n) => !isFunctionNode(n),
-  );
+  return !!(fnPath.node as any).async && rejectionPoints(fnPath, true).length === 0 && waitsOnSomething(fnPath);
 }

@@ -98,6 +98,8 @@ export interface PendingFinding {
   cost?: CostClass;
   /** The parameter of function `frame` whose callers size `cost` (`ReportExtra.costFrom`). */
   costFrom?: { frame: string; index: number; order: Order; pooled: boolean };
+  /** The parameter of function `frame` whose callers must pass one of `origins` for the finding to stand (`ReportExtra.ifParamFrom`). */
+  ifParamFrom?: { frame: string; index: number; origins: string[] };
   /** The awaited calls the cost depends on, by place, and what this file shows they wait on (`ReportExtra.latency`). */
   latency?: {
     calls: (CallPlace & { waits: Waits })[];
@@ -353,6 +355,10 @@ function makeContext(
       if (extra.costFrom) {
         const { fn, index, order, pooled } = extra.costFrom;
         pending.costFrom = { frame: functionId(fn), index, order, pooled };
+      }
+      if (extra.ifParamFrom) {
+        const { fn, index, origins } = extra.ifParamFrom;
+        pending.ifParamFrom = { frame: functionId(fn), index, origins: [...origins] };
       }
       if (extra.latency) {
         const place = (c: { node: Node; waits: Waits }) => ({ line: c.node.loc!.start.line, column: c.node.loc!.start.column + 1, waits: c.waits });

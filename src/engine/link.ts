@@ -90,6 +90,10 @@ export function linkProject(results: readonly { abs: string; res: FileResult }[]
         const found = !!graph && p.unlessFollowed.calls.some((c) => follows(graph!, abs, c, p.unlessFollowed!.finds));
         if (!found && exempt(p.unlessFollowed.exemption)) return false;
       }
+      if (p.ifParamFrom !== undefined) {
+        const from = graph ? graph.paramOrigin(CallGraph.key(abs, p.ifParamFrom.frame), p.ifParamFrom.index) : null;
+        if (!from || !p.ifParamFrom.origins.includes(from)) return false;
+      }
       if (p.weakFrame !== undefined && startupOnly.has(CallGraph.key(abs, p.weakFrame)) && exempt(ENGINE_EXEMPTIONS.startupCallers)) return false;
       return true;
     });
@@ -224,7 +228,7 @@ function settlesAtOnce(graph: CallGraph, abs: string, c: CallPlace): boolean {
  */
 function follows(graph: CallGraph, abs: string, c: CallPlace, finds: FollowedEffect): boolean {
   const fns = graph.calleesAt(abs, c.line, c.column);
-  if (finds === 'rejects') return fns.length === 0 || fns.some((fn) => !fn.fn.settles && !graph.isPure(fn.key));
+  if (finds === 'rejects') return fns.length === 0 || fns.some((fn) => !fn.fn.settles && !fn.fn.syncBody && !graph.isPure(fn.key));
   if (finds === 'scarce') return graph.callsClientAt(abs, c.line, c.column) || fns.some((fn) => graph.isSlow(fn.key) || graph.holdsConnection(fn.key));
   if (fns.length > 0) return fns.some((fn) => !graph.isPure(fn.key) && !fn.fn.memo);
   const method = graph.methodNameAt(abs, c.line, c.column);

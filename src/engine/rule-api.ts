@@ -154,6 +154,12 @@ export interface ReportExtra<E extends string = string> {
    */
   costFrom?: { fn: Node; index: number; order: Order; pooled: boolean };
   /**
+   * The data the finding is about is parameter `index` of function `fn`: it stands only when the callers pass one of
+   * these origins for it (`CallGraph.paramOrigin`, followed up through callers that pass their own parameter on, across
+   * files). Not an exemption: without such callers the finding has no premise.
+   */
+  ifParamFrom?: { fn: Node; index: number; origins: readonly ('input' | 'listing' | 'query')[] };
+  /**
    * The awaited calls the cost depends on, with what each waits on where it is written (`callWaits`: slow, local, a round
    * trip); the project phase follows round trips into the functions they invoke (`CallGraph.isSlow`, pure, memoised).
    * `overlap`: the finding starts them together, so it saves all but the slowest (knowledge/latency.ts decides the

@@ -59,3 +59,6 @@ export const SCANNING_METHODS: ReadonlySet<string> = new Set(['find', 'findIndex
 
 /** Array methods that call their callback once per item (a loop written as a call). */
 export const ITERATING_METHODS: ReadonlySet<string> = new Set(['forEach', 'map', 'flatMap', 'filter', 'reduce', 'some', 'every', 'find', 'findIndex']);
+
+/** Global functions that convert a value and keep what it says: `Number(req.query.n)` is still the client's number. */
+export const CONVERSIONS: ReadonlySet<string> = new Set(['Number', 'parseInt', 'parseFloat', 'String', 'BigInt']);

@@ -41,3 +41,6 @@ export const SETTLING_CALLS: ReadonlyMap<string, readonly string[]> = new Map([
   ['timers/promises', ['setTimeout', 'setImmediate']],
   ['global', ['Promise.allSettled']],
 ]);
+
+/** Calls of one async function dropped in this many places are reported once, at the function (one fix covers them). */
+export const GROUPED_CALLS = 3;

@@ -12,7 +12,7 @@ import { constantValue, exportedConstants, importedName } from '../analysis/cons
 import { isLazyInit, returnsMemoised } from '../analysis/lazy-init.js';
 import { isDevelopmentOnly } from '../analysis/environment.js';
 import { doesNoIO, isDetachedCall, unusedResult } from '../analysis/call-shape.js';
-import { settles } from '../analysis/promises.js';
+import { settles, waitsOnSomething } from '../analysis/promises.js';
 import { remoteClientModule, slowCall } from '../analysis/latency.js';
 import { holdsConnection } from '../analysis/transactions.js';
 import { collectionOrigin, type Origin } from '../analysis/collections/origin.js';
@@ -151,6 +151,8 @@ export interface FunctionSummary {
   holds?: true;
   /** An async function whose promise does not reject from anything it waits on (`settles`: caught, `.catch`-ed, timers, or nothing). */
   settles?: true;
+  /** An async function that awaits nothing and returns no promise (`async emitTo(uids) { uids.forEach(…) }`): its promise rejects only if its synchronous code throws. */
+  syncBody?: true;
   /**
    * For a function written inline as an argument (`withSpan('x', async () => …)`):
    * the id of the function it is written in, which it most likely runs within.
@@ -560,6 +562,7 @@ export class SummaryBuilder {
         if (s.async && s.blocking.length === 0 && returnsMemoised(this.framePaths.get(s.id)!)) s.memo = true;
       }
       if (s.async && settles(this.framePaths.get(s.id)!)) s.settles = true;
+      else if (s.async && !waitsOnSomething(this.framePaths.get(s.id)!)) s.syncBody = true;
       // Async functions are kept whatever they call: findings inside them take their reach from their callers. So are
       // callbacks that serve work (`app.get('/x', (req, res) => res.end())`): handlers count, for what most of them share.
       const serving = !!s.enclosing && s.calls.length === 0 && this.contexts.frameContext(this.framePaths.get(s.id)!).serves !== undefined;
