@@ -18,17 +18,22 @@ import { EXPRESS_ASYNC_PATCHES } from '../src/knowledge/frameworks.js';
 import { EXPRESS_PATCHED, GROUPED_CALLS, REJECTIONS_HANDLED } from '../src/knowledge/promises.js';
 
 type Ids = 'danglingCall' | 'droppedByCallers' | 'droppedFanOut' | 'asyncListener' | 'expressAsyncHandler';
-type Exemption =
-  | 'script-folder'
-  | 'sync-body'
-  | 'void-marked'
-  | 'helper-catches'
-  | 'pure-callee'
-  | 'errors-handled'
-  | 'browser-code'
-  | 'async-errors-patched'
-  | 'rejections-logged'
-  | 'development-only';
+type Exemption = keyof typeof EXEMPTIONS;
+
+const EXEMPTIONS = {
+  'script-folder': SCRIPT_FOLDER_REASON,
+  'startup-callers': 'an async function whose every caller runs at startup (or in a script): what it drops fails while the process boots, not under a request',
+  'forked-process': 'code that runs only in a forked child process or on a worker thread: a rejection there ends that child or worker, and its parent sees it exit',
+  'sync-body': 'the async function called awaits nothing and returns no promise: its promise rejects only if its own synchronous code throws (a bug)',
+  'void-marked': '`void f()`: the code says the promise runs on its own on purpose',
+  'helper-catches': 'every await or returned promise of the async function called is caught (`try … catch`, `.catch`) or cannot reject (a timer)',
+  'rejections-logged': 'the project handles `unhandledRejection` process-wide (a handler that logs): a dropped promise that fails ends nothing',
+  'async-errors-patched': 'the project imports `express-async-errors` (or a router that handles promises): Express then passes rejections to its error handler',
+  'browser-code': 'a module only browser code imports: there is no server process to crash (applied by the project phase)',
+  'pure-callee': 'the async function called works only in memory (followed across files): its promise rejects only on a programming error',
+  'development-only': 'code that runs only outside production (`if (process.env.NODE_ENV !== "production")`, after `if (IS_PRODUCTION) return`)',
+  'errors-handled': 'an async listener or per-item callback whose every await sits in a `try` with a `catch`',
+};
 
 const CRASH = 'if it rejects, nothing handles the rejection and Node (15 and later) ends the process';
 
@@ -69,15 +74,12 @@ export default defineRule<Ids, Exemption>({
       '(since 15) ends the process, taking every request in flight with it; when it succeeds late, the request it belonged to has already answered. ' +
       'EventEmitter does the same with an async listener: it calls it and drops the promise.',
     details: [
-      'A call whose result is not used at all (a statement of its own) to a function that returns a promise: a project `async` function (known from its ' +
-        'summary, across files, through imports, `this.method()` and injected services) or a promise API of Node or a package ' +
-        '(`fetch`, `fs.promises`, `timers/promises`, axios, got, undici…; the table is `src/knowledge/promises.ts`).',
-      'Not reported: `await`, `return`, an assignment, an argument, a `.then`/`.catch`/`.finally` chain, `void f()`, a call to an async function that catches ' +
-        'inside or works only in memory, and (but for Express 4 handlers) anything once the project handles `unhandledRejection` process-wide.',
-      'One root cause, one finding: an async function that three or more serving calls drop is reported once, at the function (where catching ' +
-        'inside it fixes every caller), listing the calls; a suppression at one call drops that call.',
-      '`coll.forEach(async …)` and a bare `coll.map(async …);` statement: every item starts at once and nothing waits for any of them.',
-      'An async listener (`emitter.on`/`once`, `process.on`, `socket.on`), or an async route handler in an Express 4 package (an error), awaiting outside a `try … catch`.',
+      'A call whose result is not used at all to a function that returns a promise: a project `async` function (from its summary, across files, through ' +
+        'imports, `this.method()` and injected services) or a promise API of Node or a package (`fetch`, `fs.promises`, axios…: `src/knowledge/promises.ts`).',
+      'Not reported: `await`, `return`, an assignment, an argument, a `.then`/`.catch`/`.finally` chain, `void f()`, and the named exemptions below.',
+      'One root cause, one finding: an async function that three or more serving calls drop is reported once, at the function, listing the calls.',
+      '`coll.forEach(async …)` and a bare `coll.map(async …);`; an async listener (`emitter.on`, `process.on`, `socket.on`) or an async route handler ' +
+        'in an Express 4 package (an error) awaiting outside a `try … catch`.',
       'Reported in serving code (handlers, async functions, listeners, jobs and timers, and the helpers they call), not at startup, in scripts or tests, or in browser code.',
     ],
     bad: [
@@ -92,31 +94,21 @@ export default defineRule<Ids, Exemption>({
     whenNotToUse:
       'When a process-wide `unhandledRejection` handler logs and keeps running on purpose, the crash does not happen; the lost work and its lost errors still do.',
   },
-  exemptions: {
-    'script-folder': SCRIPT_FOLDER_REASON,
-    'sync-body': 'the async function called awaits nothing and returns no promise: its promise rejects only if its own synchronous code throws (a bug)',
-    'void-marked': '`void f()`: the code says the promise runs on its own on purpose',
-    'helper-catches': 'every await or returned promise of the async function called is caught (`try … catch`, `.catch`) or cannot reject (a timer)',
-    'rejections-logged': 'the project handles `unhandledRejection` process-wide (a handler that logs): a dropped promise that fails ends nothing',
-    'async-errors-patched': 'the project imports `express-async-errors` (or a router that handles promises): Express then passes rejections to its error handler',
-    'browser-code': 'a module only browser code imports: there is no server process to crash (applied by the project phase)',
-    'pure-callee': 'the async function called works only in memory (followed across files): its promise rejects only on a programming error',
-    'development-only': 'code that runs only outside production (`if (process.env.NODE_ENV !== "production")`, after `if (IS_PRODUCTION) return`)',
-    'errors-handled': 'an async listener or per-item callback whose every await sits in a `try` with a `catch`',
-  },
+  exemptions: EXEMPTIONS,
   create(ctx) {
     // Tests and scripts are not serving code (`isHot` says so for each place); browser code has no server to crash.
     if (ctx.file.runsInBrowser && ctx.exempt('browser-code', null)) return {};
+    // Where it runs: the project phase drops what only startup or a forked child reaches (`startup-callers`, `forked-process`).
+    const crashes = (at: NodePath) => ({ ...CRASHES, context: ctx.context(at) });
     const check = (path: NodePath<CallNode>) => {
       const call = path.node;
-      // emitter.on('event', async () => { await … }): the listener's promise is dropped by EventEmitter (where it is
-      // registered does not matter: it runs when the event comes).
+      // emitter.on('event', async () => { await … }): EventEmitter drops the listener's promise (it runs when the event comes).
       const listener = asyncListener(path);
       if (listener) {
         const first = firstRejectionPoint(listener.fn);
         if (!first && ctx.exempt('errors-handled', listener.fn.node)) return;
         if (!ctx.isHot(listener.fn.child((listener.fn.node as any).body, 'body'))) return;
-        ctx.report(listener.fn.node, 'asyncListener', { event: listener.event, first: firstLine(ctx.source(first!)) }, CRASHES);
+        ctx.report(listener.fn.node, 'asyncListener', { event: listener.event, first: firstLine(ctx.source(first!)) }, crashes(listener.fn));
         return;
       }
       if (ctx.file.expressMajor === 4) expressHandlers(path);
@@ -130,7 +122,7 @@ export default defineRule<Ids, Exemption>({
         const quiet = (cb.node as { body: { type: string } }).body.type === 'BlockStatement' && !firstRejectionPoint(cb);
         if (quiet && ctx.exempt('errors-handled', call)) return;
         const data = { source: describe(dropped.source.node), method: dropped.method, fix: pMapFix(dropped.source, dropped.callback, ctx.source) };
-        ctx.report(call, 'droppedFanOut', data, CRASHES);
+        ctx.report(call, 'droppedFanOut', data, crashes(path));
         return;
       }
       // A promise API of Node or a package, called as a statement of its own. (Project functions: the project phase.)
@@ -138,7 +130,7 @@ export default defineRule<Ids, Exemption>({
       if (!unused || !isPromiseApi(ctx.resolveCallTarget(path))) return;
       if (unused === 'void' && ctx.exempt('void-marked', call)) return;
       const where = ctx.context(path);
-      ctx.report(call.callee, 'danglingCall', { callee: ctx.source(call.callee), crash: CRASH, where: servingLabel(where.description) }, CRASHES);
+      ctx.report(call.callee, 'danglingCall', { callee: ctx.source(call.callee), crash: CRASH, where: servingLabel(where.description) }, { ...CRASHES, context: where });
     };
     /** `app.get('/x', async (req, res) => { await … })` in an Express 4 package: a rejection leaves the request hanging. */
     const expressHandlers = (path: NodePath<CallNode>) => {
@@ -148,7 +140,8 @@ export default defineRule<Ids, Exemption>({
         // Awaits of calls only: a project function that catches inside (followed across files) does not reject.
         const calls = awaits.map((a) => (a.node as any).argument).filter((n) => n?.type === 'CallExpression');
         const followed = calls.length === awaits.length ? { unlessFollowed: { calls, exemption: 'helper-catches' as const, finds: 'rejects' as const } } : {};
-        const extra = { cost: 'heavy' as const, unlessFact: { fact: EXPRESS_PATCHED, exemption: 'async-errors-patched' as const }, ...followed };
+        const patched = { fact: EXPRESS_PATCHED, exemption: 'async-errors-patched' as const };
+        const extra = { cost: 'heavy' as const, context: ctx.context(fn), unlessFact: patched, ...followed };
         ctx.report(fn.node, 'expressAsyncHandler', { kind, first: firstLine(ctx.source(awaits[0]!.node)) }, extra);
       }
     };
@@ -179,12 +172,18 @@ export default defineRule<Ids, Exemption>({
       const kind = caller.fn.context?.kind;
       if (kind !== 'hot' && !(kind === 'helper' && ctx.graph.reachKnown(caller.key))) continue;
       const at = { file: caller.file.file, line: site.line, column: site.column, endLine: site.endLine, endColumn: site.endColumn };
-      if (site.unused === 'void' && ctx.exempt('void-marked', at)) continue;
-      if (callees.every((g) => ctx.graph.isPure(g.key)) && ctx.exempt('pure-callee', at)) continue;
-      if (callees.every((g) => g.fn.settles) && ctx.exempt('helper-catches', at)) continue;
-      if (callees.every((g) => g.fn.syncBody || g.fn.settles) && ctx.exempt('sync-body', at)) continue;
-      if (site.dev && ctx.exempt('development-only', at)) continue;
-      if (logged && ctx.exempt('rejections-logged', at)) continue;
+      const every = (test: (g: GraphFunction) => unknown) => callees.every(test);
+      const why: [Exemption, unknown][] = [
+        ['startup-callers', ctx.startupOnly.has(caller.key)],
+        ['forked-process', ctx.forked.has(caller.file.abs)],
+        ['void-marked', site.unused === 'void'],
+        ['pure-callee', every((g) => ctx.graph.isPure(g.key))],
+        ['helper-catches', every((g) => g.fn.settles)],
+        ['sync-body', every((g) => g.fn.syncBody || g.fn.settles)],
+        ['development-only', site.dev],
+        ['rejections-logged', logged],
+      ];
+      if (why.some(([id, holds]) => holds && ctx.exempt(id, at))) continue;
       const id = callees.length === 1 ? callees[0]!.key : `${caller.key}\0${site.line}:${site.column}`;
       const group = groups.get(id) ?? { callee: callees.length === 1 ? callees[0]! : null, calls: [] };
       groups.set(id, group);
