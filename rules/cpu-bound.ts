@@ -3,6 +3,7 @@ import {
   calledFunction,
   collectionBound,
   describe,
+  describeQueryOrigin,
   heavyCall,
   inputValue,
   iterationOf,
@@ -134,7 +135,8 @@ export default defineRule<Ids, Exemption>({
     const heavy = (path: NodePath, hot: boolean) => {
       const found = heavyCall(path, extra);
       if (!found) return;
-      const sized = hot ? sizedData(found.data) : null;
+      const trace = {};
+      const sized = hot ? sizedData(found.data, trace) : null;
       const param = sized || found.json ? null : fromInput(found.data, false);
       if (!sized && !param) return;
       if (found.json && sized !== 'upload') {
@@ -142,7 +144,7 @@ export default defineRule<Ids, Exemption>({
         // JSON of a query result is one record or an export: whether it is bounded is not judged here.
         if (sized !== 'input') return;
       }
-      const origin = sized ? ORIGIN[sized] : param!.origin;
+      const origin = sized === 'query' ? describeQueryOrigin(trace) : sized ? ORIGIN[sized] : param!.origin;
       const data = { call: callText(path.node), what: found.what, data: text(found.data.node), origin, where: where(path), thread: THREAD, worker: WORKER };
       ctx.report(path.node, 'heavyCall', data, { runsIn: ctx.context(path), cost: 'heavy', ...(param?.extra ?? {}) });
     };
@@ -154,14 +156,16 @@ export default defineRule<Ids, Exemption>({
       ctx.report(path.node, 'exponential', data, { runsIn: ctx.context(path), cost: 'heavy' });
     };
     const loop = (path: NodePath, it: Iteration) => {
-      const origin = sizedData(it.collection);
+      const trace = {};
+      const origin = sizedData(it.collection, trace);
       if (!origin) return;
       // A scan per item is quadratic in a collection the client sizes (request input); a query's rows are the program's own data.
       const inner = origin === 'input' || origin === 'upload' ? quadraticScan(it) : null;
       const work = inner ? null : perItemCpuWork(it, extra);
       if (!inner && !work) return;
       if (collectionBound(it.collection).bounded && ctx.exempt('bounded-collection', path.node)) return;
-      const base = { collection: describe(it.collection.node), origin: ORIGIN[origin], where: where(path) };
+      const from = origin === 'query' ? describeQueryOrigin(trace) : ORIGIN[origin];
+      const base = { collection: describe(it.collection.node), origin: from, where: where(path) };
       if (inner) {
         const scan = inner.node as any;
         const label = scan.type === 'ForOfStatement' ? `for (… of ${text(scan.right)})` : `${text(scan.callee)}(…)`;

@@ -7,7 +7,7 @@ import { isFunctionNode, someNode, walkPaths, type NodePath } from '../syntax/wa
 import { CONVERSIONS, HASH_CALLS, HEAVY_SYNC_CALLS, ITERATING_METHODS, JSON_CALLS, SCANNING_METHODS, TEXT_OF_METHODS, UPLOAD_SEGMENTS } from '../knowledge/cpu-work.js';
 import { memberPropertyName, resolveExpression, unwrapExpression, type Ref } from './resolve.js';
 import { lookup, paramPosition } from './scope.js';
-import { collectionOrigin } from './collections/origin.js';
+import { collectionOrigin, type OriginTrace } from './collections/origin.js';
 import { describe, isMember } from './collections/names.js';
 
 /** Where data whose size the program does not fix comes from: the request (an upload in particular), a query's rows, a directory listing. */
@@ -37,7 +37,7 @@ export function apiKey(ref: Ref | null): string | null {
  * upload's content (`req.file.buffer`, `await file.text()` of one), a field of a query's row (`doc.content`), a query
  * result or a listing. Null for constants, configuration and anything unknown.
  */
-export function sizedData(path: NodePath): Sized | null {
+export function sizedData(path: NodePath, trace?: OriginTrace): Sized | null {
   let at = path;
   let n = unwrapExpression(at.node as any);
   // buf.toString('utf8'), await file.text(): the same data as text.
