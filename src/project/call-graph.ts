@@ -770,9 +770,10 @@ export class CallGraph {
       changed = false;
       for (const g of weak) {
         if (result.has(g.key)) continue;
-        // Test callers count with scripts: a function only tests call has no known caller that serves work. A call
-        // that runs only in development, or the function calling itself (recursion), is not a caller that serves.
-        let callers = (this.callers.get(g.key) ?? []).filter(({ from, site }) => !site.dev && from !== g.key);
+        // Tests are not callers: they exercise serving code whose real callers the project may not show (dispatch by a
+        // computed name), so a function only tests call is as unknown as one nobody calls. A call that runs only in
+        // development, or the function calling itself (recursion), is not a caller that serves.
+        let callers = (this.callers.get(g.key) ?? []).filter(({ from, site }) => !site.dev && from !== g.key && !this.functions.get(from)!.file.summary.test);
         // An inline callback nobody calls by name runs within the function it is written in.
         if (callers.length === 0 && g.fn.enclosing && g.fn.context?.weak) {
           const outer = keyOf(g.file.abs, g.fn.enclosing);

@@ -199,6 +199,8 @@ export interface FileSummary {
    * functions) and exports nothing. Nothing importing it, it is run by hand or by a tool (`CallGraph.programs`).
    */
   program?: true;
+  /** A test file: its calls exercise the project's code, they say nothing about where that code runs in production. */
+  test?: true;
   /**
    * Exported values made by another service's client factory (`export const mailer = nodemailer.createTransport(…)`,
    * `export default new Stripe(key)`): export name → the package. A call on one from another file goes to that service.
@@ -586,6 +588,7 @@ export class SummaryBuilder {
     if (impureMethods.size > 0) out.impureMethods = [...impureMethods].sort();
     if (methods.length > 0) out.methods = methods.sort();
     if (!this.testFile && !exportsAnything(this.programPath) && runsWhenLoaded(this.programPath, this.moduleFrame)) out.program = true;
+    if (this.testFile) out.test = true;
     const types = topLevelTypes(this.programPath);
     if (types.size > 0) out.types = [...types].sort();
     const classes = classRecords(this.programPath);
