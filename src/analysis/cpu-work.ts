@@ -75,7 +75,7 @@ export function heavyCall(path: NodePath, extra: readonly string[] = []): { api:
   if ((n.type !== 'CallExpression' && n.type !== 'OptionalCallExpression' && n.type !== 'NewExpression') || !n.arguments[0]) return null;
   const key = apiKey(resolveExpression(n.callee, path));
   if (!key) return null;
-  const what = HEAVY_SYNC_CALLS.get(key) ?? (extra.includes(key) ? 'does heavy synchronous work' : null) ?? JSON_CALLS.get(key);
+  const what = HEAVY_SYNC_CALLS.get(key) ?? (extra.includes(key) ? 'does heavy work' : null) ?? JSON_CALLS.get(key);
   if (!what) return null;
   return { api: key, what, data: path.child(n.arguments[0], 'arguments', 0), json: JSON_CALLS.has(key) };
 }
