@@ -17,7 +17,7 @@ import { SCRIPT_FOLDER_REASON } from '../src/knowledge/script-files.js';
 import { EXPRESS_ASYNC_PATCHES } from '../src/knowledge/frameworks.js';
 import { EXPRESS_PATCHED, GROUPED_CALLS, REJECTIONS_HANDLED } from '../src/knowledge/promises.js';
 
-type Ids = 'danglingCall' | 'droppedByCallers' | 'droppedFanOut' | 'asyncListener' | 'expressAsyncHandler';
+type Ids = 'danglingCall' | 'droppedByCallers' | 'droppedFanOut' | 'asyncListener' | 'expressAsyncHandler' | 'expressAsyncHandlerLogged';
 type Exemption = keyof typeof EXEMPTIONS;
 
 const EXEMPTIONS = {
@@ -35,6 +35,9 @@ const EXEMPTIONS = {
   'errors-handled': 'an async listener or per-item callback whose every await sits in a `try` with a `catch`',
 };
 
+const EXPRESS_FIX =
+  'Catch and pass the error on (`try { … } catch (err) { next(err) }`), wrap the handler (express-async-handler), import `express-async-errors` once, or move to Express 5';
+const EXPRESS_HANG = 'Async {kind} in an Express 4 app: if `{first}` rejects, Express 4 never answers the request (it hangs until the client gives up)';
 const CRASH = 'if it rejects, nothing handles the rejection and Node (15 and later) ends the process';
 
 export default defineRule<Ids, Exemption>({
@@ -55,13 +58,8 @@ export default defineRule<Ids, Exemption>({
       message: '`{callee}()` returns a promise that {count} callers drop without awaiting it: {crash}',
       help: 'Catch inside `{callee}` so its promise never rejects (log the error there), or await it at each call',
     },
-    expressAsyncHandler: {
-      message:
-        'Async {kind} in an Express 4 app: if `{first}` rejects, Express 4 neither answers the request nor handles the rejection ' +
-        '(the request hangs until the client gives up, and Node ends the process)',
-      help: 'Catch and pass the error on (`try { … } catch (err) { next(err) }`), wrap the handler (express-async-handler), import `express-async-errors` once, or move to Express 5',
-      severity: 'error',
-    },
+    expressAsyncHandler: { message: `${EXPRESS_HANG}, and nothing handles the rejection: Node ends the process`, help: EXPRESS_FIX, severity: 'error' },
+    expressAsyncHandlerLogged: { message: `${EXPRESS_HANG}; the process-wide \`unhandledRejection\` handler only logs it`, help: EXPRESS_FIX, severity: 'error' },
     asyncListener: {
       message:
         'Async listener for `{event}`: EventEmitter ignores the promise it returns, so if `{first}` rejects, nothing handles the rejection and Node ends the process',
@@ -140,8 +138,9 @@ export default defineRule<Ids, Exemption>({
         // Awaits of calls only: a project function that catches inside (followed across files) does not reject.
         const calls = awaits.map((a) => (a.node as any).argument).filter((n) => n?.type === 'CallExpression');
         const followed = calls.length === awaits.length ? { unlessFollowed: { calls, exemption: 'helper-catches' as const, finds: 'rejects' as const } } : {};
-        const patched = { fact: EXPRESS_PATCHED, exemption: 'async-errors-patched' as const };
-        const extra = { cost: 'heavy' as const, context: ctx.context(fn), unlessFact: patched, ...followed };
+        const [patched, logged] = [EXPRESS_PATCHED, REJECTIONS_HANDLED];
+        const facts = { unlessFact: { fact: patched, exemption: 'async-errors-patched' as const }, ifFact: { fact: logged, messageId: 'expressAsyncHandlerLogged' } };
+        const extra = { cost: 'heavy' as const, context: ctx.context(fn), ...facts, ...followed };
         ctx.report(fn.node, 'expressAsyncHandler', { kind, first: firstLine(ctx.source(awaits[0]!.node)) }, extra);
       }
     };

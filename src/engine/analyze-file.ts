@@ -86,6 +86,8 @@ export interface PendingFinding {
   finding: Finding;
   /** The finding stands unless a file of the project records this fact (then the rule's named exemption applies). */
   unlessFact?: { fact: string; exemption: string };
+  /** The finding's text when a file of the project records this fact (`ReportExtra.ifFact`). */
+  ifFact?: { fact: string; message: string; help: string };
   /** The finding stands unless this constant of another module is small enough (`ReportExtra.unlessConstant`). */
   unlessConstant?: { module: string; name: string; atMost: number; exemption: string };
   /** Hot only because it is in this async function (`line:column`): dropped if its callers all run at startup. */
@@ -342,6 +344,11 @@ function makeContext(
       if (extra.trace) finding.trace = extra.trace;
       if (extra.unlessFact) pending.unlessFact = extra.unlessFact;
       if (extra.unlessConstant) pending.unlessConstant = extra.unlessConstant;
+      if (extra.ifFact) {
+        const alt = rule.messages[extra.ifFact.messageId];
+        if (!alt) throw new Error(`rule ${rule.id} names unknown message id ${extra.ifFact.messageId}`);
+        pending.ifFact = { fact: extra.ifFact.fact, message: formatMessage(alt.message, data), help: formatMessage(alt.help, data) };
+      }
       const places = (calls: Node[]) => calls.map((c) => ({ line: c.loc!.start.line, column: c.loc!.start.column + 1 }));
       if (extra.unlessPure) {
         pending.unlessPure = { calls: places(extra.unlessPure.calls), exemption: extra.unlessPure.exemption };

@@ -115,6 +115,10 @@ export function linkProject(results: readonly { abs: string; res: FileResult }[]
           // A write per item that the project shows is a call to another service: the batched-write advice does not fit.
           if (p.latency?.ifSlow && p.latency.calls.some((c) => isSlowCall(c, graph, abs))) Object.assign(finding, p.latency.ifSlow);
         }
+        if (p.ifFact && facts.has(p.ifFact.fact)) {
+          finding.message = p.ifFact.message;
+          finding.help = p.ifFact.help;
+        }
         return finding;
       }),
     );

@@ -141,6 +141,8 @@ export interface ReportExtra<E extends string = string> {
   unlessFollowed?: { calls: Node[]; exemption: E; finds: FollowedEffect };
   /** Drop the finding, under the rule's named exemption, when some file of the project records the fact (see `recordFact`). */
   unlessFact?: { fact: string; exemption: E };
+  /** Say it with message `messageId` (same data) when some file of the project records the fact: what the finding means changes with it. */
+  ifFact?: { fact: string; messageId: string };
   /** Drop it, under the rule's named exemption, when the constant `name` that `module` exports is at most `atMost` (a size imported from another file). */
   unlessConstant?: { module: string; name: string; atMost: number; exemption: E };
   /** For project findings: what identifies the finding across line shifts (fingerprints). */
