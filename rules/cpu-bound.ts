@@ -149,9 +149,10 @@ export default defineRule<Ids, Exemption>({
       ctx.report(path.node, 'heavyCall', data, { runsIn: ctx.context(path), cost: 'heavy', ...(param?.extra ?? {}) });
     };
     const recursion = (path: NodePath<CallNode>) => {
-      const fn = calledFunction(path);
+      if (path.node.callee.type !== 'Identifier') return;
       const arg = path.node.arguments.findIndex((_, i) => inputValue(path.child(path.node.arguments[i]!, 'arguments', i)));
-      if (!fn || arg < 0 || !branchingRecursion(fn)) return;
+      const fn = arg < 0 ? null : calledFunction(path);
+      if (!fn || !branchingRecursion(fn)) return;
       const data = { call: text(path.node), fn: describe(path.node.callee), arg: text(path.node.arguments[arg]!), where: where(path), worker: WORKER };
       ctx.report(path.node, 'exponential', data, { runsIn: ctx.context(path), cost: 'heavy' });
     };

@@ -92,7 +92,17 @@ export function isHashCall(path: NodePath): boolean {
  * A function that calls itself at least twice, each time with a parameter minus a constant (`fib(n - 1) + fib(n - 2)`):
  * its calls double with each step of the parameter, exponential in it. Merge-sort-like halving is not this.
  */
+const branching = new WeakMap<Node, boolean>();
+
 export function branchingRecursion(fnPath: NodePath): boolean {
+  const known = branching.get(fnPath.node as Node);
+  if (known !== undefined) return known;
+  const found = countsSelfCalls(fnPath);
+  branching.set(fnPath.node as Node, found);
+  return found;
+}
+
+function countsSelfCalls(fnPath: NodePath): boolean {
   const fn = fnPath.node as any;
   const name = functionName(fnPath);
   if (!name) return false;
@@ -133,7 +143,17 @@ export function calledFunction(callPath: NodePath): NodePath | null {
   return null;
 }
 
+const pathOf = new WeakMap<Node, NodePath | null>();
+
+/** The path of a function node declared in the scope `from` (one walk per function, remembered). */
 function findPath(from: NodePath, target: Node): NodePath | null {
+  if (pathOf.has(target)) return pathOf.get(target)!;
+  const found = walkTo(from, target);
+  pathOf.set(target, found);
+  return found;
+}
+
+function walkTo(from: NodePath, target: Node): NodePath | null {
   let found: NodePath | null = null;
   walkPaths(from, (p) => {
     if (found) return false;
