@@ -147,12 +147,3 @@ export function waitsOnSomething(fnPath: NodePath): boolean {
   if (fn.body?.type !== 'BlockStatement') return startsPromise(fn.body) || fn.body?.type === 'AwaitExpression';
   return someNode(fn.body, (n: any) => n.type === 'AwaitExpression' || (n.type === 'ReturnStatement' && startsPromise(n.argument)), 10_000, (n) => !isFunctionNode(n));
 }
-
-/**
- * An async function that waits on something and whose promise does not reject from any of it: every await and returned
- * promise is caught, `.catch`-ed, or cannot reject (`rejectionPoints` is empty). A function that waits on nothing is
- * another case (its promise rejects only if its synchronous code throws).
- */
-export function settles(fnPath: NodePath): boolean {
-  return !!(fnPath.node as any).async && rejectionPoints(fnPath, true).length === 0 && waitsOnSomething(fnPath);
-}

@@ -12,7 +12,7 @@ import { constantValue, exportedConstants, importedName } from '../analysis/cons
 import { isLazyInit, returnsMemoised } from '../analysis/lazy-init.js';
 import { isDevelopmentOnly } from '../analysis/environment.js';
 import { doesNoIO, isDetachedCall, unusedResult } from '../analysis/call-shape.js';
-import { settles, waitsOnSomething } from '../analysis/promises.js';
+import { rejectionPoints, waitsOnSomething } from '../analysis/promises.js';
 import { remoteClientModule, slowCall } from '../analysis/latency.js';
 import { holdsConnection } from '../analysis/transactions.js';
 import { collectionOrigin, type Origin } from '../analysis/collections/origin.js';
@@ -149,7 +149,7 @@ export interface FunctionSummary {
   slow?: true;
   /** It holds a pooled connection for a stretch of work (`holdsConnection`: a transaction, a checked-out client). */
   holds?: true;
-  /** An async function whose promise does not reject from anything it waits on (`settles`: caught, `.catch`-ed, timers, or nothing). */
+  /** An async function that waits on something, none of which can reject its promise (caught, `.catch`-ed, a timer: `rejectionPoints`). */
   settles?: true;
   /** An async function that awaits nothing and returns no promise (`async emitTo(uids) { uids.forEach(…) }`): its promise rejects only if its synchronous code throws. */
   syncBody?: true;
@@ -563,8 +563,9 @@ export class SummaryBuilder {
         if (s.name.lastIndexOf('.') > 0) impureMethods.add(s.name.slice(s.name.lastIndexOf('.') + 1));
         if (s.async && s.blocking.length === 0 && returnsMemoised(this.framePaths.get(s.id)!)) s.memo = true;
       }
-      if (s.async && settles(this.framePaths.get(s.id)!)) s.settles = true;
-      else if (s.async && !waitsOnSomething(this.framePaths.get(s.id)!)) s.syncBody = true;
+      // Whether its promise can reject: it waits on nothing (rejects only on a bug), or nothing it waits on rejects.
+      if (s.async && !waitsOnSomething(this.framePaths.get(s.id)!)) s.syncBody = true;
+      else if (s.async && rejectionPoints(this.framePaths.get(s.id)!, true).length === 0) s.settles = true;
       // Async functions are kept whatever they call: findings inside them take their reach from their callers. So are
       // callbacks that serve work (`app.get('/x', (req, res) => res.end())`): handlers count, for what most of them share.
       const serving = !!s.enclosing && s.calls.length === 0 && this.contexts.frameContext(this.framePaths.get(s.id)!).serves !== undefined;
