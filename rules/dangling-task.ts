@@ -6,7 +6,6 @@ import {
   droppedFanOut,
   isPromiseApi,
   pMapFix,
-  firstRejectionPoint,
   rejectionPoints,
   unusedResult,
   type CallNode,
@@ -37,7 +36,7 @@ const EXEMPTIONS = {
 
 const EXPRESS_FIX =
   'Catch and pass the error on (`try { … } catch (err) { next(err) }`), wrap the handler (express-async-handler), import `express-async-errors` once, or move to Express 5';
-const EXPRESS_HANG = 'Async {kind} in an Express 4 app: if `{first}` rejects, Express 4 never answers the request (it hangs until the client gives up)';
+const EXPRESS_HANG = 'Async {kind} in an Express 4 app: if `{first}`{more} rejects, Express 4 never answers the request (it hangs until the client gives up)';
 const CRASH = 'if it rejects, nothing handles the rejection and Node (15 and later) ends the process';
 
 export default defineRule<Ids, Exemption>({
@@ -62,7 +61,7 @@ export default defineRule<Ids, Exemption>({
     expressAsyncHandlerLogged: { message: `${EXPRESS_HANG}; the process-wide \`unhandledRejection\` handler only logs it`, help: EXPRESS_FIX, severity: 'error' },
     asyncListener: {
       message:
-        'Async listener for `{event}`: EventEmitter ignores the promise it returns, so if `{first}` rejects, nothing handles the rejection and Node ends the process',
+        'Async listener for `{event}`: EventEmitter ignores the promise it returns, so if `{first}`{more} rejects, nothing handles the rejection and Node ends the process',
       help: 'Catch inside the listener (`try { … } catch (err) { log(err) }`), or create the emitter with `captureRejections: true` and handle its `error` event',
     },
   },
@@ -96,17 +95,21 @@ export default defineRule<Ids, Exemption>({
   create(ctx) {
     // Tests and scripts are not serving code (`isHot` says so for each place); browser code has no server to crash.
     if (ctx.file.runsInBrowser && ctx.exempt('browser-code', null)) return {};
-    // Where it runs: the project phase drops what only startup or a forked child reaches (`startup-callers`, `forked-process`).
+    const firstOf = (p: NodePath[]) => ({
+      first: ctx.source(p[0]!.node).split('\n')[0]!.trim().slice(0, 60),
+      more: p.length > 1 ? ` (or ${p.length - 1} more await${p.length > 2 ? 's' : ''})` : '',
+    });
+    // Where it runs: the project phase drops what only startup or a forked child reaches (startup-callers, forked-process).
     const crashes = (at: NodePath) => ({ ...CRASHES, context: ctx.context(at) });
     const check = (path: NodePath<CallNode>) => {
       const call = path.node;
       // emitter.on('event', async () => { await … }): EventEmitter drops the listener's promise (it runs when the event comes).
       const listener = asyncListener(path);
       if (listener) {
-        const first = firstRejectionPoint(listener.fn);
-        if (!first && ctx.exempt('errors-handled', listener.fn.node)) return;
-        if (!ctx.isHot(listener.fn.child((listener.fn.node as any).body, 'body'))) return;
-        ctx.report(listener.fn.node, 'asyncListener', { event: listener.event, first: firstLine(ctx.source(first!)) }, crashes(listener.fn));
+        const points = rejectionPoints(listener.fn);
+        if (points.length === 0 && ctx.exempt('errors-handled', listener.fn.node)) return;
+        if (!ctx.isHot(listener.body)) return;
+        ctx.report(listener.fn.node, 'asyncListener', { event: listener.event, ...firstOf(points) }, crashes(listener.body));
         return;
       }
       if (ctx.file.expressMajor === 4) expressHandlers(path);
@@ -117,7 +120,7 @@ export default defineRule<Ids, Exemption>({
         // A callback that catches around every await (or awaits nothing) cannot reject (whether starting every item at once is too many
         // is `unbounded-fan-out`'s question).
         const cb = dropped.callback;
-        const quiet = (cb.node as { body: { type: string } }).body.type === 'BlockStatement' && !firstRejectionPoint(cb);
+        const quiet = (cb.node as { body: { type: string } }).body.type === 'BlockStatement' && rejectionPoints(cb).length === 0;
         if (quiet && ctx.exempt('errors-handled', call)) return;
         const data = { source: describe(dropped.source.node), method: dropped.method, fix: pMapFix(dropped.source, dropped.callback, ctx.source) };
         ctx.report(call, 'droppedFanOut', data, crashes(path));
@@ -132,16 +135,16 @@ export default defineRule<Ids, Exemption>({
     };
     /** `app.get('/x', async (req, res) => { await … })` in an Express 4 package: a rejection leaves the request hanging. */
     const expressHandlers = (path: NodePath<CallNode>) => {
-      for (const { fn, kind } of asyncRouteHandlers(path)) {
+      for (const { fn, body, kind } of asyncRouteHandlers(path)) {
         const awaits = rejectionPoints(fn);
-        if (awaits.length === 0 || !ctx.isHot(fn.child((fn.node as any).body, 'body'))) continue;
+        if (awaits.length === 0 || !ctx.isHot(body)) continue;
         // Awaits of calls only: a project function that catches inside (followed across files) does not reject.
         const calls = awaits.map((a) => (a.node as any).argument).filter((n) => n?.type === 'CallExpression');
         const followed = calls.length === awaits.length ? { unlessFollowed: { calls, exemption: 'helper-catches' as const, finds: 'rejects' as const } } : {};
         const [patched, logged] = [EXPRESS_PATCHED, REJECTIONS_HANDLED];
         const facts = { unlessFact: { fact: patched, exemption: 'async-errors-patched' as const }, ifFact: { fact: logged, messageId: 'expressAsyncHandlerLogged' } };
-        const extra = { cost: 'heavy' as const, context: ctx.context(fn), ...facts, ...followed };
-        ctx.report(fn.node, 'expressAsyncHandler', { kind, first: firstLine(ctx.source(awaits[0]!.node)) }, extra);
+        const extra = { cost: 'heavy' as const, context: ctx.context(body), ...facts, ...followed };
+        ctx.report(fn.node, 'expressAsyncHandler', { kind, ...firstOf(awaits) }, extra);
       }
     };
     const recordPatch = (source: string | null) => {
@@ -210,8 +213,5 @@ export default defineRule<Ids, Exemption>({
 
 /** A dropped promise's failure ends the process (heavy), unless the project handles rejections process-wide. */
 const CRASHES = { cost: 'heavy' as const, unlessFact: { fact: REJECTIONS_HANDLED, exemption: 'rejections-logged' as const } };
-
-/** The first line of an expression's source, short enough for a message. */
-const firstLine = (text: string): string => text.split('\n')[0]!.trim().slice(0, 60);
 
 const describeCaller = (caller: GraphFunction): string => caller.fn.context?.description ?? `inside \`${caller.fn.name}\``;

@@ -57,7 +57,7 @@ export {
 /** Regular expressions: calls that run one over a string, and whether it backtracks super-linearly. */
 export { regexCall, superLinear, type Backtracking } from './regex.js';
 /** Promises: calls that return one, where a function's promise can reject from, listeners whose promise EventEmitter drops, async route handlers. */
-export { asyncListener, asyncRouteHandlers, firstRejectionPoint, handlesRejections, isPromiseApi, rejectionPoints } from './promises.js';
+export { asyncListener, asyncRouteHandlers, handlesRejections, isPromiseApi, rejectionPoints } from './promises.js';
 /** Latency: is an awaited call slow (another service, an aggregating query) rather than a round trip. */
 export { callWaits, slowCall, type Waits } from './latency.js';
 

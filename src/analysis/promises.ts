@@ -32,25 +32,30 @@ function asyncFunctionArg(arg: Node | undefined): arg is FunctionArg {
   return !!arg && (arg.type === 'ArrowFunctionExpression' || arg.type === 'FunctionExpression') && !!arg.async;
 }
 
-/** The async function given inline to `emitter.on('event', async () => …)` (or `once`, `addListener`…), with the event, or null. */
-export function asyncListener(path: NodePath<CallNode>): { fn: NodePath; event: string } | null {
+/** The async function given inline to `emitter.on('event', async () => …)` (or `once`, `addListener`…), its body and the event, or null. */
+export function asyncListener(path: NodePath<CallNode>): { fn: NodePath; body: NodePath; event: string } | null {
   const call = path.node;
   const method = methodOf(call);
   const arg = call.arguments[1];
   if (!method || !EVENT_METHODS.has(method) || !asyncFunctionArg(arg)) return null;
   const name = call.arguments[0];
-  return { fn: path.child(arg, 'arguments', 1), event: name?.type === 'StringLiteral' ? name.value : 'the event' };
+  const fn = path.child(arg, 'arguments', 1);
+  return { fn, body: fn.child(arg.body, 'body'), event: name?.type === 'StringLiteral' ? name.value : 'the event' };
 }
 
 /**
  * The async functions given inline to `app.get('/x', async (req, res) => …)`, `router.post(…)` or `app.use(async (req,
- * res, next) => …)`: request handlers and middleware (two parameters at least), with what they are.
+ * res, next) => …)`: request handlers and middleware (two parameters at least), with their bodies and what they are.
  */
-export function asyncRouteHandlers(path: NodePath<CallNode>): { fn: NodePath; kind: 'route handler' | 'middleware' }[] {
+export function asyncRouteHandlers(path: NodePath<CallNode>): { fn: NodePath; body: NodePath; kind: 'route handler' | 'middleware' }[] {
   const method = methodOf(path.node);
   if (!method || (!HTTP_METHODS.has(method) && method !== 'use')) return [];
   const kind = method === 'use' ? ('middleware' as const) : ('route handler' as const);
-  return path.node.arguments.flatMap((arg, i) => (asyncFunctionArg(arg) && arg.params.length >= 2 ? [{ fn: path.child(arg, 'arguments', i), kind }] : []));
+  return path.node.arguments.flatMap((arg, i) => {
+    if (!asyncFunctionArg(arg) || arg.params.length < 2) return [];
+    const fn = path.child(arg, 'arguments', i);
+    return [{ fn, body: fn.child(arg.body, 'body'), kind }];
+  });
 }
 
 /** `process.on('unhandledRejection', handler)` (or `once`, `addListener`): the process handles every dropped promise's failure. */
@@ -136,14 +141,14 @@ function startsPromise(n: Node | null | undefined): boolean {
   return !!e && (e.type === 'CallExpression' || e.type === 'OptionalCallExpression' || e.type === 'NewExpression');
 }
 
-/** The first of `rejectionPoints` (awaits only), or null. */
-export function firstRejectionPoint(fnPath: NodePath): Node | null {
-  return (rejectionPoints(fnPath)[0]?.node as Node | undefined) ?? null;
-}
-
 /** Does a function wait on anything: an await, or (async) a returned promise (`return fetch(url)`, `async () => save(x)`)? */
 export function waitsOnSomething(fnPath: NodePath): boolean {
   const fn = fnPath.node as any;
   if (fn.body?.type !== 'BlockStatement') return startsPromise(fn.body) || fn.body?.type === 'AwaitExpression';
-  return someNode(fn.body, (n: any) => n.type === 'AwaitExpression' || (n.type === 'ReturnStatement' && startsPromise(n.argument)), 10_000, (n) => !isFunctionNode(n));
+  return someNode(
+    fn.body,
+    (n: any) => n.type === 'AwaitExpression' || (n.type === 'ReturnStatement' && startsPromise(n.argument)),
+    10_000,
+    (n) => !isFunctionNode(n),
+  );
 }
