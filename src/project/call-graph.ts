@@ -872,23 +872,21 @@ export class CallGraph {
    */
   forkedOnly(): Set<string> {
     const forked = new Set<string>();
+    // fork('server/core/worker.js') is relative to the working directory: the package or repository root, some folder
+    // above the file. The nearest folder above it where the path names analyzed files is taken. So is it for
+    // fork('./src/jobs/task.js') when the path names no file next to the forking one.
+    const fromWorkingDirectory = (from: string, spec: string) => {
+      for (let dir = path.dirname(from); ; dir = path.dirname(dir)) {
+        const targets = this.resolver.resolveAll(path.join(dir, 'index.js'), spec);
+        if (targets.length > 0 || path.dirname(dir) === dir) return targets;
+      }
+    };
     for (const f of this.byAbs.values()) {
       for (const spec of f.summary.forks) {
-        const target = this.resolver.resolve(f.abs, spec);
-        if (target) forked.add(target);
+        const targets = this.resolver.resolveAll(f.abs, spec);
+        for (const target of targets.length > 0 ? targets : fromWorkingDirectory(f.abs, spec)) forked.add(target);
       }
-      // fork('server/core/worker.js') is relative to the working directory: the package or repository root, some
-      // folder above the file. The nearest folder above it where the path names an analyzed file is taken.
-      for (const spec of f.summary.bareForks ?? []) {
-        for (let dir = path.dirname(f.abs); ; dir = path.dirname(dir)) {
-          const target = this.resolver.resolve(path.join(dir, 'index.js'), `./${spec}`);
-          if (target) {
-            forked.add(target);
-            break;
-          }
-          if (path.dirname(dir) === dir) break;
-        }
-      }
+      for (const spec of f.summary.bareForks ?? []) for (const target of fromWorkingDirectory(f.abs, `./${spec}`)) forked.add(target);
     }
     return this.reachedOnlyFrom(forked, false);
   }

@@ -792,7 +792,8 @@ function forkTarget(arg: any): string | null {
   // `new URL('./task.js', import.meta.url).href`, `fileURLToPath(new URL(…))`: the URL's path.
   if (a.type === 'MemberExpression' && memberPropertyName(a) === 'href') a = unwrapExpression(a.object);
   if (isCall(a) && a.arguments.length === 1 && unwrapExpression(a.arguments[0]).type === 'NewExpression') a = unwrapExpression(a.arguments[0]);
-  const lit = staticString(a);
+  // A template names a pattern (`./jobs/export-${type}.js` is `./jobs/export-*.js`): each file it matches may be forked.
+  const lit = staticString(a) ?? moduleSpecifier(a);
   if (lit !== null) return lit.startsWith('.') || lit.startsWith('/') ? lit : BARE_FORK + lit;
   if (isCall(a) && a.arguments.length >= 2) {
     const [first, ...rest] = a.arguments;
