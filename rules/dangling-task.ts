@@ -100,6 +100,11 @@ export default defineRule<Ids, Exemption>({
       more: p.length > 1 ? ` (or ${p.length - 1} more await${p.length > 2 ? 's' : ''})` : '',
     });
     // Where it runs: the project phase drops what only startup or a forked child reaches (startup-callers, forked-process).
+    // Awaits of calls only: a project function that catches inside (followed across files) does not reject.
+    const followed = (points: NodePath[]) => {
+      const calls = points.map((a) => (a.node as any).argument).filter((n) => n?.type === 'CallExpression');
+      return calls.length === points.length ? { unlessFollowed: { calls, exemption: 'helper-catches' as const, finds: 'rejects' as const } } : {};
+    };
     const crashes = (at: NodePath) => ({ ...CRASHES, context: ctx.context(at) });
     const check = (path: NodePath<CallNode>) => {
       const call = path.node;
@@ -109,7 +114,7 @@ export default defineRule<Ids, Exemption>({
         const points = rejectionPoints(listener.fn);
         if (points.length === 0 && ctx.exempt('errors-handled', listener.fn.node)) return;
         if (!ctx.isHot(listener.body)) return;
-        ctx.report(listener.fn.node, 'asyncListener', { event: listener.event, ...firstOf(points) }, crashes(listener.body));
+        ctx.report(listener.fn.node, 'asyncListener', { event: listener.event, ...firstOf(points) }, { ...crashes(listener.body), ...followed(points) });
         return;
       }
       if (ctx.file.expressMajor === 4) expressHandlers(path);
@@ -138,12 +143,9 @@ export default defineRule<Ids, Exemption>({
       for (const { fn, body, kind } of asyncRouteHandlers(path)) {
         const awaits = rejectionPoints(fn);
         if (awaits.length === 0 || !ctx.isHot(body)) continue;
-        // Awaits of calls only: a project function that catches inside (followed across files) does not reject.
-        const calls = awaits.map((a) => (a.node as any).argument).filter((n) => n?.type === 'CallExpression');
-        const followed = calls.length === awaits.length ? { unlessFollowed: { calls, exemption: 'helper-catches' as const, finds: 'rejects' as const } } : {};
         const [patched, logged] = [EXPRESS_PATCHED, REJECTIONS_HANDLED];
         const facts = { unlessFact: { fact: patched, exemption: 'async-errors-patched' as const }, ifFact: { fact: logged, messageId: 'expressAsyncHandlerLogged' } };
-        const extra = { cost: 'heavy' as const, context: ctx.context(body), ...facts, ...followed };
+        const extra = { cost: 'heavy' as const, context: ctx.context(body), ...facts, ...followed(awaits) };
         ctx.report(fn.node, 'expressAsyncHandler', { kind, ...firstOf(awaits) }, extra);
       }
     };
