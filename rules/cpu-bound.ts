@@ -1,6 +1,5 @@
 import {
   branchingRecursion,
-  calledFunction,
   collectionBound,
   describe,
   describeQueryOrigin,
@@ -149,10 +148,9 @@ export default defineRule<Ids, Exemption>({
       ctx.report(path.node, 'heavyCall', data, { runsIn: ctx.context(path), cost: 'heavy', ...(param?.extra ?? {}) });
     };
     const recursion = (path: NodePath<CallNode>) => {
-      if (path.node.callee.type !== 'Identifier') return;
-      const arg = path.node.arguments.findIndex((_, i) => inputValue(path.child(path.node.arguments[i]!, 'arguments', i)));
-      const fn = arg < 0 ? null : calledFunction(path);
-      if (!fn || !branchingRecursion(fn)) return;
+      const fn = branchingRecursion(path);
+      const arg = fn ? path.node.arguments.findIndex((_, i) => inputValue(path.child(path.node.arguments[i]!, 'arguments', i))) : -1;
+      if (arg < 0) return;
       const data = { call: text(path.node), fn: describe(path.node.callee), arg: text(path.node.arguments[arg]!), where: where(path), worker: WORKER };
       ctx.report(path.node, 'exponential', data, { runsIn: ctx.context(path), cost: 'heavy' });
     };

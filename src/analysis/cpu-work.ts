@@ -89,81 +89,44 @@ export function isHashCall(path: NodePath): boolean {
 }
 
 /**
- * A function that calls itself at least twice, each time with a parameter minus a constant (`fib(n - 1) + fib(n - 2)`):
- * its calls double with each step of the parameter, exponential in it. Merge-sort-like halving is not this.
+ * The function of this file a call invokes by name (`fib(n)`) when it calls itself at least twice, each time with a
+ * parameter minus a constant (`fib(n - 1) + fib(n - 2)`): its calls double with each step of the parameter, exponential
+ * in it. Merge-sort-like halving is not this. Null otherwise (judged once per function).
  */
-const branching = new WeakMap<Node, boolean>();
-
-export function branchingRecursion(fnPath: NodePath): boolean {
-  const known = branching.get(fnPath.node as Node);
-  if (known !== undefined) return known;
-  const found = countsSelfCalls(fnPath);
-  branching.set(fnPath.node as Node, found);
-  return found;
+export function branchingRecursion(callPath: NodePath): Node | null {
+  const callee = unwrapExpression((callPath.node as any).callee);
+  if (callee?.type !== 'Identifier') return null;
+  const b = lookup(callPath, callee.name);
+  const init = b?.kind === 'const' && b.init && b.steps.length === 0 ? unwrapExpression(b.init as any) : null;
+  const fn = b?.kind === 'function' ? b.declNode : init && isFunctionNode(init) ? init : null;
+  if (!fn) return null;
+  let known = branching.get(fn);
+  if (known === undefined) branching.set(fn, (known = selfCalls(fn, callee.name) >= 2));
+  return known ? fn : null;
 }
 
-function countsSelfCalls(fnPath: NodePath): boolean {
-  const fn = fnPath.node as any;
-  const name = functionName(fnPath);
-  if (!name) return false;
+const branching = new WeakMap<Node, boolean>();
+
+/** How many times a function calls itself by `name` with a parameter minus a constant (not counting nested functions). */
+function selfCalls(fn: any, name: string): number {
   const params = new Set<string>((fn.params ?? []).flatMap((p: any) => (p.type === 'Identifier' ? [p.name] : [])));
-  let selfCalls = 0;
-  walkPaths(fnPath, (p) => {
-    const c = p.node as any;
-    if (p !== fnPath && isFunctionNode(c)) return false;
-    if (c.type === 'CallExpression' && c.callee.type === 'Identifier' && c.callee.name === name && c.arguments.some((a: any) => decrements(a, params))) selfCalls++;
-    return undefined;
-  });
-  return selfCalls >= 2;
+  let count = 0;
+  someNode(
+    fn.body,
+    (c: any) => {
+      if (c.type === 'CallExpression' && c.callee.type === 'Identifier' && c.callee.name === name && c.arguments.some((a: any) => decrements(a, params))) count++;
+      return false;
+    },
+    20_000,
+    (c) => !isFunctionNode(c),
+  );
+  return count;
 }
 
 /** `n - 1`, `n - 2`: a parameter minus a constant. */
 function decrements(arg: any, params: Set<string>): boolean {
   const a = unwrapExpression(arg);
   return a?.type === 'BinaryExpression' && a.operator === '-' && a.left.type === 'Identifier' && params.has(a.left.name) && a.right.type === 'NumericLiteral';
-}
-
-/** The name a function calls itself by: its own (`function fib`) or the const it is bound to (`const fib = (n) => …`). */
-function functionName(fnPath: NodePath): string | null {
-  const fn = fnPath.node as any;
-  if (fn.id?.type === 'Identifier') return fn.id.name;
-  const parent = fnPath.parentPath?.node as any;
-  return parent?.type === 'VariableDeclarator' && parent.id.type === 'Identifier' ? parent.id.name : null;
-}
-
-/** The function of this file a call invokes by name (`fib(n)`), or null. */
-export function calledFunction(callPath: NodePath): NodePath | null {
-  const callee = unwrapExpression((callPath.node as any).callee);
-  if (callee?.type !== 'Identifier') return null;
-  const b = lookup(callPath, callee.name);
-  if (!b) return null;
-  if (b.kind === 'function') return findPath(b.scopePath, b.declNode);
-  if (b.kind === 'const' && b.init && b.steps.length === 0 && isFunctionNode(unwrapExpression(b.init as any)))
-    return findPath(b.scopePath, unwrapExpression(b.init as any));
-  return null;
-}
-
-const pathOf = new WeakMap<Node, NodePath | null>();
-
-/** The path of a function node declared in the scope `from` (one walk per function, remembered). */
-function findPath(from: NodePath, target: Node): NodePath | null {
-  if (pathOf.has(target)) return pathOf.get(target)!;
-  const found = walkTo(from, target);
-  pathOf.set(target, found);
-  return found;
-}
-
-function walkTo(from: NodePath, target: Node): NodePath | null {
-  let found: NodePath | null = null;
-  walkPaths(from, (p) => {
-    if (found) return false;
-    if (p.node === target) {
-      found = p;
-      return false;
-    }
-    return undefined;
-  });
-  return found;
 }
 
 /** Through conversions that keep the data: `Number(x)`, `parseInt(x, 10)`, `String(x)`, `+x` give `x`. */

@@ -42,7 +42,6 @@ export { transactionParam } from './transactions.js';
 /** CPU work: heavy synchronous calls and their data's size, branching recursion, nested scans, per-item work in loops. */
 export {
   branchingRecursion,
-  calledFunction,
   heavyCall,
   inputValue,
   iterationOf,
