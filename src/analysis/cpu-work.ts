@@ -21,7 +21,7 @@ export function apiKey(ref: Ref | null): string | null {
   if (!ref) return null;
   if (ref.kind === 'global') return `global#${ref.path.join('.')}`;
   if (ref.kind === 'module') {
-    const module = ref.module.startsWith('node:') ? ref.module.slice('node:'.length) : ref.module;
+    const module = bareModule(ref.module);
     const path = ref.path[0] === 'default' ? ref.path.slice(1) : ref.path;
     return `${module}#${path.join('.')}`;
   }
@@ -69,11 +69,22 @@ export function sizedData(path: NodePath, trace?: OriginTrace): Sized | null {
   return null;
 }
 
+const bareModule = (module: string): string => (module.startsWith('node:') ? module.slice('node:'.length) : module);
+
+/** The modules the heavy-call and JSON tables name (`global` for JSON). */
+const TABLE_MODULES: ReadonlySet<string> = new Set([...HEAVY_SYNC_CALLS.keys(), ...JSON_CALLS.keys()].map((k) => k.slice(0, k.indexOf('#'))));
+
 /** A heavy synchronous library call (`HEAVY_SYNC_CALLS`, plus a user's keys) or JSON over data: the API, what it does, its data. */
 export function heavyCall(path: NodePath, extra: readonly string[] = []): { api: string; what: string; data: NodePath; json: boolean } | null {
   const n = path.node as any;
   if ((n.type !== 'CallExpression' && n.type !== 'OptionalCallExpression' && n.type !== 'NewExpression') || !n.arguments[0]) return null;
-  const key = apiKey(resolveExpression(n.callee, path));
+  const ref = resolveExpression(n.callee, path);
+  // Most calls are of no module the tables name: decided before a key is built.
+  const root = ref?.kind === 'call' ? ref.callee : ref;
+  if (!root || root.kind === 'binding' || root.kind === 'call' || !TABLE_MODULES.has(root.kind === 'global' ? 'global' : bareModule(root.module))) {
+    if (extra.length === 0) return null;
+  }
+  const key = apiKey(ref);
   if (!key) return null;
   const what = HEAVY_SYNC_CALLS.get(key) ?? (extra.includes(key) ? 'does heavy work' : null) ?? JSON_CALLS.get(key);
   if (!what) return null;
