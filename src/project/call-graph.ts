@@ -765,21 +765,25 @@ export class CallGraph {
    */
   startupOnly(coldFiles: ReadonlySet<string> = new Set()): Set<string> {
     const result = new Set<string>();
-    const weak = [...this.functions.values()].filter((g) => g.fn.context?.weak || this.callers.has(g.key));
+    // Tests are not callers: they exercise serving code whose real callers the project may not show (dispatch by a
+    // computed name), so a function only tests call is as unknown as one nobody calls. A call that runs only in
+    // development, or the function calling itself (recursion), is not a caller that serves. (Computed once, before the
+    // fixpoint below.)
+    const weak: { g: GraphFunction; callers: { from: string; site: CallSite }[] }[] = [];
+    for (const g of this.functions.values()) {
+      if (!g.fn.context?.weak && !this.callers.has(g.key)) continue;
+      let callers = (this.callers.get(g.key) ?? []).filter(({ from, site }) => !site.dev && from !== g.key && !this.functions.get(from)!.file.summary.test);
+      // An inline callback nobody calls by name runs within the function it is written in.
+      if (callers.length === 0 && g.fn.enclosing && g.fn.context?.weak) {
+        const outer = keyOf(g.file.abs, g.fn.enclosing);
+        if (this.functions.has(outer)) callers = [{ from: outer, site: INLINE_SITE }];
+      }
+      if (callers.length > 0) weak.push({ g, callers });
+    }
     for (let changed = true; changed;) {
       changed = false;
-      for (const g of weak) {
+      for (const { g, callers } of weak) {
         if (result.has(g.key)) continue;
-        // Tests are not callers: they exercise serving code whose real callers the project may not show (dispatch by a
-        // computed name), so a function only tests call is as unknown as one nobody calls. A call that runs only in
-        // development, or the function calling itself (recursion), is not a caller that serves.
-        let callers = (this.callers.get(g.key) ?? []).filter(({ from, site }) => !site.dev && from !== g.key && !this.functions.get(from)!.file.summary.test);
-        // An inline callback nobody calls by name runs within the function it is written in.
-        if (callers.length === 0 && g.fn.enclosing && g.fn.context?.weak) {
-          const outer = keyOf(g.file.abs, g.fn.enclosing);
-          if (this.functions.has(outer)) callers = [{ from: outer, site: INLINE_SITE }];
-        }
-        if (callers.length === 0) continue;
         // A call behind a lazy-initialisation guard runs once, like startup code.
         const allStartup = callers.every(({ from, site }) => {
           const c = this.functions.get(from)!;
