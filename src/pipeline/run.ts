@@ -427,7 +427,7 @@ interface PackageRoot {
   browser: boolean;
   /** Routes the platform calls on a schedule, from the package's vercel.json `crons` (route path → schedule). */
   schedules?: Record<string, string>;
-  /** The major version of Express the package depends on, when it declares one. */
+  /** The major version of Express the package depends on, when it or an enclosing package (a monorepo root) declares one. */
   expressMajor?: number;
 }
 
@@ -469,6 +469,11 @@ class PackageRoots {
           ...(expressMajor !== null ? { expressMajor } : {}),
         };
         if (info.name && info.json) this.jsons.set(d, { dir: d, name: info.name, json: info.json });
+        // A workspace package that does not declare Express itself uses the one its monorepo root hoists.
+        if (expressMajor === null && path.dirname(d) !== d) {
+          const outer = this.rootOf(path.dirname(d)).expressMajor;
+          if (outer !== undefined) root.expressMajor = outer;
+        }
         break;
       }
       const parent = path.dirname(d);
