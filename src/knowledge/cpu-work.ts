@@ -31,6 +31,7 @@ export const HEAVY_SYNC_CALLS: ReadonlyMap<string, string> = new Map([
   ['xmldom#DOMParser().parseFromString', 'parses XML'],
   ['marked#marked', 'renders Markdown'],
   ['marked#parse', 'renders Markdown'],
+  ['marked#marked.parse', 'renders Markdown'],
   ['marked#', 'renders Markdown'],
   ['markdown-it#().render', 'renders Markdown'],
   ['showdown#Converter().makeHtml', 'renders Markdown'],
